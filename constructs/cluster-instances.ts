@@ -1,0 +1,211 @@
+import { Construct } from "constructs";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
+import { ConfigError, describeValue } from "../lib/config-error";
+import { EcsCluster } from "./ecs-cluster";
+import { InstanceDrain } from "./instance-drain";
+import { readable } from "./readable-address";
+
+/** Group metrics the ASG publishes; the low-instance alarm needs GroupInServiceInstances. */
+export const ENABLED_GROUP_METRICS = [
+  "GroupDesiredCapacity",
+  "GroupInServiceInstances",
+  "GroupMaxSize",
+  "GroupMinSize",
+  "GroupPendingInstances",
+  "GroupTerminatingInstances",
+  "GroupTotalInstances",
+] as const;
+
+/** Name of the inline termination hook the drain function completes. */
+export const DRAIN_HOOK_NAME = "drain-ecs-tasks";
+
+export interface ClusterInstancesProps {
+  /** The cluster the instances join (written to /etc/ecs/ecs.config). */
+  readonly cluster: EcsCluster;
+  /** The drain machinery the termination hook notifies; also sets the hook's heartbeat. */
+  readonly drain: InstanceDrain;
+  /** The ECS-optimized AMI to boot. Changing it replaces the launch configuration and the ASG. */
+  readonly amiId: string;
+  /** EC2 instance type, e.g. `t3.large`. */
+  readonly instanceType: string;
+  /** Name of the IAM instance profile that lets the ECS agent register the instance. */
+  readonly instanceProfileName: string;
+  /** Security groups of the instances. */
+  readonly securityGroupIds: readonly string[];
+  /** Subnets the ASG launches into; list one per AZ to spread instances over AZs. */
+  readonly subnetIds: readonly string[];
+  /** Fewest instances the ASG keeps. */
+  readonly minSize: number;
+  /** Most instances the ASG may run. */
+  readonly maxSize: number;
+  /** Instances the ASG runs now. */
+  readonly desiredCapacity: number;
+  /**
+   * EC2 key pair for SSH.
+   * @default none — no key pair; reach instances through SSM Session Manager
+   */
+  readonly keyName?: string;
+  /**
+   * Size of the encrypted gp3 root volume.
+   * @default 30 — the ECS-optimized AMI's own root volume size
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * Extra ECS agent settings written after `ECS_CLUSTER` to /etc/ecs/ecs.config.
+   * @default {} — only ECS_CLUSTER
+   */
+  readonly ecsAgentSettings?: Readonly<Record<string, string>>;
+  /**
+   * How long Terraform waits for a new ASG's instances to be InService before it gives up; the
+   * old ASG is only deleted once the new one has its capacity.
+   * @default "10m"
+   */
+  readonly waitForCapacityTimeout?: string;
+  /**
+   * Time an instance gets to shut down after its drain, added to the drain's longest duration
+   * to make the ASG's delete timeout.
+   * @default 10
+   */
+  readonly shutdownAllowanceMinutes?: number;
+  /**
+   * Tags on the ASG, propagated to its instances (the AWS provider's default tags do not reach
+   * instances launched by an ASG). `Name` is always the cluster name.
+   * @default {} — only Name
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The EC2 capacity of the cluster: a launch configuration and the autoscaling group built from
+ * it. Both are create-before-destroy and the ASG's name is the launch configuration's generated
+ * name, so a new AMI brings up a new ASG before the old one is scaled in; the old instances'
+ * termination hook holds each one until the drain function has moved its tasks.
+ */
+export class ClusterInstances extends Construct {
+  /** `aws_launch_configuration.instances`. */
+  public readonly launchConfiguration: LaunchConfiguration;
+  /** `aws_autoscaling_group.instances`; its name changes with every launch configuration. */
+  public readonly autoScalingGroup: AutoscalingGroup;
+  /** The ASG's delete timeout: how long Terraform waits for the old instances to drain. */
+  public readonly deleteTimeoutMinutes: number;
+
+  constructor(scope: Construct, id: string, props: ClusterInstancesProps) {
+    super(scope, id);
+    validate(props);
+    const { cluster, drain } = props;
+    this.deleteTimeoutMinutes = drain.longestDrainMinutes + (props.shutdownAllowanceMinutes ?? 10);
+
+    this.launchConfiguration = readable(
+      new LaunchConfiguration(this, "LaunchConfiguration", {
+        namePrefix: cluster.instanceNamePrefix,
+        imageId: props.amiId,
+        instanceType: props.instanceType,
+        iamInstanceProfile: props.instanceProfileName,
+        securityGroups: [...props.securityGroupIds],
+        keyName: props.keyName,
+        userData: ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {}),
+        // IMDSv2 only; one hop keeps bridge-network containers off the instance's credentials
+        // (tasks use their task roles).
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+        },
+        rootBlockDevice: {
+          volumeType: "gp3",
+          volumeSize: props.rootVolumeSizeGiB ?? 30,
+          encrypted: true,
+          deleteOnTermination: true,
+        },
+        lifecycle: { createBeforeDestroy: true },
+      }),
+      "instances",
+    );
+
+    this.autoScalingGroup = readable(
+      new AutoscalingGroup(this, "AutoScalingGroup", {
+        // Named after the launch configuration, so a new one forces a new ASG.
+        name: this.launchConfiguration.name,
+        launchConfiguration: this.launchConfiguration.name,
+        vpcZoneIdentifier: [...props.subnetIds],
+        minSize: props.minSize,
+        maxSize: props.maxSize,
+        desiredCapacity: props.desiredCapacity,
+        healthCheckType: "EC2",
+        waitForCapacityTimeout: props.waitForCapacityTimeout ?? "10m",
+        enabledMetrics: [...ENABLED_GROUP_METRICS],
+        metricsGranularity: "1Minute",
+        // Inline, not a separate aws_autoscaling_lifecycle_hook: a separate hook would be
+        // replaced along with the ASG and destroyed before the old instances drain.
+        initialLifecycleHook: [
+          {
+            name: DRAIN_HOOK_NAME,
+            lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+            notificationTargetArn: drain.topic.arn,
+            roleArn: drain.hookRole.arn,
+            heartbeatTimeout: drain.heartbeatTimeoutSeconds,
+            defaultResult: "CONTINUE",
+            notificationMetadata: JSON.stringify({ cluster: cluster.clusterName }),
+          },
+        ],
+        tag: Object.entries({ ...props.tags, Name: cluster.clusterName })
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+        // Deleting the old ASG waits for every old instance to drain and terminate.
+        timeouts: { delete: `${this.deleteTimeoutMinutes}m` },
+        lifecycle: { createBeforeDestroy: true },
+      }),
+      "instances",
+    );
+  }
+}
+
+/** User data that joins the instance to the cluster and applies the agent settings. */
+function ecsUserData(clusterName: string, settings: Readonly<Record<string, string>>): string {
+  const lines = [`ECS_CLUSTER=${clusterName}`];
+  for (const key of Object.keys(settings).sort()) lines.push(`${key}=${settings[key]}`);
+  return ["#!/bin/bash", "cat >> /etc/ecs/ecs.config <<'EOF'", ...lines, "EOF", ""].join("\n");
+}
+
+function validate(props: ClusterInstancesProps): void {
+  const fail = (prop: string, rule: string, value: unknown): never => {
+    throw new ConfigError(`ClusterInstances ${prop} ${rule}, got ${describeValue(value)}`);
+  };
+  if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(props.amiId)) {
+    fail("amiId", 'must be "ami-" followed by 8 or 17 lowercase hex digits', props.amiId);
+  }
+  for (const prop of ["minSize", "maxSize", "desiredCapacity"] as const) {
+    if (!Number.isInteger(props[prop]) || props[prop] < 0) {
+      fail(prop, "must be a whole number of at least 0", props[prop]);
+    }
+  }
+  if (props.maxSize < 1 || props.maxSize < props.minSize) {
+    fail("maxSize", `must be at least 1 and at least minSize (${props.minSize})`, props.maxSize);
+  }
+  if (props.desiredCapacity < props.minSize || props.desiredCapacity > props.maxSize) {
+    fail(
+      "desiredCapacity",
+      `must be between minSize (${props.minSize}) and maxSize (${props.maxSize})`,
+      props.desiredCapacity,
+    );
+  }
+  const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
+  if (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 30) {
+    fail(
+      "rootVolumeSizeGiB",
+      "must be a whole number of at least 30 (the AMI's snapshot)",
+      rootVolumeSizeGiB,
+    );
+  }
+  if (props.subnetIds.length === 0) fail("subnetIds", "must list at least one subnet", []);
+  if (props.securityGroupIds.length === 0) {
+    fail("securityGroupIds", "must list at least one security group", []);
+  }
+  for (const [key, value] of Object.entries(props.ecsAgentSettings ?? {})) {
+    if (!/^ECS_[A-Z0-9_]+$/.test(key) || key === "ECS_CLUSTER") {
+      fail("ecsAgentSettings", "keys must be ECS_* agent variables other than ECS_CLUSTER", key);
+    }
+    if (/[\r\n]/.test(value)) fail(`ecsAgentSettings.${key}`, "must be one line", value);
+  }
+}

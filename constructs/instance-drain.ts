@@ -1,0 +1,332 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Construct } from "constructs";
+import { AssetType, TerraformAsset } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { ConfigError, describeValue } from "../lib/config-error";
+import { EcsCluster } from "./ecs-cluster";
+import { readable } from "./readable-address";
+
+/** Lambda's own limit on a function's timeout. */
+const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
+/** Auto Scaling's limits on a lifecycle hook's heartbeat timeout. */
+const MIN_HEARTBEAT_SECONDS = 30;
+const MAX_HEARTBEAT_SECONDS = 7200;
+/** A hook's global timeout is the lesser of 48 hours and 100 heartbeats. */
+const MAX_GLOBAL_TIMEOUT_SECONDS = 48 * 3600;
+/**
+ * Time the re-published notification needs to start the next invocation (SNS delivery plus a
+ * cold start), which must fit in the heartbeat left after one full invocation.
+ */
+const REDELIVERY_ALLOWANCE_SECONDS = 60;
+
+export interface InstanceDrainProps {
+  /** The cluster whose instances are drained; scopes the function's ECS and ASG permissions. */
+  readonly cluster: EcsCluster;
+  /**
+   * Path of the deterministic zip holding the bundled handler (`index.js` exporting `handler`),
+   * as written by `packageLambda` in lambda/bundle.ts.
+   */
+  readonly codeZipPath: string;
+  /**
+   * Longest time an instance may spend draining. After it the function lets the instance
+   * terminate even with tasks left (and logs a warning), so a stuck task cannot hold a rollout.
+   * @default 60 — one hour
+   */
+  readonly drainTimeoutMinutes?: number;
+  /**
+   * Timeout of one function invocation. A longer drain continues in a new invocation.
+   * @default 900 — Lambda's maximum, so a drain needs one invocation per ~15 minutes
+   */
+  readonly lambdaTimeoutSeconds?: number;
+  /**
+   * Heartbeat timeout of the termination lifecycle hook. The function records a heartbeat at the
+   * end of every invocation, so it must outlast one invocation plus redelivery; if the function
+   * stops working, the instance terminates this long after its last heartbeat.
+   * @default lambdaTimeoutSeconds + 60
+   */
+  readonly heartbeatTimeoutSeconds?: number;
+  /**
+   * How often the function checks the instance's running and pending tasks.
+   * @default 10
+   */
+  readonly pollSeconds?: number;
+  /**
+   * Memory of the function; it only waits on AWS APIs.
+   * @default 256
+   */
+  readonly memorySizeMb?: number;
+  /**
+   * Retention of the function's log group.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * Everything that drains an instance before it terminates: the SNS topic the termination hook
+ * notifies, the role the hook publishes with, and the drain function with its role, log group,
+ * subscription and invoke permission.
+ */
+export class InstanceDrain extends Construct {
+  /** Topic the lifecycle hook notifies (and the function re-publishes to for long drains). */
+  public readonly topic: SnsTopic;
+  /** Role the lifecycle hook assumes to publish to the topic. */
+  public readonly hookRole: IamRole;
+  /** The drain function. */
+  public readonly function: LambdaFunction;
+  /** Heartbeat timeout the lifecycle hook must use. */
+  public readonly heartbeatTimeoutSeconds: number;
+  /** Longest drain before the function lets an instance go. */
+  public readonly drainTimeoutMinutes: number;
+  /**
+   * Longest an instance can stay in Terminating:Wait: the drain bound plus one heartbeat (the
+   * hook's own timeout, should the function stop working). The ASG's delete timeout exceeds it.
+   */
+  public readonly longestDrainMinutes: number;
+
+  constructor(scope: Construct, id: string, props: InstanceDrainProps) {
+    super(scope, id);
+    const timing = drainTiming(props);
+    this.heartbeatTimeoutSeconds = timing.heartbeatTimeoutSeconds;
+    this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
+    this.longestDrainMinutes =
+      timing.drainTimeoutMinutes + Math.ceil(timing.heartbeatTimeoutSeconds / 60);
+    const memorySizeMb = props.memorySizeMb ?? 256;
+    if (!Number.isInteger(memorySizeMb) || memorySizeMb < 128 || memorySizeMb > 10240) {
+      throw new ConfigError(
+        `InstanceDrain memorySizeMb must be a whole number from 128 to 10240, got ${describeValue(props.memorySizeMb)}`,
+      );
+    }
+
+    const { cluster } = props;
+    const name = `${cluster.clusterName}-instance-drain`;
+    const partition = readable(new DataAwsPartition(this, "Partition"), "current").partition;
+    const region = readable(new DataAwsRegion(this, "Region"), "current").region;
+    const account = readable(new DataAwsCallerIdentity(this, "Account"), "current").accountId;
+
+    this.topic = readable(
+      new SnsTopic(this, "Topic", {
+        name,
+        // AWS-managed key: the hook role and the function publish as principals of this account.
+        kmsMasterKeyId: "alias/aws/sns",
+      }),
+      "instance_drain",
+    );
+
+    const hookPolicy = readable(
+      new DataAwsIamPolicyDocument(this, "HookPolicy", {
+        statement: [{ actions: ["sns:Publish"], resources: [this.topic.arn] }],
+      }),
+      "lifecycle_hook",
+    );
+    this.hookRole = readable(
+      new IamRole(this, "HookRole", {
+        name: `${cluster.clusterName}-lifecycle-hook`,
+        assumeRolePolicy: trustPolicy(this, "HookTrust", "autoscaling.amazonaws.com"),
+      }),
+      "lifecycle_hook",
+    );
+    readable(
+      new IamRolePolicy(this, "HookRolePolicy", {
+        name: "publish-to-drain-topic",
+        role: this.hookRole.name,
+        policy: hookPolicy.json,
+      }),
+      "lifecycle_hook",
+    );
+
+    const logGroup = readable(
+      new CloudwatchLogGroup(this, "LogGroup", {
+        name: `/aws/lambda/${name}`,
+        retentionInDays: props.logRetentionDays ?? 30,
+      }),
+      "instance_drain",
+    );
+
+    const containerInstances = `arn:${partition}:ecs:${region}:${account}:container-instance/${cluster.clusterName}/*`;
+    // ASG names change with every AMI update, so the policy names them by the cluster's prefix.
+    const clusterAsgs = `arn:${partition}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${cluster.instanceNamePrefix}*`;
+    const functionPolicy = new DataAwsIamPolicyDocument(this, "FunctionPolicy", {
+      statement: [
+        {
+          sid: "WriteLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${logGroup.arn}:*`],
+        },
+        {
+          sid: "FindContainerInstance",
+          actions: ["ecs:ListContainerInstances"],
+          resources: [cluster.cluster.arn],
+        },
+        {
+          sid: "DrainContainerInstance",
+          actions: ["ecs:DescribeContainerInstances", "ecs:UpdateContainerInstancesState"],
+          resources: [containerInstances],
+          condition: [
+            { test: "ArnEquals", variable: "ecs:cluster", values: [cluster.cluster.arn] },
+          ],
+        },
+        {
+          sid: "ReleaseInstance",
+          actions: [
+            "autoscaling:CompleteLifecycleAction",
+            "autoscaling:RecordLifecycleActionHeartbeat",
+          ],
+          resources: [clusterAsgs],
+        },
+        {
+          sid: "ContinueLongDrain",
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+        },
+      ],
+    });
+    readable(functionPolicy, "instance_drain");
+    const functionRole = readable(
+      new IamRole(this, "FunctionRole", {
+        name,
+        assumeRolePolicy: trustPolicy(this, "FunctionTrust", "lambda.amazonaws.com"),
+      }),
+      "instance_drain",
+    );
+    const functionRolePolicy = readable(
+      new IamRolePolicy(this, "FunctionRolePolicy", {
+        name: "drain-instances",
+        role: functionRole.name,
+        policy: functionPolicy.json,
+      }),
+      "instance_drain",
+    );
+
+    const code = new TerraformAsset(this, "Code", {
+      path: props.codeZipPath,
+      type: AssetType.FILE,
+    });
+    this.function = new LambdaFunction(this, "Function", {
+      functionName: name,
+      description: `Drains ECS tasks off ${cluster.clusterName} instances before they terminate`,
+      role: functionRole.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: code.path,
+      sourceCodeHash: createHash("sha256").update(readFileSync(props.codeZipPath)).digest("base64"),
+      timeout: timing.lambdaTimeoutSeconds,
+      memorySize: memorySizeMb,
+      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+      environment: {
+        variables: {
+          CLUSTER_NAME: cluster.clusterName,
+          POLL_SECONDS: String(timing.pollSeconds),
+          MAX_DRAIN_SECONDS: String(timing.drainTimeoutMinutes * 60),
+        },
+      },
+      // The first invocation must be able to log and to act.
+      dependsOn: [logGroup, functionRolePolicy],
+    });
+    readable(this.function, "instance_drain");
+
+    readable(
+      new LambdaPermission(this, "InvokePermission", {
+        statementId: "AllowDrainTopic",
+        action: "lambda:InvokeFunction",
+        functionName: this.function.functionName,
+        principal: "sns.amazonaws.com",
+        sourceArn: this.topic.arn,
+      }),
+      "instance_drain",
+    );
+    readable(
+      new SnsTopicSubscription(this, "Subscription", {
+        topicArn: this.topic.arn,
+        protocol: "lambda",
+        endpoint: this.function.arn,
+      }),
+      "instance_drain",
+    );
+  }
+}
+
+interface DrainTiming {
+  readonly drainTimeoutMinutes: number;
+  readonly lambdaTimeoutSeconds: number;
+  readonly heartbeatTimeoutSeconds: number;
+  readonly pollSeconds: number;
+}
+
+/** Applies the defaults and checks that the hook, the function and the drain bound fit together. */
+function drainTiming(props: InstanceDrainProps): DrainTiming {
+  const fail = (prop: keyof InstanceDrainProps, rule: string): never => {
+    throw new ConfigError(`InstanceDrain ${prop} ${rule}, got ${describeValue(props[prop])}`);
+  };
+  const wholeNumber = (prop: keyof InstanceDrainProps, fallback: number, min: number): number => {
+    const value = props[prop] ?? fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+      fail(prop, `must be a whole number of at least ${min}`);
+    }
+    return value as number;
+  };
+
+  const drainTimeoutMinutes = wholeNumber("drainTimeoutMinutes", 60, 1);
+  const lambdaTimeoutSeconds = wholeNumber("lambdaTimeoutSeconds", MAX_LAMBDA_TIMEOUT_SECONDS, 60);
+  if (lambdaTimeoutSeconds > MAX_LAMBDA_TIMEOUT_SECONDS) {
+    fail("lambdaTimeoutSeconds", `must be at most ${MAX_LAMBDA_TIMEOUT_SECONDS} (Lambda's limit)`);
+  }
+  const pollSeconds = wholeNumber("pollSeconds", 10, 1);
+  if (pollSeconds * 4 > lambdaTimeoutSeconds) {
+    fail(
+      "pollSeconds",
+      `must be at most a quarter of lambdaTimeoutSeconds (${lambdaTimeoutSeconds})`,
+    );
+  }
+  const minHeartbeat = lambdaTimeoutSeconds + REDELIVERY_ALLOWANCE_SECONDS;
+  const heartbeatTimeoutSeconds = wholeNumber(
+    "heartbeatTimeoutSeconds",
+    minHeartbeat,
+    MIN_HEARTBEAT_SECONDS,
+  );
+  if (heartbeatTimeoutSeconds > MAX_HEARTBEAT_SECONDS) {
+    fail(
+      "heartbeatTimeoutSeconds",
+      `must be at most ${MAX_HEARTBEAT_SECONDS} (Auto Scaling's limit)`,
+    );
+  }
+  if (heartbeatTimeoutSeconds < minHeartbeat) {
+    fail(
+      "heartbeatTimeoutSeconds",
+      `must be at least lambdaTimeoutSeconds + ${REDELIVERY_ALLOWANCE_SECONDS} (${minHeartbeat}) so the hook outlives an invocation and its redelivery`,
+    );
+  }
+  const globalTimeoutSeconds = Math.min(MAX_GLOBAL_TIMEOUT_SECONDS, 100 * heartbeatTimeoutSeconds);
+  if (drainTimeoutMinutes * 60 + heartbeatTimeoutSeconds > globalTimeoutSeconds) {
+    fail(
+      "drainTimeoutMinutes",
+      `plus one heartbeat must fit in the hook's global timeout (${globalTimeoutSeconds / 60} minutes)`,
+    );
+  }
+  return { drainTimeoutMinutes, lambdaTimeoutSeconds, heartbeatTimeoutSeconds, pollSeconds };
+}
+
+/** Trust policy letting one AWS service assume a role; its address is `<service>_trust`. */
+function trustPolicy(scope: Construct, id: string, service: string): string {
+  const document = new DataAwsIamPolicyDocument(scope, id, {
+    statement: [
+      {
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: [service] }],
+      },
+    ],
+  });
+  return readable(document, `${service.split(".")[0]}_trust`).json;
+}

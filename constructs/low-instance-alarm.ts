@@ -1,0 +1,67 @@
+import { Construct } from "constructs";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { ConfigError, describeValue } from "../lib/config-error";
+import { readable } from "./readable-address";
+
+export interface LowInstanceAlarmProps {
+  /** The ASG whose in-service instances are watched (by name, so an AMI update updates it). */
+  readonly autoScalingGroup: AutoscalingGroup;
+  /** Name of the alarm. */
+  readonly alarmName: string;
+  /** The alarm fires when fewer instances than this are in service: the stage's minimum. */
+  readonly minimumInstances: number;
+  /**
+   * SNS topic notified when the alarm fires and when it recovers.
+   * @default none — the alarm changes state without notifying anyone
+   */
+  readonly actionsTopicArn?: string;
+  /**
+   * Consecutive one-minute periods below the minimum before the alarm fires.
+   * @default 5
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/**
+ * Alarm on the ASG's `GroupInServiceInstances` falling below the stage's minimum. Missing data
+ * counts as breaching: an ASG that stopped reporting (deleted, metrics off) is an emergency too.
+ */
+export class LowInstanceAlarm extends Construct {
+  /** `aws_cloudwatch_metric_alarm.low_instance_alarm`. */
+  public readonly alarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: LowInstanceAlarmProps) {
+    super(scope, id);
+    const evaluationPeriods = props.evaluationPeriods ?? 5;
+    if (!Number.isInteger(props.minimumInstances) || props.minimumInstances < 1) {
+      throw new ConfigError(
+        `LowInstanceAlarm minimumInstances must be a whole number of at least 1, got ${describeValue(props.minimumInstances)}`,
+      );
+    }
+    if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
+      throw new ConfigError(
+        `LowInstanceAlarm evaluationPeriods must be a whole number of at least 1, got ${describeValue(props.evaluationPeriods)}`,
+      );
+    }
+    const actions = props.actionsTopicArn ? [props.actionsTopicArn] : undefined;
+    this.alarm = readable(
+      new CloudwatchMetricAlarm(this, "Alarm", {
+        alarmName: props.alarmName,
+        alarmDescription: `Fewer than ${props.minimumInstances} instances in service`,
+        namespace: "AWS/AutoScaling",
+        metricName: "GroupInServiceInstances",
+        dimensions: { AutoScalingGroupName: props.autoScalingGroup.name },
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods,
+        comparisonOperator: "LessThanThreshold",
+        threshold: props.minimumInstances,
+        treatMissingData: "breaching",
+        alarmActions: actions,
+        okActions: actions,
+      }),
+      "low_instance_alarm",
+    );
+  }
+}

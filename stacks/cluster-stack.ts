@@ -1,0 +1,75 @@
+import { Construct } from "constructs";
+import { S3Backend, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AppsCluster } from "../constructs/apps-cluster";
+import { StageConfig } from "./stages";
+
+export interface ClusterStackProps {
+  /** The stage's validated settings from stacks/stages.json. */
+  readonly config: StageConfig;
+  /** Path of the packaged drain function zip. */
+  readonly drainCodeZipPath: string;
+}
+
+/**
+ * One stage (staging or production): the AWS provider with the stage's region and default tags,
+ * the S3 backend holding the stage's own state, and the apps cluster.
+ */
+export class ClusterStack extends TerraformStack {
+  public readonly appsCluster: AppsCluster;
+
+  constructor(scope: Construct, stage: string, props: ClusterStackProps) {
+    super(scope, stage);
+    const { config } = props;
+    const tags = { Project: "apps-cluster", Stage: stage, ManagedBy: "cdktf", ...config.tags };
+
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags }] });
+    new S3Backend(this, {
+      bucket: config.stateBucket,
+      key: `apps-cluster/${stage}/terraform.tfstate`,
+      region: config.region,
+      encrypt: true,
+      dynamodbTable: config.stateLockTable,
+    });
+
+    this.appsCluster = new AppsCluster(this, "AppsCluster", {
+      clusterName: config.clusterName,
+      amiId: config.amiId,
+      instanceType: config.instanceType,
+      instanceProfileName: config.instanceProfileName,
+      securityGroupIds: config.securityGroupIds,
+      subnetIds: config.subnetIds,
+      minSize: config.minSize,
+      maxSize: config.maxSize,
+      desiredCapacity: config.desiredCapacity,
+      keyName: config.keyName,
+      rootVolumeSizeGiB: config.rootVolumeSizeGiB,
+      ecsAgentSettings: config.ecsAgentSettings,
+      containerInsights: config.containerInsights,
+      drain: config.drain,
+      alarm: config.alarm,
+      drainCodeZipPath: props.drainCodeZipPath,
+      // Default tags do not reach instances an ASG launches; the ASG propagates these.
+      instanceTags: tags,
+    });
+    this.node.addValidation({ validate: () => duplicateAddresses(this) });
+  }
+}
+
+/**
+ * Fixed logical ids (see constructs/readable-address.ts) could collide, and Terraform JSON would
+ * silently merge the two blocks; this reports every address claimed twice.
+ */
+function duplicateAddresses(stack: TerraformStack): string[] {
+  const paths = new Map<string, string>();
+  const errors: string[] = [];
+  for (const node of stack.node.findAll()) {
+    const isData = node instanceof TerraformDataSource;
+    if (!isData && !(node instanceof TerraformResource)) continue;
+    const address = `${isData ? "data." : ""}${node.terraformResourceType}.${node.friendlyUniqueId}`;
+    const other = paths.get(address);
+    if (other) errors.push(`${address} is claimed by both ${other} and ${node.node.path}`);
+    paths.set(address, node.node.path);
+  }
+  return errors;
+}
