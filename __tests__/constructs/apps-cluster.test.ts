@@ -1,0 +1,81 @@
+import { AppsCluster, AppsClusterProps } from "../../constructs/apps-cluster";
+import { AMI_A, DRAIN_ZIP, onlyResource, synthScope } from "../support/fixtures";
+
+const props: AppsClusterProps = {
+  clusterName: "apps-test",
+  amiId: AMI_A,
+  instanceType: "t3.large",
+  instanceProfileName: "apps-test-ecs-instance",
+  securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
+  subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
+  minSize: 2,
+  maxSize: 3,
+  desiredCapacity: 2,
+  drainCodeZipPath: DRAIN_ZIP,
+};
+
+const synth = (overrides: Partial<AppsClusterProps> = {}) =>
+  synthScope((scope) => new AppsCluster(scope, "Apps", { ...props, ...overrides }));
+
+describe("AppsCluster", () => {
+  it("composes the cluster, the drain, the instances and the alarm under readable addresses", () => {
+    const doc = synth();
+    expect(Object.keys(doc.resource?.aws_ecs_cluster ?? {})).toEqual(["cluster"]);
+    expect(Object.keys(doc.resource?.aws_launch_configuration ?? {})).toEqual(["instances"]);
+    expect(Object.keys(doc.resource?.aws_autoscaling_group ?? {})).toEqual(["instances"]);
+    expect(Object.keys(doc.resource?.aws_cloudwatch_metric_alarm ?? {})).toEqual([
+      "low_instance_alarm",
+    ]);
+    expect(Object.keys(doc.resource?.aws_lambda_function ?? {})).toEqual(["instance_drain"]);
+  });
+
+  it("alarms below the cluster's minimum size under a name derived from the cluster", () => {
+    expect(onlyResource(synth(), "aws_cloudwatch_metric_alarm")).toMatchObject({
+      alarm_name: "apps-test-low-instances",
+      threshold: 2,
+    });
+  });
+
+  it("passes the drain settings to the function and the hook", () => {
+    const doc = synth({ drain: { drainTimeoutMinutes: 20, heartbeatTimeoutSeconds: 1200 } });
+    expect(onlyResource(doc, "aws_lambda_function").environment).toMatchObject({
+      variables: { MAX_DRAIN_SECONDS: "1200" },
+    });
+    expect(onlyResource(doc, "aws_autoscaling_group")).toMatchObject({
+      initial_lifecycle_hook: [expect.objectContaining({ heartbeat_timeout: 1200 })],
+      timeouts: { delete: `${20 + 20 + 10}m` },
+    });
+  });
+
+  it("passes the alarm topic and evaluation periods to the alarm", () => {
+    const topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+    const doc = synth({ alarm: { actionsTopicArn: topic, evaluationPeriods: 3 } });
+    expect(onlyResource(doc, "aws_cloudwatch_metric_alarm")).toMatchObject({
+      alarm_actions: [topic],
+      evaluation_periods: 3,
+    });
+  });
+
+  it("passes instance settings and tags to the launch configuration and the ASG", () => {
+    const doc = synth({
+      keyName: "ops",
+      rootVolumeSizeGiB: 50,
+      ecsAgentSettings: { ECS_LOGLEVEL: "warn" },
+      containerInsights: true,
+      instanceTags: { Stage: "test" },
+    });
+    expect(onlyResource(doc, "aws_launch_configuration")).toMatchObject({
+      key_name: "ops",
+      root_block_device: expect.objectContaining({ volume_size: 50 }),
+      user_data: expect.stringContaining("ECS_LOGLEVEL=warn"),
+    });
+    expect(onlyResource(doc, "aws_ecs_cluster").setting).toEqual([
+      { name: "containerInsights", value: "enabled" },
+    ]);
+    expect(onlyResource(doc, "aws_autoscaling_group").tag).toContainEqual({
+      key: "Stage",
+      value: "test",
+      propagate_at_launch: true,
+    });
+  });
+});

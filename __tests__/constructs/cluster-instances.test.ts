@@ -1,0 +1,272 @@
+import { Testing } from "cdktf";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
+import {
+  ClusterInstances,
+  ClusterInstancesProps,
+  DRAIN_HOOK_NAME,
+} from "../../constructs/cluster-instances";
+import { AMI_A, clusterWithDrain, emptyStack, onlyResource, synthScope } from "../support/fixtures";
+
+type RequiredProps = Omit<ClusterInstancesProps, "cluster" | "drain">;
+
+const required: RequiredProps = {
+  amiId: AMI_A,
+  instanceType: "t3.large",
+  instanceProfileName: "apps-test-ecs-instance",
+  securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
+  subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
+  minSize: 2,
+  maxSize: 4,
+  desiredCapacity: 3,
+};
+
+function synth(props: Partial<ClusterInstancesProps> = {}) {
+  const doc = synthScope((scope) => {
+    const { cluster, drain } = clusterWithDrain(scope);
+    new ClusterInstances(scope, "Instances", { cluster, drain, ...required, ...props });
+  });
+  return {
+    doc,
+    lc: onlyResource(doc, "aws_launch_configuration"),
+    asg: onlyResource(doc, "aws_autoscaling_group"),
+  };
+}
+
+describe("ClusterInstances", () => {
+  describe("launch configuration", () => {
+    it("boots the given AMI and instance type with a generated name under the cluster's prefix", () => {
+      const { lc } = synth();
+      expect(lc).toMatchObject({
+        name_prefix: "apps-test-",
+        image_id: AMI_A,
+        instance_type: "t3.large",
+        iam_instance_profile: "apps-test-ecs-instance",
+        security_groups: ["sg-0a1b2c3d4e5f60719"],
+      });
+      expect(lc).not.toHaveProperty("name");
+    });
+
+    it("is created before the old one is destroyed", () => {
+      expect(synth().lc.lifecycle).toEqual({ create_before_destroy: true });
+    });
+
+    it("requires IMDSv2 and keeps containers off the instance metadata (one hop)", () => {
+      expect(synth().lc.metadata_options).toEqual({
+        http_endpoint: "enabled",
+        http_tokens: "required",
+        http_put_response_hop_limit: 1,
+      });
+    });
+
+    it("joins the cluster through /etc/ecs/ecs.config in user data", () => {
+      expect(synth().lc.user_data).toBe(
+        "#!/bin/bash\ncat >> /etc/ecs/ecs.config <<'EOF'\nECS_CLUSTER=apps-test\nEOF\n",
+      );
+    });
+
+    it("writes extra ECS agent settings after ECS_CLUSTER, sorted by name", () => {
+      const { lc } = synth({
+        ecsAgentSettings: { ECS_RESERVED_MEMORY: "256", ECS_ENABLE_TASK_IAM_ROLE: "true" },
+      });
+      expect(lc.user_data).toContain(
+        "ECS_CLUSTER=apps-test\nECS_ENABLE_TASK_IAM_ROLE=true\nECS_RESERVED_MEMORY=256\nEOF",
+      );
+    });
+
+    it("defaults to an encrypted 30 GiB gp3 root volume", () => {
+      expect(synth().lc.root_block_device).toEqual({
+        volume_type: "gp3",
+        volume_size: 30,
+        encrypted: true,
+        delete_on_termination: true,
+      });
+    });
+
+    it("takes the root volume size from props", () => {
+      expect(synth({ rootVolumeSizeGiB: 100 }).lc.root_block_device).toMatchObject({
+        volume_size: 100,
+        encrypted: true,
+      });
+    });
+
+    it("has no key pair by default", () => {
+      expect(synth().lc).not.toHaveProperty("key_name");
+    });
+
+    it("uses the key pair when one is given", () => {
+      expect(synth({ keyName: "ops" }).lc.key_name).toBe("ops");
+    });
+  });
+
+  describe("autoscaling group", () => {
+    it("takes its name from the launch configuration, so a new one forces a new ASG", () => {
+      const { asg } = synth();
+      expect(asg.name).toBe("${aws_launch_configuration.instances.name}");
+      expect(asg.launch_configuration).toBe("${aws_launch_configuration.instances.name}");
+      expect(asg).not.toHaveProperty("name_prefix");
+    });
+
+    it("is created before the old one is destroyed and never force-deleted", () => {
+      const { asg } = synth();
+      expect(asg.lifecycle).toEqual({ create_before_destroy: true });
+      expect(asg).not.toHaveProperty("force_delete");
+    });
+
+    it("runs the given capacity in the given subnets", () => {
+      expect(synth().asg).toMatchObject({
+        min_size: 2,
+        max_size: 4,
+        desired_capacity: 3,
+        vpc_zone_identifier: required.subnetIds,
+      });
+    });
+
+    it("waits 10 minutes for capacity by default", () => {
+      expect(synth().asg.wait_for_capacity_timeout).toBe("10m");
+    });
+
+    it("takes the capacity wait from props", () => {
+      expect(synth({ waitForCapacityTimeout: "20m" }).asg.wait_for_capacity_timeout).toBe("20m");
+    });
+
+    it("publishes GroupInServiceInstances every minute for the low-instance alarm", () => {
+      const { asg } = synth();
+      expect(asg.enabled_metrics).toContain("GroupInServiceInstances");
+      expect(asg.metrics_granularity).toBe("1Minute");
+    });
+
+    it("declares the drain hook inline, notifying the drain topic with the cluster as metadata", () => {
+      const { doc, asg } = synth();
+      expect(asg.initial_lifecycle_hook).toEqual([
+        {
+          name: DRAIN_HOOK_NAME,
+          lifecycle_transition: "autoscaling:EC2_INSTANCE_TERMINATING",
+          notification_target_arn: "${aws_sns_topic.instance_drain.arn}",
+          role_arn: "${aws_iam_role.lifecycle_hook.arn}",
+          heartbeat_timeout: 960,
+          default_result: "CONTINUE",
+          notification_metadata: '{"cluster":"apps-test"}',
+        },
+      ]);
+      expect(doc.resource).not.toHaveProperty("aws_autoscaling_lifecycle_hook");
+    });
+
+    it("takes the hook's heartbeat from the drain", () => {
+      const doc = synthScope((scope) => {
+        const { cluster, drain } = clusterWithDrain(scope, { heartbeatTimeoutSeconds: 1800 });
+        new ClusterInstances(scope, "Instances", { cluster, drain, ...required });
+      });
+      expect(onlyResource(doc, "aws_autoscaling_group").initial_lifecycle_hook).toEqual([
+        expect.objectContaining({ heartbeat_timeout: 1800 }),
+      ]);
+    });
+
+    it("waits on delete for the longest drain plus 10 minutes of shutdown by default", () => {
+      // Default drain: 60 min bound + one 960 s heartbeat (16 min) + 10 min shutdown.
+      expect(synth().asg.timeouts).toEqual({ delete: "86m" });
+    });
+
+    it("takes the shutdown allowance from props", () => {
+      expect(synth({ shutdownAllowanceMinutes: 4 }).asg.timeouts).toEqual({ delete: "80m" });
+    });
+
+    it("propagates Name and the given tags to instances, sorted by key", () => {
+      expect(synth({ tags: { Stage: "test", Owner: "digital" } }).asg.tag).toEqual([
+        { key: "Name", value: "apps-test", propagate_at_launch: true },
+        { key: "Owner", value: "digital", propagate_at_launch: true },
+        { key: "Stage", value: "test", propagate_at_launch: true },
+      ]);
+    });
+
+    it("tags instances with only Name by default", () => {
+      expect(synth().asg.tag).toEqual([
+        { key: "Name", value: "apps-test", propagate_at_launch: true },
+      ]);
+    });
+  });
+
+  it("exposes the launch configuration, the ASG and the delete timeout", () => {
+    const stack = emptyStack();
+    const { cluster, drain } = clusterWithDrain(stack);
+    const instances = new ClusterInstances(stack, "Instances", { cluster, drain, ...required });
+    expect(instances.launchConfiguration).toBeInstanceOf(LaunchConfiguration);
+    expect(instances.autoScalingGroup).toBeInstanceOf(AutoscalingGroup);
+    expect(instances.deleteTimeoutMinutes).toBe(86);
+  });
+
+  it("synthesizes through cdktf's matchers too", () => {
+    const synthesized = Testing.synthScope((scope) => {
+      const { cluster, drain } = clusterWithDrain(scope);
+      new ClusterInstances(scope, "Instances", { cluster, drain, ...required });
+    });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, {
+      enabled_metrics: expect.arrayContaining(["GroupInServiceInstances"]),
+    });
+  });
+
+  test.each<[string, Partial<ClusterInstancesProps>, string]>([
+    [
+      "an AMI id with capitals",
+      { amiId: "ami-0123456789ABCDEF0" },
+      'ClusterInstances amiId must be "ami-" followed by 8 or 17 lowercase hex digits, got "ami-0123456789ABCDEF0"',
+    ],
+    [
+      "an AMI id of the wrong length",
+      { amiId: "ami-123" },
+      'ClusterInstances amiId must be "ami-" followed by 8 or 17 lowercase hex digits, got "ami-123"',
+    ],
+    [
+      "a negative minimum",
+      { minSize: -1 },
+      "ClusterInstances minSize must be a whole number of at least 0, got -1",
+    ],
+    [
+      "a fractional desired capacity",
+      { desiredCapacity: 2.5 },
+      "ClusterInstances desiredCapacity must be a whole number of at least 0, got 2.5",
+    ],
+    [
+      "a maximum below the minimum",
+      { maxSize: 1 },
+      "ClusterInstances maxSize must be at least 1 and at least minSize (2), got 1",
+    ],
+    [
+      "a desired capacity above the maximum",
+      { desiredCapacity: 5 },
+      "ClusterInstances desiredCapacity must be between minSize (2) and maxSize (4), got 5",
+    ],
+    [
+      "no subnets",
+      { subnetIds: [] },
+      "ClusterInstances subnetIds must list at least one subnet, got []",
+    ],
+    [
+      "no security groups",
+      { securityGroupIds: [] },
+      "ClusterInstances securityGroupIds must list at least one security group, got []",
+    ],
+    [
+      "a root volume smaller than the AMI",
+      { rootVolumeSizeGiB: 8 },
+      "ClusterInstances rootVolumeSizeGiB must be a whole number of at least 30 (the AMI's snapshot), got 8",
+    ],
+    [
+      "an agent setting that overrides the cluster",
+      { ecsAgentSettings: { ECS_CLUSTER: "other" } },
+      'ClusterInstances ecsAgentSettings keys must be ECS_* agent variables other than ECS_CLUSTER, got "ECS_CLUSTER"',
+    ],
+    [
+      "an agent setting that is not an ECS variable",
+      { ecsAgentSettings: { PATH: "/tmp" } },
+      'ClusterInstances ecsAgentSettings keys must be ECS_* agent variables other than ECS_CLUSTER, got "PATH"',
+    ],
+    [
+      "an agent setting value that injects a line",
+      { ecsAgentSettings: { ECS_LOGLEVEL: "info\nECS_CLUSTER=evil" } },
+      'ClusterInstances ecsAgentSettings.ECS_LOGLEVEL must be one line, got "info\\nECS_CLUSTER=evil"',
+    ],
+  ])("rejects %s", (_case, props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,251 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { InstanceDrainProps } from "../../constructs/instance-drain";
+import { SynthesizedDocument } from "../../lib/change-set";
+import {
+  DRAIN_ZIP,
+  clusterWithDrain,
+  emptyStack,
+  onlyResource,
+  synthScope,
+} from "../support/fixtures";
+
+type PolicyStatement = {
+  sid?: string;
+  actions: string[];
+  resources: string[];
+  condition?: Array<{ test: string; variable: string; values: string[] }>;
+  principals?: Array<{ type: string; identifiers: string[] }>;
+};
+
+function synth(props: Partial<InstanceDrainProps> = {}) {
+  const doc = synthScope((scope) => clusterWithDrain(scope, props));
+  return { doc, fn: onlyResource(doc, "aws_lambda_function") };
+}
+
+function policy(doc: SynthesizedDocument, name: string): PolicyStatement[] {
+  const document = doc.data?.aws_iam_policy_document?.[name] as { statement: PolicyStatement[] };
+  return document.statement;
+}
+
+describe("InstanceDrain", () => {
+  describe("function", () => {
+    it("runs the packaged handler on nodejs22.x, updating when the zip's bytes change", () => {
+      const { fn } = synth();
+      expect(fn).toMatchObject({
+        function_name: "apps-test-instance-drain",
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        role: "${aws_iam_role.instance_drain.arn}",
+        source_code_hash: createHash("sha256").update(readFileSync(DRAIN_ZIP)).digest("base64"),
+      });
+      expect(fn.filename).toMatch(/^assets\/.+\/instance-drain\.zip$/);
+    });
+
+    it("defaults to a 900 s timeout, 256 MB, 10 s polls and a one-hour drain bound", () => {
+      const { fn } = synth();
+      expect(fn).toMatchObject({ timeout: 900, memory_size: 256 });
+      expect(fn.environment).toEqual({
+        variables: { CLUSTER_NAME: "apps-test", POLL_SECONDS: "10", MAX_DRAIN_SECONDS: "3600" },
+      });
+    });
+
+    it("takes timeout, memory, poll interval and drain bound from props", () => {
+      const { fn } = synth({
+        lambdaTimeoutSeconds: 300,
+        memorySizeMb: 512,
+        pollSeconds: 5,
+        drainTimeoutMinutes: 45,
+      });
+      expect(fn).toMatchObject({ timeout: 300, memory_size: 512 });
+      expect(fn.environment).toEqual({
+        variables: { CLUSTER_NAME: "apps-test", POLL_SECONDS: "5", MAX_DRAIN_SECONDS: "2700" },
+      });
+    });
+
+    it("logs to its own log group, kept 30 days by default", () => {
+      const { doc, fn } = synth();
+      expect(onlyResource(doc, "aws_cloudwatch_log_group")).toMatchObject({
+        name: "/aws/lambda/apps-test-instance-drain",
+        retention_in_days: 30,
+      });
+      expect(fn.logging_config).toMatchObject({
+        log_group: "${aws_cloudwatch_log_group.instance_drain.name}",
+      });
+      expect(fn.depends_on).toEqual([
+        "aws_cloudwatch_log_group.instance_drain",
+        "aws_iam_role_policy.instance_drain",
+      ]);
+    });
+
+    it("takes the log retention from props", () => {
+      const { doc } = synth({ logRetentionDays: 90 });
+      expect(onlyResource(doc, "aws_cloudwatch_log_group").retention_in_days).toBe(90);
+    });
+
+    it("is invoked by its topic only", () => {
+      const { doc } = synth();
+      expect(onlyResource(doc, "aws_sns_topic_subscription")).toMatchObject({
+        topic_arn: "${aws_sns_topic.instance_drain.arn}",
+        protocol: "lambda",
+        endpoint: "${aws_lambda_function.instance_drain.arn}",
+      });
+      expect(onlyResource(doc, "aws_lambda_permission")).toMatchObject({
+        action: "lambda:InvokeFunction",
+        function_name: "${aws_lambda_function.instance_drain.function_name}",
+        principal: "sns.amazonaws.com",
+        source_arn: "${aws_sns_topic.instance_drain.arn}",
+      });
+    });
+  });
+
+  describe("topic and hook role", () => {
+    it("encrypts the topic", () => {
+      expect(onlyResource(synth().doc, "aws_sns_topic")).toMatchObject({
+        name: "apps-test-instance-drain",
+        kms_master_key_id: "alias/aws/sns",
+      });
+    });
+
+    it("lets Auto Scaling assume the hook role and publish to the drain topic only", () => {
+      const { doc } = synth();
+      const hookRole = doc.resource?.aws_iam_role?.lifecycle_hook;
+      expect(hookRole).toMatchObject({
+        assume_role_policy: "${data.aws_iam_policy_document.autoscaling_trust.json}",
+      });
+      expect(policy(doc, "autoscaling_trust")).toEqual([
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["autoscaling.amazonaws.com"] }],
+        },
+      ]);
+      expect(policy(doc, "lifecycle_hook")).toEqual([
+        { actions: ["sns:Publish"], resources: ["${aws_sns_topic.instance_drain.arn}"] },
+      ]);
+    });
+  });
+
+  describe("function permissions (least privilege)", () => {
+    const statements = () => policy(synth().doc, "instance_drain");
+    const statement = (sid: string) => statements().find((s) => s.sid === sid);
+
+    it("grants no wildcard action and no unscoped resource", () => {
+      for (const { actions, resources } of statements()) {
+        for (const action of actions) expect(action).not.toContain("*");
+        expect(resources).not.toContain("*");
+      }
+    });
+
+    it("lists container instances of its own cluster only", () => {
+      expect(statement("FindContainerInstance")).toMatchObject({
+        actions: ["ecs:ListContainerInstances"],
+        resources: ["${aws_ecs_cluster.cluster.arn}"],
+      });
+    });
+
+    it("drains container instances only under the condition that they belong to its cluster", () => {
+      const drain = statement("DrainContainerInstance");
+      expect(drain?.actions).toEqual([
+        "ecs:DescribeContainerInstances",
+        "ecs:UpdateContainerInstancesState",
+      ]);
+      expect(drain?.resources[0]).toMatch(/:container-instance\/apps-test\/\*$/);
+      expect(drain?.condition).toEqual([
+        { test: "ArnEquals", variable: "ecs:cluster", values: ["${aws_ecs_cluster.cluster.arn}"] },
+      ]);
+    });
+
+    it("completes lifecycle actions on ASGs named with the cluster's prefix, never one ASG", () => {
+      const release = statement("ReleaseInstance");
+      expect(release?.actions).toEqual([
+        "autoscaling:CompleteLifecycleAction",
+        "autoscaling:RecordLifecycleActionHeartbeat",
+      ]);
+      expect(release?.resources).toHaveLength(1);
+      expect(release?.resources[0]).toMatch(
+        /:autoScalingGroup:\*:autoScalingGroupName\/apps-test-\*$/,
+      );
+    });
+
+    it("publishes to its own topic only", () => {
+      expect(statement("ContinueLongDrain")).toMatchObject({
+        actions: ["sns:Publish"],
+        resources: ["${aws_sns_topic.instance_drain.arn}"],
+      });
+    });
+
+    it("writes only to its own log group", () => {
+      expect(statement("WriteLogs")).toMatchObject({
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: ["${aws_cloudwatch_log_group.instance_drain.arn}:*"],
+      });
+    });
+  });
+
+  describe("timing", () => {
+    it("defaults the heartbeat to the function timeout plus a minute for redelivery", () => {
+      const { drain } = clusterWithDrain(emptyStack());
+      expect(drain.heartbeatTimeoutSeconds).toBe(960);
+      expect(drain.drainTimeoutMinutes).toBe(60);
+      expect(drain.longestDrainMinutes).toBe(76);
+    });
+
+    it("follows a shorter function timeout with a shorter default heartbeat", () => {
+      const { drain } = clusterWithDrain(emptyStack(), { lambdaTimeoutSeconds: 300 });
+      expect(drain.heartbeatTimeoutSeconds).toBe(360);
+    });
+
+    it("rounds the heartbeat up to whole minutes in the longest drain", () => {
+      const { drain } = clusterWithDrain(emptyStack(), {
+        drainTimeoutMinutes: 30,
+        heartbeatTimeoutSeconds: 1000,
+      });
+      expect(drain.longestDrainMinutes).toBe(30 + 17);
+    });
+
+    test.each<[string, Partial<InstanceDrainProps>, string]>([
+      [
+        "a zero drain bound",
+        { drainTimeoutMinutes: 0 },
+        "InstanceDrain drainTimeoutMinutes must be a whole number of at least 1, got 0",
+      ],
+      [
+        "a function timeout above Lambda's limit",
+        { lambdaTimeoutSeconds: 901 },
+        "InstanceDrain lambdaTimeoutSeconds must be at most 900 (Lambda's limit), got 901",
+      ],
+      [
+        "a function timeout under a minute",
+        { lambdaTimeoutSeconds: 30 },
+        "InstanceDrain lambdaTimeoutSeconds must be a whole number of at least 60, got 30",
+      ],
+      [
+        "a poll interval longer than a quarter of the function timeout",
+        { lambdaTimeoutSeconds: 120, pollSeconds: 31 },
+        "InstanceDrain pollSeconds must be at most a quarter of lambdaTimeoutSeconds (120), got 31",
+      ],
+      [
+        "a heartbeat shorter than an invocation and its redelivery",
+        { heartbeatTimeoutSeconds: 900 },
+        "InstanceDrain heartbeatTimeoutSeconds must be at least lambdaTimeoutSeconds + 60 (960) so the hook outlives an invocation and its redelivery, got 900",
+      ],
+      [
+        "a heartbeat above Auto Scaling's limit",
+        { heartbeatTimeoutSeconds: 7201 },
+        "InstanceDrain heartbeatTimeoutSeconds must be at most 7200 (Auto Scaling's limit), got 7201",
+      ],
+      [
+        "a drain bound beyond the hook's global timeout",
+        { lambdaTimeoutSeconds: 60, heartbeatTimeoutSeconds: 120, drainTimeoutMinutes: 199 },
+        "InstanceDrain drainTimeoutMinutes plus one heartbeat must fit in the hook's global timeout (200 minutes), got 199",
+      ],
+      [
+        "a memory size below Lambda's minimum",
+        { memorySizeMb: 64 },
+        "InstanceDrain memorySizeMb must be a whole number from 128 to 10240, got 64",
+      ],
+    ])("rejects %s", (_case, props, message) => {
+      expect(() => clusterWithDrain(emptyStack(), props)).toThrow(message);
+    });
+  });
+});

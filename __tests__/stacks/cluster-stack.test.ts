@@ -1,0 +1,175 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { readable } from "../../constructs/readable-address";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { ClusterStack } from "../../stacks/cluster-stack";
+import { readStages } from "../../stacks/stages";
+import { DRAIN_ZIP, baseStages, synthStages } from "../support/fixtures";
+
+const ROLLOUT_ADDRESSES = [
+  "aws_launch_configuration.instances",
+  "aws_autoscaling_group.instances",
+  "aws_cloudwatch_metric_alarm.low_instance_alarm",
+];
+
+/** Every string in a JSON value, however deep. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (value && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
+}
+
+describe("ClusterStack", () => {
+  const stages = synthStages(baseStages());
+
+  it.each(["staging", "production"] as const)(
+    "puts the rollout resources of %s at readable, stable addresses",
+    (stage) => {
+      const resources = stages[stage].resource ?? {};
+      for (const address of ROLLOUT_ADDRESSES) {
+        const [type, name] = address.split(".");
+        expect(resources[type]).toHaveProperty([name]);
+      }
+    },
+  );
+
+  it.each(["staging", "production"] as const)(
+    "configures the AWS provider of %s with its region and default tags",
+    (stage) => {
+      expect(stages[stage].provider).toEqual({
+        aws: [
+          {
+            region: "us-east-1",
+            default_tags: [{ tags: { Project: "apps-cluster", Stage: stage, ManagedBy: "cdktf" } }],
+          },
+        ],
+      });
+    },
+  );
+
+  it.each(["staging", "production"] as const)(
+    "keeps the state of %s under its own key in S3, encrypted and locked",
+    (stage) => {
+      expect((stages[stage].terraform as { backend: unknown }).backend).toEqual({
+        s3: {
+          bucket: "test-terraform-state",
+          key: `apps-cluster/${stage}/terraform.tfstate`,
+          region: "us-east-1",
+          encrypt: true,
+          dynamodb_table: "test-terraform-locks",
+        },
+      });
+    },
+  );
+
+  it("adds the stage's own tags to the default tags and the instances' tags", () => {
+    const config = baseStages();
+    config.staging.tags = { CostCenter: "digital" };
+    const { staging } = synthStages(config);
+    const provider = (staging.provider as { aws: Array<{ default_tags: unknown }> }).aws[0];
+    expect(provider.default_tags).toEqual([
+      {
+        tags: {
+          Project: "apps-cluster",
+          Stage: "staging",
+          ManagedBy: "cdktf",
+          CostCenter: "digital",
+        },
+      },
+    ]);
+    expect(staging.resource?.aws_autoscaling_group?.instances?.tag).toContainEqual({
+      key: "CostCenter",
+      value: "digital",
+      propagate_at_launch: true,
+    });
+  });
+
+  it.each(["staging", "production"] as const)(
+    "declares the termination hook of %s inline, never as a separate resource",
+    (stage) => {
+      expect(stages[stage].resource).not.toHaveProperty("aws_autoscaling_lifecycle_hook");
+      expect(stages[stage].resource?.aws_autoscaling_group?.instances).toHaveProperty(
+        "initial_lifecycle_hook",
+      );
+    },
+  );
+
+  it.each(["staging", "production"] as const)(
+    "lets nothing in %s but the LC, the ASG and the alarm refer to the LC or the ASG",
+    (stage) => {
+      const offenders: string[] = [];
+      for (const kind of ["resource", "data"] as const) {
+        for (const [type, blocks] of Object.entries(stages[stage][kind] ?? {})) {
+          for (const [name, config] of Object.entries(blocks)) {
+            const address = `${type}.${name}`;
+            if (ROLLOUT_ADDRESSES.includes(address)) continue;
+            const mentions = stringsIn(config).filter((s) =>
+              /aws_(autoscaling_group|launch_configuration)\.instances/.test(s),
+            );
+            if (mentions.length > 0) offenders.push(`${kind} ${address}: ${mentions.join(", ")}`);
+          }
+        }
+      }
+      expect(offenders).toEqual([]);
+    },
+  );
+
+  it("rejects two resources claiming one address", () => {
+    const app = Testing.app();
+    const stack = new ClusterStack(app, "staging", {
+      config: baseStages().staging,
+      drainCodeZipPath: DRAIN_ZIP,
+    });
+    readable(new SnsTopic(stack, "Impostor", { name: "impostor" }), "instance_drain");
+    expect(() => stack.runAllValidations()).toThrow(
+      "aws_sns_topic.instance_drain is claimed by both staging/AppsCluster/Drain/Topic and staging/Impostor",
+    );
+  });
+
+  it.each(["staging", "production"] as const)("synthesizes %s as recorded", (stage) => {
+    expect(stages[stage]).toMatchSnapshot();
+  });
+});
+
+describe("stacks/stages.json", () => {
+  const stages = readStages("stacks/stages.json");
+
+  it("runs staging on one instance", () => {
+    expect(stages.staging).toMatchObject({ minSize: 1, desiredCapacity: 1 });
+  });
+
+  it("runs production on at least two instances across two subnets", () => {
+    expect(stages.production.minSize).toBeGreaterThanOrEqual(2);
+    expect(new Set(stages.production.subnetIds).size).toBeGreaterThanOrEqual(2);
+  });
+
+  it("is the only file in the code that holds an AMI id", () => {
+    const ami = /ami-[0-9a-f]{8}\b|ami-[0-9a-f]{17}\b/;
+    const holders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir)) {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.(ts|json|js|mjs|ya?ml)$/.test(entry) && ami.test(readFileSync(path, "utf8"))) {
+          holders.push(path);
+        }
+      }
+    };
+    for (const dir of ["constructs", "stacks", "lambda", "lib", "bench", "cli"]) {
+      try {
+        walk(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+    }
+    for (const file of ["main.ts", "cdktf.json", "atlantis.yaml"]) {
+      try {
+        if (ami.test(readFileSync(file, "utf8"))) holders.push(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+    }
+    expect(holders).toEqual(["stacks/stages.json"]);
+  });
+});

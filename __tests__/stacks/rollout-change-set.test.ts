@@ -1,0 +1,97 @@
+import fc from "fast-check";
+import { changeSet, ResourceChange } from "../../lib/change-set";
+import { StageConfig } from "../../stacks/stages";
+import { AMI_A, AMI_B, baseStages, synthStages } from "../support/fixtures";
+
+type StageName = "staging" | "production";
+
+let baseline: ReturnType<typeof synthStages> | undefined;
+
+/** Synthesizes both stages before and after changing one stage's settings. */
+function rollout(stage: StageName, change: Partial<StageConfig>) {
+  const after = baseStages();
+  after[stage] = { ...after[stage], ...change };
+  baseline ??= synthStages(baseStages());
+  const [a, b] = [baseline, synthStages(after)];
+  return {
+    staging: actions(changeSet(a.staging, b.staging)),
+    production: actions(changeSet(a.production, b.production)),
+  };
+}
+
+const actions = (changes: readonly ResourceChange[]) =>
+  Object.fromEntries(changes.map((c) => [c.address, c.action]));
+
+/** What the runbook says an AMI or instance type change must plan, and nothing else. */
+const ROLLOUT = {
+  "aws_launch_configuration.instances": "replace",
+  "aws_autoscaling_group.instances": "replace",
+  "aws_cloudwatch_metric_alarm.low_instance_alarm": "update",
+};
+
+describe("a rollout's change set", () => {
+  it.each<StageName>(["staging", "production"])(
+    "for a new AMI in %s replaces the LC and the ASG, updates the alarm, and touches nothing else",
+    (stage) => {
+      const changes = rollout(stage, { amiId: AMI_B });
+      const other = stage === "staging" ? "production" : "staging";
+      expect(changes[stage]).toEqual(ROLLOUT);
+      expect(changes[other]).toEqual({});
+    },
+  );
+
+  it.each<StageName>(["staging", "production"])(
+    "for a new instance type in %s is the same as for a new AMI",
+    (stage) => {
+      const changes = rollout(stage, { instanceType: "c6i.xlarge" });
+      const other = stage === "staging" ? "production" : "staging";
+      expect(changes[stage]).toEqual(ROLLOUT);
+      expect(changes[other]).toEqual({});
+    },
+  );
+
+  it("is the same for any pair of distinct AMI ids", () => {
+    const amiId = fc
+      .oneof(fc.stringMatching(/^[0-9a-f]{8}$/), fc.stringMatching(/^[0-9a-f]{17}$/))
+      .map((hex) => `ami-${hex}`);
+    fc.assert(
+      fc.property(
+        amiId.filter((id) => id !== AMI_A),
+        (id) => {
+          expect(rollout("staging", { amiId: id }).staging).toEqual(ROLLOUT);
+        },
+      ),
+      { numRuns: 5 },
+    );
+  });
+
+  it("explains why the ASG and the alarm are touched", () => {
+    const stages = baseStages();
+    const before = synthStages(stages);
+    const after = synthStages({ ...stages, staging: { ...stages.staging, amiId: AMI_B } });
+    const byAddress = Object.fromEntries(
+      changeSet(before.staging, after.staging).map((c) => [c.address, c.reasons]),
+    );
+    expect(byAddress["aws_launch_configuration.instances"]).toContain("image_id changed");
+    expect(byAddress["aws_autoscaling_group.instances"]).toContain(
+      "name refers to replaced aws_launch_configuration.instances",
+    );
+    expect(byAddress["aws_cloudwatch_metric_alarm.low_instance_alarm"]).toContain(
+      "dimensions refers to replaced aws_autoscaling_group.instances",
+    );
+  });
+
+  it("for a longer drain bound updates the function and the ASG's delete timeout in place", () => {
+    const changes = rollout("production", { drain: { drainTimeoutMinutes: 90 } });
+    expect(changes.production).toEqual({
+      "aws_autoscaling_group.instances": "update",
+      "aws_lambda_function.instance_drain": "update",
+    });
+  });
+
+  it("for a new cluster name touches far more than a rollout (the guard would see it)", () => {
+    const changes = rollout("staging", { clusterName: "apps-renamed" });
+    expect(changes.staging["aws_ecs_cluster.cluster"]).toBe("replace");
+    expect(Object.keys(changes.staging).length).toBeGreaterThan(Object.keys(ROLLOUT).length);
+  });
+});
