@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { zipSync } from "fflate";
@@ -10,6 +10,13 @@ const FIXED_MTIME = new Date("1980-01-01T00:00:00Z");
 /** Files outside the bundle's own inputs that decide its bytes. */
 const BUILD_INPUTS = ["package-lock.json", "lambda/bundle.ts"];
 
+export interface PackageOptions {
+  /** Where the zip and its input record go. @default "build" */
+  readonly outDir?: string;
+  /** Folder holding one folder per function. @default "lambda" */
+  readonly sourceRoot?: string;
+}
+
 /**
  * Bundles `lambda/<name>/index.ts` and everything it imports (the AWS SDK included, so the code
  * that runs is the code that was tested) into one `index.js`, zips it deterministically to
@@ -18,13 +25,16 @@ const BUILD_INPUTS = ["package-lock.json", "lambda/bundle.ts"];
  * Bundling takes ~0.3 s, most of a synth, so it is skipped when none of the files the last
  * bundle was built from (as esbuild reported them, plus the lockfile) has changed.
  */
-export function packageLambda(name: string, outDir = "build"): string {
+export function packageLambda(
+  name: string,
+  { outDir = "build", sourceRoot = "lambda" }: PackageOptions = {},
+): string {
   const zipPath = join(outDir, `${name}.zip`);
   const recordPath = join(outDir, `${name}.inputs.json`);
   if (isUpToDate(recordPath)) return zipPath;
 
   const result = buildSync({
-    entryPoints: [join("lambda", name, "index.ts")],
+    entryPoints: [join(sourceRoot, name, "index.ts")],
     bundle: true,
     platform: "node",
     target: "node22",
@@ -38,13 +48,20 @@ export function packageLambda(name: string, outDir = "build"): string {
   const zip = zipSync({ "index.js": [result.outputFiles[0].contents, { mtime: FIXED_MTIME }] });
   const ownInputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes("node_modules"));
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(zipPath, zip);
+  writeAtomically(zipPath, zip);
   // The zip is recorded too, so a deleted or edited zip is rebuilt.
   const record = Object.fromEntries(
     [...BUILD_INPUTS, ...ownInputs, zipPath].sort().map((path) => [path, hashOf(path)]),
   );
-  writeFileSync(recordPath, JSON.stringify(record, null, 2) + "\n");
+  writeAtomically(recordPath, JSON.stringify(record, null, 2) + "\n");
   return zipPath;
+}
+
+/** Concurrent synths (tests, CI) must never read a half-written zip. */
+function writeAtomically(path: string, data: Uint8Array | string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
 }
 
 function isUpToDate(recordPath: string): boolean {

@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { baseStages } from "./support/fixtures";
+
+const run = promisify(execFile);
+const work = mkdtempSync(join(tmpdir(), "main-"));
+
+/** Runs the cdktf app command (see cdktf.json) on a stages file, into a fresh output dir. */
+async function synth(stages: unknown, name: string) {
+  const stagesFile = join(work, `${name}.json`);
+  const outdir = join(work, name);
+  writeFileSync(stagesFile, typeof stages === "string" ? stages : JSON.stringify(stages));
+  const env = { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir };
+  try {
+    const { stderr } = await run("node", ["--import", "tsx", "main.ts"], { env });
+    return { code: 0, stderr, outdir };
+  } catch (error) {
+    const { code, stderr } = error as { code: number; stderr: string };
+    return { code, stderr, outdir };
+  }
+}
+
+const stackFile = (outdir: string, stage: string) => join(outdir, "stacks", stage, "cdk.tf.json");
+
+describe("main.ts (the cdktf app)", () => {
+  it("writes both stages, byte-identical on every run", async () => {
+    const [first, second] = await Promise.all([
+      synth(baseStages(), "first"),
+      synth(baseStages(), "second"),
+    ]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    for (const stage of ["staging", "production"]) {
+      const a = readFileSync(stackFile(first.outdir, stage));
+      expect(readFileSync(stackFile(second.outdir, stage)).equals(a)).toBe(true);
+      const { filename } = JSON.parse(a.toString()).resource.aws_lambda_function.instance_drain;
+      const zip = (outdir: string) => readFileSync(join(outdir, "stacks", stage, filename));
+      expect(zip(second.outdir).equals(zip(first.outdir))).toBe(true);
+    }
+  });
+
+  const withProduction = (change: object) => {
+    const stages = baseStages();
+    Object.assign(stages.production, change);
+    return stages;
+  };
+
+  test.each<[string, string, unknown, RegExp]>([
+    [
+      "a bad AMI id",
+      "bad-ami",
+      withProduction({ amiId: "ami-nothex" }),
+      /^error: \S+bad-ami\.json: production\.amiId: must be "ami-" followed by 8 or 17 lowercase hex digits \(an AMI id\), got "ami-nothex"\n$/,
+    ],
+    [
+      "drain settings that do not fit together",
+      "drain-timing",
+      withProduction({ drain: { heartbeatTimeoutSeconds: 300 } }),
+      /^error: \S+drain-timing\.json: production: InstanceDrain heartbeatTimeoutSeconds must be at least lambdaTimeoutSeconds \+ 60 \(960\) .*, got 300\n$/,
+    ],
+    ["a file that is not JSON", "not-json", "{", /^error: \S+not-json\.json: not valid JSON .*\n$/],
+  ])(
+    "stops on %s with one line, exit 1 and nothing written",
+    async (_case, name, stages, message) => {
+      const result = await synth(stages, name);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(existsSync(stackFile(result.outdir, "staging"))).toBe(false);
+      expect(existsSync(stackFile(result.outdir, "production"))).toBe(false);
+    },
+  );
+});
