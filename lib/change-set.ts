@@ -1,0 +1,287 @@
+/**
+ * Predicts which resources a configuration change touches, from the synthesized `cdk.tf.json`
+ * before and after the change: `terraform plan` cannot run without the AWS provider, so tests and
+ * the change guard reason about the JSON instead.
+ *
+ * Rules, applied per block (a resource `type.name` or a data source `data.type.name`):
+ * 1. A resource only in `after` is a `create`, only in `before` a `delete`. A data source only in
+ *    `after` is a `read`; one only in `before` is not reported (nothing real is destroyed).
+ * 2. A block in both is compared top-level attribute by top-level attribute (deep equality; `null`
+ *    equals an omitted value). The cdktf metadata key `//` and the meta-arguments `lifecycle`,
+ *    `depends_on`, `provider`, `count` and `for_each` are ignored: changing them changes no real
+ *    object. A `timeouts` change is an in-place update.
+ * 3. A resource with a changed attribute that forces a new object (see `REPLACEMENT_RULES`) is a
+ *    `replace`, otherwise an `update`. A resource type without rules is a `replace` on any change,
+ *    with a reason saying so: a guard should rather over-warn.
+ * 4. References are `type.name[.attribute]` and `data.type.name[.attribute]` inside `${...}` in any
+ *    string, however deep (lists, maps, nested blocks, function calls, longer strings). Only those
+ *    naming a block of `after` count.
+ * 5. Until nothing changes: an attribute also changes when it refers to a block that is new or
+ *    replaced (whatever attribute: a new object has new ids, ARNs and generated names), to an
+ *    attribute of an updated resource that is itself changed (or to the whole updated object), or
+ *    to a data source that is re-read. Each block's action is then decided from its changed
+ *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`.
+ * 6. Reasons are short and deterministic: `image_id changed`,
+ *    `name refers to replaced aws_launch_configuration.instances`, `created`.
+ *
+ * @module
+ */
+import type { BlockConfig, JsonValue, SynthesizedDocument } from "./change-set-document";
+import { referencesIn, type Reference } from "./change-set-references";
+import { replacementVerdict, type ReplacementVerdict } from "./replacement-rules";
+
+export type {
+  BlockConfig,
+  BlocksByType,
+  JsonValue,
+  SynthesizedDocument,
+} from "./change-set-document";
+export { readSynthesizedStack } from "./change-set-document";
+export { formatChangeSet } from "./change-set-format";
+export { REPLACEMENT_RULES } from "./replacement-rules";
+
+/** What Terraform would do to a block: `read` is for data sources, the others for resources. */
+export type ChangeAction = "create" | "delete" | "replace" | "update" | "read";
+
+/** One block a change touches. */
+export interface ResourceChange {
+  /** `aws_launch_configuration.instances` or `data.aws_iam_policy_document.drain`. */
+  readonly address: string;
+  readonly action: ChangeAction;
+  /** Why, one short sentence each, e.g. `image_id changed`; in a deterministic order. */
+  readonly reasons: readonly string[];
+}
+
+const IGNORED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "//",
+  "lifecycle",
+  "depends_on",
+  "provider",
+  "count",
+  "for_each",
+]);
+
+interface Block {
+  readonly kind: "resource" | "data";
+  readonly type: string;
+  readonly config: BlockConfig;
+}
+
+/** A block present in both documents. */
+interface Tracked {
+  readonly address: string;
+  readonly kind: Block["kind"];
+  readonly type: string;
+  readonly before: BlockConfig;
+  readonly after: BlockConfig;
+  /** Attributes whose own value differs. */
+  readonly ownChanges: ReadonlySet<string>;
+  /** References of each attribute of `after` that name another block of `after`. */
+  readonly references: ReadonlyMap<string, readonly Reference[]>;
+  /** Own changes plus attributes changed through references; grows until the fixpoint. */
+  readonly changed: Set<string>;
+}
+
+interface State {
+  readonly tracked: ReadonlyMap<string, Tracked>;
+  /** Blocks only in `after`. */
+  readonly added: ReadonlySet<string>;
+}
+
+/**
+ * The blocks a change from `before` to `after` touches, sorted by address. Pure and
+ * deterministic: the result does not depend on the order of keys in either document.
+ */
+export function changeSet(
+  before: SynthesizedDocument,
+  after: SynthesizedDocument,
+): ResourceChange[] {
+  const previous = blocksOf(before);
+  const current = blocksOf(after);
+  const changes: ResourceChange[] = [];
+  const tracked = new Map<string, Tracked>();
+  const added = new Set<string>();
+
+  for (const [address, block] of current) {
+    const old = previous.get(address);
+    if (old !== undefined) {
+      tracked.set(address, track(address, old, block, current));
+    } else if (block.kind === "data") {
+      added.add(address);
+      changes.push({ address, action: "read", reasons: ["added"] });
+    } else {
+      added.add(address);
+      changes.push({ address, action: "create", reasons: ["created"] });
+    }
+  }
+  for (const [address, block] of previous) {
+    if (block.kind === "resource" && !current.has(address)) {
+      changes.push({ address, action: "delete", reasons: ["deleted"] });
+    }
+  }
+
+  const state: State = { tracked, added };
+  propagate(state);
+  for (const block of tracked.values()) {
+    const action = actionOf(block);
+    if (action !== undefined) {
+      changes.push({ address: block.address, action, reasons: reasonsOf(block, state) });
+    }
+  }
+  return changes.sort((a, b) => compare(a.address, b.address));
+}
+
+function blocksOf(document: SynthesizedDocument): Map<string, Block> {
+  const blocks = new Map<string, Block>();
+  const sections = [
+    ["resource", "", document.resource],
+    ["data", "data.", document.data],
+  ] as const;
+  for (const [kind, prefix, byType] of sections) {
+    for (const [type, byName] of Object.entries(byType ?? {})) {
+      for (const [name, config] of Object.entries(byName)) {
+        blocks.set(`${prefix}${type}.${name}`, { kind, type, config });
+      }
+    }
+  }
+  return blocks;
+}
+
+function track(
+  address: string,
+  before: Block,
+  after: Block,
+  current: ReadonlyMap<string, Block>,
+): Tracked {
+  const attributes = new Set([...Object.keys(before.config), ...Object.keys(after.config)]);
+  const ownChanges = new Set<string>();
+  const references = new Map<string, Reference[]>();
+  for (const attribute of attributes) {
+    if (IGNORED_ATTRIBUTES.has(attribute)) continue;
+    const afterValue = valueOf(after.config, attribute);
+    if (!jsonEqual(valueOf(before.config, attribute), afterValue)) ownChanges.add(attribute);
+    if (afterValue === undefined) continue;
+    const resolved = referencesIn(afterValue).filter(
+      (reference) => reference.address !== address && current.has(reference.address),
+    );
+    if (resolved.length > 0) references.set(attribute, resolved);
+  }
+  return {
+    address,
+    kind: before.kind,
+    type: before.type,
+    before: before.config,
+    after: after.config,
+    ownChanges,
+    references,
+    changed: new Set(ownChanges),
+  };
+}
+
+/** Marks attributes changed through references until no more change (rule 5). */
+function propagate(state: State): void {
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const block of state.tracked.values()) {
+      for (const [attribute, references] of block.references) {
+        if (block.changed.has(attribute)) continue;
+        if (references.some((reference) => describeChange(reference, state) !== undefined)) {
+          block.changed.add(attribute);
+          grew = true;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * How the target of a reference changes as far as the referring attribute can see, e.g.
+ * `replaced aws_autoscaling_group.instances`; undefined when the value read stays the same.
+ */
+function describeChange(reference: Reference, state: State): string | undefined {
+  const { address, attribute } = reference;
+  if (state.added.has(address)) return `new ${address}`;
+  const target = state.tracked.get(address);
+  if (target === undefined) return undefined;
+  switch (actionOf(target)) {
+    case "replace":
+      return `replaced ${address}`;
+    case "read":
+      return `re-read ${address}`;
+    case "update":
+      if (attribute === undefined) return `changed ${address}`;
+      return target.changed.has(attribute) ? `changed ${address}.${attribute}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function actionOf(block: Tracked): "replace" | "update" | "read" | undefined {
+  if (block.changed.size === 0) return undefined;
+  if (block.kind === "data") return "read";
+  return verdictsOf(block).some((verdict) => verdict !== "in-place") ? "replace" : "update";
+}
+
+function verdictsOf(block: Tracked): ReplacementVerdict[] {
+  return [...block.changed].map((attribute) =>
+    replacementVerdict(
+      block.type,
+      attribute,
+      valueOf(block.before, attribute),
+      valueOf(block.after, attribute),
+    ),
+  );
+}
+
+/**
+ * Reasons by attribute name, each attribute's own change first. Computed from the final state,
+ * so they do not depend on the order in which the fixpoint visited blocks.
+ */
+function reasonsOf(block: Tracked, state: State): string[] {
+  const reasons = new Set<string>();
+  for (const attribute of [...block.changed].sort(compare)) {
+    if (block.ownChanges.has(attribute)) reasons.add(`${attribute} changed`);
+    for (const reference of block.references.get(attribute) ?? []) {
+      const change = describeChange(reference, state);
+      if (change !== undefined) reasons.add(`${attribute} refers to ${change}`);
+    }
+  }
+  if (block.kind === "resource" && verdictsOf(block).includes("replacement-assumed")) {
+    reasons.add(`replacement assumed: no force-new rules for ${block.type}`);
+  }
+  return [...reasons];
+}
+
+// Own properties only: a config never inherits attributes such as `constructor`.
+function valueOf(config: BlockConfig, attribute: string): JsonValue | undefined {
+  return Object.hasOwn(config, attribute) ? config[attribute] : undefined;
+}
+
+function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === undefined || a === null || b === undefined || b === null) {
+    return (a ?? null) === (b ?? null);
+  }
+  if (isList(a) || isList(b)) {
+    return (
+      isList(a) &&
+      isList(b) &&
+      a.length === b.length &&
+      a.every((item, index) => jsonEqual(item, b[index]))
+    );
+  }
+  if (typeof a === "object" && typeof b === "object") {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((key) => jsonEqual(valueOf(a, key), valueOf(b, key)));
+  }
+  return a === b;
+}
+
+function isList(value: JsonValue): value is readonly JsonValue[] {
+  return Array.isArray(value);
+}
+
+// Code-unit order, the same on every machine (unlike localeCompare).
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
