@@ -20,37 +20,23 @@ export class ClusterStack extends TerraformStack {
 
   constructor(scope: Construct, stage: string, props: ClusterStackProps) {
     super(scope, stage);
-    const { config } = props;
-    const tags = { Project: "apps-cluster", Stage: stage, ManagedBy: "cdktf", ...config.tags };
+    const { region, stateBucket, stateLockTable, tags: stageTags, ...cluster } = props.config;
+    const tags = { Project: "apps-cluster", Stage: stage, ManagedBy: "cdktf", ...stageTags };
 
-    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags }] });
+    new AwsProvider(this, "aws", { region, defaultTags: [{ tags }] });
     new S3Backend(this, {
-      bucket: config.stateBucket,
+      bucket: stateBucket,
       key: `apps-cluster/${stage}/terraform.tfstate`,
-      region: config.region,
+      region,
       encrypt: true,
-      dynamodbTable: config.stateLockTable,
+      dynamodbTable: stateLockTable,
     });
 
     this.appsCluster = new AppsCluster(this, "AppsCluster", {
-      clusterName: config.clusterName,
-      amiId: config.amiId,
-      instanceType: config.instanceType,
-      instanceProfileName: config.instanceProfileName,
-      securityGroupIds: config.securityGroupIds,
-      subnetIds: config.subnetIds,
-      minSize: config.minSize,
-      maxSize: config.maxSize,
-      desiredCapacity: config.desiredCapacity,
-      keyName: config.keyName,
-      rootVolumeSizeGiB: config.rootVolumeSizeGiB,
-      ecsAgentSettings: config.ecsAgentSettings,
-      containerInsights: config.containerInsights,
-      drain: config.drain,
-      alarm: config.alarm,
+      ...cluster,
       drainCodeZipPath: props.drainCodeZipPath,
       // Default tags do not reach instances an ASG launches; the ASG propagates these.
-      instanceTags: tags,
+      tags,
     });
     this.node.addValidation({ validate: () => duplicateAddresses(this) });
   }

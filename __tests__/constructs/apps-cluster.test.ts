@@ -62,7 +62,7 @@ describe("AppsCluster", () => {
       rootVolumeSizeGiB: 50,
       ecsAgentSettings: { ECS_LOGLEVEL: "warn" },
       containerInsights: true,
-      instanceTags: { Stage: "test" },
+      tags: { Stage: "test" },
     });
     expect(onlyResource(doc, "aws_launch_configuration")).toMatchObject({
       key_name: "ops",
