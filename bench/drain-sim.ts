@@ -1,0 +1,291 @@
+import {
+  AutoScalingClient,
+  AutoScalingServiceException,
+  CompleteLifecycleActionCommand,
+  RecordLifecycleActionHeartbeatCommand,
+} from "@aws-sdk/client-auto-scaling";
+import {
+  DescribeContainerInstancesCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  UpdateContainerInstancesStateCommand,
+  type ContainerInstance,
+} from "@aws-sdk/client-ecs";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import type { SNSEvent } from "aws-lambda";
+import type { AwsClients } from "../lambda/instance-drain/aws-clients";
+import type { Clock } from "../lambda/instance-drain/clock";
+import type { DrainHandler } from "../lambda/instance-drain/handler";
+
+/**
+ * A virtual-time model of one terminating instance, its lifecycle hook and the topic, shared by
+ * the drain benchmark and the handler's property test so both judge the handler by one model.
+ * API calls take no virtual time; only sleeps and SNS deliveries move the clock.
+ */
+
+/** The notification's `Time`. */
+export const NOTIFIED_AT = Date.parse("2025-06-01T12:00:00.000Z");
+export const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:apps-instance-drain";
+const INSTANCE_ID = "i-0123456789abcdef0";
+const CONTAINER_INSTANCE_ARN =
+  "arn:aws:ecs:us-east-1:123456789012:container-instance/apps/5f0a1b2c3d4e";
+
+/** Time that only moves when someone sleeps or a delivery is due. */
+export class VirtualClock implements Clock {
+  private current: number;
+
+  constructor(startAt: number) {
+    this.current = startAt;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.current += ms;
+  }
+
+  advanceTo(at: number): void {
+    this.current = Math.max(this.current, at);
+  }
+}
+
+/** One task on the instance. */
+export interface SimulatedTask {
+  /** Placed but not yet running for this long after the notification. */
+  readonly pendingForMs: number;
+  /** ECS has stopped it this long after the instance was set DRAINING. */
+  readonly stopsAfterMs: number;
+}
+
+export interface InstanceScenario {
+  readonly tasks: readonly SimulatedTask[];
+  /** A duplicate delivery: the instance was set DRAINING at the notification. */
+  readonly alreadyDraining?: boolean;
+  /** The hook's heartbeat timeout: without a heartbeat or completion, the instance goes then. */
+  readonly hookHeartbeatTimeoutMs: number;
+}
+
+/** The termination notification Auto Scaling sends for the simulated instance. */
+export function lifecycleMessage(): string {
+  return JSON.stringify({
+    Origin: "AutoScalingGroup",
+    Destination: "EC2",
+    Service: "AWS Auto Scaling",
+    Time: new Date(NOTIFIED_AT).toISOString(),
+    LifecycleActionToken: "c613620e-07e2-4ed2-a9e2-ef8258911ade",
+    AutoScalingGroupName: "apps-20250601120000000000000001",
+    LifecycleHookName: "drain-before-terminate",
+    EC2InstanceId: INSTANCE_ID,
+    LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+    NotificationMetadata: JSON.stringify({ cluster: "apps" }),
+  });
+}
+
+export function snsEvent(message: string): SNSEvent {
+  const sns = { TopicArn: TOPIC_ARN, Message: message, MessageId: "m", Type: "Notification" };
+  return {
+    Records: [
+      {
+        EventSource: "aws:sns",
+        EventVersion: "1.0",
+        EventSubscriptionArn: `${TOPIC_ARN}:subscription`,
+        Sns: {
+          ...sns,
+          Subject: "Auto Scaling:  Lifecycle action 'TERMINATING'",
+          Timestamp: new Date(NOTIFIED_AT).toISOString(),
+          SignatureVersion: "1",
+          Signature: "",
+          SigningCertUrl: "",
+          UnsubscribeUrl: "",
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}
+
+/** ECS, Auto Scaling and SNS as far as the drain of one instance sees them. */
+export class SimulatedAws {
+  /** Calls per API action, e.g. `ecs:DescribeContainerInstances`. */
+  readonly calls = new Map<string, number>();
+  /** Every CompleteLifecycleAction that Auto Scaling accepted, with the tasks left then. */
+  readonly completions: { readonly at: number; readonly tasksLeft: number }[] = [];
+  /** Every message published, in order. */
+  readonly published: { readonly topicArn?: string; readonly message?: string }[] = [];
+  private status: string;
+  private drainingSince: number;
+  private lastHeartbeatAt = NOTIFIED_AT;
+  private completedAt: number | undefined;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly scenario: InstanceScenario,
+  ) {
+    this.status = scenario.alreadyDraining ? "DRAINING" : "ACTIVE";
+    this.drainingSince = scenario.alreadyDraining ? NOTIFIED_AT : Infinity;
+  }
+
+  get apiCalls(): number {
+    return [...this.calls.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Counts a call this model does not otherwise answer (the strategies' extra look-ups). */
+  count(action: string): void {
+    this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+  }
+
+  tasksLeft(at = this.clock.now()): { running: number; pending: number } {
+    const left = this.scenario.tasks.filter((task) => at < this.drainingSince + task.stopsAfterMs);
+    const pending = left.filter((task) => at < NOTIFIED_AT + task.pendingForMs).length;
+    return { running: left.length - pending, pending };
+  }
+
+  /** When the last task stopped, or will: never, while the instance is not DRAINING. */
+  get lastTaskStopsAt(): number {
+    const stops = this.scenario.tasks.map((task) => task.stopsAfterMs);
+    return this.drainingSince + Math.max(0, ...stops);
+  }
+
+  /** When the instance was let go: completed, or the hook's heartbeat timeout ran out. */
+  get releasedAt(): number {
+    return Math.min(
+      this.completedAt ?? Infinity,
+      this.lastHeartbeatAt + this.scenario.hookHeartbeatTimeoutMs,
+    );
+  }
+
+  get releasedBy(): "completion" | "hook timeout" {
+    return this.completedAt === this.releasedAt ? "completion" : "hook timeout";
+  }
+
+  private get hookActive(): boolean {
+    return this.clock.now() < this.releasedAt;
+  }
+
+  listContainerInstances(): string[] {
+    this.count("ecs:ListContainerInstances");
+    return this.hookActive ? [CONTAINER_INSTANCE_ARN] : [];
+  }
+
+  describeContainerInstance(): ContainerInstance {
+    this.count("ecs:DescribeContainerInstances");
+    return this.view();
+  }
+
+  setDraining(): ContainerInstance {
+    this.count("ecs:UpdateContainerInstancesState");
+    if (this.status === "ACTIVE") {
+      this.status = "DRAINING";
+      this.drainingSince = this.clock.now();
+    }
+    return this.view();
+  }
+
+  completeLifecycleAction(): void {
+    this.count("autoscaling:CompleteLifecycleAction");
+    this.requireActiveHook();
+    this.completedAt = this.clock.now();
+    const { running, pending } = this.tasksLeft();
+    this.completions.push({ at: this.completedAt, tasksLeft: running + pending });
+  }
+
+  recordHeartbeat(): void {
+    this.count("autoscaling:RecordLifecycleActionHeartbeat");
+    this.requireActiveHook();
+    this.lastHeartbeatAt = this.clock.now();
+  }
+
+  publish(topicArn?: string, message?: string): void {
+    this.count("sns:Publish");
+    this.published.push({ topicArn, message });
+  }
+
+  /** Real SDK clients whose `send` is answered by this model, as the handler's dependencies. */
+  clients(): AwsClients {
+    const answer = async (command: object): Promise<object> => {
+      if (command instanceof ListContainerInstancesCommand) {
+        return { containerInstanceArns: this.listContainerInstances() };
+      }
+      if (command instanceof DescribeContainerInstancesCommand) {
+        return { containerInstances: [this.describeContainerInstance()] };
+      }
+      if (command instanceof UpdateContainerInstancesStateCommand) {
+        return { containerInstances: [this.setDraining()] };
+      }
+      if (command instanceof CompleteLifecycleActionCommand) this.completeLifecycleAction();
+      else if (command instanceof RecordLifecycleActionHeartbeatCommand) this.recordHeartbeat();
+      else if (command instanceof PublishCommand) {
+        this.publish(command.input.TopicArn, command.input.Message);
+      } else throw new Error(`The simulation does not model ${command.constructor.name}`);
+      return {};
+    };
+    const send = async (command: object) => ({ $metadata: {}, ...(await answer(command)) });
+    return {
+      ecs: Object.assign(new ECSClient({}), { send }),
+      autoScaling: Object.assign(new AutoScalingClient({}), { send }),
+      sns: Object.assign(new SNSClient({}), { send }),
+    };
+  }
+
+  private view(): ContainerInstance {
+    const { running, pending } = this.tasksLeft();
+    return {
+      containerInstanceArn: CONTAINER_INSTANCE_ARN,
+      ec2InstanceId: INSTANCE_ID,
+      status: this.status,
+      runningTasksCount: running,
+      pendingTasksCount: pending,
+    };
+  }
+
+  private requireActiveHook(): void {
+    if (this.hookActive) return;
+    throw new AutoScalingServiceException({
+      name: "ValidationError",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+      message: `No active Lifecycle Action found with instance ID ${INSTANCE_ID}`,
+    });
+  }
+}
+
+export interface DeliveryOptions {
+  /** The Lambda timeout. */
+  readonly timeoutMs: number;
+  /** From the notification's `Time` to the first invocation. */
+  readonly firstDeliveryMs: number;
+  /** SNS delivery delay of the n-th re-published message (n from 0). */
+  readonly redeliveryMs: (n: number) => number;
+}
+
+export interface DeliveryResult {
+  readonly invocations: number;
+  /** Invocations that ran past the Lambda timeout (Lambda would have killed them). */
+  readonly overruns: number;
+}
+
+/**
+ * Invokes `handler` as SNS and Lambda would: the notification first, then each re-published
+ * message after its delivery delay, until an invocation publishes nothing.
+ */
+export async function deliver(
+  handler: DrainHandler,
+  sim: SimulatedAws,
+  options: DeliveryOptions,
+): Promise<DeliveryResult> {
+  let invocations = 0;
+  let overruns = 0;
+  let next: string | undefined = lifecycleMessage();
+  sim.clock.advanceTo(NOTIFIED_AT + options.firstDeliveryMs);
+  while (next !== undefined) {
+    const startedAt = sim.clock.now();
+    await handler(snsEvent(next), { getRemainingTimeInMillis: () => options.timeoutMs });
+    if (sim.clock.now() > startedAt + options.timeoutMs) overruns++;
+    next = sim.published[invocations]?.message;
+    sim.clock.advanceTo(sim.clock.now() + options.redeliveryMs(invocations));
+    invocations++;
+  }
+  return { invocations, overruns };
+}
