@@ -5,17 +5,21 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { baseStages } from "./support/fixtures";
 
+// Each case starts the app in fresh Node processes, which takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), "main-"));
+const appCommand: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
 
-/** Runs the cdktf app command (see cdktf.json) on a stages file, into a fresh output dir. */
+/** Runs the cdktf app command (cdktf.json) as cdktf does, on a stages file, into a fresh dir. */
 async function synth(stages: unknown, name: string) {
   const stagesFile = join(work, `${name}.json`);
   const outdir = join(work, name);
   writeFileSync(stagesFile, typeof stages === "string" ? stages : JSON.stringify(stages));
   const env = { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir };
   try {
-    const { stderr } = await run("node", ["--import", "tsx", "main.ts"], { env });
+    const { stderr } = await run("sh", ["-c", appCommand], { env });
     return { code: 0, stderr, outdir };
   } catch (error) {
     const { code, stderr } = error as { code: number; stderr: string };
@@ -26,6 +30,11 @@ async function synth(stages: unknown, name: string) {
 const stackFile = (outdir: string, stage: string) => join(outdir, "stacks", stage, "cdk.tf.json");
 
 describe("main.ts (the cdktf app)", () => {
+  it("is what npm run synth runs", () => {
+    const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts;
+    expect(scripts.synth).toBe(appCommand);
+  });
+
   it("writes both stages, byte-identical on every run", async () => {
     const [first, second] = await Promise.all([
       synth(baseStages(), "first"),
