@@ -60,16 +60,21 @@ export function snsEvent(message: string, topicArn = TOPIC_ARN): SNSEvent {
   };
 }
 
-/** Virtual time: `sleep` moves the clock instead of waiting, so hours of drain take milliseconds. */
+/**
+ * Virtual time: `sleep` moves the clock instead of waiting, so hours of drain take milliseconds.
+ * A loop that never ends would never give jest a chance to time out, so it throws instead.
+ */
 export interface VirtualClock extends Clock {
   advance(ms: number): void;
 }
 
 export function virtualClock(startAt: number): VirtualClock {
   let now = startAt;
+  let sleeps = 0;
   return {
     now: () => now,
     sleep: async (ms) => {
+      if (++sleeps > 10_000) throw new Error("Runaway loop: 10,000 sleeps in one test");
       now += ms;
     },
     advance: (ms) => {

@@ -91,6 +91,7 @@ function setUp(
   async function drain(message = lifecycleMessage(), timeoutMs = 15 * MINUTE) {
     let invocations = 0;
     for (let next: string | undefined = message; next !== undefined; invocations++) {
+      if (invocations === 50) throw new Error("the drain never ends");
       const published = sns.commandCalls(PublishCommand).length;
       await invoke(handler, next, timeoutMs);
       next = sns.commandCalls(PublishCommand)[published]?.args[0].input.Message;
@@ -289,6 +290,39 @@ describe("instance drain handler", () => {
       expect(completedAt).toEqual([drainingAt + 75_000]);
     });
 
+    it("keeps polling on a fixed cadence when a call is slow", async () => {
+      const { handler, clock } = setUp({ status: "DRAINING" });
+      const startedAt = clock.now();
+      const describedAt: number[] = [];
+      ecs.on(DescribeContainerInstancesCommand).callsFake(async () => {
+        describedAt.push(clock.now() - startedAt);
+        await clock.sleep(3_000);
+        return { containerInstances: [{ status: "DRAINING", runningTasksCount: 1 }] };
+      });
+
+      // Two minutes minus the 60 s margin leave room for polls up to 60 s.
+      await invoke(handler, lifecycleMessage(), 2 * MINUTE);
+
+      expect(describedAt).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+    });
+
+    it("counts pending tasks as tasks left", async () => {
+      const { handler } = setUp({ status: "DRAINING" });
+      ecs
+        .on(DescribeContainerInstancesCommand)
+        .resolvesOnce({
+          containerInstances: [{ status: "DRAINING", runningTasksCount: 0, pendingTasksCount: 1 }],
+        })
+        .resolves({
+          containerInstances: [{ status: "DRAINING", runningTasksCount: 0, pendingTasksCount: 0 }],
+        });
+
+      await invoke(handler, lifecycleMessage());
+
+      expect(ecs).toHaveReceivedCommandTimes(DescribeContainerInstancesCommand, 2);
+      expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+    });
+
     it("completes when the container instance deregisters during the drain", async () => {
       const { handler } = setUp({ tasksLeft: () => 1 });
       ecs
@@ -377,6 +411,21 @@ describe("instance drain handler", () => {
       expect(warning).toMatchObject({ action: "complete", tasksLeft: 3, instanceId: INSTANCE_ID });
       expect(warning?.message).toMatch(/MAX_DRAIN_SECONDS \(1800\).*3 tasks/);
       expect(clock.now() - NOTIFIED_AT).toBeLessThan(31 * MINUTE);
+    });
+  });
+
+  describe("the max drain time", () => {
+    it("releases the instance when MAX_DRAIN_SECONDS pass, not at the next poll after", async () => {
+      const { handler, clock } = setUp({ env: { MAX_DRAIN_SECONDS: "95" }, tasksLeft: () => 2 });
+      const completedAt: number[] = [];
+      autoScaling.on(CompleteLifecycleActionCommand).callsFake(() => {
+        completedAt.push(clock.now());
+        return {};
+      });
+
+      await invoke(handler, lifecycleMessage());
+
+      expect(completedAt).toEqual([NOTIFIED_AT + 95_000]);
     });
   });
 

@@ -30,9 +30,13 @@ const INSTANCE_ID = "i-0123456789abcdef0";
 const CONTAINER_INSTANCE_ARN =
   "arn:aws:ecs:us-east-1:123456789012:container-instance/apps/5f0a1b2c3d4e";
 
-/** Time that only moves when someone sleeps or a delivery is due. */
+/**
+ * Time that only moves when someone sleeps or a delivery is due. A loop that never ends would
+ * never yield to a timeout, so the clock throws after more sleeps than any drain needs.
+ */
 export class VirtualClock implements Clock {
   private current: number;
+  private sleeps = 0;
 
   constructor(startAt: number) {
     this.current = startAt;
@@ -43,6 +47,7 @@ export class VirtualClock implements Clock {
   }
 
   async sleep(ms: number): Promise<void> {
+    if (++this.sleeps > 100_000) throw new Error("Runaway loop: 100,000 sleeps in one drain");
     this.current += ms;
   }
 
