@@ -99,7 +99,7 @@ describe("instance drain handler (index.ts)", () => {
       return queryReply(request.operation);
     };
 
-    await handler(snsEvent(lifecycleMessage()), context);
+    await handler(snsEvent(lifecycleMessage({ Time: new Date().toISOString() })), context);
 
     expect(requests.map(({ operation }) => operation)).toEqual([
       "ListContainerInstances",
@@ -125,7 +125,9 @@ describe("instance drain handler (index.ts)", () => {
         ? ecsReply({ containerInstanceArns: [] })
         : queryError("ValidationError", `No active Lifecycle Action found with ${INSTANCE_ID}`);
 
-    await expect(handler(snsEvent(lifecycleMessage()), context)).resolves.toBeUndefined();
+    await expect(
+      handler(snsEvent(lifecycleMessage({ Time: new Date().toISOString() })), context),
+    ).resolves.toBeUndefined();
 
     expect(requests.map(({ operation }) => operation)).toEqual([
       "ListContainerInstances",

@@ -45,8 +45,12 @@ function setUp(answers: Record<string, Answer>) {
   const requests: WireRequest[] = [];
   const requestHandler = {
     handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
-      const body = request.body instanceof Uint8Array ? Buffer.from(request.body) : request.body;
-      const wire = parseWireRequest(request.headers, String(body ?? ""));
+      // Decode the bytes themselves: the SDK's JSON body adapter warns when used as a string.
+      const body =
+        request.body instanceof Uint8Array
+          ? new TextDecoder().decode(new Uint8Array(request.body))
+          : String(request.body ?? "");
+      const wire = parseWireRequest(request.headers, body);
       requests.push(wire);
       const n = requests.filter(({ operation }) => operation === wire.operation).length;
       const given = answers[wire.operation] ?? queryReply(wire.operation);

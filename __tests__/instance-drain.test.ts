@@ -353,7 +353,8 @@ describe("instance drain handler", () => {
       const invocations = await drain();
 
       expect(invocations).toBe(3);
-      expect(autoScaling).toHaveReceivedCommandTimes(RecordLifecycleActionHeartbeatCommand, 2);
+      // One at each hand-off, one as each continuing invocation starts.
+      expect(autoScaling).toHaveReceivedCommandTimes(RecordLifecycleActionHeartbeatCommand, 4);
       expect(autoScaling).toHaveReceivedCommandWith(RecordLifecycleActionHeartbeatCommand, {
         LifecycleHookName: HOOK_NAME,
         AutoScalingGroupName: ASG_NAME,
@@ -370,7 +371,9 @@ describe("instance drain handler", () => {
       expect(logs.map((entry) => entry.action)).toEqual([
         "start-draining",
         "hand-off",
+        "continue",
         "hand-off",
+        "continue",
         "complete",
       ]);
       expect(logs[1]).toMatchObject({ instanceId: INSTANCE_ID, cluster: CLUSTER, tasksLeft: 4 });
@@ -385,6 +388,44 @@ describe("instance drain handler", () => {
       expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
       expect(clock.now() - startedAt).toBeLessThanOrEqual(4 * MINUTE);
       expect(clock.now() - startedAt).toBeGreaterThan(4 * MINUTE - 10_000);
+    });
+
+    it("records a heartbeat first when Lambda retries a failed invocation minutes later", async () => {
+      const { handler, clock, logs } = setUp({ status: "DRAINING", tasksLeft: () => 0 });
+      clock.advance(4 * MINUTE);
+
+      await invoke(handler, lifecycleMessage());
+
+      const [heartbeat] = autoScaling.commandCalls(RecordLifecycleActionHeartbeatCommand);
+      const [find] = ecs.commandCalls(ListContainerInstancesCommand);
+      expect(heartbeat.calledBefore(find)).toBe(true);
+      expect(autoScaling).toHaveReceivedCommandWith(RecordLifecycleActionHeartbeatCommand, {
+        LifecycleHookName: HOOK_NAME,
+        AutoScalingGroupName: ASG_NAME,
+        LifecycleActionToken: ACTION_TOKEN,
+        InstanceId: INSTANCE_ID,
+      });
+      expect(logs.map((entry) => entry.action)).toEqual(["continue", "complete"]);
+    });
+
+    it("does not record a heartbeat on the notification's first delivery", async () => {
+      const { handler } = setUp({ tasksLeft: () => 0 });
+
+      await invoke(handler, lifecycleMessage());
+
+      expect(autoScaling).not.toHaveReceivedCommand(RecordLifecycleActionHeartbeatCommand);
+    });
+
+    it("stops when a continuing invocation finds the lifecycle action already gone", async () => {
+      const { handler, clock, logs } = setUp({ tasksLeft: () => 3 });
+      autoScaling.on(RecordLifecycleActionHeartbeatCommand).rejects(noActiveAction());
+      clock.advance(20 * MINUTE);
+
+      await invoke(handler, lifecycleMessage());
+
+      expect(ecs).not.toHaveReceivedCommand(ListContainerInstancesCommand);
+      expect(autoScaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
+      expect(logs.map((entry) => entry.action)).toEqual(["already-complete"]);
     });
 
     it("stops without re-publishing when the heartbeat finds no active lifecycle action", async () => {

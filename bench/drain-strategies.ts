@@ -4,7 +4,7 @@ import { deliver, lifecycleMessage, NOTIFIED_AT, TOPIC_ARN, type SimulatedAws } 
 /** Lambda's maximum timeout; (b) and (c) both use it. */
 export const LAMBDA_TIMEOUT_MS = 900_000;
 /** Assumed heartbeat timeout of the termination hook: a little above the Lambda timeout. */
-export const HOOK_HEARTBEAT_TIMEOUT_MS = 960_000;
+export const HOOK_HEARTBEAT_TIMEOUT_MS = 1_200_000;
 /** POLL_SECONDS for (c), and the CDK function's fixed sleep for (b). */
 export const POLL_MS = 10_000;
 /** Assumed SNS-to-Lambda delivery delay: uniform between these (seeded). */

@@ -25,10 +25,11 @@ const MAX_HEARTBEAT_SECONDS = 7200;
 /** A hook's global timeout is the lesser of 48 hours and 100 heartbeats. */
 const MAX_GLOBAL_TIMEOUT_SECONDS = 48 * 3600;
 /**
- * Time the re-published notification needs to start the next invocation (SNS delivery plus a
- * cold start), which must fit in the heartbeat left after one full invocation.
+ * What the heartbeat must cover beyond one full invocation: SNS delivery and a cold start of the
+ * next one, or, when an invocation fails, Lambda's two asynchronous retries (1 and 2 minutes
+ * apart). Each invocation that continues a drain records a heartbeat as it starts.
  */
-const REDELIVERY_ALLOWANCE_SECONDS = 60;
+const REDELIVERY_ALLOWANCE_SECONDS = 300;
 
 export interface InstanceDrainProps {
   /** The cluster whose instances are drained; scopes the function's ECS and ASG permissions. */
@@ -50,10 +51,11 @@ export interface InstanceDrainProps {
    */
   readonly lambdaTimeoutSeconds?: number;
   /**
-   * Heartbeat timeout of the termination lifecycle hook. The function records a heartbeat at the
-   * end of every invocation, so it must outlast one invocation plus redelivery; if the function
+   * Heartbeat timeout of the termination lifecycle hook. The function records a heartbeat as each
+   * continuing invocation starts and as it hands off, so this must outlast one invocation plus
+   * redelivery or Lambda's retries of a failed one (5 minutes); if the function
    * stops working, the instance terminates this long after its last heartbeat.
-   * @default lambdaTimeoutSeconds + 60
+   * @default lambdaTimeoutSeconds + 300
    */
   readonly heartbeatTimeoutSeconds?: number;
   /**
@@ -305,7 +307,7 @@ function drainTiming(props: InstanceDrainProps): DrainTiming {
   if (heartbeatTimeoutSeconds < minHeartbeat) {
     fail(
       "heartbeatTimeoutSeconds",
-      `must be at least lambdaTimeoutSeconds + ${REDELIVERY_ALLOWANCE_SECONDS} (${minHeartbeat}) so the hook outlives an invocation and its redelivery`,
+      `must be at least lambdaTimeoutSeconds + ${REDELIVERY_ALLOWANCE_SECONDS} (${minHeartbeat}) so the hook outlives an invocation and its retries`,
     );
   }
   const globalTimeoutSeconds = Math.min(MAX_GLOBAL_TIMEOUT_SECONDS, 100 * heartbeatTimeoutSeconds);

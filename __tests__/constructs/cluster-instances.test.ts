@@ -144,7 +144,7 @@ describe("ClusterInstances", () => {
           lifecycle_transition: "autoscaling:EC2_INSTANCE_TERMINATING",
           notification_target_arn: "${aws_sns_topic.instance_drain.arn}",
           role_arn: "${aws_iam_role.lifecycle_hook.arn}",
-          heartbeat_timeout: 960,
+          heartbeat_timeout: 1200,
           default_result: "CONTINUE",
           notification_metadata: '{"cluster":"apps-test"}',
         },
@@ -163,12 +163,12 @@ describe("ClusterInstances", () => {
     });
 
     it("waits on delete for the longest drain plus 10 minutes of shutdown by default", () => {
-      // Default drain: 60 min bound + one 960 s heartbeat (16 min) + 10 min shutdown.
-      expect(synth().asg.timeouts).toEqual({ delete: "86m" });
+      // Default drain: 60 min bound + one 1200 s heartbeat (20 min) + 10 min shutdown.
+      expect(synth().asg.timeouts).toEqual({ delete: "90m" });
     });
 
     it("takes the shutdown allowance from props", () => {
-      expect(synth({ shutdownAllowanceMinutes: 4 }).asg.timeouts).toEqual({ delete: "80m" });
+      expect(synth({ shutdownAllowanceMinutes: 4 }).asg.timeouts).toEqual({ delete: "84m" });
     });
 
     it("propagates Name and the given tags to instances, sorted by key", () => {
@@ -192,7 +192,7 @@ describe("ClusterInstances", () => {
     const instances = new ClusterInstances(stack, "Instances", { cluster, drain, ...required });
     expect(instances.launchConfiguration).toBeInstanceOf(LaunchConfiguration);
     expect(instances.autoScalingGroup).toBeInstanceOf(AutoscalingGroup);
-    expect(instances.deleteTimeoutMinutes).toBe(86);
+    expect(instances.deleteTimeoutMinutes).toBe(90);
   });
 
   it("synthesizes through cdktf's matchers too", () => {

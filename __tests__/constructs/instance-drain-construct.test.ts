@@ -183,21 +183,22 @@ describe("InstanceDrain", () => {
   });
 
   describe("timing", () => {
-    it("defaults the heartbeat to the function timeout plus a minute for redelivery", () => {
+    it("defaults the heartbeat to the function timeout plus 5 minutes for redelivery and retries", () => {
       const { drain } = clusterWithDrain(emptyStack());
-      expect(drain.heartbeatTimeoutSeconds).toBe(960);
+      expect(drain.heartbeatTimeoutSeconds).toBe(1200);
       expect(drain.drainTimeoutMinutes).toBe(60);
-      expect(drain.longestDrainMinutes).toBe(76);
+      expect(drain.longestDrainMinutes).toBe(80);
     });
 
     it("follows a shorter function timeout with a shorter default heartbeat", () => {
       const { drain } = clusterWithDrain(emptyStack(), { lambdaTimeoutSeconds: 300 });
-      expect(drain.heartbeatTimeoutSeconds).toBe(360);
+      expect(drain.heartbeatTimeoutSeconds).toBe(600);
     });
 
     it("rounds the heartbeat up to whole minutes in the longest drain", () => {
       const { drain } = clusterWithDrain(emptyStack(), {
         drainTimeoutMinutes: 30,
+        lambdaTimeoutSeconds: 600,
         heartbeatTimeoutSeconds: 1000,
       });
       expect(drain.longestDrainMinutes).toBe(30 + 17);
@@ -225,9 +226,9 @@ describe("InstanceDrain", () => {
         "InstanceDrain pollSeconds must be at most a quarter of lambdaTimeoutSeconds (120), got 31",
       ],
       [
-        "a heartbeat shorter than an invocation and its redelivery",
-        { heartbeatTimeoutSeconds: 900 },
-        "InstanceDrain heartbeatTimeoutSeconds must be at least lambdaTimeoutSeconds + 60 (960) so the hook outlives an invocation and its redelivery, got 900",
+        "a heartbeat shorter than an invocation and its retries",
+        { heartbeatTimeoutSeconds: 1100 },
+        "InstanceDrain heartbeatTimeoutSeconds must be at least lambdaTimeoutSeconds + 300 (1200) so the hook outlives an invocation and its retries, got 1100",
       ],
       [
         "a heartbeat above Auto Scaling's limit",
@@ -236,8 +237,8 @@ describe("InstanceDrain", () => {
       ],
       [
         "a drain bound beyond the hook's global timeout",
-        { lambdaTimeoutSeconds: 60, heartbeatTimeoutSeconds: 120, drainTimeoutMinutes: 199 },
-        "InstanceDrain drainTimeoutMinutes plus one heartbeat must fit in the hook's global timeout (200 minutes), got 199",
+        { lambdaTimeoutSeconds: 60, heartbeatTimeoutSeconds: 360, drainTimeoutMinutes: 595 },
+        "InstanceDrain drainTimeoutMinutes plus one heartbeat must fit in the hook's global timeout (600 minutes), got 595",
       ],
       [
         "a memory size below Lambda's minimum",

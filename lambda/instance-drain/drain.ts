@@ -19,6 +19,12 @@ import type { TerminatingNotification } from "./notification";
  */
 export const SAFETY_MARGIN_MS = 60_000;
 
+/**
+ * The first delivery of a notification arrives within seconds; one older than this reaches an
+ * invocation that continues a drain, or Lambda's retry of one that failed.
+ */
+const FIRST_DELIVERY_MS = 60_000;
+
 /** Writes one decision about the instance being drained. */
 type Decide = (level: LogLevel, action: string, message: string, fields: object) => void;
 
@@ -78,6 +84,16 @@ export async function drainInstance(
       });
     }
   };
+
+  // A failed invocation never reached its hand-off heartbeat, and Lambda retries it minutes
+  // later: restart the hook's heartbeat before anything else so the hook outlives the gap.
+  if (clock.now() - notification.issuedAt > FIRST_DELIVERY_MS) {
+    if ((await recordHeartbeat(deps.autoScaling, notification)) === "already-done") {
+      decide("info", "already-complete", "No active lifecycle action left to drain for", {});
+      return;
+    }
+    decide("info", "continue", "Continuing the drain: recorded a heartbeat", {});
+  }
 
   const arn = await findContainerInstanceArn(ecs, cluster, notification.instanceId);
   if (arn === undefined) return complete("info", "not registered in the cluster", 0);
