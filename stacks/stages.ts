@@ -1,129 +1,137 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as v from "valibot";
 import { ConfigError, describeValue } from "../lib/config-error";
 
 /** The stages this app deploys, in rollout order: an AMI goes to staging first. */
 export const STAGE_NAMES = ["staging", "production"] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
+// Every schema carries the message people see: "<stage>.<field>: <message>, got <value>".
+const text = () => v.string("must be a string");
+const matching = (pattern: RegExp, message: string) => v.pipe(text(), v.regex(pattern, message));
 const idOf = (prefix: string, what: string) =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`),
-      `must be "${prefix}-" followed by 8 or 17 lowercase hex digits (${what})`,
-    );
-
-const positiveInt = z.int().positive("must be a whole number of at least 1");
-const count = z.int().nonnegative("must be a whole number of at least 0");
-
-/** How a JSON type is named in an error message. */
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: "a string",
-  int: "a whole number",
-  number: "a number",
-  boolean: "true or false",
-  object: "an object",
-  array: "a list",
-};
+  matching(
+    new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`),
+    `must be "${prefix}-" followed by 8 or 17 lowercase hex digits (${what})`,
+  );
+const wholeNumber = (min: number) =>
+  v.pipe(
+    v.number("must be a whole number"),
+    v.integer("must be a whole number"),
+    v.minValue(min, `must be a whole number of at least ${min}`),
+  );
+const positiveInt = wholeNumber(1);
+const count = wholeNumber(0);
+const textMap = () => v.record(text(), text(), "must be an object of strings");
+const object = <T extends v.ObjectEntries>(entries: T) =>
+  v.strictObject(entries, "must be an object");
 
 /** Settings of the drain Lambda and lifecycle hook; each is optional, see InstanceDrainProps. */
-const drainSchema = z.strictObject({
-  drainTimeoutMinutes: positiveInt.optional(),
-  heartbeatTimeoutSeconds: positiveInt.optional(),
-  lambdaTimeoutSeconds: positiveInt.optional(),
-  pollSeconds: positiveInt.optional(),
-  memorySizeMb: positiveInt.optional(),
-  logRetentionDays: positiveInt.optional(),
+const drainSchema = object({
+  drainTimeoutMinutes: v.optional(positiveInt),
+  heartbeatTimeoutSeconds: v.optional(positiveInt),
+  lambdaTimeoutSeconds: v.optional(positiveInt),
+  pollSeconds: v.optional(positiveInt),
+  memorySizeMb: v.optional(positiveInt),
+  logRetentionDays: v.optional(positiveInt),
 });
 
-const alarmSchema = z.strictObject({
+const alarmSchema = object({
   /** SNS topic notified when the alarm fires and when it recovers (e.g. the on-call topic). */
-  actionsTopicArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "must be an SNS topic ARN")
-    .optional(),
-  evaluationPeriods: positiveInt.optional(),
+  actionsTopicArn: v.optional(
+    matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "must be an SNS topic ARN"),
+  ),
+  evaluationPeriods: v.optional(positiveInt),
 });
 
-const stageSchema = z
-  .strictObject({
+const stageSchema = v.pipe(
+  object({
     /** AWS region of the stage, e.g. us-east-1. */
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
+    region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
     /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
-    clusterName: z
-      .string()
-      .regex(
-        /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
-        "must be 2-40 lowercase letters, digits or hyphens, starting with a letter",
-      ),
+    clusterName: matching(
+      /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+      "must be 2-40 lowercase letters, digits or hyphens, starting with a letter",
+    ),
     /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
     amiId: idOf("ami", "an AMI id"),
-    instanceType: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type like t3.large"),
+    instanceType: matching(
+      /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+      "must be an EC2 instance type like t3.large",
+    ),
     minSize: count,
     maxSize: positiveInt,
     desiredCapacity: count,
-    subnetIds: z.array(idOf("subnet", "a subnet id")).min(1, "must list at least one subnet"),
-    securityGroupIds: z
-      .array(idOf("sg", "a security group id"))
-      .min(1, "must list at least one security group"),
-    instanceProfileName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,128}$/, "must be an IAM instance profile name"),
-    keyName: z.string().min(1, "must not be empty").optional(),
-    rootVolumeSizeGiB: positiveInt.optional(),
+    subnetIds: v.pipe(
+      v.array(idOf("subnet", "a subnet id"), "must be a list"),
+      v.minLength(1, "must list at least one subnet"),
+    ),
+    securityGroupIds: v.pipe(
+      v.array(idOf("sg", "a security group id"), "must be a list"),
+      v.minLength(1, "must list at least one security group"),
+    ),
+    instanceProfileName: matching(/^[\w+=,.@-]{1,128}$/, "must be an IAM instance profile name"),
+    keyName: v.optional(v.pipe(text(), v.minLength(1, "must not be empty"))),
+    rootVolumeSizeGiB: v.optional(positiveInt),
     /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
-    ecsAgentSettings: z.record(z.string(), z.string()).optional(),
-    containerInsights: z.boolean().optional(),
+    ecsAgentSettings: v.optional(textMap()),
+    containerInsights: v.optional(v.boolean("must be true or false")),
     /** S3 bucket and DynamoDB lock table of the Terraform state (one state key per stage). */
-    stateBucket: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
-    stateLockTable: z.string().regex(/^[\w.-]{3,255}$/, "must be a DynamoDB table name"),
-    drain: drainSchema.optional(),
-    alarm: alarmSchema.optional(),
-    tags: z.record(z.string(), z.string()).optional(),
-  })
-  .superRefine((stage, ctx) => {
+    stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+    stateLockTable: matching(/^[\w.-]{3,255}$/, "must be a DynamoDB table name"),
+    drain: v.optional(drainSchema),
+    alarm: v.optional(alarmSchema),
+    tags: v.optional(textMap()),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const stage = dataset.value;
+    const fail = (field: "maxSize" | "desiredCapacity", message: string) =>
+      addIssue({ message, path: [pathItem(stage, field)] });
     if (stage.maxSize < stage.minSize) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["maxSize"],
-        message: `must be at least minSize (${stage.minSize})`,
-      });
+      fail("maxSize", `must be at least minSize (${stage.minSize})`);
     } else if (stage.desiredCapacity < stage.minSize || stage.desiredCapacity > stage.maxSize) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["desiredCapacity"],
-        message: `must be between minSize (${stage.minSize}) and maxSize (${stage.maxSize})`,
-      });
+      fail(
+        "desiredCapacity",
+        `must be between minSize (${stage.minSize}) and maxSize (${stage.maxSize})`,
+      );
     }
-  });
+  }),
+);
 
-const stagesSchema = z
-  .strictObject({ staging: stageSchema, production: stageSchema })
-  .superRefine(({ production }, ctx) => {
+const stagesSchema = v.pipe(
+  v.strictObject({ staging: stageSchema, production: stageSchema }, "must be an object"),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { production } = dataset.value;
+    const fail = (field: "minSize" | "subnetIds", message: string) =>
+      addIssue({
+        message,
+        path: [pathItem(dataset.value, "production"), pathItem(production, field)],
+      });
     // Production survives the loss of an instance or an AZ: two instances, two subnets.
     if (production.minSize < 2) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["production", "minSize"],
-        message: "must be at least 2 (production runs on two or more instances)",
-      });
+      fail("minSize", "must be at least 2 (production runs on two or more instances)");
     }
     if (new Set(production.subnetIds).size < 2) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["production", "subnetIds"],
-        message: "must list at least two distinct subnets (production spans two AZs)",
-      });
+      fail("subnetIds", "must list at least two distinct subnets (production spans two AZs)");
     }
-  });
+  }),
+);
+
+/** The path item of `key` in an object, for issues added by cross-field checks. */
+function pathItem<T extends object>(input: T, key: keyof T & string): v.ObjectPathItem {
+  return {
+    type: "object",
+    origin: "value",
+    input: input as Record<string, unknown>,
+    key,
+    value: input[key],
+  };
+}
 
 /** One stage's validated settings, as written in stacks/stages.json. */
-export type StageConfig = z.infer<typeof stageSchema>;
+export type StageConfig = v.InferOutput<typeof stageSchema>;
 export type Stages = Readonly<Record<StageName, StageConfig>>;
 
 /**
@@ -131,9 +139,9 @@ export type Stages = Readonly<Record<StageName, StageConfig>>;
  * source, the stage and field, what is allowed and the value received.
  */
 export function parseStages(raw: unknown, source: string): Stages {
-  const result = stagesSchema.safeParse(raw);
-  if (result.success) return result.data;
-  throw new ConfigError(`${source}: ${describeIssue(result.error.issues[0], raw)}`);
+  const result = v.safeParse(stagesSchema, raw);
+  if (result.success) return result.output;
+  throw new ConfigError(`${source}: ${describeIssue(result.issues[0], raw)}`);
 }
 
 /** Reads and validates a stages file (by default stacks/stages.json). */
@@ -153,26 +161,27 @@ export function readStages(path: string): Stages {
   return parseStages(raw, path);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const path = issue.path.map(String);
-  const received = valueAt(raw, path);
-  if (path.length === 0 && issue.code === "invalid_type") {
-    return `must be an object keyed by stage name (${STAGE_NAMES.join(", ")}), got ${describeValue(raw)}`;
+function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
+  const path = (issue.path ?? []).map((item) => String(item.key));
+  const key = path[path.length - 1];
+  const parent = valueAt(raw, path.slice(0, -1));
+  // Valibot takes a list for an object with every key missing; say what was really wrong.
+  if (path.length === 0 || (Array.isArray(parent) && !/^\d+$/.test(key))) {
+    const where = path.slice(0, -1);
+    if (where.length === 0) {
+      return `must be an object keyed by stage name (${STAGE_NAMES.join(", ")}), got ${describeValue(raw)}`;
+    }
+    return `${render(where)}: must be an object, got ${describeValue(parent)}`;
   }
-  if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0];
+  const present = parent !== null && typeof parent === "object" && Object.hasOwn(parent, key);
+  if (!present) return `${render(path)}: ${path.length === 1 ? "stage" : "field"} is missing`;
+  // A strict object reports a key it does not know as expecting "never" there.
+  if (issue.type === "strict_object" && issue.expected === "never") {
     const what =
-      path.length === 0 ? `unknown stage (known: ${STAGE_NAMES.join(", ")})` : "unknown field";
-    return `${render([...path, key])}: ${what}, got ${describeValue(valueAt(raw, [...path, key]))}`;
+      path.length === 1 ? `unknown stage (known: ${STAGE_NAMES.join(", ")})` : "unknown field";
+    return `${render(path)}: ${what}, got ${describeValue(valueAt(raw, path))}`;
   }
-  if (received === undefined) {
-    return `${render(path)}: ${path.length === 1 ? "stage" : "field"} is missing`;
-  }
-  const message =
-    issue.code === "invalid_type"
-      ? `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`
-      : issue.message;
-  return `${render(path)}: ${message}, got ${describeValue(received)}`;
+  return `${render(path)}: ${issue.message}, got ${describeValue(valueAt(raw, path))}`;
 }
 
 function render(path: readonly string[]): string {

@@ -134,6 +134,13 @@ describe("stage config", () => {
     expect(() => parseStages(edited(edit), "stages.json")).toThrow(message);
   });
 
+  it("rejects a stage that is a list", () => {
+    const raw = edited((s) => (s.staging = [] as unknown as Record<string, unknown>));
+    expect(() => parseStages(raw, "stages.json")).toThrow(
+      "stages.json: staging: must be an object, got []",
+    );
+  });
+
   it("rejects a document that is a list", () => {
     expect(() => parseStages([], "stages.json")).toThrow(
       "stages.json: must be an object keyed by stage name (staging, production), got []",
