@@ -484,6 +484,87 @@ describe("changeSet", () => {
   });
 });
 
+describe("changeSet with lifecycle.replace_triggered_by", () => {
+  /** A launch configuration replaced whenever terraform_data.hook (or one attribute) changes. */
+  function triggered(trigger: string, hook: BlockConfig): SynthesizedDocument {
+    return resources({
+      terraform_data: { hook },
+      aws_launch_configuration: {
+        instances: {
+          image_id: "ami-1",
+          lifecycle: { create_before_destroy: true, replace_triggered_by: [trigger] },
+        },
+      },
+    });
+  }
+  const actionsOf = (before: SynthesizedDocument, after: SynthesizedDocument) =>
+    Object.fromEntries(changeSet(before, after).map((c) => [c.address, c.action]));
+
+  it("replaces the resource when the named resource is replaced, and says why", () => {
+    const before = triggered("terraform_data.hook", { triggers_replace: { heartbeat: 900 } });
+    const after = triggered("terraform_data.hook", { triggers_replace: { heartbeat: 1200 } });
+    expect(changeSet(before, after)).toEqual([
+      {
+        address: "aws_launch_configuration.instances",
+        action: "replace",
+        reasons: ["replace_triggered_by terraform_data.hook (replaced)"],
+      },
+      {
+        address: "terraform_data.hook",
+        action: "replace",
+        reasons: ["triggers_replace changed"],
+      },
+    ]);
+  });
+
+  it("replaces the resource when the named resource is only updated", () => {
+    const before = triggered("terraform_data.hook", { input: "a" });
+    const after = triggered("terraform_data.hook", { input: "b" });
+    expect(actionsOf(before, after)).toEqual({
+      "aws_launch_configuration.instances": "replace",
+      "terraform_data.hook": "update",
+    });
+  });
+
+  it("fires for a named attribute only when that attribute changes", () => {
+    const trigger = "terraform_data.hook.triggers_replace";
+    const updated = actionsOf(
+      triggered(trigger, { input: "a", triggers_replace: "x" }),
+      triggered(trigger, { input: "b", triggers_replace: "x" }),
+    );
+    expect(updated).toEqual({ "terraform_data.hook": "update" });
+    const replaced = actionsOf(
+      triggered(trigger, { input: "a", triggers_replace: "x" }),
+      triggered(trigger, { input: "a", triggers_replace: "y" }),
+    );
+    expect(replaced["aws_launch_configuration.instances"]).toBe("replace");
+  });
+
+  it("does nothing while the named resource is unchanged", () => {
+    const doc = triggered("terraform_data.hook", { input: "a" });
+    expect(changeSet(doc, structuredClone(doc))).toEqual([]);
+  });
+
+  it("replaces what the triggered resource's replacement reaches in turn", () => {
+    const withGroup = (heartbeat: number): SynthesizedDocument => {
+      const doc = triggered("terraform_data.hook", { triggers_replace: { heartbeat } });
+      return {
+        resource: {
+          ...doc.resource,
+          aws_autoscaling_group: {
+            instances: { name: "${aws_launch_configuration.instances.name}", max_size: 2 },
+          },
+        },
+      };
+    };
+    expect(actionsOf(withGroup(900), withGroup(1200))).toEqual({
+      "aws_autoscaling_group.instances": "replace",
+      "aws_launch_configuration.instances": "replace",
+      "terraform_data.hook": "replace",
+    });
+  });
+});
+
 describe("referencesIn", () => {
   test.each([
     [

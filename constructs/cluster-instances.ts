@@ -1,5 +1,9 @@
 import { Construct } from "constructs";
-import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { DataResource } from "cdktf";
+import {
+  AutoscalingGroup,
+  AutoscalingGroupInitialLifecycleHook,
+} from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
 import { ConfigError, describeValue } from "../lib/config-error";
 import { EcsCluster } from "./ecs-cluster";
@@ -89,12 +93,40 @@ export class ClusterInstances extends Construct {
   public readonly autoScalingGroup: AutoscalingGroup;
   /** The ASG's delete timeout: how long Terraform waits for the old instances to drain. */
   public readonly deleteTimeoutMinutes: number;
+  /** `terraform_data.drain_hook`: the hook's settings, whose change replaces the LC. */
+  public readonly drainHookSettings: DataResource;
 
   constructor(scope: Construct, id: string, props: ClusterInstancesProps) {
     super(scope, id);
     validate(props);
     const { cluster, drain } = props;
     this.deleteTimeoutMinutes = drain.longestDrainMinutes + (props.shutdownAllowanceMinutes ?? 10);
+
+    const drainHook: AutoscalingGroupInitialLifecycleHook = {
+      name: DRAIN_HOOK_NAME,
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+      notificationTargetArn: drain.topic.arn,
+      roleArn: drain.hookRole.arn,
+      heartbeatTimeout: drain.heartbeatTimeoutSeconds,
+      defaultResult: "CONTINUE",
+      notificationMetadata: JSON.stringify({ cluster: cluster.clusterName }),
+    };
+    // A changed inline hook forces a new ASG, but a new ASG needs a new name, which only a new
+    // launch configuration gives it: so a hook change replaces the launch configuration too.
+    this.drainHookSettings = readable(
+      new DataResource(this, "DrainHookSettings", {
+        triggersReplace: {
+          name: drainHook.name,
+          lifecycle_transition: drainHook.lifecycleTransition,
+          notification_target_arn: drainHook.notificationTargetArn,
+          role_arn: drainHook.roleArn,
+          heartbeat_timeout: drainHook.heartbeatTimeout,
+          default_result: drainHook.defaultResult,
+          notification_metadata: drainHook.notificationMetadata,
+        },
+      }),
+      "drain_hook",
+    );
 
     this.launchConfiguration = readable(
       new LaunchConfiguration(this, "LaunchConfiguration", {
@@ -118,7 +150,14 @@ export class ClusterInstances extends Construct {
           encrypted: true,
           deleteOnTermination: true,
         },
-        lifecycle: { createBeforeDestroy: true },
+        lifecycle: {
+          createBeforeDestroy: true,
+          // A bare address: given the construct, cdktf writes "${terraform_data.drain_hook}",
+          // which Terraform rejects in replace_triggered_by.
+          replaceTriggeredBy: [
+            `${DataResource.tfResourceType}.${this.drainHookSettings.friendlyUniqueId}`,
+          ],
+        },
       }),
       "instances",
     );
@@ -138,17 +177,7 @@ export class ClusterInstances extends Construct {
         metricsGranularity: "1Minute",
         // Inline, not a separate aws_autoscaling_lifecycle_hook: a separate hook would be
         // replaced along with the ASG and destroyed before the old instances drain.
-        initialLifecycleHook: [
-          {
-            name: DRAIN_HOOK_NAME,
-            lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-            notificationTargetArn: drain.topic.arn,
-            roleArn: drain.hookRole.arn,
-            heartbeatTimeout: drain.heartbeatTimeoutSeconds,
-            defaultResult: "CONTINUE",
-            notificationMetadata: JSON.stringify({ cluster: cluster.clusterName }),
-          },
-        ],
+        initialLifecycleHook: [drainHook],
         tag: Object.entries({ ...props.tags, Name: cluster.clusterName })
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([key, value]) => ({ key, value, propagateAtLaunch: true })),

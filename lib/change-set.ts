@@ -21,7 +21,10 @@
  *    attribute of an updated resource that is itself changed (or to the whole updated object), or
  *    to a data source that is re-read. Each block's action is then decided from its changed
  *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`.
- * 6. Reasons are short and deterministic: `image_id changed`,
+ * 6. Within the same fixpoint, a resource whose `lifecycle.replace_triggered_by` names a block
+ *    that is new, replaced or updated (or, for `type.name.attribute`, whose attribute changes) is
+ *    a `replace`: Terraform's one meta-argument that changes what happens to a resource.
+ * 7. Reasons are short and deterministic: `image_id changed`,
  *    `name refers to replaced aws_launch_configuration.instances`, `created`.
  *
  * @module
@@ -78,6 +81,10 @@ interface Tracked {
   readonly ownChanges: ReadonlySet<string>;
   /** References of each attribute of `after` that name another block of `after`. */
   readonly references: ReadonlyMap<string, readonly Reference[]>;
+  /** The blocks in `lifecycle.replace_triggered_by` of `after` (rule 6). */
+  readonly triggers: readonly Reference[];
+  /** Set once a trigger fires; grows with `changed` until the fixpoint. */
+  triggered: boolean;
   /** Own changes plus attributes changed through references; grows until the fixpoint. */
   readonly changed: Set<string>;
 }
@@ -174,8 +181,24 @@ function track(
     after: after.config,
     ownChanges,
     references,
+    triggers: triggersOf(after.config).filter((reference) => current.has(reference.address)),
+    triggered: false,
     changed: new Set(ownChanges),
   };
+}
+
+/**
+ * `lifecycle.replace_triggered_by` holds bare references (`terraform_data.x`, `aws_x.y.attr`);
+ * read as expressions, they are found like any other reference.
+ */
+function triggersOf(config: BlockConfig): Reference[] {
+  const lifecycle = valueOf(config, "lifecycle");
+  if (lifecycle === null || typeof lifecycle !== "object" || Array.isArray(lifecycle)) return [];
+  const triggers = (lifecycle as BlockConfig).replace_triggered_by;
+  if (!Array.isArray(triggers)) return [];
+  return triggers.flatMap((trigger) =>
+    typeof trigger === "string" ? referencesIn(`\${${trigger}}`) : [],
+  );
 }
 
 /** Marks attributes changed through references until no more change (rule 5). */
@@ -184,6 +207,10 @@ function propagate(state: State): void {
   while (grew) {
     grew = false;
     for (const block of state.tracked.values()) {
+      if (!block.triggered && block.triggers.some((t) => triggerFires(t, state))) {
+        block.triggered = true;
+        grew = true;
+      }
       for (const [attribute, references] of block.references) {
         if (block.changed.has(attribute)) continue;
         if (references.some((reference) => describeChange(reference, state) !== undefined)) {
@@ -217,7 +244,28 @@ function describeChange(reference: Reference, state: State): string | undefined 
   }
 }
 
+/**
+ * Whether a `replace_triggered_by` entry makes Terraform replace its resource: the whole target
+ * is planned for any change, or the named attribute of it changes.
+ */
+function triggerFires(trigger: Reference, state: State): boolean {
+  if (state.added.has(trigger.address)) return true;
+  const target = state.tracked.get(trigger.address);
+  if (target === undefined) return false;
+  const action = actionOf(target);
+  if (trigger.attribute === undefined) return action === "replace" || action === "update";
+  return action === "replace" || target.changed.has(trigger.attribute);
+}
+
+/** What happens to a firing trigger's target, for a reason: new, replaced or updated. */
+function describeTarget(trigger: Reference, state: State): string {
+  const target = state.tracked.get(trigger.address);
+  if (target === undefined) return "new";
+  return actionOf(target) === "replace" ? "replaced" : "updated";
+}
+
 function actionOf(block: Tracked): "replace" | "update" | "read" | undefined {
+  if (block.triggered) return "replace";
   if (block.changed.size === 0) return undefined;
   if (block.kind === "data") return "read";
   return verdictsOf(block).some((verdict) => verdict !== "in-place") ? "replace" : "update";
@@ -245,6 +293,11 @@ function reasonsOf(block: Tracked, state: State): string[] {
     for (const reference of block.references.get(attribute) ?? []) {
       const change = describeChange(reference, state);
       if (change !== undefined) reasons.add(`${attribute} refers to ${change}`);
+    }
+  }
+  for (const trigger of block.triggers) {
+    if (triggerFires(trigger, state)) {
+      reasons.add(`replace_triggered_by ${trigger.address} (${describeTarget(trigger, state)})`);
     }
   }
   if (block.kind === "resource" && verdictsOf(block).includes("replacement-assumed")) {

@@ -77,6 +77,8 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   aws_sns_topic: listed(["fifo_topic", "name", "name_prefix", REGION]),
   // sns/topic_subscription.go
   aws_sns_topic_subscription: listed(["endpoint", "protocol", "topic_arn", REGION]),
+  // Terraform's built-in terraform_data: `triggers_replace` replaces it, `input` is updated.
+  terraform_data: listed(["triggers_replace"]),
 };
 
 /**

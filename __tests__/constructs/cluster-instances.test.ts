@@ -47,8 +47,17 @@ describe("ClusterInstances", () => {
       expect(lc).not.toHaveProperty("name");
     });
 
-    it("is created before the old one is destroyed", () => {
-      expect(synth().lc.lifecycle).toEqual({ create_before_destroy: true });
+    it("is created before the old one is destroyed, and replaced when the drain hook changes", () => {
+      expect(synth().lc.lifecycle).toEqual({
+        create_before_destroy: true,
+        replace_triggered_by: ["terraform_data.drain_hook"],
+      });
+    });
+
+    it("keeps the drain hook's settings where a change to them replaces the launch configuration", () => {
+      const { doc, asg } = synth();
+      const [hook] = asg.initial_lifecycle_hook as Array<Record<string, unknown>>;
+      expect(doc.resource?.terraform_data?.drain_hook).toMatchObject({ triggers_replace: hook });
     });
 
     it("requires IMDSv2 and keeps containers off the instance metadata (one hop)", () => {

@@ -115,6 +115,23 @@ describe("ClusterStack", () => {
     },
   );
 
+  it.each(["staging", "production"] as const)(
+    "writes bare addresses in the meta-arguments of %s, as Terraform JSON requires",
+    (stage) => {
+      const metaArguments = Object.values(stages[stage].resource ?? {})
+        .flatMap((blocks) => Object.values(blocks))
+        .flatMap((config) => {
+          const lifecycle = (config.lifecycle ?? {}) as { replace_triggered_by?: string[] };
+          return [
+            ...((config.depends_on ?? []) as string[]),
+            ...(lifecycle.replace_triggered_by ?? []),
+          ];
+        });
+      expect(metaArguments.length).toBeGreaterThan(0);
+      for (const address of metaArguments) expect(address).toMatch(/^[a-z_]+\.[a-z_]+$/);
+    },
+  );
+
   it("rejects two resources claiming one address", () => {
     const app = Testing.app();
     const stack = new ClusterStack(app, "staging", {

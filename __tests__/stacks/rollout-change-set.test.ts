@@ -89,6 +89,15 @@ describe("a rollout's change set", () => {
     });
   });
 
+  it("for a new hook heartbeat rolls the cluster too: a new ASG needs a new launch configuration", () => {
+    const changes = rollout("staging", { drain: { heartbeatTimeoutSeconds: 1500 } });
+    expect(changes.staging).toEqual({
+      ...ROLLOUT,
+      "terraform_data.drain_hook": "replace",
+    });
+    expect(changes.production).toEqual({});
+  });
+
   it("for a new cluster name touches far more than a rollout (the guard would see it)", () => {
     const changes = rollout("staging", { clusterName: "apps-renamed" });
     expect(changes.staging["aws_ecs_cluster.cluster"]).toBe("replace");
