@@ -12,23 +12,26 @@ import {
   type ContainerInstance,
 } from "@aws-sdk/client-ecs";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { SNSEvent } from "aws-lambda";
 import type { AwsClients } from "../lambda/instance-drain/aws-clients";
 import type { Clock } from "../lambda/instance-drain/clock";
 import type { DrainHandler } from "../lambda/instance-drain/handler";
+import {
+  CONTAINER_INSTANCE_ARN,
+  INSTANCE_ID,
+  lifecycleMessage,
+  NOTIFIED_AT,
+  snsEvent,
+  TOPIC_ARN,
+} from "../__tests__/instance-drain.fixtures";
+
+// The same notification and ids as the handler's unit tests.
+export { lifecycleMessage, NOTIFIED_AT, TOPIC_ARN };
 
 /**
  * A virtual-time model of one terminating instance, its lifecycle hook and the topic, shared by
  * the drain benchmark and the handler's property test so both judge the handler by one model.
  * API calls take no virtual time; only sleeps and SNS deliveries move the clock.
  */
-
-/** The notification's `Time`. */
-export const NOTIFIED_AT = Date.parse("2025-06-01T12:00:00.000Z");
-export const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:apps-instance-drain";
-const INSTANCE_ID = "i-0123456789abcdef0";
-const CONTAINER_INSTANCE_ARN =
-  "arn:aws:ecs:us-east-1:123456789012:container-instance/apps/5f0a1b2c3d4e";
 
 /**
  * Time that only moves when someone sleeps or a delivery is due. A loop that never ends would
@@ -70,45 +73,6 @@ export interface InstanceScenario {
   readonly alreadyDraining?: boolean;
   /** The hook's heartbeat timeout: without a heartbeat or completion, the instance goes then. */
   readonly hookHeartbeatTimeoutMs: number;
-}
-
-/** The termination notification Auto Scaling sends for the simulated instance. */
-export function lifecycleMessage(): string {
-  return JSON.stringify({
-    Origin: "AutoScalingGroup",
-    Destination: "EC2",
-    Service: "AWS Auto Scaling",
-    Time: new Date(NOTIFIED_AT).toISOString(),
-    LifecycleActionToken: "c613620e-07e2-4ed2-a9e2-ef8258911ade",
-    AutoScalingGroupName: "apps-20250601120000000000000001",
-    LifecycleHookName: "drain-before-terminate",
-    EC2InstanceId: INSTANCE_ID,
-    LifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-    NotificationMetadata: JSON.stringify({ cluster: "apps" }),
-  });
-}
-
-export function snsEvent(message: string): SNSEvent {
-  const sns = { TopicArn: TOPIC_ARN, Message: message, MessageId: "m", Type: "Notification" };
-  return {
-    Records: [
-      {
-        EventSource: "aws:sns",
-        EventVersion: "1.0",
-        EventSubscriptionArn: `${TOPIC_ARN}:subscription`,
-        Sns: {
-          ...sns,
-          Subject: "Auto Scaling:  Lifecycle action 'TERMINATING'",
-          Timestamp: new Date(NOTIFIED_AT).toISOString(),
-          SignatureVersion: "1",
-          Signature: "",
-          SigningCertUrl: "",
-          UnsubscribeUrl: "",
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
 }
 
 /** ECS, Auto Scaling and SNS as far as the drain of one instance sees them. */
