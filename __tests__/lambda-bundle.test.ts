@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,38 @@ describe("packageLambda", () => {
         .decode(files["index.js"])
         .match(/require\("@aws-sdk\/[^"]+"\)/g);
       expect([...new Set(external)]).toEqual(['require("@aws-sdk/signature-v4-crt")']);
+    });
+
+    it("runs as Lambda runs it: the bundled handler answers a test notification", () => {
+      const dir = join(work, "run");
+      mkdirSync(dir);
+      writeFileSync(join(dir, "index.js"), unzipSync(readFileSync(zipPath))["index.js"]);
+      const event = {
+        Records: [
+          {
+            Sns: {
+              TopicArn: "arn:aws:sns:us-east-1:123456789012:drain",
+              MessageId: "m-1",
+              Message: JSON.stringify({ Event: "autoscaling:TEST_NOTIFICATION" }),
+            },
+          },
+        ],
+      };
+      const script = `require(${JSON.stringify(join(dir, "index.js"))}).handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 900000 }).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })`;
+      const result = spawnSync("node", ["-e", script], {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          AWS_REGION: "us-east-1",
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        },
+      });
+      expect(result.status).toBe(0);
+      const lines = result.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(lines).toEqual([expect.objectContaining({ level: "info", action: "ignore" })]);
     });
 
     it("gives the same bytes on every build", () => {
