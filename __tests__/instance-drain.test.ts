@@ -468,6 +468,19 @@ describe("instance drain handler", () => {
 
       expect(completedAt).toEqual([NOTIFIED_AT + 95_000]);
     });
+
+    it("still warns when the action is already gone at the bound, tasks having been left", async () => {
+      const { handler, logs } = setUp({ env: { MAX_DRAIN_SECONDS: "95" }, tasksLeft: () => 2 });
+      autoScaling.on(CompleteLifecycleActionCommand).rejects(noActiveAction());
+
+      await invoke(handler, lifecycleMessage());
+
+      expect(logs.at(-1)).toMatchObject({
+        level: "warn",
+        action: "already-complete",
+        tasksLeft: 2,
+      });
+    });
   });
 
   describe("completing the lifecycle action", () => {

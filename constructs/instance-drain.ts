@@ -13,12 +13,17 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SAFETY_MARGIN_MS } from "../lambda/instance-drain/safety-margin";
 import { ConfigError, describeValue } from "../lib/config-error";
 import { EcsCluster } from "./ecs-cluster";
 import { readable } from "./readable-address";
 
 /** Lambda's own limit on a function's timeout. */
 const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
+/** The end of each invocation the function keeps for its hand-off (lambda/instance-drain). */
+const HAND_OFF_SECONDS = SAFETY_MARGIN_MS / 1000;
+/** Polls an invocation must have room for before its hand-off, or drains become a relay. */
+const MIN_POLLS_PER_INVOCATION = 4;
 /** Auto Scaling's limits on a lifecycle hook's heartbeat timeout. */
 const MIN_HEARTBEAT_SECONDS = 30;
 const MAX_HEARTBEAT_SECONDS = 7200;
@@ -281,15 +286,18 @@ function drainTiming(props: InstanceDrainProps): DrainTiming {
   };
 
   const drainTimeoutMinutes = wholeNumber("drainTimeoutMinutes", 60, 1);
-  const lambdaTimeoutSeconds = wholeNumber("lambdaTimeoutSeconds", MAX_LAMBDA_TIMEOUT_SECONDS, 60);
+  const lambdaTimeoutSeconds = wholeNumber("lambdaTimeoutSeconds", MAX_LAMBDA_TIMEOUT_SECONDS, 120);
   if (lambdaTimeoutSeconds > MAX_LAMBDA_TIMEOUT_SECONDS) {
     fail("lambdaTimeoutSeconds", `must be at most ${MAX_LAMBDA_TIMEOUT_SECONDS} (Lambda's limit)`);
   }
   const pollSeconds = wholeNumber("pollSeconds", 10, 1);
-  if (pollSeconds * 4 > lambdaTimeoutSeconds) {
+  const maxPollSeconds = Math.floor(
+    (lambdaTimeoutSeconds - HAND_OFF_SECONDS) / MIN_POLLS_PER_INVOCATION,
+  );
+  if (pollSeconds > maxPollSeconds) {
     fail(
       "pollSeconds",
-      `must be at most a quarter of lambdaTimeoutSeconds (${lambdaTimeoutSeconds})`,
+      `must be at most ${maxPollSeconds}: ${MIN_POLLS_PER_INVOCATION} polls and the ${HAND_OFF_SECONDS} s hand-off must fit in lambdaTimeoutSeconds (${lambdaTimeoutSeconds})`,
     );
   }
   const minHeartbeat = lambdaTimeoutSeconds + REDELIVERY_ALLOWANCE_SECONDS;

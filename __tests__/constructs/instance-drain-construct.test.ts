@@ -216,14 +216,14 @@ describe("InstanceDrain", () => {
         "InstanceDrain lambdaTimeoutSeconds must be at most 900 (Lambda's limit), got 901",
       ],
       [
-        "a function timeout under a minute",
-        { lambdaTimeoutSeconds: 30 },
-        "InstanceDrain lambdaTimeoutSeconds must be a whole number of at least 60, got 30",
+        "a function timeout under two minutes",
+        { lambdaTimeoutSeconds: 60 },
+        "InstanceDrain lambdaTimeoutSeconds must be a whole number of at least 120, got 60",
       ],
       [
-        "a poll interval longer than a quarter of the function timeout",
-        { lambdaTimeoutSeconds: 120, pollSeconds: 31 },
-        "InstanceDrain pollSeconds must be at most a quarter of lambdaTimeoutSeconds (120), got 31",
+        "a poll interval that leaves no room for polls before the hand-off",
+        { lambdaTimeoutSeconds: 120, pollSeconds: 16 },
+        "InstanceDrain pollSeconds must be at most 15: 4 polls and the 60 s hand-off must fit in lambdaTimeoutSeconds (120), got 16",
       ],
       [
         "a heartbeat shorter than an invocation and its retries",
@@ -237,8 +237,8 @@ describe("InstanceDrain", () => {
       ],
       [
         "a drain bound beyond the hook's global timeout",
-        { lambdaTimeoutSeconds: 60, heartbeatTimeoutSeconds: 360, drainTimeoutMinutes: 595 },
-        "InstanceDrain drainTimeoutMinutes plus one heartbeat must fit in the hook's global timeout (600 minutes), got 595",
+        { lambdaTimeoutSeconds: 120, heartbeatTimeoutSeconds: 420, drainTimeoutMinutes: 694 },
+        "InstanceDrain drainTimeoutMinutes plus one heartbeat must fit in the hook's global timeout (700 minutes), got 694",
       ],
       [
         "a memory size below Lambda's minimum",

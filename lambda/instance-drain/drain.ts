@@ -10,14 +10,7 @@ import {
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
 import type { TerminatingNotification } from "./notification";
-
-/**
- * Time kept free at the end of an invocation for the last DescribeContainerInstances, then
- * RecordLifecycleActionHeartbeat and Publish: each at worst `MAX_ATTEMPTS` × `REQUEST_TIMEOUT_MS`
- * (aws-clients.ts) plus about 3 s of throttling backoff (≈ 18 s, ≈ 54 s for the three).
- * Of a 900 s Lambda timeout it leaves 840 s, so one invocation per 14 minutes of drain.
- */
-export const SAFETY_MARGIN_MS = 60_000;
+import { SAFETY_MARGIN_MS } from "./safety-margin";
 
 /**
  * The first delivery of a notification arrives within seconds; one older than this reaches an
@@ -73,7 +66,8 @@ export async function drainInstance(
     const outcome = await completeLifecycleAction(deps.autoScaling, notification);
     const drainSeconds = Math.round((clock.now() - notification.issuedAt) / 1000);
     if (outcome === "already-done") {
-      decide("info", "already-complete", `No active lifecycle action left (${reason})`, {
+      // Keeps a warning a warning: past the drain bound, tasks were left either way.
+      decide(level, "already-complete", `No active lifecycle action left (${reason})`, {
         tasksLeft,
         drainSeconds,
       });
