@@ -24,8 +24,11 @@ export interface LowInstanceAlarmProps {
 }
 
 /**
- * Alarm on the ASG's `GroupInServiceInstances` falling below the stage's minimum. Missing data
- * counts as breaching: an ASG that stopped reporting (deleted, metrics off) is an emergency too.
+ * Alarm on the ASG's `GroupInServiceInstances` falling below the stage's minimum.
+ *
+ * Missing data is left out of the evaluation (INSUFFICIENT_DATA when there is none): after an
+ * AMI update the alarm points at a new ASG whose metrics start a minute or two later, and
+ * counting that gap as breaching would page on-call on every rollout.
  */
 export class LowInstanceAlarm extends Construct {
   /** `aws_cloudwatch_metric_alarm.low_instance_alarm`. */
@@ -57,7 +60,7 @@ export class LowInstanceAlarm extends Construct {
         evaluationPeriods,
         comparisonOperator: "LessThanThreshold",
         threshold: props.minimumInstances,
-        treatMissingData: "breaching",
+        treatMissingData: "missing",
         alarmActions: actions,
         okActions: actions,
       }),

@@ -45,8 +45,8 @@ describe("LowInstanceAlarm", () => {
     expect(synth({ evaluationPeriods: 2 }).evaluation_periods).toBe(2);
   });
 
-  it("treats a silent ASG as breaching", () => {
-    expect(synth().treat_missing_data).toBe("breaching");
+  it("does not fire while a new ASG has no metrics yet", () => {
+    expect(synth().treat_missing_data).toBe("missing");
   });
 
   it("notifies nobody by default", () => {
