@@ -181,8 +181,10 @@ export class ClusterInstances extends Construct {
         tag: Object.entries({ ...props.tags, Name: cluster.clusterName })
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-        // Deleting the old ASG waits for every old instance to drain and terminate.
+        // Deleting the old ASG waits for every old instance to drain and terminate, with the
+        // drain machinery kept in place until then.
         timeouts: { delete: `${this.deleteTimeoutMinutes}m` },
+        dependsOn: drain.drainDependencies,
         lifecycle: { createBeforeDestroy: true },
       }),
       "instances",

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Construct } from "constructs";
-import { AssetType, TerraformAsset } from "cdktf";
+import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -101,6 +101,12 @@ export class InstanceDrain extends Construct {
    * hook's own timeout, should the function stop working). The ASG's delete timeout exceeds it.
    */
   public readonly longestDrainMinutes: number;
+  /**
+   * What a termination must find working until the last instance has drained: the function, its
+   * subscription and invoke permission, and both roles' policies. The ASG depends on them, so
+   * Terraform neither destroys nor rewrites them while an old ASG is still draining.
+   */
+  public readonly drainDependencies: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: InstanceDrainProps) {
     super(scope, id);
@@ -144,7 +150,7 @@ export class InstanceDrain extends Construct {
       }),
       "lifecycle_hook",
     );
-    readable(
+    const hookRolePolicy = readable(
       new IamRolePolicy(this, "HookRolePolicy", {
         name: "publish-to-drain-topic",
         role: this.hookRole.name,
@@ -244,7 +250,7 @@ export class InstanceDrain extends Construct {
     });
     readable(this.function, "instance_drain");
 
-    readable(
+    const invokePermission = readable(
       new LambdaPermission(this, "InvokePermission", {
         statementId: "AllowDrainTopic",
         action: "lambda:InvokeFunction",
@@ -254,7 +260,7 @@ export class InstanceDrain extends Construct {
       }),
       "instance_drain",
     );
-    readable(
+    const subscription = readable(
       new SnsTopicSubscription(this, "Subscription", {
         topicArn: this.topic.arn,
         protocol: "lambda",
@@ -262,6 +268,13 @@ export class InstanceDrain extends Construct {
       }),
       "instance_drain",
     );
+    this.drainDependencies = [
+      this.function,
+      subscription,
+      invokePermission,
+      hookRolePolicy,
+      functionRolePolicy,
+    ];
   }
 }
 

@@ -161,6 +161,16 @@ describe("ClusterInstances", () => {
       expect(doc.resource).not.toHaveProperty("aws_autoscaling_lifecycle_hook");
     });
 
+    it("depends on the drain machinery, so Terraform keeps it until the old ASG has drained", () => {
+      expect(synth().asg.depends_on).toEqual([
+        "aws_lambda_function.instance_drain",
+        "aws_sns_topic_subscription.instance_drain",
+        "aws_lambda_permission.instance_drain",
+        "aws_iam_role_policy.lifecycle_hook",
+        "aws_iam_role_policy.instance_drain",
+      ]);
+    });
+
     it("takes the hook's heartbeat from the drain", () => {
       const doc = synthScope((scope) => {
         const { cluster, drain } = clusterWithDrain(scope, { heartbeatTimeoutSeconds: 1800 });
