@@ -13,8 +13,11 @@ export interface AppsClusterProps extends Omit<ClusterInstancesProps, "cluster" 
   /** @default false — see EcsClusterProps.containerInsights */
   readonly containerInsights?: boolean;
   /** @default InstanceDrain's default for each setting left out */
-  readonly drain?: Omit<InstanceDrainProps, "cluster" | "codeZipPath">;
-  /** @default LowInstanceAlarm's default for each setting left out */
+  readonly drain?: Omit<InstanceDrainProps, "cluster" | "codeZipPath" | "alarmActionsTopicArn">;
+  /**
+   * The topic also receives the drain function's errors alarm.
+   * @default LowInstanceAlarm's default for each setting left out
+   */
   readonly alarm?: Pick<LowInstanceAlarmProps, "actionsTopicArn" | "evaluationPeriods">;
 }
 
@@ -36,6 +39,7 @@ export class AppsCluster extends Construct {
       ...drain,
       cluster: this.cluster,
       codeZipPath: drainCodeZipPath,
+      alarmActionsTopicArn: alarm?.actionsTopicArn,
     });
     this.instances = new ClusterInstances(this, "Instances", {
       ...instances,

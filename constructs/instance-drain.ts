@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Construct } from "constructs";
 import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -78,6 +79,12 @@ export interface InstanceDrainProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * SNS topic notified when the function fails (after Lambda's own retries an event is dropped
+   * and the instance waits out its heartbeat) and when it recovers.
+   * @default none — the errors alarm changes state without notifying anyone
+   */
+  readonly alarmActionsTopicArn?: string;
 }
 
 /**
@@ -92,6 +99,8 @@ export class InstanceDrain extends Construct {
   public readonly hookRole: IamRole;
   /** The drain function. */
   public readonly function: LambdaFunction;
+  /** `aws_cloudwatch_metric_alarm.instance_drain_errors`: any failed invocation. */
+  public readonly errorsAlarm: CloudwatchMetricAlarm;
   /** Heartbeat timeout the lifecycle hook must use. */
   public readonly heartbeatTimeoutSeconds: number;
   /** Longest drain before the function lets an instance go. */
@@ -268,6 +277,27 @@ export class InstanceDrain extends Construct {
       }),
       "instance_drain",
     );
+    const actions = props.alarmActionsTopicArn ? [props.alarmActionsTopicArn] : undefined;
+    this.errorsAlarm = readable(
+      new CloudwatchMetricAlarm(this, "ErrorsAlarm", {
+        alarmName: `${name}-errors`,
+        alarmDescription: `The drain function of ${cluster.clusterName} failed; instances may terminate with tasks`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: this.function.functionName },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        // No invocations (no rollout under way) is the normal state.
+        treatMissingData: "notBreaching",
+        alarmActions: actions,
+        okActions: actions,
+      }),
+      "instance_drain_errors",
+    );
+
     this.drainDependencies = [
       this.function,
       subscription,

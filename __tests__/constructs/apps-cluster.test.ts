@@ -23,14 +23,15 @@ describe("AppsCluster", () => {
     expect(Object.keys(doc.resource?.aws_ecs_cluster ?? {})).toEqual(["cluster"]);
     expect(Object.keys(doc.resource?.aws_launch_configuration ?? {})).toEqual(["instances"]);
     expect(Object.keys(doc.resource?.aws_autoscaling_group ?? {})).toEqual(["instances"]);
-    expect(Object.keys(doc.resource?.aws_cloudwatch_metric_alarm ?? {})).toEqual([
+    expect(Object.keys(doc.resource?.aws_cloudwatch_metric_alarm ?? {}).sort()).toEqual([
+      "instance_drain_errors",
       "low_instance_alarm",
     ]);
     expect(Object.keys(doc.resource?.aws_lambda_function ?? {})).toEqual(["instance_drain"]);
   });
 
   it("alarms below the cluster's minimum size under a name derived from the cluster", () => {
-    expect(onlyResource(synth(), "aws_cloudwatch_metric_alarm")).toMatchObject({
+    expect(synth().resource?.aws_cloudwatch_metric_alarm?.low_instance_alarm).toMatchObject({
       alarm_name: "apps-test-low-instances",
       threshold: 2,
     });
@@ -47,13 +48,15 @@ describe("AppsCluster", () => {
     });
   });
 
-  it("passes the alarm topic and evaluation periods to the alarm", () => {
+  it("passes the alarm topic to both alarms and the evaluation periods to the alarm", () => {
     const topic = "arn:aws:sns:us-east-1:123456789012:oncall";
     const doc = synth({ alarm: { actionsTopicArn: topic, evaluationPeriods: 3 } });
-    expect(onlyResource(doc, "aws_cloudwatch_metric_alarm")).toMatchObject({
+    const alarms = doc.resource?.aws_cloudwatch_metric_alarm ?? {};
+    expect(alarms.low_instance_alarm).toMatchObject({
       alarm_actions: [topic],
       evaluation_periods: 3,
     });
+    expect(alarms.instance_drain_errors).toMatchObject({ alarm_actions: [topic] });
   });
 
   it("passes instance settings and tags to the launch configuration and the ASG", () => {

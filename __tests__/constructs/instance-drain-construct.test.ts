@@ -99,6 +99,36 @@ describe("InstanceDrain", () => {
     });
   });
 
+  describe("errors alarm", () => {
+    const alarm = (props: Partial<InstanceDrainProps> = {}) =>
+      onlyResource(synth(props).doc, "aws_cloudwatch_metric_alarm");
+
+    it("fires on any failed invocation of the function", () => {
+      expect(alarm()).toMatchObject({
+        alarm_name: "apps-test-instance-drain-errors",
+        namespace: "AWS/Lambda",
+        metric_name: "Errors",
+        dimensions: { FunctionName: "${aws_lambda_function.instance_drain.function_name}" },
+        statistic: "Sum",
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        treat_missing_data: "notBreaching",
+      });
+    });
+
+    it("notifies nobody by default", () => {
+      expect(alarm()).not.toHaveProperty("alarm_actions");
+    });
+
+    it("notifies the topic when it fires and when it recovers", () => {
+      const topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+      expect(alarm({ alarmActionsTopicArn: topic })).toMatchObject({
+        alarm_actions: [topic],
+        ok_actions: [topic],
+      });
+    });
+  });
+
   describe("topic and hook role", () => {
     it("encrypts the topic", () => {
       expect(onlyResource(synth().doc, "aws_sns_topic")).toMatchObject({
