@@ -6,6 +6,7 @@ import {
 } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
 import { ConfigError, describeValue } from "../lib/config-error";
+import { resourceIdPattern, resourceIdRule } from "../lib/naming-rules";
 import { EcsCluster } from "./ecs-cluster";
 import { InstanceDrain } from "./instance-drain";
 import { readable } from "./readable-address";
@@ -179,7 +180,8 @@ export class ClusterInstances extends Construct {
         // replaced along with the ASG and destroyed before the old instances drain.
         initialLifecycleHook: [drainHook],
         tag: Object.entries({ ...props.tags, Name: cluster.clusterName })
-          .sort(([a], [b]) => a.localeCompare(b))
+          // Code-unit order, the same on every machine (localeCompare is not).
+          .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
         // Deleting the old ASG waits for every old instance to drain and terminate, with the
         // drain machinery kept in place until then.
@@ -203,8 +205,8 @@ function validate(props: ClusterInstancesProps): void {
   const fail = (prop: string, rule: string, value: unknown): never => {
     throw new ConfigError(`ClusterInstances ${prop} ${rule}, got ${describeValue(value)}`);
   };
-  if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(props.amiId)) {
-    fail("amiId", 'must be "ami-" followed by 8 or 17 lowercase hex digits', props.amiId);
+  if (!resourceIdPattern("ami").test(props.amiId)) {
+    fail("amiId", resourceIdRule("ami"), props.amiId);
   }
   for (const prop of ["minSize", "maxSize", "desiredCapacity"] as const) {
     if (!Number.isInteger(props[prop]) || props[prop] < 0) {

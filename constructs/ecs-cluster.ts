@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { ConfigError, describeValue } from "../lib/config-error";
+import { CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE } from "../lib/naming-rules";
 import { readable } from "./readable-address";
 
 export interface EcsClusterProps {
@@ -30,10 +31,9 @@ export class EcsCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
-    // Same rule as ECS cluster names, kept short because the generated LC name adds 26 characters.
-    if (!/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(props.clusterName)) {
+    if (!CLUSTER_NAME_PATTERN.test(props.clusterName)) {
       throw new ConfigError(
-        `EcsCluster clusterName must be 2-40 lowercase letters, digits or hyphens, starting with a letter, got ${describeValue(props.clusterName)}`,
+        `EcsCluster clusterName ${CLUSTER_NAME_RULE}, got ${describeValue(props.clusterName)}`,
       );
     }
     this.clusterName = props.clusterName;

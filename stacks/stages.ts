@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { ConfigError, describeValue } from "../lib/config-error";
+import {
+  CLUSTER_NAME_PATTERN,
+  CLUSTER_NAME_RULE,
+  resourceIdPattern,
+  resourceIdRule,
+} from "../lib/naming-rules";
 
 /** The stages this app deploys, in rollout order: an AMI goes to staging first. */
 export const STAGE_NAMES = ["staging", "production"] as const;
@@ -10,10 +16,7 @@ export type StageName = (typeof STAGE_NAMES)[number];
 const text = () => v.string("must be a string");
 const matching = (pattern: RegExp, message: string) => v.pipe(text(), v.regex(pattern, message));
 const idOf = (prefix: string, what: string) =>
-  matching(
-    new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`),
-    `must be "${prefix}-" followed by 8 or 17 lowercase hex digits (${what})`,
-  );
+  matching(resourceIdPattern(prefix), `${resourceIdRule(prefix)} (${what})`);
 const wholeNumber = (min: number) =>
   v.pipe(
     v.number("must be a whole number"),
@@ -49,10 +52,7 @@ const stageSchema = v.pipe(
     /** AWS region of the stage, e.g. us-east-1. */
     region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
     /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
-    clusterName: matching(
-      /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
-      "must be 2-40 lowercase letters, digits or hyphens, starting with a letter",
-    ),
+    clusterName: matching(CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE),
     /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
     amiId: idOf("ami", "an AMI id"),
     instanceType: matching(
@@ -103,8 +103,8 @@ const stagesSchema = v.pipe(
   v.strictObject({ staging: stageSchema, production: stageSchema }, "must be an object"),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    const { production } = dataset.value;
-    const fail = (field: "minSize" | "subnetIds", message: string) =>
+    const { staging, production } = dataset.value;
+    const fail = (field: "minSize" | "subnetIds" | "clusterName", message: string) =>
       addIssue({
         message,
         path: [pathItem(dataset.value, "production"), pathItem(production, field)],
@@ -115,6 +115,14 @@ const stagesSchema = v.pipe(
     }
     if (new Set(production.subnetIds).size < 2) {
       fail("subnetIds", "must list at least two distinct subnets (production spans two AZs)");
+    }
+    // Each drain function may act on the ASGs named `<clusterName>-*`: those sets must not meet.
+    const [a, b] = [`${staging.clusterName}-`, `${production.clusterName}-`];
+    if (a.startsWith(b) || b.startsWith(a)) {
+      fail(
+        "clusterName",
+        `must not equal staging's or share its "<clusterName>-" prefix ("${staging.clusterName}"), or each stage's drain function could act on the other's ASGs`,
+      );
     }
   }),
 );

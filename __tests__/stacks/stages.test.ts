@@ -30,7 +30,7 @@ describe("stage config", () => {
         tags: { CostCenter: "digital" },
       });
     });
-    expect(parseStages(raw, "stages.json").staging).toMatchObject({ keyName: "ops" });
+    expect(parseStages(raw, "stages.json")).toEqual(raw);
   });
 
   test.each<[string, (stages: Mutable) => void, string]>([
@@ -126,9 +126,19 @@ describe("stage config", () => {
       'stages.json: production.alarm.actionsTopicArn: must be an SNS topic ARN, got "oncall"',
     ],
     [
-      "a document that is not an object",
+      "an empty document",
       (s) => Object.keys(s).forEach((k) => delete s[k]),
       "stages.json: staging: stage is missing",
+    ],
+    [
+      "production named with staging's prefix",
+      (s) => (s.production.clusterName = "apps-staging-prod"),
+      `stages.json: production.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging-prod"`,
+    ],
+    [
+      "both stages under one cluster name",
+      (s) => (s.production.clusterName = "apps-staging"),
+      `stages.json: production.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging"`,
     ],
   ])("rejects %s with one line naming the stage, field and value", (_case, edit, message) => {
     expect(() => parseStages(edited(edit), "stages.json")).toThrow(message);
