@@ -1,7 +1,7 @@
 /**
  * Predicts which resources a configuration change touches, from the synthesized `cdk.tf.json`
- * before and after the change: `terraform plan` cannot run without the AWS provider, so tests and
- * the change guard reason about the JSON instead.
+ * before and after the change. `terraform plan` cannot run without the AWS provider, so the
+ * tests reason about the JSON instead, and so can a pull-request change guard.
  *
  * Rules, applied per block (a resource `type.name` or a data source `data.type.name`):
  * 1. A resource only in `after` is a `create`, only in `before` a `delete`. A data source only in
