@@ -11,6 +11,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionRecursionConfig } from "@cdktf/provider-aws/lib/lambda-function-recursion-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
@@ -112,7 +113,7 @@ export class InstanceDrain extends Construct {
   public readonly longestDrainMinutes: number;
   /**
    * What a termination must find working until the last instance has drained: the function, its
-   * subscription and invoke permission, and both roles' policies. The ASG depends on them, so
+   * recursion setting, subscription and invoke permission, and both roles' policies. The ASG depends on them, so
    * Terraform neither destroys nor rewrites them while an old ASG is still draining.
    */
   public readonly drainDependencies: ITerraformDependable[];
@@ -269,6 +270,16 @@ export class InstanceDrain extends Construct {
       }),
       "instance_drain",
     );
+    // The function re-publishes its own notification by design, one hop per invocation (about
+    // 14 minutes) until the drain bound. Lambda's loop detection would stop any chain after
+    // about 16 hops, silently cutting drains longer than some 3.5 hours.
+    const recursion = readable(
+      new LambdaFunctionRecursionConfig(this, "RecursionConfig", {
+        functionName: this.function.functionName,
+        recursiveLoop: "Allow",
+      }),
+      "instance_drain",
+    );
     const subscription = readable(
       new SnsTopicSubscription(this, "Subscription", {
         topicArn: this.topic.arn,
@@ -300,6 +311,7 @@ export class InstanceDrain extends Construct {
 
     this.drainDependencies = [
       this.function,
+      recursion,
       subscription,
       invokePermission,
       hookRolePolicy,

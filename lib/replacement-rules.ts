@@ -69,6 +69,8 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   aws_lambda_function: listed(["function_name", "package_type", "tenancy_config", REGION], {
     durable_config: addedOrRemoved,
   }),
+  // lambda/function_recursion_config.go (plugin framework: function_name RequiresReplace).
+  aws_lambda_function_recursion_config: listed(["function_name", REGION]),
   // lambda/permission.go: no Update.
   aws_lambda_permission: everyArgument,
   // autoscaling/launch_configuration.go: no Update.

@@ -164,6 +164,7 @@ describe("ClusterInstances", () => {
     it("depends on the drain machinery, so Terraform keeps it until the old ASG has drained", () => {
       expect(synth().asg.depends_on).toEqual([
         "aws_lambda_function.instance_drain",
+        "aws_lambda_function_recursion_config.instance_drain",
         "aws_sns_topic_subscription.instance_drain",
         "aws_lambda_permission.instance_drain",
         "aws_iam_role_policy.lifecycle_hook",

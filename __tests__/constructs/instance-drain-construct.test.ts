@@ -83,6 +83,13 @@ describe("InstanceDrain", () => {
       expect(onlyResource(doc, "aws_cloudwatch_log_group").retention_in_days).toBe(90);
     });
 
+    it("may continue a drain through its own topic for as long as the drain bound allows", () => {
+      expect(onlyResource(synth().doc, "aws_lambda_function_recursion_config")).toMatchObject({
+        function_name: "${aws_lambda_function.instance_drain.function_name}",
+        recursive_loop: "Allow",
+      });
+    });
+
     it("is invoked by its topic only", () => {
       const { doc } = synth();
       expect(onlyResource(doc, "aws_sns_topic_subscription")).toMatchObject({
