@@ -5,7 +5,6 @@ import {
   changeSet,
   formatChangeSet,
   readSynthesizedStack,
-  REPLACEMENT_RULES,
   type BlockConfig,
   type JsonValue,
   type SynthesizedDocument,
@@ -720,24 +719,6 @@ describe("replacementVerdict", () => {
   ] as const)("treats durable_config %p → %p as %s", (before, after, verdict) => {
     expect(replacementVerdict("aws_lambda_function", "durable_config", before, after)).toBe(
       verdict,
-    );
-  });
-
-  it("covers every type the apps cluster is built from", () => {
-    expect(Object.keys(REPLACEMENT_RULES)).toEqual(
-      expect.arrayContaining([
-        "aws_autoscaling_group",
-        "aws_cloudwatch_log_group",
-        "aws_cloudwatch_metric_alarm",
-        "aws_ecs_cluster",
-        "aws_iam_role",
-        "aws_iam_role_policy",
-        "aws_lambda_function",
-        "aws_lambda_permission",
-        "aws_launch_configuration",
-        "aws_sns_topic",
-        "aws_sns_topic_subscription",
-      ]),
     );
   });
 });

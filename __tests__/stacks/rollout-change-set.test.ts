@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { changeSet, ResourceChange } from "../../lib/change-set";
+import { changeSet, REPLACEMENT_RULES, ResourceChange } from "../../lib/change-set";
 import { StageConfig } from "../../stacks/stages";
 import { AMI_A, AMI_B, baseStages, synthStages } from "../support/fixtures";
 
@@ -30,6 +30,13 @@ const ROLLOUT = {
 };
 
 describe("a rollout's change set", () => {
+  it("knows which attributes force replacement for every resource type the stacks use", () => {
+    const { staging, production } = synthStages(baseStages());
+    const types = [staging, production].flatMap((doc) => Object.keys(doc.resource ?? {}));
+    const unknown = [...new Set(types)].filter((type) => !Object.hasOwn(REPLACEMENT_RULES, type));
+    expect(unknown).toEqual([]);
+  });
+
   it.each<StageName>(["staging", "production"])(
     "for a new AMI in %s replaces the LC and the ASG, updates the alarm, and touches nothing else",
     (stage) => {
