@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { baseStages } from "./support/fixtures";
 
@@ -13,11 +13,11 @@ const work = mkdtempSync(join(tmpdir(), "main-"));
 const appCommand: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
 
 /** Runs the cdktf app command (cdktf.json) as cdktf does, on a stages file, into a fresh dir. */
-async function synth(stages: unknown, name: string) {
+async function synth(stages: unknown, name: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const stagesFile = join(work, `${name}.json`);
   const outdir = join(work, name);
   writeFileSync(stagesFile, typeof stages === "string" ? stages : JSON.stringify(stages));
-  const env = { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir };
+  const env = { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir, ...extraEnv };
   try {
     const { stderr } = await run("sh", ["-c", appCommand], { env });
     return { code: 0, stderr, outdir };
@@ -47,6 +47,17 @@ describe("main.ts (the cdktf app)", () => {
       const zip = (outdir: string) => readFileSync(join(outdir, "stacks", stage, filename));
       expect(zip(second.outdir).equals(zip(first.outdir))).toBe(true);
     }
+  });
+
+  it("needs no terraform binary (a broken one on PATH changes nothing)", async () => {
+    const bin = join(work, "broken-terraform");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "terraform"), "#!/bin/sh\necho broken >&2\nexit 1\n", { mode: 0o755 });
+    const result = await synth(baseStages(), "no-terraform", {
+      PATH: `${bin}${delimiter}${process.env.PATH}`,
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(existsSync(stackFile(result.outdir, "production"))).toBe(true);
   });
 
   const withProduction = (change: object) => {

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { DataResource } from "cdktf";
 import {
   AutoscalingGroup,
   AutoscalingGroupInitialLifecycleHook,
@@ -10,6 +9,7 @@ import { resourceIdPattern, resourceIdRule } from "../lib/naming-rules";
 import { EcsCluster } from "./ecs-cluster";
 import { InstanceDrain } from "./instance-drain";
 import { readable } from "./readable-address";
+import { ReplacementTrigger } from "./replacement-trigger";
 
 /** Group metrics the ASG publishes; the low-instance alarm needs GroupInServiceInstances. */
 export const ENABLED_GROUP_METRICS = [
@@ -95,7 +95,7 @@ export class ClusterInstances extends Construct {
   /** The ASG's delete timeout: how long Terraform waits for the old instances to drain. */
   public readonly deleteTimeoutMinutes: number;
   /** `terraform_data.drain_hook`: the hook's settings, whose change replaces the LC. */
-  public readonly drainHookSettings: DataResource;
+  public readonly drainHookSettings: ReplacementTrigger;
 
   constructor(scope: Construct, id: string, props: ClusterInstancesProps) {
     super(scope, id);
@@ -115,16 +115,14 @@ export class ClusterInstances extends Construct {
     // A changed inline hook forces a new ASG, but a new ASG needs a new name, which only a new
     // launch configuration gives it: so a hook change replaces the launch configuration too.
     this.drainHookSettings = readable(
-      new DataResource(this, "DrainHookSettings", {
-        triggersReplace: {
-          name: drainHook.name,
-          lifecycle_transition: drainHook.lifecycleTransition,
-          notification_target_arn: drainHook.notificationTargetArn,
-          role_arn: drainHook.roleArn,
-          heartbeat_timeout: drainHook.heartbeatTimeout,
-          default_result: drainHook.defaultResult,
-          notification_metadata: drainHook.notificationMetadata,
-        },
+      new ReplacementTrigger(this, "DrainHookSettings", {
+        name: drainHook.name,
+        lifecycle_transition: drainHook.lifecycleTransition,
+        notification_target_arn: drainHook.notificationTargetArn,
+        role_arn: drainHook.roleArn,
+        heartbeat_timeout: drainHook.heartbeatTimeout,
+        default_result: drainHook.defaultResult,
+        notification_metadata: drainHook.notificationMetadata,
       }),
       "drain_hook",
     );
@@ -153,11 +151,7 @@ export class ClusterInstances extends Construct {
         },
         lifecycle: {
           createBeforeDestroy: true,
-          // A bare address: given the construct, cdktf writes "${terraform_data.drain_hook}",
-          // which Terraform rejects in replace_triggered_by.
-          replaceTriggeredBy: [
-            `${DataResource.tfResourceType}.${this.drainHookSettings.friendlyUniqueId}`,
-          ],
+          replaceTriggeredBy: [this.drainHookSettings.address],
         },
       }),
       "instances",
