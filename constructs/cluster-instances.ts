@@ -115,15 +115,7 @@ export class ClusterInstances extends Construct {
     // A changed inline hook forces a new ASG, but a new ASG needs a new name, which only a new
     // launch configuration gives it: so a hook change replaces the launch configuration too.
     this.drainHookSettings = readable(
-      new ReplacementTrigger(this, "DrainHookSettings", {
-        name: drainHook.name,
-        lifecycle_transition: drainHook.lifecycleTransition,
-        notification_target_arn: drainHook.notificationTargetArn,
-        role_arn: drainHook.roleArn,
-        heartbeat_timeout: drainHook.heartbeatTimeout,
-        default_result: drainHook.defaultResult,
-        notification_metadata: drainHook.notificationMetadata,
-      }),
+      new ReplacementTrigger(this, "DrainHookSettings", { ...drainHook }),
       "drain_hook",
     );
 

@@ -57,7 +57,14 @@ describe("ClusterInstances", () => {
     it("keeps the drain hook's settings where a change to them replaces the launch configuration", () => {
       const { doc, asg } = synth();
       const [hook] = asg.initial_lifecycle_hook as Array<Record<string, unknown>>;
-      expect(doc.resource?.terraform_data?.drain_hook).toMatchObject({ triggers_replace: hook });
+      const { triggers_replace } = doc.resource?.terraform_data?.drain_hook as {
+        triggers_replace: Record<string, unknown>;
+      };
+      // Every setting of the hook, under its cdktf (camelCase) name.
+      const values = (settings: Record<string, unknown>) =>
+        Object.values(settings).map(String).sort();
+      expect(values(triggers_replace)).toEqual(values(hook));
+      expect(triggers_replace.heartbeatTimeout).toBe(hook.heartbeat_timeout);
     });
 
     it("requires IMDSv2 and keeps containers off the instance metadata (one hop)", () => {
