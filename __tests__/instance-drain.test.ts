@@ -353,8 +353,25 @@ describe("instance drain handler", () => {
       const invocations = await drain();
 
       expect(invocations).toBe(3);
-      // One at each hand-off, one as each continuing invocation starts.
-      expect(autoScaling).toHaveReceivedCommandTimes(RecordLifecycleActionHeartbeatCommand, 4);
+      // Every 5 minutes of drain, at each hand-off, and as each continuing invocation starts.
+      const actions = logs.map((entry) => entry.action);
+      expect(actions).toEqual([
+        "start-draining",
+        "heartbeat",
+        "heartbeat",
+        "hand-off",
+        "continue",
+        "heartbeat",
+        "heartbeat",
+        "hand-off",
+        "continue",
+        "complete",
+      ]);
+      const heartbeats = actions.filter((a) => ["heartbeat", "hand-off", "continue"].includes(a));
+      expect(autoScaling).toHaveReceivedCommandTimes(
+        RecordLifecycleActionHeartbeatCommand,
+        heartbeats.length,
+      );
       expect(autoScaling).toHaveReceivedCommandWith(RecordLifecycleActionHeartbeatCommand, {
         LifecycleHookName: HOOK_NAME,
         AutoScalingGroupName: ASG_NAME,
@@ -368,15 +385,26 @@ describe("instance drain handler", () => {
         expect(input.Message).toBe(lifecycleMessage());
       }
       expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
-      expect(logs.map((entry) => entry.action)).toEqual([
-        "start-draining",
-        "hand-off",
-        "continue",
-        "hand-off",
-        "continue",
-        "complete",
-      ]);
       expect(logs[1]).toMatchObject({ instanceId: INSTANCE_ID, cluster: CLUSTER, tasksLeft: 4 });
+    });
+
+    it("records a heartbeat every 5 minutes while tasks remain, whatever the invocation length", async () => {
+      const { handler, clock } = setUp({ tasksLeft: (ms) => (ms < 12 * MINUTE ? 2 : 0) });
+      const heartbeatAt: number[] = [];
+      autoScaling.on(RecordLifecycleActionHeartbeatCommand).callsFake(() => {
+        heartbeatAt.push(clock.now() - NOTIFIED_AT);
+        return {};
+      });
+
+      await invoke(handler, lifecycleMessage());
+
+      // Counted from the notification; the first poll at or after each 5-minute mark.
+      expect(heartbeatAt).toHaveLength(2);
+      expect(heartbeatAt[0]).toBeGreaterThanOrEqual(5 * MINUTE);
+      expect(heartbeatAt[0]).toBeLessThan(5 * MINUTE + 10_000);
+      expect(heartbeatAt[1] - heartbeatAt[0]).toBeGreaterThanOrEqual(5 * MINUTE);
+      expect(heartbeatAt[1] - heartbeatAt[0]).toBeLessThan(5 * MINUTE + 10_000);
+      expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
     });
 
     it("returns before the Lambda deadline, keeping the safety margin", async () => {

@@ -15,7 +15,7 @@ import { LambdaFunctionRecursionConfig } from "@cdktf/provider-aws/lib/lambda-fu
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { SAFETY_MARGIN_MS } from "../lambda/instance-drain/safety-margin";
+import { SAFETY_MARGIN_MS } from "../lambda/instance-drain/timing";
 import { ConfigError, describeValue } from "../lib/config-error";
 import { EcsCluster } from "./ecs-cluster";
 import { readable } from "./readable-address";

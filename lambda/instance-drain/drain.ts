@@ -10,7 +10,7 @@ import {
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
 import type { TerminatingNotification } from "./notification";
-import { SAFETY_MARGIN_MS } from "./safety-margin";
+import { HEARTBEAT_INTERVAL_MS, SAFETY_MARGIN_MS } from "./timing";
 
 /**
  * The first delivery of a notification arrives within seconds; one older than this reaches an
@@ -81,11 +81,13 @@ export async function drainInstance(
 
   // A failed invocation never reached its hand-off heartbeat, and Lambda retries it minutes
   // later: restart the hook's heartbeat before anything else so the hook outlives the gap.
+  let heartbeatAt = notification.issuedAt;
   if (clock.now() - notification.issuedAt > FIRST_DELIVERY_MS) {
     if ((await recordHeartbeat(deps.autoScaling, notification)) === "already-done") {
       decide("info", "already-complete", "No active lifecycle action left to drain for", {});
       return;
     }
+    heartbeatAt = clock.now();
     decide("info", "continue", "Continuing the drain: recorded a heartbeat", {});
   }
 
@@ -110,6 +112,18 @@ export async function drainInstance(
     if (now >= drainDeadline) {
       const reason = `MAX_DRAIN_SECONDS (${config.maxDrainMs / 1000}) passed with ${state.tasksLeft} tasks still running or pending`;
       return complete("warn", reason, state.tasksLeft);
+    }
+    if (now - heartbeatAt >= HEARTBEAT_INTERVAL_MS) {
+      if ((await recordHeartbeat(deps.autoScaling, notification)) === "already-done") {
+        decide("info", "already-complete", "No active lifecycle action left to wait for", {
+          tasksLeft: state.tasksLeft,
+        });
+        return;
+      }
+      heartbeatAt = clock.now();
+      decide("info", "heartbeat", "Still draining: recorded a heartbeat", {
+        tasksLeft: state.tasksLeft,
+      });
     }
     // A fixed cadence (not "sleep after each call") keeps completion within one poll interval.
     const nextPollAt = Math.min(observedAt + config.pollMs, drainDeadline);

@@ -2,7 +2,7 @@ import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
 import { readConfig, type DrainConfig, type DrainEnvironment } from "./config";
 import { drainInstance, type DrainDependencies } from "./drain";
 import { parseNotification } from "./notification";
-import { SAFETY_MARGIN_MS } from "./safety-margin";
+import { SAFETY_MARGIN_MS } from "./timing";
 
 /** Everything the handler needs, so tests and the benchmark can supply their own. */
 export interface HandlerDependencies extends DrainDependencies {
