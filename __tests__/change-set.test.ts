@@ -539,6 +539,32 @@ describe("changeSet with lifecycle.replace_triggered_by", () => {
     expect(replaced["aws_launch_configuration.instances"]).toBe("replace");
   });
 
+  it("does nothing when the named resource is new in the same plan, as Terraform does", () => {
+    const before = resources({
+      aws_launch_configuration: { instances: { image_id: "ami-1" } },
+    });
+    const after = triggered("terraform_data.hook", { triggers_replace: { heartbeat: 1200 } });
+    expect(actionsOf(before, after)).toEqual({ "terraform_data.hook": "create" });
+  });
+
+  it("does not fire for a configured attribute that a replacement keeps", () => {
+    const trigger = "terraform_data.hook.input";
+    const changes = actionsOf(
+      triggered(trigger, { input: "a", triggers_replace: "x" }),
+      triggered(trigger, { input: "a", triggers_replace: "y" }),
+    );
+    expect(changes).toEqual({ "terraform_data.hook": "replace" });
+  });
+
+  it("fires for a computed attribute of a replaced resource", () => {
+    const trigger = "terraform_data.hook.id";
+    const changes = actionsOf(
+      triggered(trigger, { triggers_replace: "x" }),
+      triggered(trigger, { triggers_replace: "y" }),
+    );
+    expect(changes["aws_launch_configuration.instances"]).toBe("replace");
+  });
+
   it("does nothing while the named resource is unchanged", () => {
     const doc = triggered("terraform_data.hook", { input: "a" });
     expect(changeSet(doc, structuredClone(doc))).toEqual([]);

@@ -21,9 +21,10 @@
  *    attribute of an updated resource that is itself changed (or to the whole updated object), or
  *    to a data source that is re-read. Each block's action is then decided from its changed
  *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`.
- * 6. Within the same fixpoint, a resource whose `lifecycle.replace_triggered_by` names a block
- *    that is new, replaced or updated (or, for `type.name.attribute`, whose attribute changes) is
- *    a `replace`: Terraform's one meta-argument that changes what happens to a resource.
+ * 6. Within the same fixpoint, a resource whose `lifecycle.replace_triggered_by` names an
+ *    existing block that is replaced or updated (or, for `type.name.attribute`, whose attribute
+ *    changes) is a `replace`: Terraform's one meta-argument that changes what happens to a
+ *    resource. A target created in the same plan triggers nothing, as in Terraform.
  * 7. Reasons are short and deterministic: `image_id changed`,
  *    `name refers to replaced aws_launch_configuration.instances`, `created`.
  *
@@ -245,22 +246,23 @@ function describeChange(reference: Reference, state: State): string | undefined 
 }
 
 /**
- * Whether a `replace_triggered_by` entry makes Terraform replace its resource: the whole target
- * is planned for any change, or the named attribute of it changes.
+ * Whether a `replace_triggered_by` entry makes Terraform replace its resource: an existing
+ * target planned for update or replacement, or, for `type.name.attribute`, that attribute
+ * changing (a configured attribute keeps its value through a replacement; a computed one does
+ * not). A target created in the same plan triggers nothing.
  */
 function triggerFires(trigger: Reference, state: State): boolean {
-  if (state.added.has(trigger.address)) return true;
   const target = state.tracked.get(trigger.address);
   if (target === undefined) return false;
   const action = actionOf(target);
   if (trigger.attribute === undefined) return action === "replace" || action === "update";
-  return action === "replace" || target.changed.has(trigger.attribute);
+  if (target.changed.has(trigger.attribute)) return true;
+  return action === "replace" && !Object.hasOwn(target.after, trigger.attribute);
 }
 
-/** What happens to a firing trigger's target, for a reason: new, replaced or updated. */
+/** What happens to a firing trigger's (existing) target, for a reason. */
 function describeTarget(trigger: Reference, state: State): string {
-  const target = state.tracked.get(trigger.address);
-  if (target === undefined) return "new";
+  const target = state.tracked.get(trigger.address) as Tracked;
   return actionOf(target) === "replace" ? "replaced" : "updated";
 }
 
