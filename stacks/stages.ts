@@ -25,9 +25,15 @@ const wholeNumber = (min: number) =>
   );
 const positiveInt = wholeNumber(1);
 const count = wholeNumber(0);
-const textMap = () => v.record(text(), text(), "must be an object of strings");
+// Valibot's object and record schemas take a list too (as an object keyed 0, 1, ...).
+const notAList = (message: string) => v.custom<unknown>((input) => !Array.isArray(input), message);
+const textMap = () =>
+  v.pipe(
+    notAList("must be an object of strings"),
+    v.record(text(), text(), "must be an object of strings"),
+  );
 const object = <T extends v.ObjectEntries>(entries: T) =>
-  v.strictObject(entries, "must be an object");
+  v.pipe(notAList("must be an object"), v.strictObject(entries, "must be an object"));
 
 /** Settings of the drain Lambda and lifecycle hook; each is optional, see InstanceDrainProps. */
 const drainSchema = object({
@@ -100,7 +106,7 @@ const stageSchema = v.pipe(
 );
 
 const stagesSchema = v.pipe(
-  v.strictObject({ staging: stageSchema, production: stageSchema }, "must be an object"),
+  object({ staging: stageSchema, production: stageSchema }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const { staging, production } = dataset.value;
@@ -171,16 +177,11 @@ export function readStages(path: string): Stages {
 
 function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
   const path = (issue.path ?? []).map((item) => String(item.key));
+  if (path.length === 0) {
+    return `must be an object keyed by stage name (${STAGE_NAMES.join(", ")}), got ${describeValue(raw)}`;
+  }
   const key = path[path.length - 1];
   const parent = valueAt(raw, path.slice(0, -1));
-  // Valibot takes a list for an object with every key missing; say what was really wrong.
-  if (path.length === 0 || (Array.isArray(parent) && !/^\d+$/.test(key))) {
-    const where = path.slice(0, -1);
-    if (where.length === 0) {
-      return `must be an object keyed by stage name (${STAGE_NAMES.join(", ")}), got ${describeValue(raw)}`;
-    }
-    return `${render(where)}: must be an object, got ${describeValue(parent)}`;
-  }
   const present = parent !== null && typeof parent === "object" && Object.hasOwn(parent, key);
   if (!present) return `${render(path)}: ${path.length === 1 ? "stage" : "field"} is missing`;
   // A strict object reports a key it does not know as expecting "never" there.

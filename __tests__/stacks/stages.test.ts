@@ -126,6 +126,22 @@ describe("stage config", () => {
       'stages.json: production.alarm.actionsTopicArn: must be an SNS topic ARN, got "oncall"',
     ],
     [
+      "tags given as a list",
+      (s) => (s.staging.tags = ["CostCenter=digital"] as unknown as Record<string, string>),
+      'stages.json: staging.tags: must be an object of strings, got ["CostCenter=digital"]',
+    ],
+    [
+      "agent settings given as a list",
+      (s) =>
+        (s.staging.ecsAgentSettings = ["ECS_LOGLEVEL=warn"] as unknown as Record<string, string>),
+      'stages.json: staging.ecsAgentSettings: must be an object of strings, got ["ECS_LOGLEVEL=warn"]',
+    ],
+    [
+      "drain settings given as a list",
+      (s) => (s.production.drain = [] as unknown as Record<string, number>),
+      "stages.json: production.drain: must be an object, got []",
+    ],
+    [
       "an empty document",
       (s) => Object.keys(s).forEach((k) => delete s[k]),
       "stages.json: staging: stage is missing",
