@@ -113,8 +113,10 @@ export class InstanceDrain extends Construct {
   public readonly longestDrainMinutes: number;
   /**
    * What a termination must find working until the last instance has drained: the function, its
-   * recursion setting, subscription and invoke permission, and both roles' policies. The ASG depends on them, so
-   * Terraform neither destroys nor rewrites them while an old ASG is still draining.
+   * recursion setting, subscription and invoke permission, and both roles' policies. The ASG
+   * depends on them, so Terraform destroys none of them while an old ASG is still draining (they
+   * are then replaced create-before-destroy, like everything a create-before-destroy resource
+   * depends on). In-place updates still apply before the old ASG drains.
    */
   public readonly drainDependencies: ITerraformDependable[];
 
@@ -262,7 +264,9 @@ export class InstanceDrain extends Construct {
 
     const invokePermission = readable(
       new LambdaPermission(this, "InvokePermission", {
-        statementId: "AllowDrainTopic",
+        // A prefix, not a fixed id: the ASG depends on this permission, which makes Terraform
+        // create its replacement before destroying it, and two statements cannot share an id.
+        statementIdPrefix: "AllowDrainTopic",
         action: "lambda:InvokeFunction",
         functionName: this.function.functionName,
         principal: "sns.amazonaws.com",

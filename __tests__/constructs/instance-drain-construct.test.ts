@@ -99,6 +99,7 @@ describe("InstanceDrain", () => {
       });
       expect(onlyResource(doc, "aws_lambda_permission")).toMatchObject({
         action: "lambda:InvokeFunction",
+        statement_id_prefix: "AllowDrainTopic",
         function_name: "${aws_lambda_function.instance_drain.function_name}",
         principal: "sns.amazonaws.com",
         source_arn: "${aws_sns_topic.instance_drain.arn}",
