@@ -24,7 +24,10 @@ import { readable } from "./readable-address";
 const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
 /** The end of each invocation the function keeps for its hand-off (lambda/instance-drain). */
 const HAND_OFF_SECONDS = SAFETY_MARGIN_MS / 1000;
-/** Polls an invocation must have room for before its hand-off, or drains become a relay. */
+/**
+ * Poll intervals an invocation must have room for before its hand-off (the first of them is
+ * spent setting the instance DRAINING), or drains become a relay of short invocations.
+ */
 const MIN_POLLS_PER_INVOCATION = 4;
 /** Auto Scaling's limits on a lifecycle hook's heartbeat timeout. */
 const MIN_HEARTBEAT_SECONDS = 30;
@@ -356,7 +359,7 @@ function drainTiming(props: InstanceDrainProps): DrainTiming {
   if (pollSeconds > maxPollSeconds) {
     fail(
       "pollSeconds",
-      `must be at most ${maxPollSeconds}: ${MIN_POLLS_PER_INVOCATION} polls and the ${HAND_OFF_SECONDS} s hand-off must fit in lambdaTimeoutSeconds (${lambdaTimeoutSeconds})`,
+      `must be at most ${maxPollSeconds}: ${MIN_POLLS_PER_INVOCATION} poll intervals and the ${HAND_OFF_SECONDS} s hand-off must fit in lambdaTimeoutSeconds (${lambdaTimeoutSeconds})`,
     );
   }
   const minHeartbeat = lambdaTimeoutSeconds + REDELIVERY_ALLOWANCE_SECONDS;

@@ -28,7 +28,9 @@ export interface LowInstanceAlarmProps {
  *
  * Missing data is left out of the evaluation (INSUFFICIENT_DATA when there is none): after an
  * AMI update the alarm points at a new ASG whose metrics start a minute or two later, and
- * counting that gap as breaching would page on-call on every rollout.
+ * counting that gap as breaching would page on-call on every rollout. The price: an ASG whose
+ * metrics stop altogether sits in INSUFFICIENT_DATA without notifying anyone; the ASG's
+ * `enabled_metrics` (tested) is what keeps them flowing.
  */
 export class LowInstanceAlarm extends Construct {
   /** `aws_cloudwatch_metric_alarm.low_instance_alarm`. */

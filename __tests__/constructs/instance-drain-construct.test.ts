@@ -261,7 +261,7 @@ describe("InstanceDrain", () => {
       [
         "a poll interval that leaves no room for polls before the hand-off",
         { lambdaTimeoutSeconds: 120, pollSeconds: 16 },
-        "InstanceDrain pollSeconds must be at most 15: 4 polls and the 60 s hand-off must fit in lambdaTimeoutSeconds (120), got 16",
+        "InstanceDrain pollSeconds must be at most 15: 4 poll intervals and the 60 s hand-off must fit in lambdaTimeoutSeconds (120), got 16",
       ],
       [
         "a heartbeat shorter than an invocation and its retries",
