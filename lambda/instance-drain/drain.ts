@@ -79,15 +79,21 @@ export async function drainInstance(
     }
   };
 
-  // A failed invocation never reached its hand-off heartbeat, and Lambda retries it minutes
-  // later: restart the hook's heartbeat before anything else so the hook outlives the gap.
   let heartbeatAt = notification.issuedAt;
-  if (clock.now() - notification.issuedAt > FIRST_DELIVERY_MS) {
+  /** Restarts the hook's heartbeat; false (and logged) when no action is left to wait for. */
+  const heartbeat = async (fields: object): Promise<boolean> => {
     if ((await recordHeartbeat(deps.autoScaling, notification)) === "already-done") {
-      decide("info", "already-complete", "No active lifecycle action left to drain for", {});
-      return;
+      decide("info", "already-complete", "No active lifecycle action left to wait for", fields);
+      return false;
     }
     heartbeatAt = clock.now();
+    return true;
+  };
+
+  // A failed invocation never reached its hand-off heartbeat, and Lambda retries it minutes
+  // later: restart the hook's heartbeat before anything else so the hook outlives the gap.
+  if (clock.now() - notification.issuedAt > FIRST_DELIVERY_MS) {
+    if (!(await heartbeat({}))) return;
     decide("info", "continue", "Continuing the drain: recorded a heartbeat", {});
   }
 
@@ -114,13 +120,7 @@ export async function drainInstance(
       return complete("warn", reason, state.tasksLeft);
     }
     if (now - heartbeatAt >= HEARTBEAT_INTERVAL_MS) {
-      if ((await recordHeartbeat(deps.autoScaling, notification)) === "already-done") {
-        decide("info", "already-complete", "No active lifecycle action left to wait for", {
-          tasksLeft: state.tasksLeft,
-        });
-        return;
-      }
-      heartbeatAt = clock.now();
+      if (!(await heartbeat({ tasksLeft: state.tasksLeft }))) return;
       decide("info", "heartbeat", "Still draining: recorded a heartbeat", {
         tasksLeft: state.tasksLeft,
       });
@@ -128,6 +128,7 @@ export async function drainInstance(
     // A fixed cadence (not "sleep after each call") keeps completion within one poll interval.
     const nextPollAt = Math.min(observedAt + config.pollMs, drainDeadline);
     if (nextPollAt + SAFETY_MARGIN_MS > request.invocationDeadline) {
+      if (!(await heartbeat({ tasksLeft: state.tasksLeft }))) return;
       return handOff(deps, request, state.tasksLeft, decide);
     }
     await clock.sleep(Math.max(0, nextPollAt - now));
@@ -137,9 +138,9 @@ export async function drainInstance(
 }
 
 /**
- * Keeps the instance waiting and passes the drain to a fresh invocation through the topic. The
- * heartbeat goes first: if the action is already gone, re-publishing would only start a chain
- * of invocations with nothing to do.
+ * Passes the drain to a fresh invocation through the topic. The caller records the heartbeat
+ * first: if the action is already gone, re-publishing would only start a chain of invocations
+ * with nothing to do.
  */
 async function handOff(
   deps: DrainDependencies,
@@ -147,12 +148,6 @@ async function handOff(
   tasksLeft: number,
   decide: Decide,
 ): Promise<void> {
-  if ((await recordHeartbeat(deps.autoScaling, request.notification)) === "already-done") {
-    decide("info", "already-complete", "No active lifecycle action left to wait for", {
-      tasksLeft,
-    });
-    return;
-  }
   await deps.sns.send(
     new PublishCommand({
       TopicArn: request.topicArn,
