@@ -2,12 +2,16 @@ import {
   AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
+  DescribeAutoScalingInstancesCommand,
   RecordLifecycleActionHeartbeatCommand,
 } from "@aws-sdk/client-auto-scaling";
 import {
   DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
   ECSClient,
+  ECSServiceException,
   ListContainerInstancesCommand,
+  ListTasksCommand,
   UpdateContainerInstancesStateCommand,
 } from "@aws-sdk/client-ecs";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -43,41 +47,145 @@ beforeEach(() => {
   sns.on(PublishCommand).resolves({ MessageId: "republished" });
 });
 
+/** Another instance of the cluster, as ECS and Auto Scaling see it. */
+interface OtherInstance {
+  readonly id: string;
+  status?: string;
+  agentConnected?: boolean;
+  /** Auto Scaling's lifecycle state; undefined: not in any group. */
+  lifecycleState?: string;
+}
+
+/** A new instance of the new group that can take the tasks. */
+const usableInstance = (): OtherInstance => ({
+  id: "i-0fedcba9876543210",
+  status: "ACTIVE",
+  agentConnected: true,
+  lifecycleState: "InService",
+});
+
+const arnOf = (ec2InstanceId: string) =>
+  `arn:aws:ecs:us-east-1:123456789012:container-instance/apps-staging/${ec2InstanceId}`;
+const taskArn = (i: number) => `arn:aws:ecs:us-east-1:123456789012:task/apps-staging/task${i}`;
+
 /**
- * GIVEN a handler on virtual time (invoked 1 s after the notification) and an instance whose
- * tasks left are a function of the time since it was set to DRAINING.
+ * GIVEN a handler on virtual time (invoked 1 s after the notification), the instance of the
+ * notification and the cluster's other instances. `tasksLeft` gives the instance's tasks whose
+ * desired status is RUNNING as a function of the time since it was set DRAINING; a task that
+ * leaves that count keeps `lastStatus` RUNNING for `stoppingForMs` more (the load balancer's
+ * deregistration delay and its stop timeout), then reaches STOPPED.
  */
 function setUp(
   options: {
     env?: Record<string, string>;
     status?: string;
+    agentConnected?: boolean;
     registered?: boolean;
     tasksLeft?: (msSinceDraining: number) => number;
+    stoppingForMs?: number;
+    /** Where Auto Scaling has the notification's instance. */
+    lifecycleState?: string;
+    autoScalingGroupName?: string;
+    others?: OtherInstance[];
   } = {},
 ) {
   const clock = virtualClock(NOTIFIED_AT + 1000);
   const logs: LogEntry[] = [];
   const instance = {
     status: options.status ?? "ACTIVE",
+    agentConnected: options.agentConnected ?? true,
+    registered: options.registered ?? true,
     drainingSince: options.status === "DRAINING" ? clock.now() : Infinity,
   };
+  const others = options.others ?? [usableInstance()];
   const tasksLeft = options.tasksLeft ?? (() => 0);
+  const stoppingForMs = options.stoppingForMs ?? 0;
+  const elapsed = () => Math.max(0, clock.now() - instance.drainingSince);
+  const scheduled = () => tasksLeft(elapsed());
+  /** Task i leaves the desired-RUNNING count at the first second the count is at most i. */
+  const mostTasks = () => Math.max(scheduled(), tasksLeft(0));
+  const desiredStopAt = (i: number) => {
+    for (let ms = 0; ms <= elapsed(); ms += 1000) if (tasksLeft(ms) <= i) return ms;
+    return Infinity;
+  };
+  const lastStatus = (i: number) =>
+    i < scheduled() || elapsed() < desiredStopAt(i) + stoppingForMs ? "RUNNING" : "STOPPED";
+
   const view = () => ({
     containerInstanceArn: CONTAINER_INSTANCE_ARN,
     ec2InstanceId: INSTANCE_ID,
     status: instance.status,
-    runningTasksCount: tasksLeft(Math.max(0, clock.now() - instance.drainingSince)),
+    agentConnected: instance.agentConnected,
+    runningTasksCount: scheduled(),
     pendingTasksCount: 0,
   });
-  ecs.on(ListContainerInstancesCommand).resolves({
-    containerInstanceArns: options.registered === false ? [] : [CONTAINER_INSTANCE_ARN],
+  const otherView = (other: OtherInstance) => ({
+    containerInstanceArn: arnOf(other.id),
+    ec2InstanceId: other.id,
+    status: other.status ?? "ACTIVE",
+    agentConnected: other.agentConnected ?? true,
+    runningTasksCount: 3,
+    pendingTasksCount: 0,
   });
-  ecs.on(DescribeContainerInstancesCommand).callsFake(() => ({ containerInstances: [view()] }));
+  autoScaling.on(DescribeAutoScalingInstancesCommand).callsFake(({ InstanceIds = [] }) => ({
+    AutoScalingInstances: InstanceIds.flatMap((id: string) => {
+      if (id === INSTANCE_ID) {
+        return [
+          {
+            InstanceId: id,
+            AutoScalingGroupName: options.autoScalingGroupName ?? ASG_NAME,
+            LifecycleState: options.lifecycleState ?? "Terminating:Wait",
+          },
+        ];
+      }
+      const other = others.find((o) => o.id === id);
+      return other?.lifecycleState
+        ? [{ InstanceId: id, AutoScalingGroupName: "new", LifecycleState: other.lifecycleState }]
+        : [];
+    }),
+  }));
+  ecs.on(ListContainerInstancesCommand).callsFake(({ filter, status }) => {
+    if (filter !== undefined) {
+      return { containerInstanceArns: instance.registered ? [CONTAINER_INSTANCE_ARN] : [] };
+    }
+    const all = [...(instance.registered ? [view()] : []), ...others.map(otherView)];
+    return {
+      containerInstanceArns: all
+        .filter((i) => status === undefined || i.status === status)
+        .map((i) => i.containerInstanceArn),
+    };
+  });
+  ecs.on(DescribeContainerInstancesCommand).callsFake(({ containerInstances = [] }) => ({
+    containerInstances: containerInstances.flatMap((arn: string) => {
+      if (arn === CONTAINER_INSTANCE_ARN) return [view()];
+      const other = others.find((o) => arnOf(o.id) === arn);
+      return other ? [otherView(other)] : [];
+    }),
+  }));
   ecs.on(UpdateContainerInstancesStateCommand).callsFake(() => {
     instance.status = "DRAINING";
     instance.drainingSince = clock.now();
     return { containerInstances: [view()] };
   });
+  ecs.on(ListTasksCommand).callsFake(({ desiredStatus }) => {
+    const indexes = Array.from({ length: mostTasks() }, (_, i) => i);
+    const running = (i: number) => i < scheduled();
+    return {
+      taskArns: indexes
+        .filter((i) => (desiredStatus === "RUNNING" ? running(i) : !running(i)))
+        .map(taskArn),
+    };
+  });
+  ecs.on(DescribeTasksCommand).callsFake(({ tasks = [] }) => ({
+    tasks: tasks.map((arn: string) => {
+      const i = Number(arn.split("task").at(-1));
+      return {
+        taskArn: arn,
+        desiredStatus: i < scheduled() ? "RUNNING" : "STOPPED",
+        lastStatus: lastStatus(i),
+      };
+    }),
+  }));
   const handler = createHandler({
     ecs: new ECSClient({}),
     autoScaling: new AutoScalingClient({}),
@@ -99,7 +207,12 @@ function setUp(
     }
     return invocations;
   }
-  return { clock, logs, handler, drain };
+  /** Looks at the notification's own container instance (not the capacity check's). */
+  const describesOfInstance = () =>
+    ecs
+      .commandCalls(DescribeContainerInstancesCommand)
+      .filter((call) => call.args[0].input.containerInstances?.join() === CONTAINER_INSTANCE_ARN);
+  return { clock, logs, handler, drain, instance, others, describesOfInstance };
 }
 
 const completion = {
@@ -147,12 +260,12 @@ describe("instance drain handler", () => {
       ]);
     });
 
-    it("ignores lifecycle transitions other than terminating", async () => {
+    it("ignores lifecycle transitions other than launching and terminating", async () => {
       const { handler, logs } = setUp();
 
       await invoke(
         handler,
-        lifecycleMessage({ LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING" }),
+        lifecycleMessage({ LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCH_ERROR" }),
       );
 
       expectNoAwsCalls();
@@ -272,7 +385,7 @@ describe("instance drain handler", () => {
     });
 
     it("polls every POLL_SECONDS and completes within one interval of the last task stopping", async () => {
-      const { handler, clock } = setUp({
+      const { handler, clock, describesOfInstance } = setUp({
         env: { POLL_SECONDS: "15" },
         tasksLeft: (ms) => (ms < 61_000 ? 3 : 0),
       });
@@ -286,7 +399,7 @@ describe("instance drain handler", () => {
       await invoke(handler, lifecycleMessage());
 
       // Polls at 15, 30, 45, 60 s see tasks; the one at 75 s sees none.
-      expect(ecs).toHaveReceivedCommandTimes(DescribeContainerInstancesCommand, 1 + 5);
+      expect(describesOfInstance()).toHaveLength(1 + 5);
       expect(completedAt).toEqual([drainingAt + 75_000]);
     });
 
@@ -544,6 +657,7 @@ describe("instance drain handler", () => {
       ["POLL_SECONDS", ""],
       ["MAX_DRAIN_SECONDS", "1h"],
       ["MAX_DRAIN_SECONDS", "0"],
+      ["REGISTRATION_TIMEOUT_SECONDS", "ten minutes"],
     ])("logs one error naming %s=%j and throws", async (variable, value) => {
       const { handler, logs } = setUp({ env: { [variable]: value } });
 
@@ -572,5 +686,365 @@ describe("instance drain handler", () => {
       expectNoAwsCalls();
       expect(logs).toEqual([expect.objectContaining({ action: "reject-configuration" })]);
     });
+  });
+});
+
+describe("instance drain handler: tasks that are still stopping", () => {
+  it("keeps the instance while tasks ECS is stopping have not reached lastStatus STOPPED", async () => {
+    // ECS sets desired STOPPED at 25 s; the tasks serve through a 300 s deregistration delay.
+    const { handler, clock } = setUp({
+      tasksLeft: (ms) => (ms < 25_000 ? 2 : 0),
+      stoppingForMs: 300_000,
+    });
+    const drainingAt = clock.now();
+    const completedAt: number[] = [];
+    autoScaling.on(CompleteLifecycleActionCommand).callsFake(() => {
+      completedAt.push(clock.now() - drainingAt);
+      return {};
+    });
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(completedAt).toHaveLength(1);
+    expect(completedAt[0]).toBeGreaterThanOrEqual(325_000);
+    expect(completedAt[0]).toBeLessThan(325_000 + 10_000);
+  });
+
+  it("lists the instance's tasks of both desired statuses before believing it is empty", async () => {
+    const { handler } = setUp({ tasksLeft: (ms) => (ms < 15_000 ? 1 : 0) });
+
+    await invoke(handler, lifecycleMessage());
+
+    for (const desiredStatus of ["RUNNING", "STOPPED"] as const) {
+      expect(ecs).toHaveReceivedCommandWith(ListTasksCommand, {
+        cluster: CLUSTER,
+        containerInstance: CONTAINER_INSTANCE_ARN,
+        desiredStatus,
+      });
+    }
+    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+  });
+
+  it("watches only the stopping tasks, with one DescribeTasks per poll, until they stop", async () => {
+    const { handler, describesOfInstance } = setUp({
+      tasksLeft: (ms) => (ms < 5_000 ? 3 : 0),
+      stoppingForMs: 120_000,
+    });
+
+    await invoke(handler, lifecycleMessage());
+
+    // Describes at 0 and 10 s; then the three stopping tasks alone until they stop at ~125 s.
+    expect(describesOfInstance()).toHaveLength(2);
+    const describeTasks = ecs.commandCalls(DescribeTasksCommand).length;
+    expect(describeTasks).toBeGreaterThanOrEqual(12);
+    expect(describeTasks).toBeLessThanOrEqual(14);
+    // One listing when nothing is scheduled any more, one to confirm before completing.
+    expect(ecs).toHaveReceivedCommandTimes(ListTasksCommand, 4);
+  });
+
+  it("keeps watching a task found by the confirming listing", async () => {
+    const { handler } = setUp({ tasksLeft: (ms) => (ms < 5_000 ? 1 : 0) });
+    let listings = 0;
+    ecs.on(ListTasksCommand).callsFake(({ desiredStatus }) => {
+      if (desiredStatus !== "STOPPED") return { taskArns: [] };
+      // The confirming listing finds a task the first one missed (ListTasks is eventually consistent).
+      return { taskArns: ++listings === 1 ? [taskArn(0)] : [taskArn(0), taskArn(7)] };
+    });
+    const looks = new Map<string, number>();
+    ecs.on(DescribeTasksCommand).callsFake(({ tasks = [] }) => ({
+      tasks: tasks.map((arn: string) => {
+        looks.set(arn, (looks.get(arn) ?? 0) + 1);
+        const stillRunning = (looks.get(arn) ?? 0) <= (arn === taskArn(7) ? 2 : 1);
+        return { taskArn: arn, lastStatus: stillRunning ? "RUNNING" : "STOPPED" };
+      }),
+    }));
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(listings).toBe(3);
+    expect(ecs).toHaveReceivedCommandWith(DescribeTasksCommand, { tasks: [taskArn(7)] });
+    // Running at the confirming listing and the next poll, stopped at the third look; the last
+    // confirming listing looks once more.
+    expect(looks.get(taskArn(7))).toBe(4);
+    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+  });
+
+  it("treats a task ECS no longer knows as stopped, and throws on any other failure", async () => {
+    const { handler } = setUp({ tasksLeft: (ms) => (ms < 5_000 ? 1 : 0), stoppingForMs: MINUTE });
+    ecs.on(DescribeTasksCommand).resolves({ failures: [{ arn: taskArn(0), reason: "MISSING" }] });
+
+    await invoke(handler, lifecycleMessage());
+    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+
+    ecs.on(DescribeTasksCommand).resolves({ failures: [{ arn: taskArn(0), reason: "ACCESS" }] });
+    await expect(invoke(handler, lifecycleMessage())).rejects.toThrow(/DescribeTasks.*ACCESS/);
+  });
+});
+
+describe("instance drain handler: never draining into nothing", () => {
+  const terminating = (id: string): OtherInstance => ({
+    id,
+    status: "ACTIVE",
+    agentConnected: true,
+    lifecycleState: "Terminating:Wait",
+  });
+
+  it("waits without DRAINING while the only other instances are terminating, then drains once a new one registers", async () => {
+    const others = [terminating("i-0aaaaaaaaaaaaaaa1")];
+    const { handler, clock, logs, instance } = setUp({
+      tasksLeft: (ms) => (ms < 30_000 ? 2 : 0),
+      others,
+    });
+    // A new instance registers 2 minutes after the notification.
+    const registersAt = NOTIFIED_AT + 2 * MINUTE;
+    const sleep = clock.sleep;
+    clock.sleep = async (ms) => {
+      await sleep(ms);
+      if (clock.now() >= registersAt && others.length === 1) others.push(usableInstance());
+    };
+
+    await invoke(handler, lifecycleMessage(), 5 * MINUTE);
+
+    expect(ecs).toHaveReceivedCommandTimes(UpdateContainerInstancesStateCommand, 1);
+    expect(instance.drainingSince - NOTIFIED_AT).toBeGreaterThanOrEqual(2 * MINUTE);
+    expect(instance.drainingSince - NOTIFIED_AT).toBeLessThan(2 * MINUTE + 10_000);
+    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+    const actions = logs.map((entry) => entry.action);
+    expect(actions.slice(0, 2)).toEqual(["wait-for-capacity", "start-draining"]);
+    expect(logs[0]).toMatchObject({ level: "warn", tasksLeft: 2 });
+  });
+
+  it.each([
+    ["agent disconnected", { ...usableInstance(), agentConnected: false }],
+    ["DRAINING", { ...usableInstance(), status: "DRAINING" }],
+    ["Terminating:Proceed", { ...usableInstance(), lifecycleState: "Terminating:Proceed" }],
+  ])("does not count another instance that is %s as capacity", async (_case, other) => {
+    const { handler } = setUp({ tasksLeft: () => 2, others: [other] });
+
+    await invoke(handler, lifecycleMessage(), 2 * MINUTE);
+
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    expect(autoScaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
+    // Still waiting: the chain goes on with a heartbeat and a hand-off.
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it.each([
+    ["in Pending:Wait (registered, held by the launch hook)", "Pending:Wait"],
+    ["outside any Auto Scaling group", undefined],
+  ])("counts an ACTIVE, connected instance %s as capacity", async (_case, lifecycleState) => {
+    const { handler } = setUp({
+      tasksLeft: (ms) => (ms < 15_000 ? 1 : 0),
+      others: [{ ...usableInstance(), lifecycleState }],
+    });
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(ecs).toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+  });
+
+  it("drains an instance without tasks even when no other instance exists", async () => {
+    const { handler } = setUp({ tasksLeft: () => 0, others: [] });
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(ecs).toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, completion);
+  });
+
+  it("at the drain bound keeps the last usable capacity: logs drain-blocked, records heartbeats and fails the invocation instead of handing off", async () => {
+    const { handler, logs, clock } = setUp({
+      env: { MAX_DRAIN_SECONDS: "120" },
+      tasksLeft: () => 2,
+      others: [terminating("i-0aaaaaaaaaaaaaaa1")],
+    });
+
+    await expect(invoke(handler, lifecycleMessage())).rejects.toThrow(
+      /blocked: the drain bound has passed and no other instance can take its 2 tasks/,
+    );
+
+    expect(autoScaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    // It waited for capacity to the end of the invocation, keeping the hook alive.
+    expect(clock.now() - NOTIFIED_AT).toBeGreaterThan(13 * MINUTE);
+    expect(autoScaling).toHaveReceivedCommandTimes(RecordLifecycleActionHeartbeatCommand, 3);
+    const blocked = logs.filter((entry) => entry.action === "drain-blocked");
+    expect(blocked).toEqual([
+      expect.objectContaining({ level: "error", tasksLeft: 2, instanceId: INSTANCE_ID }),
+    ]);
+  });
+
+  it("a blocked drain releases the instance as soon as capacity appears", async () => {
+    const others = [terminating("i-0aaaaaaaaaaaaaaa1")];
+    const { handler, clock, logs } = setUp({
+      env: { MAX_DRAIN_SECONDS: "120" },
+      tasksLeft: () => 2,
+      others,
+    });
+    const sleep = clock.sleep;
+    clock.sleep = async (ms) => {
+      await sleep(ms);
+      if (clock.now() >= NOTIFIED_AT + 5 * MINUTE && others.length === 1) {
+        others.push(usableInstance());
+      }
+    };
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+    expect(logs.at(-1)).toMatchObject({ level: "warn", action: "complete", tasksLeft: 2 });
+  });
+});
+
+describe("instance drain handler: only real lifecycle notifications act", () => {
+  it.each([
+    ["InService", {}],
+    ["Terminating:Proceed (a stale duplicate)", { lifecycleState: "Terminating:Proceed" }],
+    ["in another group", { autoScalingGroupName: "someone-elses-asg" }],
+  ])("drains nothing for a termination notification whose instance is %s", async (_case, state) => {
+    const { handler, logs } = setUp({ lifecycleState: "InService", ...state });
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(ecs.calls()).toHaveLength(0);
+    expect(autoScaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
+    expect(logs).toEqual([expect.objectContaining({ level: "warn", action: "reject-unverified" })]);
+  });
+
+  it("drains nothing for an instance Auto Scaling does not know", async () => {
+    const { handler, logs } = setUp();
+    autoScaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(ecs.calls()).toHaveLength(0);
+    expect(logs[0].message).toMatch(/in no Auto Scaling group, not Terminating:Wait/);
+  });
+
+  it("asks Auto Scaling about exactly the notification's instance", async () => {
+    const { handler } = setUp();
+
+    await invoke(handler, lifecycleMessage());
+
+    const [first] = autoScaling.commandCalls(DescribeAutoScalingInstancesCommand);
+    expect(first.args[0].input).toEqual({ InstanceIds: [INSTANCE_ID] });
+  });
+});
+
+describe("instance drain handler: launching instances", () => {
+  const launching = lifecycleMessage({
+    LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+    LifecycleHookName: "await-ecs-registration",
+  });
+
+  it("completes a launching instance with CONTINUE only once it is ACTIVE with its agent connected, and never drains", async () => {
+    const { handler, clock, instance, logs } = setUp({
+      lifecycleState: "Pending:Wait",
+      registered: false,
+    });
+    const continuedAt: number[] = [];
+    autoScaling.on(CompleteLifecycleActionCommand).callsFake(({ LifecycleActionResult }) => {
+      continuedAt.push(clock.now() - NOTIFIED_AT);
+      expect(LifecycleActionResult).toBe("CONTINUE");
+      return {};
+    });
+    const sleep = clock.sleep;
+    clock.sleep = async (ms) => {
+      await sleep(ms);
+      const sinceNotified = clock.now() - NOTIFIED_AT;
+      // Registers at 60 s, agent connects at 90 s.
+      instance.registered = sinceNotified >= 60_000;
+      instance.agentConnected = sinceNotified >= 90_000;
+    };
+
+    await invoke(handler, launching);
+
+    expect(continuedAt).toEqual([91_000]);
+    expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
+    expect(ecs).not.toHaveReceivedCommand(ListTasksCommand);
+    expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, {
+      LifecycleHookName: "await-ecs-registration",
+      InstanceId: INSTANCE_ID,
+      LifecycleActionResult: "CONTINUE",
+    });
+    expect(logs.at(-1)).toMatchObject({ level: "info", action: "admit" });
+  });
+
+  it("abandons an instance that has not registered within REGISTRATION_TIMEOUT_SECONDS", async () => {
+    const { handler, clock, logs } = setUp({
+      lifecycleState: "Pending:Wait",
+      registered: false,
+      env: { REGISTRATION_TIMEOUT_SECONDS: "300" },
+    });
+
+    await invoke(handler, launching);
+
+    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
+    expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, {
+      LifecycleActionResult: "ABANDON",
+    });
+    expect(clock.now()).toBe(NOTIFIED_AT + 300_000);
+    expect(logs.at(-1)).toMatchObject({ level: "warn", action: "abandon" });
+    expect(logs.at(-1)?.message).toMatch(/REGISTRATION_TIMEOUT_SECONDS \(300\): not registered/);
+  });
+
+  it("hands a long registration wait to the next invocation without a heartbeat", async () => {
+    const { handler } = setUp({ lifecycleState: "Pending:Wait", registered: false });
+
+    await invoke(handler, launching, 3 * MINUTE);
+
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(autoScaling).not.toHaveReceivedCommand(RecordLifecycleActionHeartbeatCommand);
+    expect(autoScaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
+  });
+
+  it("acts on a launch notification only while the instance is in Pending:Wait", async () => {
+    const { handler, logs } = setUp({ lifecycleState: "InService" });
+
+    await invoke(handler, launching);
+
+    expect(ecs.calls()).toHaveLength(0);
+    expect(autoScaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
+    expect(logs[0].message).toMatch(/not Pending:Wait/);
+  });
+});
+
+describe("instance drain handler: a cluster that does not exist", () => {
+  const clusterNotFound = () =>
+    new ECSServiceException({
+      name: "ClusterNotFoundException",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+      message: "Cluster not found.",
+    });
+
+  it("completes a terminating instance: there is nothing to drain", async () => {
+    const { handler, logs } = setUp();
+    ecs.on(ListContainerInstancesCommand).rejects(clusterNotFound());
+
+    await expect(invoke(handler, lifecycleMessage())).resolves.toBeUndefined();
+
+    expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, completion);
+    expect(logs.at(-1)).toMatchObject({
+      action: "complete",
+      message: expect.stringMatching(/ClusterNotFoundException/),
+    });
+  });
+
+  it("abandons a launching instance: it could never take tasks", async () => {
+    const { handler, logs } = setUp({ lifecycleState: "Pending:Wait" });
+    ecs.on(ListContainerInstancesCommand).rejects(clusterNotFound());
+
+    await invoke(
+      handler,
+      lifecycleMessage({ LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING" }),
+    );
+
+    expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, {
+      LifecycleActionResult: "ABANDON",
+    });
+    expect(logs.at(-1)).toMatchObject({ level: "error", action: "abandon" });
   });
 });

@@ -6,12 +6,20 @@ export const DEFAULT_POLL_SECONDS = 10;
 /** Seconds after the notification's `Time` at which the instance is released anyway. */
 export const DEFAULT_MAX_DRAIN_SECONDS = 3600;
 
+/**
+ * Seconds a new instance gets to register with the cluster when `REGISTRATION_TIMEOUT_SECONDS`
+ * is unset: the launch hook's heartbeat timeout, after which Auto Scaling abandons it anyway.
+ */
+export const DEFAULT_REGISTRATION_TIMEOUT_SECONDS = 600;
+
 /** Settings read from the Lambda's environment on every invocation. */
 export interface DrainConfig {
   /** `POLL_SECONDS` in milliseconds. */
   readonly pollMs: number;
   /** `MAX_DRAIN_SECONDS` in milliseconds. */
   readonly maxDrainMs: number;
+  /** `REGISTRATION_TIMEOUT_SECONDS` in milliseconds. */
+  readonly registrationTimeoutMs: number;
   /** `CLUSTER_NAME`: the cluster when the hook's metadata names none. */
   readonly defaultCluster?: string;
 }
@@ -38,6 +46,8 @@ export function readConfig(env: DrainEnvironment, log: Logger): DrainConfig {
   return {
     pollMs: seconds("POLL_SECONDS", DEFAULT_POLL_SECONDS) * 1000,
     maxDrainMs: seconds("MAX_DRAIN_SECONDS", DEFAULT_MAX_DRAIN_SECONDS) * 1000,
+    registrationTimeoutMs:
+      seconds("REGISTRATION_TIMEOUT_SECONDS", DEFAULT_REGISTRATION_TIMEOUT_SECONDS) * 1000,
     defaultCluster: cluster === "" ? undefined : cluster,
   };
 }

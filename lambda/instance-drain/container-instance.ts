@@ -12,8 +12,18 @@ export interface ContainerInstanceState {
   readonly arn: string;
   /** `ACTIVE`, `DRAINING`, `REGISTERING`, ... */
   readonly status: string;
-  /** Running plus pending tasks: a pending task would start on the instance if it stayed. */
-  readonly tasksLeft: number;
+  /** Whether its ECS agent is connected: without it, ECS cannot start tasks there. */
+  readonly agentConnected: boolean;
+  /**
+   * Tasks ECS still wants on the instance: desired status RUNNING, or PENDING. Tasks ECS has
+   * decided to stop drop out of this count at once, though they may still be serving.
+   */
+  readonly scheduledTasks: number;
+}
+
+/** An ECS error meaning the cluster itself does not exist (deleted, or a wrong name). */
+export function isClusterNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === "ClusterNotFoundException";
 }
 
 /**
@@ -84,7 +94,8 @@ function stateOf(
     return {
       arn,
       status: instance.status ?? "UNKNOWN",
-      tasksLeft: (instance.runningTasksCount ?? 0) + (instance.pendingTasksCount ?? 0),
+      agentConnected: instance.agentConnected === true,
+      scheduledTasks: (instance.runningTasksCount ?? 0) + (instance.pendingTasksCount ?? 0),
     };
   }
   const [failure] = output.failures ?? [];

@@ -1,15 +1,17 @@
-import { PublishCommand } from "@aws-sdk/client-sns";
 import type { AwsClients } from "./aws-clients";
+import { usableInstances } from "./capacity";
 import type { Clock } from "./clock";
 import type { DrainConfig } from "./config";
 import {
   describeContainerInstance,
   findContainerInstanceArn,
   startDraining,
+  type ContainerInstanceState,
 } from "./container-instance";
+import { handOff, type LifecycleRequest } from "./hand-off";
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
-import type { TerminatingNotification } from "./notification";
+import { stillNotStopped, tasksNotStopped } from "./tasks";
 import { HEARTBEAT_INTERVAL_MS, SAFETY_MARGIN_MS } from "./timing";
 
 /**
@@ -18,43 +20,277 @@ import { HEARTBEAT_INTERVAL_MS, SAFETY_MARGIN_MS } from "./timing";
  */
 const FIRST_DELIVERY_MS = 60_000;
 
-/** Writes one decision about the instance being drained. */
-type Decide = (level: LogLevel, action: string, message: string, fields: object) => void;
-
 /** What the drain runs on; injected so tests and the benchmark control time and AWS. */
 export interface DrainDependencies extends AwsClients {
   readonly clock: Clock;
   readonly log: Logger;
 }
 
-/** One terminating instance to drain within one invocation. */
-export interface DrainRequest {
-  readonly notification: TerminatingNotification;
-  readonly cluster: string;
-  /** Where the notification came from and goes back to when this invocation runs out of time. */
-  readonly topicArn: string;
-  /** The SNS message exactly as received, so the next invocation sees the same `Time`. */
-  readonly message: string;
-  readonly subject?: string;
-  /** Epoch milliseconds at which Lambda stops this invocation. */
-  readonly invocationDeadline: number;
+/**
+ * Thrown when the drain bound has passed while the instance still holds tasks and no other
+ * instance could take them. The invocation fails on purpose: the function's errors alarm fires,
+ * Lambda retries the event twice (each retry keeps the instance and waits for capacity for a
+ * whole invocation), then sends it to the failure queue, whose alarm fires too.
+ */
+export class DrainBlockedError extends Error {
+  override readonly name = "DrainBlockedError";
 }
 
 /**
- * Drains one instance: DRAINING, then a look at its tasks every poll interval until none are
- * left (complete), the drain-time budget is spent (complete anyway, with a warning) or the
- * invocation nears its end (heartbeat, re-publish, and the next invocation carries on).
- * The lifecycle action is never completed while tasks are left, except past the budget.
+ * Drains one terminating instance and then lets it go.
+ *
+ * - Tasks count as left until they reach `lastStatus` STOPPED, not when ECS decides to stop them
+ *   (`runningTasksCount` drops at once, while the task still serves through the load balancer's
+ *   deregistration delay and its stop timeout).
+ * - The instance is set DRAINING only while another instance can take its tasks (ACTIVE, agent
+ *   connected, not itself terminating); until then the function waits, keeping the hook alive.
+ * - Past `MAX_DRAIN_SECONDS` the instance is released even with tasks left, but never while it
+ *   holds tasks nobody else could run: then the invocation fails loudly instead
+ *   ({@link DrainBlockedError}).
+ * - Near the end of the invocation it records a heartbeat and re-publishes the notification, and
+ *   the next invocation carries on.
  */
 export async function drainInstance(
   deps: DrainDependencies,
   config: DrainConfig,
-  request: DrainRequest,
+  request: LifecycleRequest,
 ): Promise<void> {
-  const { ecs, clock } = deps;
-  const { notification, cluster } = request;
-  const decide: Decide = (level, action, message, fields) =>
-    deps.log({
+  await new InstanceDrain(deps, config, request).run();
+}
+
+/** Tasks left on the instance, as last observed. */
+interface TasksLeft {
+  /** Tasks ECS still wants here (desired RUNNING, or PENDING): they need another instance. */
+  readonly scheduled: number;
+  /**
+   * Once nothing is scheduled: the tasks ECS is stopping that have not reached STOPPED. Then
+   * only these are watched (a DRAINING instance gets no new tasks), one DescribeTasks per poll.
+   */
+  readonly stopping?: readonly string[];
+}
+
+const total = (tasks: TasksLeft) => tasks.scheduled + (tasks.stopping?.length ?? 0);
+
+/** One drain within one invocation. */
+class InstanceDrain {
+  private heartbeatAt: number;
+  private readonly drainDeadline: number;
+  private instance: ContainerInstanceState | undefined;
+  private tasks: TasksLeft = { scheduled: 0 };
+  /** Whether the tasks listed in `tasks.stopping` came from a full listing of the instance. */
+  private stoppingListedInFull = false;
+  private waitingForCapacityLogged = false;
+  private blocked = false;
+  private capacity: readonly string[] | undefined;
+
+  constructor(
+    private readonly deps: DrainDependencies,
+    private readonly config: DrainConfig,
+    private readonly request: LifecycleRequest,
+  ) {
+    this.heartbeatAt = request.notification.issuedAt;
+    this.drainDeadline = request.notification.issuedAt + config.maxDrainMs;
+  }
+
+  async run(): Promise<void> {
+    const { clock, ecs } = this.deps;
+    const { notification, cluster } = this.request;
+    // A failed invocation never reached its hand-off heartbeat, and Lambda retries it minutes
+    // later: restart the hook's heartbeat first so the hook outlives the gap.
+    if (clock.now() - notification.issuedAt > FIRST_DELIVERY_MS) {
+      if (!(await this.heartbeat({}))) return;
+      this.decide("info", "continue", "Continuing the drain: recorded a heartbeat", {});
+    }
+
+    const arn = await findContainerInstanceArn(ecs, cluster, notification.instanceId);
+    if (arn === undefined) return this.complete("info", "not registered in the cluster");
+
+    let observedAt = clock.now();
+    this.instance = await describeContainerInstance(ecs, cluster, arn);
+    for (;;) {
+      if (this.instance === undefined)
+        return this.complete("info", "deregistered from the cluster");
+      await this.countTasks(arn);
+      if (this.instance.status === "ACTIVE") await this.startDrainingIfSafe(arn);
+      if (total(this.tasks) === 0) return this.complete("info", "no tasks left");
+
+      const now = clock.now();
+      if (now >= this.drainDeadline && (await this.releaseAtBound())) return;
+      if (now - this.heartbeatAt >= HEARTBEAT_INTERVAL_MS) {
+        if (!(await this.heartbeat(this.tasksField()))) return;
+        this.decide("info", "heartbeat", "Still draining: recorded a heartbeat", this.tasksField());
+      }
+      // A fixed cadence (not "sleep after each call") keeps completion within one poll interval.
+      // Before the bound, the bound itself is the last look; past it (blocked), the cadence goes on.
+      const nextPoll = observedAt + this.config.pollMs;
+      const nextPollAt =
+        now < this.drainDeadline ? Math.min(nextPoll, this.drainDeadline) : nextPoll;
+      if (nextPollAt + SAFETY_MARGIN_MS > this.request.invocationDeadline)
+        return this.endInvocation();
+      await clock.sleep(Math.max(0, nextPollAt - now));
+      observedAt = clock.now();
+      this.capacity = undefined;
+      // A DRAINING instance with nothing scheduled gets no new tasks: only the stopping ones matter.
+      if (this.tasks.stopping === undefined) {
+        this.instance = await describeContainerInstance(ecs, cluster, arn);
+      }
+    }
+  }
+
+  /** Updates `tasks` from the last look at the instance (and its stopping tasks). */
+  private async countTasks(arn: string): Promise<void> {
+    const { ecs } = this.deps;
+    const { cluster } = this.request;
+    const instance = this.instance as ContainerInstanceState;
+    if (this.tasks.stopping === undefined && instance.scheduledTasks > 0) {
+      this.tasks = { scheduled: instance.scheduledTasks };
+      return;
+    }
+    const watched = this.tasks.stopping;
+    let stopping =
+      watched === undefined
+        ? await tasksNotStopped(ecs, cluster, arn)
+        : await stillNotStopped(ecs, cluster, watched);
+    this.stoppingListedInFull = watched === undefined;
+    // The watched tasks have stopped: list the instance once more before believing it is empty.
+    if (stopping.length === 0 && !this.stoppingListedInFull) {
+      stopping = await tasksNotStopped(ecs, cluster, arn);
+      this.stoppingListedInFull = true;
+    }
+    if (watched === undefined && stopping.length > 0) {
+      this.decide("info", "wait-for-stop", "ECS is stopping the tasks; waiting for STOPPED", {
+        tasksLeft: stopping.length,
+      });
+    }
+    this.tasks = { scheduled: 0, stopping };
+  }
+
+  /**
+   * Sets the instance DRAINING, unless it holds tasks that no other instance could take: ECS
+   * would stop them with nowhere to start their replacements.
+   */
+  private async startDrainingIfSafe(arn: string): Promise<void> {
+    const { ecs } = this.deps;
+    const { cluster } = this.request;
+    let usable: readonly string[] = [];
+    if (this.tasks.scheduled > 0) {
+      usable = await this.usableCapacity();
+      if (usable.length === 0) {
+        if (!this.waitingForCapacityLogged) {
+          this.waitingForCapacityLogged = true;
+          this.decide(
+            "warn",
+            "wait-for-capacity",
+            "Not draining yet: no other ACTIVE, agent-connected instance that is not terminating could take the tasks",
+            this.tasksField(),
+          );
+        }
+        return;
+      }
+    }
+    this.instance = await startDraining(ecs, cluster, arn);
+    this.decide("info", "start-draining", "Set the container instance to DRAINING", {
+      containerInstanceArn: arn,
+      ...this.tasksField(),
+      usableInstances: usable.length,
+    });
+  }
+
+  /**
+   * At the drain bound: releases the instance (true) unless it still holds scheduled tasks and no
+   * other instance could take them. Then it keeps the instance, says so once, and the invocation
+   * will fail at its end instead of handing off.
+   */
+  private async releaseAtBound(): Promise<boolean> {
+    const tasksLeft = total(this.tasks);
+    if (this.tasks.scheduled === 0 || (await this.usableCapacity()).length > 0) {
+      const reason = `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) passed with ${tasksLeft} tasks not yet stopped`;
+      await this.complete("warn", reason, tasksLeft);
+      return true;
+    }
+    if (!this.blocked) {
+      this.blocked = true;
+      this.decide(
+        "error",
+        "drain-blocked",
+        `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) passed, but no other instance could take the ${tasksLeft} tasks: keeping the instance`,
+        this.tasksField(),
+      );
+    }
+    return false;
+  }
+
+  /** Near the invocation's end: heartbeat, then hand off, or fail loudly when blocked. */
+  private async endInvocation(): Promise<void> {
+    if (!(await this.heartbeat(this.tasksField()))) return;
+    if (this.blocked) {
+      throw new DrainBlockedError(
+        `Drain of ${this.request.notification.instanceId} blocked: the drain bound has passed and no other instance can take its ${total(this.tasks)} tasks`,
+      );
+    }
+    await handOff(this.deps.sns, this.request);
+    this.decide(
+      "info",
+      "hand-off",
+      "Out of time: recorded a heartbeat and re-published the notification",
+      { ...this.tasksField(), topicArn: this.request.topicArn },
+    );
+  }
+
+  /** Other instances that could take the tasks, looked up at most once per poll. */
+  private async usableCapacity(): Promise<readonly string[]> {
+    const { notification, cluster } = this.request;
+    this.capacity ??= await usableInstances(
+      this.deps.ecs,
+      this.deps.autoScaling,
+      cluster,
+      notification.instanceId,
+    );
+    return this.capacity;
+  }
+
+  private async complete(level: LogLevel, reason: string, tasksLeft = 0): Promise<void> {
+    const { notification } = this.request;
+    const outcome = await completeLifecycleAction(this.deps.autoScaling, notification);
+    const drainSeconds = Math.round((this.deps.clock.now() - notification.issuedAt) / 1000);
+    if (outcome === "already-done") {
+      // Keeps a warning a warning: past the drain bound, tasks were left either way.
+      this.decide(level, "already-complete", `No active lifecycle action left (${reason})`, {
+        tasksLeft,
+        drainSeconds,
+      });
+    } else {
+      this.decide(level, "complete", `Completed the lifecycle action with CONTINUE: ${reason}`, {
+        tasksLeft,
+        drainSeconds,
+      });
+    }
+  }
+
+  /** Restarts the hook's heartbeat; false (and logged) when no action is left to wait for. */
+  private async heartbeat(fields: object): Promise<boolean> {
+    const outcome = await recordHeartbeat(this.deps.autoScaling, this.request.notification);
+    if (outcome === "already-done") {
+      this.decide(
+        "info",
+        "already-complete",
+        "No active lifecycle action left to wait for",
+        fields,
+      );
+      return false;
+    }
+    this.heartbeatAt = this.deps.clock.now();
+    return true;
+  }
+
+  private tasksField(): { tasksLeft: number } {
+    return { tasksLeft: total(this.tasks) };
+  }
+
+  /** Writes one decision about the instance being drained. */
+  private decide(level: LogLevel, action: string, message: string, fields: object): void {
+    const { notification, cluster } = this.request;
+    this.deps.log({
       level,
       action,
       message,
@@ -62,106 +298,5 @@ export async function drainInstance(
       cluster,
       ...fields,
     });
-  const complete = async (level: LogLevel, reason: string, tasksLeft: number) => {
-    const outcome = await completeLifecycleAction(deps.autoScaling, notification);
-    const drainSeconds = Math.round((clock.now() - notification.issuedAt) / 1000);
-    if (outcome === "already-done") {
-      // Keeps a warning a warning: past the drain bound, tasks were left either way.
-      decide(level, "already-complete", `No active lifecycle action left (${reason})`, {
-        tasksLeft,
-        drainSeconds,
-      });
-    } else {
-      decide(level, "complete", `Completed the lifecycle action with CONTINUE: ${reason}`, {
-        tasksLeft,
-        drainSeconds,
-      });
-    }
-  };
-
-  let heartbeatAt = notification.issuedAt;
-  /** Restarts the hook's heartbeat; false (and logged) when no action is left to wait for. */
-  const heartbeat = async (fields: object): Promise<boolean> => {
-    if ((await recordHeartbeat(deps.autoScaling, notification)) === "already-done") {
-      decide("info", "already-complete", "No active lifecycle action left to wait for", fields);
-      return false;
-    }
-    heartbeatAt = clock.now();
-    return true;
-  };
-
-  // A failed invocation never reached its hand-off heartbeat, and Lambda retries it minutes
-  // later: restart the hook's heartbeat before anything else so the hook outlives the gap.
-  if (clock.now() - notification.issuedAt > FIRST_DELIVERY_MS) {
-    if (!(await heartbeat({}))) return;
-    decide("info", "continue", "Continuing the drain: recorded a heartbeat", {});
   }
-
-  const arn = await findContainerInstanceArn(ecs, cluster, notification.instanceId);
-  if (arn === undefined) return complete("info", "not registered in the cluster", 0);
-
-  let observedAt = clock.now();
-  let state = await describeContainerInstance(ecs, cluster, arn);
-  if (state?.status === "ACTIVE") {
-    state = await startDraining(ecs, cluster, arn);
-    decide("info", "start-draining", "Set the container instance to DRAINING", {
-      containerInstanceArn: arn,
-      tasksLeft: state?.tasksLeft ?? 0,
-    });
-  }
-
-  const drainDeadline = notification.issuedAt + config.maxDrainMs;
-  for (;;) {
-    if (state === undefined) return complete("info", "deregistered from the cluster", 0);
-    if (state.tasksLeft === 0) return complete("info", "no tasks left", 0);
-    const now = clock.now();
-    if (now >= drainDeadline) {
-      const reason = `MAX_DRAIN_SECONDS (${config.maxDrainMs / 1000}) passed with ${state.tasksLeft} tasks still running or pending`;
-      return complete("warn", reason, state.tasksLeft);
-    }
-    if (now - heartbeatAt >= HEARTBEAT_INTERVAL_MS) {
-      if (!(await heartbeat({ tasksLeft: state.tasksLeft }))) return;
-      decide("info", "heartbeat", "Still draining: recorded a heartbeat", {
-        tasksLeft: state.tasksLeft,
-      });
-    }
-    // A fixed cadence (not "sleep after each call") keeps completion within one poll interval.
-    const nextPollAt = Math.min(observedAt + config.pollMs, drainDeadline);
-    if (nextPollAt + SAFETY_MARGIN_MS > request.invocationDeadline) {
-      if (!(await heartbeat({ tasksLeft: state.tasksLeft }))) return;
-      return handOff(deps, request, state.tasksLeft, decide);
-    }
-    await clock.sleep(Math.max(0, nextPollAt - now));
-    observedAt = clock.now();
-    state = await describeContainerInstance(ecs, cluster, arn);
-  }
-}
-
-/**
- * Passes the drain to a fresh invocation through the topic. The caller records the heartbeat
- * first: if the action is already gone, re-publishing would only start a chain of invocations
- * with nothing to do.
- */
-async function handOff(
-  deps: DrainDependencies,
-  request: DrainRequest,
-  tasksLeft: number,
-  decide: Decide,
-): Promise<void> {
-  await deps.sns.send(
-    new PublishCommand({
-      TopicArn: request.topicArn,
-      Message: request.message,
-      Subject: request.subject,
-    }),
-  );
-  decide(
-    "info",
-    "hand-off",
-    "Out of time: recorded a heartbeat and re-published the notification",
-    {
-      tasksLeft,
-      topicArn: request.topicArn,
-    },
-  );
 }

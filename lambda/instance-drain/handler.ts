@@ -1,7 +1,11 @@
 import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
 import { readConfig, type DrainConfig, type DrainEnvironment } from "./config";
+import { isClusterNotFound } from "./container-instance";
 import { drainInstance, type DrainDependencies } from "./drain";
-import { parseNotification } from "./notification";
+import type { LifecycleRequest } from "./hand-off";
+import { admitInstance } from "./launch";
+import { completeLifecycleAction, describePlacements } from "./lifecycle-action";
+import { parseNotification, type LifecycleNotification } from "./notification";
 import { SAFETY_MARGIN_MS } from "./timing";
 
 /** Everything the handler needs, so tests and the benchmark can supply their own. */
@@ -17,8 +21,9 @@ export type DrainHandler = (
 ) => Promise<void>;
 
 /**
- * Builds the SNS-triggered handler. Messages that can never succeed (malformed, no cluster) are
- * logged and dropped; configuration errors and AWS errors throw so Lambda retries the event.
+ * Builds the SNS-triggered handler. Messages that can never succeed (malformed, no cluster) and
+ * messages Auto Scaling does not stand behind are logged and dropped; configuration errors, AWS
+ * errors and a blocked drain throw, so Lambda retries the event and the errors alarm sees it.
  */
 export function createHandler(deps: HandlerDependencies): DrainHandler {
   return async (event, context) => {
@@ -83,12 +88,77 @@ async function handleRecord(
     });
     return;
   }
-  await drainInstance(deps, config, {
+  if (!(await isHeldByItsHook(deps, notification))) return;
+
+  const request: LifecycleRequest = {
     notification,
     cluster,
     topicArn,
     message,
     subject: record.Sns.Subject || undefined,
     invocationDeadline,
+  };
+  try {
+    if (notification.transition === "launching") await admitInstance(deps, config, request);
+    else await drainInstance(deps, config, request);
+  } catch (error) {
+    if (!isClusterNotFound(error)) throw error;
+    await releaseWithoutCluster(deps, notification, cluster);
+  }
+}
+
+/** The lifecycle state Auto Scaling holds an instance in while its hook waits for us. */
+const WAITING_STATE = { launching: "Pending:Wait", terminating: "Terminating:Wait" } as const;
+
+/**
+ * Only a notification Auto Scaling stands behind is acted on: its instance must be waiting on
+ * a hook of the named group. Anything else (a forged message, or a stale duplicate whose action
+ * has ended) is logged and dropped, so a Publish to the topic cannot drain a healthy instance.
+ */
+async function isHeldByItsHook(
+  deps: HandlerDependencies,
+  notification: LifecycleNotification,
+): Promise<boolean> {
+  const { instanceId, autoScalingGroupName, transition } = notification;
+  const expected = WAITING_STATE[transition];
+  const placement = (await describePlacements(deps.autoScaling, [instanceId])).get(instanceId);
+  if (
+    placement?.autoScalingGroupName === autoScalingGroupName &&
+    placement.lifecycleState === expected
+  ) {
+    return true;
+  }
+  const actual = placement
+    ? `in ${placement.lifecycleState} of ${placement.autoScalingGroupName}`
+    : "in no Auto Scaling group";
+  deps.log({
+    level: "warn",
+    action: "reject-unverified",
+    message: `Not acting: Auto Scaling reports the instance ${actual}, not ${expected} of ${autoScalingGroupName}`,
+    instanceId,
+    transition,
+  });
+  return false;
+}
+
+/**
+ * Without the cluster there is nothing to drain, so a terminating instance goes at once; a
+ * launching one could never take tasks, so it is abandoned and Auto Scaling replaces it.
+ */
+async function releaseWithoutCluster(
+  deps: HandlerDependencies,
+  notification: LifecycleNotification,
+  cluster: string,
+): Promise<void> {
+  const launching = notification.transition === "launching";
+  const result = launching ? "ABANDON" : "CONTINUE";
+  const outcome = await completeLifecycleAction(deps.autoScaling, notification, result);
+  deps.log({
+    level: launching ? "error" : "info",
+    action: outcome === "already-done" ? "already-complete" : launching ? "abandon" : "complete",
+    message: `${result}: the cluster ${cluster} does not exist (ClusterNotFoundException)`,
+    instanceId: notification.instanceId,
+    cluster,
+    tasksLeft: 0,
   });
 }

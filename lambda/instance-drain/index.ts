@@ -13,8 +13,9 @@ const drain = createHandler({
 });
 
 /**
- * Drains the ECS tasks off an instance that its Auto Scaling group is terminating, then lets
- * it go. Subscribed to the topic the ASG's termination lifecycle hook notifies.
+ * Subscribed to the topic both lifecycle hooks of the cluster's ASG notify: lets a launching
+ * instance into service once it has registered with the cluster, and drains the ECS tasks off
+ * a terminating one before letting it go.
  */
 export async function handler(event: SNSEvent, context: Context): Promise<void> {
   return drain(event, context);

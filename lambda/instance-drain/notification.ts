@@ -1,24 +1,35 @@
-const TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING";
+/** The two lifecycle transitions the function acts on, by their name in the notification. */
+const TRANSITIONS = {
+  "autoscaling:EC2_INSTANCE_LAUNCHING": "launching",
+  "autoscaling:EC2_INSTANCE_TERMINATING": "terminating",
+} as const;
 
-/** What the drain needs from an `autoscaling:EC2_INSTANCE_TERMINATING` lifecycle notification. */
-export interface TerminatingNotification {
+/**
+ * `launching`: the launch hook holds a new instance in Pending:Wait until it has registered with
+ * the cluster. `terminating`: the termination hook holds an old one until its tasks have moved.
+ */
+export type Transition = (typeof TRANSITIONS)[keyof typeof TRANSITIONS];
+
+/** What the function needs from an Auto Scaling lifecycle notification. */
+export interface LifecycleNotification {
+  readonly transition: Transition;
   readonly instanceId: string;
   readonly lifecycleHookName: string;
   readonly autoScalingGroupName: string;
   /** Absent only in hand-written test messages; the instance id identifies the action too. */
   readonly lifecycleActionToken?: string;
-  /** The notification's `Time` in epoch milliseconds: the start of the drain-time budget. */
+  /** The notification's `Time` in epoch milliseconds: the start of the drain or launch budget. */
   readonly issuedAt: number;
   /** `cluster` from the hook's `NotificationMetadata`, when it names one. */
   readonly cluster?: string;
 }
 
 /**
- * The three ways a message can go: drain, nothing to do (`ignored`), or a message that can never
- * succeed (`malformed`), which must be dropped rather than thrown so it is not retried forever.
+ * The three ways a message can go: act on it, nothing to do (`ignored`), or a message that can
+ * never succeed (`malformed`), which must be dropped rather than thrown so it is not retried.
  */
 export type ParsedNotification =
-  | { readonly kind: "terminating"; readonly notification: TerminatingNotification }
+  | { readonly kind: "lifecycle"; readonly notification: LifecycleNotification }
   | { readonly kind: "ignored"; readonly reason: string }
   | { readonly kind: "malformed"; readonly reason: string };
 
@@ -42,7 +53,9 @@ export function parseNotification(message: string): ParsedNotification {
       ? { kind: "ignored", reason: `event ${body.Event}` }
       : { kind: "malformed", reason: "message has neither LifecycleTransition nor Event" };
   }
-  if (transition !== TERMINATING) return { kind: "ignored", reason: `transition ${transition}` };
+  if (!Object.hasOwn(TRANSITIONS, transition)) {
+    return { kind: "ignored", reason: `transition ${transition}` };
+  }
 
   const missing = REQUIRED_FIELDS.filter((field) => !isNonEmptyString(body[field]));
   if (missing.length > 0) {
@@ -53,8 +66,9 @@ export function parseNotification(message: string): ParsedNotification {
     return { kind: "malformed", reason: `Time ${JSON.stringify(body.Time)} is not a timestamp` };
   }
   return {
-    kind: "terminating",
+    kind: "lifecycle",
     notification: {
+      transition: TRANSITIONS[transition as keyof typeof TRANSITIONS],
       instanceId: body.EC2InstanceId as string,
       lifecycleHookName: body.LifecycleHookName as string,
       autoScalingGroupName: body.AutoScalingGroupName as string,
