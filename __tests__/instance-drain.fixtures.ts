@@ -134,6 +134,39 @@ export function queryReply(operation: string): WireReply {
   );
 }
 
+/** Where Auto Scaling has an instance, for {@link autoScalingInstancesReply}. */
+export interface AutoScalingInstanceView {
+  readonly id: string;
+  readonly group: string;
+  readonly state: string;
+}
+
+/** Auto Scaling's DescribeAutoScalingInstances answer (query protocol, XML). */
+export function autoScalingInstancesReply(
+  instances: readonly AutoScalingInstanceView[],
+): WireReply {
+  const members = instances
+    .map(
+      ({ id, group, state }) =>
+        `<member><InstanceId>${id}</InstanceId><AutoScalingGroupName>${group}</AutoScalingGroupName>` +
+        `<LifecycleState>${state}</LifecycleState><AvailabilityZone>us-east-1a</AvailabilityZone>` +
+        `<HealthStatus>HEALTHY</HealthStatus><ProtectedFromScaleIn>false</ProtectedFromScaleIn></member>`,
+    )
+    .join("");
+  return xml(
+    200,
+    `<DescribeAutoScalingInstancesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">` +
+      `<DescribeAutoScalingInstancesResult><AutoScalingInstances>${members}</AutoScalingInstances>` +
+      `</DescribeAutoScalingInstancesResult><ResponseMetadata><RequestId>req-1</RequestId>` +
+      `</ResponseMetadata></DescribeAutoScalingInstancesResponse>`,
+  );
+}
+
+/** The notification's instance held by its termination hook in the notification's group. */
+export const terminatingWait = autoScalingInstancesReply([
+  { id: INSTANCE_ID, group: ASG_NAME, state: "Terminating:Wait" },
+]);
+
 /** A query-protocol error, e.g. Auto Scaling's `ValidationError`. */
 export function queryError(code: string, message: string): WireReply {
   return xml(

@@ -13,6 +13,7 @@ import {
   parseWireRequest,
   queryError,
   queryReply,
+  terminatingWait,
   virtualClock,
   type WireReply,
   type WireRequest,
@@ -37,6 +38,12 @@ const throttled = ecsError("ThrottlingException", "Rate exceeded");
 const listed = ecsReply({ containerInstanceArns: [CONTAINER_INSTANCE_ARN] });
 const notListed = ecsReply({ containerInstanceArns: [] });
 
+/** The instance is held by its termination hook and has no tasks, unless a test says otherwise. */
+const defaults: Record<string, WireReply> = {
+  DescribeAutoScalingInstances: terminatingWait,
+  ListTasks: ecsReply({ taskArns: [] }),
+};
+
 /** An operation's answer, or its answer to the n-th call (from 1). */
 type Answer = WireReply | ((n: number) => WireReply);
 
@@ -53,7 +60,8 @@ function setUp(answers: Record<string, Answer>) {
       const wire = parseWireRequest(request.headers, body);
       requests.push(wire);
       const n = requests.filter(({ operation }) => operation === wire.operation).length;
-      const given = answers[wire.operation] ?? queryReply(wire.operation);
+      const given =
+        answers[wire.operation] ?? defaults[wire.operation] ?? queryReply(wire.operation);
       const answer = typeof given === "function" ? given(n) : given;
       return {
         response: {
@@ -105,16 +113,24 @@ describe("instance drain handler on the AWS SDK", () => {
     await withoutBackoffWaits(() => invoke(handler, lifecycleMessage()));
 
     expect(operations()).toEqual([
+      "DescribeAutoScalingInstances",
       "ListContainerInstances",
       "ListContainerInstances",
       "DescribeContainerInstances",
+      "ListTasks",
+      "ListTasks",
       "CompleteLifecycleAction",
     ]);
     expect(requests[0].params).toEqual({
+      Action: "DescribeAutoScalingInstances",
+      Version: "2011-01-01",
+      "InstanceIds.member.1": INSTANCE_ID,
+    });
+    expect(requests[1].params).toEqual({
       cluster: CLUSTER,
       filter: `ec2InstanceId == ${INSTANCE_ID}`,
     });
-    expect(requests[3].params).toMatchObject({
+    expect(requests.at(-1)?.params).toMatchObject({
       LifecycleActionResult: "CONTINUE",
       InstanceId: INSTANCE_ID,
     });
@@ -127,7 +143,10 @@ describe("instance drain handler on the AWS SDK", () => {
       "Rate exceeded",
     );
 
-    expect(operations()).toEqual(Array(MAX_ATTEMPTS).fill("ListContainerInstances"));
+    expect(operations()).toEqual([
+      "DescribeAutoScalingInstances",
+      ...Array(MAX_ATTEMPTS).fill("ListContainerInstances"),
+    ]);
   });
 
   it("recognises Auto Scaling's 'No active Lifecycle Action found' error as already completed", async () => {

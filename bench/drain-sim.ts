@@ -2,12 +2,15 @@ import {
   AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
+  DescribeAutoScalingInstancesCommand,
   RecordLifecycleActionHeartbeatCommand,
 } from "@aws-sdk/client-auto-scaling";
 import {
   DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
   ECSClient,
   ListContainerInstancesCommand,
+  ListTasksCommand,
   UpdateContainerInstancesStateCommand,
   type ContainerInstance,
 } from "@aws-sdk/client-ecs";
@@ -16,6 +19,7 @@ import type { AwsClients } from "../lambda/instance-drain/aws-clients";
 import type { Clock } from "../lambda/instance-drain/clock";
 import type { DrainHandler } from "../lambda/instance-drain/handler";
 import {
+  ASG_NAME,
   CONTAINER_INSTANCE_ARN,
   INSTANCE_ID,
   lifecycleMessage,
@@ -26,6 +30,11 @@ import {
 
 // The same notification and ids as the handler's unit tests.
 export { lifecycleMessage, NOTIFIED_AT, TOPIC_ARN };
+
+/** The new group's instance the tasks move to: ACTIVE, agent connected, InService. */
+const NEW_INSTANCE_ID = "i-0fedcba9876543210";
+const NEW_INSTANCE_ARN =
+  "arn:aws:ecs:us-east-1:123456789012:container-instance/apps-staging/0fedcba98765";
 
 /**
  * A virtual-time model of one terminating instance, its lifecycle hook and the topic, shared by
@@ -63,8 +72,13 @@ export class VirtualClock implements Clock {
 export interface SimulatedTask {
   /** Placed but not yet running for this long after the notification. */
   readonly pendingForMs: number;
-  /** ECS has stopped it this long after the instance was set DRAINING. */
+  /** ECS decides to stop it (desired status STOPPED) this long after the instance was set DRAINING. */
   readonly stopsAfterMs: number;
+  /**
+   * From then until its last status is STOPPED: the load balancer's deregistration delay and the
+   * task's stop timeout, while it still serves. @default 0
+   */
+  readonly stoppingForMs?: number;
 }
 
 export interface InstanceScenario {
@@ -105,16 +119,25 @@ export class SimulatedAws {
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
   }
 
+  /** Tasks whose desired status is still RUNNING, as ECS's instance counts show them. */
   tasksLeft(at = this.clock.now()): { running: number; pending: number } {
     const left = this.scenario.tasks.filter((task) => at < this.drainingSince + task.stopsAfterMs);
     const pending = left.filter((task) => at < NOTIFIED_AT + task.pendingForMs).length;
     return { running: left.length - pending, pending };
   }
 
-  /** When the last task stopped, or will: never, while the instance is not DRAINING. */
+  /** Indexes of the tasks whose last status is not yet STOPPED: they still serve. */
+  notStopped(at = this.clock.now()): number[] {
+    return this.scenario.tasks.flatMap((task, i) => (at < this.stoppedAt(task) ? [i] : []));
+  }
+
+  /** When the last task reached STOPPED, or will: never, while the instance is not DRAINING. */
   get lastTaskStopsAt(): number {
-    const stops = this.scenario.tasks.map((task) => task.stopsAfterMs);
-    return this.drainingSince + Math.max(0, ...stops);
+    return Math.max(this.drainingSince, ...this.scenario.tasks.map((t) => this.stoppedAt(t)));
+  }
+
+  private stoppedAt(task: SimulatedTask): number {
+    return this.drainingSince + task.stopsAfterMs + (task.stoppingForMs ?? 0);
   }
 
   /** When the instance was let go: completed, or the hook's heartbeat timeout ran out. */
@@ -138,6 +161,56 @@ export class SimulatedAws {
     return this.hookActive ? [CONTAINER_INSTANCE_ARN] : [];
   }
 
+  /** The cluster's ACTIVE instances: this one until DRAINING, and the new group's. */
+  listActiveContainerInstances(): string[] {
+    this.count("ecs:ListContainerInstances");
+    return [...(this.status === "ACTIVE" ? [CONTAINER_INSTANCE_ARN] : []), NEW_INSTANCE_ARN];
+  }
+
+  describeContainerInstances(arns: readonly string[]): ContainerInstance[] {
+    this.count("ecs:DescribeContainerInstances");
+    return arns.map((arn) =>
+      arn === NEW_INSTANCE_ARN
+        ? {
+            containerInstanceArn: arn,
+            ec2InstanceId: NEW_INSTANCE_ID,
+            status: "ACTIVE",
+            agentConnected: true,
+          }
+        : this.view(),
+    );
+  }
+
+  listTasks(desiredStatus: string | undefined): string[] {
+    this.count("ecs:ListTasks");
+    const now = this.clock.now();
+    return this.scenario.tasks.flatMap((task, i) => {
+      const desired = now < this.drainingSince + task.stopsAfterMs ? "RUNNING" : "STOPPED";
+      return desired === desiredStatus ? [taskArnOf(i)] : [];
+    });
+  }
+
+  describeTasks(arns: readonly string[]): { taskArn: string; lastStatus: string }[] {
+    this.count("ecs:DescribeTasks");
+    const running = new Set(this.notStopped().map(taskArnOf));
+    return arns.map((arn) => ({
+      taskArn: arn,
+      lastStatus: running.has(arn) ? "RUNNING" : "STOPPED",
+    }));
+  }
+
+  describeAutoScalingInstances(ids: readonly string[]): object[] {
+    this.count("autoscaling:DescribeAutoScalingInstances");
+    return ids.flatMap((id) => {
+      if (id === NEW_INSTANCE_ID)
+        return [{ InstanceId: id, AutoScalingGroupName: "new", LifecycleState: "InService" }];
+      if (id !== INSTANCE_ID || !this.hookActive) return [];
+      return [
+        { InstanceId: id, AutoScalingGroupName: ASG_NAME, LifecycleState: "Terminating:Wait" },
+      ];
+    });
+  }
+
   describeContainerInstance(): ContainerInstance {
     this.count("ecs:DescribeContainerInstances");
     return this.view();
@@ -156,8 +229,7 @@ export class SimulatedAws {
     this.count("autoscaling:CompleteLifecycleAction");
     this.requireActiveHook();
     this.completedAt = this.clock.now();
-    const { running, pending } = this.tasksLeft();
-    this.completions.push({ at: this.completedAt, tasksLeft: running + pending });
+    this.completions.push({ at: this.completedAt, tasksLeft: this.notStopped().length });
   }
 
   recordHeartbeat(): void {
@@ -175,10 +247,28 @@ export class SimulatedAws {
   clients(): AwsClients {
     const answer = async (command: object): Promise<object> => {
       if (command instanceof ListContainerInstancesCommand) {
-        return { containerInstanceArns: this.listContainerInstances() };
+        const arns = command.input.status
+          ? this.listActiveContainerInstances()
+          : this.listContainerInstances();
+        return { containerInstanceArns: arns };
       }
       if (command instanceof DescribeContainerInstancesCommand) {
-        return { containerInstances: [this.describeContainerInstance()] };
+        return {
+          containerInstances: this.describeContainerInstances(
+            command.input.containerInstances ?? [],
+          ),
+        };
+      }
+      if (command instanceof ListTasksCommand) {
+        return { taskArns: this.listTasks(command.input.desiredStatus) };
+      }
+      if (command instanceof DescribeTasksCommand) {
+        return { tasks: this.describeTasks(command.input.tasks ?? []) };
+      }
+      if (command instanceof DescribeAutoScalingInstancesCommand) {
+        return {
+          AutoScalingInstances: this.describeAutoScalingInstances(command.input.InstanceIds ?? []),
+        };
       }
       if (command instanceof UpdateContainerInstancesStateCommand) {
         return { containerInstances: [this.setDraining()] };
@@ -204,6 +294,7 @@ export class SimulatedAws {
       containerInstanceArn: CONTAINER_INSTANCE_ARN,
       ec2InstanceId: INSTANCE_ID,
       status: this.status,
+      agentConnected: true,
       runningTasksCount: running,
       pendingTasksCount: pending,
     };
@@ -218,6 +309,10 @@ export class SimulatedAws {
       message: `No active Lifecycle Action found with instance ID ${INSTANCE_ID}`,
     });
   }
+}
+
+function taskArnOf(i: number): string {
+  return `arn:aws:ecs:us-east-1:123456789012:task/apps-staging/${i}`;
 }
 
 export interface DeliveryOptions {

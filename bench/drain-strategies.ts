@@ -52,7 +52,7 @@ export const republishAtOnce: Strategy = {
 
 /**
  * (b) AWS CDK's drain hook: one invocation lists the tasks, then describes the instance and its
- * tasks every 10 s. When Lambda's 15-minute timeout stops it, nothing completes the action, so
+ * tasks every 10 s, counting those not yet STOPPED. When Lambda's 15-minute timeout stops it, nothing completes the action, so
  * the hook's timeout releases the instance. (Lambda's async retries of the timed-out invocation
  * come a minute or more later, after that release, and are not simulated.)
  */
@@ -68,9 +68,9 @@ export const pollUntilTimeout: Strategy = {
         sim.setDraining();
         return true;
       }
+      // CDK counts tasks whose lastStatus is not STOPPED (its fix of aws/aws-cdk#13506).
       sim.count("ecs:DescribeTasks");
-      const { running, pending } = sim.tasksLeft();
-      return running + pending > 0;
+      return sim.notStopped().length > 0;
     };
     while (hasTasks()) {
       if (sim.clock.now() + POLL_MS >= killedAt) return 1;

@@ -39,17 +39,23 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** The longest a task keeps serving after ECS decides to stop it: ALB's default deregistration delay. */
+const DEREGISTRATION_DELAY_MS = 300_000;
+
 /**
- * A drain of `minutes`: the last of the instance's tasks stops within the final poll interval
- * before that many minutes after DRAINING (so every phase against the polls occurs), the
- * others at random before it.
+ * A drain of `minutes`: the last of the instance's tasks reaches STOPPED within the final poll
+ * interval before that many minutes after DRAINING (so every phase against the polls occurs),
+ * the others at random before it. Each task keeps serving for a random part of the
+ * deregistration delay (at most half the drain) after ECS decides to stop it.
  */
 function tasksFor(minutes: number, random: () => number): SimulatedTask[] {
   const last = minutes * MINUTE - random() * POLL_MS;
-  return Array.from({ length: TASKS }, (_, i) => ({
-    pendingForMs: 0,
-    stopsAfterMs: i === 0 ? last : random() * last,
-  }));
+  const longestStopping = Math.min(DEREGISTRATION_DELAY_MS, last / 2);
+  return Array.from({ length: TASKS }, (_, i) => {
+    const stoppedAt = i === 0 ? last : random() * last;
+    const stoppingForMs = Math.min(stoppedAt, random() * longestStopping);
+    return { pendingForMs: 0, stopsAfterMs: stoppedAt - stoppingForMs, stoppingForMs };
+  });
 }
 
 interface Trial {
@@ -196,15 +202,17 @@ async function main(): Promise<void> {
     [
       "Instance drain simulation (virtual time; each cell is the worst of " +
         `${TRIALS} seeded trials)`,
-      `Assumptions: ${TASKS} tasks; the last stops in the final ${POLL_MS / 1000} s before the drain length ` +
-        "(timed from DRAINING), the others at random before it.",
+      `Assumptions: ${TASKS} tasks; the last reaches STOPPED in the final ${POLL_MS / 1000} s before the drain ` +
+        "length (timed from DRAINING), the others at random before it; each serves up to " +
+        `${DEREGISTRATION_DELAY_MS / 1000} s (at most half the drain) after ECS decides to stop it.`,
+      "  One other instance (the new group's) can take the tasks.",
       `  SNS-to-Lambda delivery ${DELIVERY_MS.min}–${DELIVERY_MS.max} ms (uniform); API calls and Lambda ` +
         "start-up take no virtual time.",
       `  Lambda timeout ${LAMBDA_TIMEOUT_MS / 1000} s; lifecycle hook heartbeat timeout ` +
         `${HOOK_HEARTBEAT_TIMEOUT_MS / 1000} s (then the instance is released, tasks or not).`,
       "  calls/min: AWS API calls per minute from the notification to the release.",
-      "  stop→release: from the last task stopping to the instance's release; negative: released",
-      "  while tasks still ran. finished: no task was running when the instance was released.",
+      "  stop→release: from the last task reaching lastStatus STOPPED to the instance's release;",
+      "  negative: released while tasks still served. finished: every task had STOPPED at release.",
       "",
       table(cells),
       "",
@@ -212,12 +220,14 @@ async function main(): Promise<void> {
       "",
       targets(cells, strategies[3]),
       "",
-      "Notes: a 1-minute drain costs (c) 10 calls: ListContainerInstances, DescribeContainerInstances,",
-      "  UpdateContainerInstancesState, 6 polls, CompleteLifecycleAction. Any 10-second poller needs at",
-      "  least 9 there (find, set DRAINING, 6 polls, complete), so 8/min is only reachable for longer",
-      "  drains; from 10 minutes on (c) stays near 6.3/min. With the default MAX_DRAIN_SECONDS=3600 the",
-      "  90-minute drain is released at the 60-minute bound by design (a warning logs the task count);",
-      "  MAX_DRAIN_SECONDS=7200 finishes it.",
+      "Notes: (a) releases on ECS's instance counts, which drop as soon as ECS decides to stop a",
+      "  task: its short drains end while tasks still serve. (c) pays one DescribeAutoScalingInstances",
+      "  (is the instance really in Terminating:Wait?) and one capacity check (ListContainerInstances,",
+      "  DescribeContainerInstances, DescribeAutoScalingInstances) before DRAINING, then one call per",
+      "  poll: DescribeContainerInstances while ECS still schedules tasks there, DescribeTasks on the",
+      "  stopping tasks once it schedules none, two ListTasks (+ DescribeTasks) to confirm the instance",
+      "  is empty. With the default MAX_DRAIN_SECONDS=3600 the 90-minute drain is released at the",
+      "  60-minute bound by design (a warning logs the task count); MAX_DRAIN_SECONDS=7200 finishes it.",
       "",
       `(simulated ${cells.length * TRIALS} drains in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
     ].join("\n"),
