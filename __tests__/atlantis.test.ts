@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import { posix } from "node:path";
+import ignore from "@balena/dockerignore";
+import { buildSync } from "esbuild";
+import { Testing } from "cdktf";
+import * as v from "valibot";
+import { parse } from "yaml";
+import { addClusterStacks } from "../stacks/cluster-app";
+import { readStages } from "../stacks/stages";
+import { atlantisRepoConfig, type AtlantisProject } from "./support/atlantis-repo-config";
+import { DRAIN_ZIP } from "./support/fixtures";
+
+const config = v.parse(atlantisRepoConfig, parse(readFileSync("atlantis.yaml", "utf8")));
+const projects = config.projects ?? [];
+const outputDir: string = JSON.parse(readFileSync("cdktf.json", "utf8")).output;
+
+/** Whether a change to `file` (relative to the repository root) makes Atlantis plan `project`. */
+function plansOn(project: AtlantisProject, file: string): boolean {
+  // Atlantis joins each pattern to the project's dir, then matches repo-relative paths with
+  // .dockerignore semantics (a "!" pattern excludes).
+  const patterns = (project.autoplan?.when_modified ?? ["**/*.tf*"]).map((pattern) => {
+    const exclusion = pattern.startsWith("!");
+    const joined = posix.normalize(posix.join(project.dir, exclusion ? pattern.slice(1) : pattern));
+    return exclusion ? `!${joined}` : joined;
+  });
+  return ignore().add(patterns).ignores(file);
+}
+
+/** The repository files a synth reads: what main.ts and the drain function bundle import. */
+function synthInputs(): string[] {
+  const imported = (entryPoint: string) =>
+    Object.keys(
+      buildSync({
+        entryPoints: [entryPoint],
+        bundle: true,
+        platform: "node",
+        packages: entryPoint === "main.ts" ? "external" : undefined,
+        metafile: true,
+        write: false,
+        logLevel: "silent",
+      }).metafile.inputs,
+    ).filter((path) => !path.startsWith("node_modules/"));
+  return [
+    ...new Set([
+      ...imported("main.ts"),
+      ...imported("lambda/instance-drain/index.ts"),
+      // Read at synth time rather than imported.
+      "stacks/stages.json",
+      "cdktf.json",
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+    ]),
+  ].sort();
+}
+
+describe("atlantis.yaml", () => {
+  it("is a valid version 3 repo config with only keys Atlantis accepts", () => {
+    expect(config.version).toBe(3);
+    expect(() =>
+      v.parse(atlantisRepoConfig, { version: 3, projects: [{ dir: "x", when: 1 }] }),
+    ).toThrow();
+  });
+
+  it("has exactly one project per synthesized stack, in the default workspace", () => {
+    const stacks = addClusterStacks(Testing.app(), readStages("stacks/stages.json"), DRAIN_ZIP);
+    const expected = stacks.map((stack) => ({
+      name: stack.node.id,
+      dir: `${outputDir}/stacks/${stack.node.id}`,
+      workspace: "default",
+    }));
+    expect(projects.map(({ name, dir, workspace }) => ({ name, dir, workspace }))).toEqual(
+      expected,
+    );
+  });
+
+  it("applies production only after staging", () => {
+    const [staging, production] = ["staging", "production"].map((name) =>
+      projects.find((project) => project.name === name),
+    );
+    expect(production?.depends_on).toEqual(["staging"]);
+    expect(production?.execution_order_group).toBeGreaterThan(staging?.execution_order_group ?? 0);
+    expect(config.abort_on_execution_order_fail).toBe(true);
+  });
+
+  it.each(synthInputs())("plans every stack when %s changes", (file) => {
+    for (const project of projects)
+      expect([project.name, plansOn(project, file)]).toEqual([project.name, true]);
+  });
+
+  it.each(["README.md", "docs/atlantis.md", "__tests__/main.test.ts", "bench/synth.ts"])(
+    "plans nothing when only %s changes",
+    (file) => {
+      for (const project of projects)
+        expect([project.name, plansOn(project, file)]).toEqual([project.name, false]);
+    },
+  );
+
+  it("finds the inputs it checks (the synth really imports constructs, lib and the lambda)", () => {
+    const inputs = synthInputs();
+    for (const dir of ["constructs/", "lib/", "stacks/", "lambda/instance-drain/"]) {
+      expect(inputs.some((file) => file.startsWith(dir))).toBe(true);
+    }
+  });
+});
