@@ -40,7 +40,11 @@ describe("AppsCluster", () => {
 
   it("passes the drain settings to the function and the hook", () => {
     const doc = synth({
-      drain: { drainTimeoutMinutes: 20, heartbeatTimeoutSeconds: 1200, registrationTimeoutSeconds: 300 },
+      drain: {
+        drainTimeoutMinutes: 20,
+        heartbeatTimeoutSeconds: 1200,
+        registrationTimeoutSeconds: 300,
+      },
     });
     expect(onlyResource(doc, "aws_lambda_function").environment).toMatchObject({
       variables: { MAX_DRAIN_SECONDS: "1200", REGISTRATION_TIMEOUT_SECONDS: "300" },

@@ -331,7 +331,9 @@ describe("ClusterInstances", () => {
   });
 
   it("rejects a capacity wait that a longer registration heartbeat outlasts", () => {
-    expect(() => synth({ capacityTimeoutMinutes: 20 }, { registrationTimeoutSeconds: 1500 })).toThrow(
+    expect(() =>
+      synth({ capacityTimeoutMinutes: 20 }, { registrationTimeoutSeconds: 1500 }),
+    ).toThrow(
       "ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds 1500), got 20",
     );
   });
