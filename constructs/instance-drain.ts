@@ -104,9 +104,11 @@ export interface InstanceDrainProps {
 }
 
 /**
- * Everything that drains an instance before it terminates: the SNS topic the termination hook
- * notifies, the role the hook publishes with, and the drain function with its role, log group,
- * subscription and invoke permission.
+ * Everything the ASG's lifecycle hooks rely on: the SNS topic both hooks notify (closed to other
+ * publishers by its policy), the role they publish with, and the function that completes a
+ * launch once the instance has registered with the cluster and a termination once its tasks have
+ * stopped, with its role, log group, subscription, invoke permission, errors alarm and the
+ * dead-letter queue (with its alarm) for events it failed on.
  */
 export class InstanceDrain extends Construct {
   /** Topic the lifecycle hook notifies (and the function re-publishes to for long drains). */
@@ -133,10 +135,10 @@ export class InstanceDrain extends Construct {
   /**
    * What a termination must find working until the last instance has drained: the function, its
    * recursion setting, subscription and invoke permission, both roles' policies and the topic's
-   * policy. The ASG
-   * depends on them, so Terraform destroys none of them while an old ASG is still draining (they
-   * are then replaced create-before-destroy, like everything a create-before-destroy resource
-   * depends on). In-place updates still apply before the old ASG drains.
+   * policy. The ASG depends on them, so Terraform destroys none of them while an old ASG is
+   * still draining (they are then replaced create-before-destroy, like everything a
+   * create-before-destroy resource depends on). In-place updates still apply before the old ASG
+   * drains, and before the new ASG's first instance asks the function to vouch for it.
    */
   public readonly drainDependencies: ITerraformDependable[];
 
