@@ -24,11 +24,13 @@ export const ENABLED_GROUP_METRICS = [
 
 /** Name of the inline termination hook the drain function completes. */
 export const DRAIN_HOOK_NAME = "drain-ecs-tasks";
+/** Name of the inline launch hook the drain function completes once the instance registered. */
+export const LAUNCH_HOOK_NAME = "await-ecs-registration";
 
 export interface ClusterInstancesProps {
   /** The cluster the instances join (written to /etc/ecs/ecs.config). */
   readonly cluster: EcsCluster;
-  /** The drain machinery the termination hook notifies; also sets the hook's heartbeat. */
+  /** The drain machinery both lifecycle hooks notify; also sets their heartbeats. */
   readonly drain: InstanceDrain;
   /** The ECS-optimized AMI to boot. Changing it replaces the launch configuration and the ASG. */
   readonly amiId: string;
@@ -62,11 +64,14 @@ export interface ClusterInstancesProps {
    */
   readonly ecsAgentSettings?: Readonly<Record<string, string>>;
   /**
-   * How long Terraform waits for a new ASG's instances to be InService before it gives up; the
-   * old ASG is only deleted once the new one has its capacity.
-   * @default "10m"
+   * How long Terraform waits for a new ASG's instances to be InService (which, with the launch
+   * hook, means registered with the cluster) before it fails the apply; the old ASG is only
+   * deleted once the new one has its capacity. Must be longer than the launch hook's heartbeat,
+   * or an instance that registers slowly but in time would fail the rollout.
+   * @default the launch hook's heartbeat (drain.registrationTimeoutSeconds) rounded up to whole
+   * minutes, plus 5 — 15 with the default heartbeat
    */
-  readonly waitForCapacityTimeout?: string;
+  readonly capacityTimeoutMinutes?: number;
   /**
    * Time an instance gets to shut down after its drain, added to the drain's longest duration
    * to make the ASG's delete timeout.
@@ -83,9 +88,11 @@ export interface ClusterInstancesProps {
 
 /**
  * The EC2 capacity of the cluster: a launch configuration and the autoscaling group built from
- * it. Both are create-before-destroy and the ASG's name is the launch configuration's generated
- * name, so a new AMI brings up a new ASG before the old one is scaled in; the old instances'
- * termination hook holds each one until the drain function has moved its tasks.
+ * it. Both are create-before-destroy and the ASG's name is generated from the launch
+ * configuration's generated name, so a new AMI brings up a new ASG before the old one is scaled
+ * in. The launch hook holds each new instance until it has registered with the cluster, so the
+ * new ASG has its capacity only once it can take tasks; the old instances' termination hook
+ * holds each one until the drain function has moved its tasks.
  */
 export class ClusterInstances extends Construct {
   /** `aws_launch_configuration.instances`. */
@@ -94,15 +101,30 @@ export class ClusterInstances extends Construct {
   public readonly autoScalingGroup: AutoscalingGroup;
   /** The ASG's delete timeout: how long Terraform waits for the old instances to drain. */
   public readonly deleteTimeoutMinutes: number;
-  /** `terraform_data.drain_hook`: the hook's settings, whose change replaces the LC. */
+  /** `terraform_data.drain_hook`: both hooks' settings, whose change replaces the LC. */
   public readonly drainHookSettings: ReplacementTrigger;
+  /** How long Terraform waits for the new ASG's registered capacity. */
+  public readonly capacityTimeoutMinutes: number;
 
   constructor(scope: Construct, id: string, props: ClusterInstancesProps) {
     super(scope, id);
     validate(props);
     const { cluster, drain } = props;
     this.deleteTimeoutMinutes = drain.longestDrainMinutes + (props.shutdownAllowanceMinutes ?? 10);
+    this.capacityTimeoutMinutes = capacityTimeout(props);
 
+    const metadata = JSON.stringify({ cluster: cluster.clusterName });
+    const launchHook: AutoscalingGroupInitialLifecycleHook = {
+      name: LAUNCH_HOOK_NAME,
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+      notificationTargetArn: drain.topic.arn,
+      roleArn: drain.hookRole.arn,
+      heartbeatTimeout: drain.registrationTimeoutSeconds,
+      // An instance nobody vouched for (it never registered, or the function is down) is
+      // terminated and replaced rather than counted as capacity.
+      defaultResult: "ABANDON",
+      notificationMetadata: metadata,
+    };
     const drainHook: AutoscalingGroupInitialLifecycleHook = {
       name: DRAIN_HOOK_NAME,
       lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
@@ -110,12 +132,18 @@ export class ClusterInstances extends Construct {
       roleArn: drain.hookRole.arn,
       heartbeatTimeout: drain.heartbeatTimeoutSeconds,
       defaultResult: "CONTINUE",
-      notificationMetadata: JSON.stringify({ cluster: cluster.clusterName }),
+      notificationMetadata: metadata,
     };
-    // A changed inline hook forces a new ASG, but a new ASG needs a new name, which only a new
-    // launch configuration gives it: so a hook change replaces the launch configuration too.
+    // Launch first, then termination: the order of an instance's life, fixed for the output.
+    const hooks = [launchHook, drainHook];
+    // A changed inline hook forces a new ASG, which should follow a new launch configuration
+    // like any other rollout: so a hook change replaces the launch configuration too.
     this.drainHookSettings = readable(
-      new ReplacementTrigger(this, "DrainHookSettings", { ...drainHook }),
+      new ReplacementTrigger(
+        this,
+        "DrainHookSettings",
+        Object.fromEntries(hooks.map((hook) => [hook.name, { ...hook }])),
+      ),
       "drain_hook",
     );
 
@@ -151,20 +179,23 @@ export class ClusterInstances extends Construct {
 
     this.autoScalingGroup = readable(
       new AutoscalingGroup(this, "AutoScalingGroup", {
-        // Named after the launch configuration, so a new one forces a new ASG.
-        name: this.launchConfiguration.name,
+        // Named after the launch configuration, so a new one forces a new ASG; the generated
+        // suffix gives a replacement of the same launch configuration (a tainted ASG after a
+        // failed rollout) a name of its own. It keeps the `<clusterName>-` prefix IAM relies on.
+        namePrefix: `${this.launchConfiguration.name}-`,
         launchConfiguration: this.launchConfiguration.name,
         vpcZoneIdentifier: [...props.subnetIds],
         minSize: props.minSize,
         maxSize: props.maxSize,
         desiredCapacity: props.desiredCapacity,
         healthCheckType: "EC2",
-        waitForCapacityTimeout: props.waitForCapacityTimeout ?? "10m",
+        waitForCapacityTimeout: `${this.capacityTimeoutMinutes}m`,
         enabledMetrics: [...ENABLED_GROUP_METRICS],
         metricsGranularity: "1Minute",
-        // Inline, not a separate aws_autoscaling_lifecycle_hook: a separate hook would be
-        // replaced along with the ASG and destroyed before the old instances drain.
-        initialLifecycleHook: [drainHook],
+        // Inline, not separate aws_autoscaling_lifecycle_hook resources: a separate termination
+        // hook would be replaced along with the ASG and destroyed before the old instances
+        // drain, and a separate launch hook would only exist after the first instances launched.
+        initialLifecycleHook: hooks,
         tag: Object.entries({ ...props.tags, Name: cluster.clusterName })
           // Code-unit order, the same on every machine (localeCompare is not).
           .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -185,6 +216,18 @@ function ecsUserData(clusterName: string, settings: Readonly<Record<string, stri
   const lines = [`ECS_CLUSTER=${clusterName}`];
   for (const key of Object.keys(settings).sort()) lines.push(`${key}=${settings[key]}`);
   return ["#!/bin/bash", "cat >> /etc/ecs/ecs.config <<'EOF'", ...lines, "EOF", ""].join("\n");
+}
+
+/** The capacity wait: by default one launch-hook heartbeat in whole minutes plus 5. */
+function capacityTimeout(props: ClusterInstancesProps): number {
+  const heartbeat = props.drain.registrationTimeoutSeconds;
+  const minutes = props.capacityTimeoutMinutes ?? Math.ceil(heartbeat / 60) + 5;
+  if (!Number.isInteger(minutes) || minutes * 60 <= heartbeat) {
+    throw new ConfigError(
+      `ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds ${heartbeat}), got ${describeValue(props.capacityTimeoutMinutes)}`,
+    );
+  }
+  return minutes;
 }
 
 function validate(props: ClusterInstancesProps): void {

@@ -14,9 +14,11 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionRecursionConfig } from "@cdktf/provider-aws/lib/lambda-function-recursion-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SAFETY_MARGIN_MS } from "../lambda/instance-drain/timing";
 import { ConfigError, describeValue } from "../lib/config-error";
+import { DrainFailures } from "./drain-failures";
 import { EcsCluster } from "./ecs-cluster";
 import { readable } from "./readable-address";
 
@@ -32,6 +34,8 @@ const MIN_POLLS_PER_INVOCATION = 4;
 /** Auto Scaling's limits on a lifecycle hook's heartbeat timeout. */
 const MIN_HEARTBEAT_SECONDS = 30;
 const MAX_HEARTBEAT_SECONDS = 7200;
+/** Shortest launch-hook heartbeat allowed: an instance needs about a minute to boot and register. */
+const MIN_REGISTRATION_SECONDS = 60;
 /** A hook's global timeout is the lesser of 48 hours and 100 heartbeats. */
 const MAX_GLOBAL_TIMEOUT_SECONDS = 48 * 3600;
 /**
@@ -69,6 +73,14 @@ export interface InstanceDrainProps {
    */
   readonly heartbeatTimeoutSeconds?: number;
   /**
+   * Heartbeat timeout of the launch lifecycle hook: how long a new instance may take to become an
+   * ACTIVE, agent-connected container instance of the cluster before Auto Scaling abandons it
+   * (terminates it and launches another). The new ASG reaches its capacity only with registered
+   * instances, so the old one is never drained into instances that cannot take tasks.
+   * @default 600 — ten minutes
+   */
+  readonly registrationTimeoutSeconds?: number;
+  /**
    * How often the function checks the instance's running and pending tasks.
    * @default 10
    */
@@ -84,17 +96,19 @@ export interface InstanceDrainProps {
    */
   readonly logRetentionDays?: number;
   /**
-   * SNS topic notified when the function fails (after Lambda's own retries an event is dropped
-   * and the instance waits out its heartbeat) and when it recovers.
-   * @default none — the errors alarm changes state without notifying anyone
+   * SNS topic notified by the errors alarm and the failed-events alarm (an event that Lambda
+   * gave up on after its own retries, kept in the dead-letter queue), and when they recover.
+   * @default none — both alarms change state without notifying anyone
    */
   readonly alarmActionsTopicArn?: string;
 }
 
 /**
- * Everything that drains an instance before it terminates: the SNS topic the termination hook
- * notifies, the role the hook publishes with, and the drain function with its role, log group,
- * subscription and invoke permission.
+ * Everything the ASG's lifecycle hooks rely on: the SNS topic both hooks notify (closed to other
+ * publishers by its policy), the role they publish with, and the function that completes a
+ * launch once the instance has registered with the cluster and a termination once its tasks have
+ * stopped, with its role, log group, subscription, invoke permission, errors alarm and the
+ * dead-letter queue (with its alarm) for events it failed on.
  */
 export class InstanceDrain extends Construct {
   /** Topic the lifecycle hook notifies (and the function re-publishes to for long drains). */
@@ -105,8 +119,12 @@ export class InstanceDrain extends Construct {
   public readonly function: LambdaFunction;
   /** `aws_cloudwatch_metric_alarm.instance_drain_errors`: any failed invocation. */
   public readonly errorsAlarm: CloudwatchMetricAlarm;
-  /** Heartbeat timeout the lifecycle hook must use. */
+  /** Heartbeat timeout the termination hook must use. */
   public readonly heartbeatTimeoutSeconds: number;
+  /** Heartbeat timeout the launch hook must use: the longest wait for an instance to register. */
+  public readonly registrationTimeoutSeconds: number;
+  /** Where events go that the function failed on after Lambda's retries, and their alarm. */
+  public readonly failures: DrainFailures;
   /** Longest drain before the function lets an instance go. */
   public readonly drainTimeoutMinutes: number;
   /**
@@ -116,10 +134,11 @@ export class InstanceDrain extends Construct {
   public readonly longestDrainMinutes: number;
   /**
    * What a termination must find working until the last instance has drained: the function, its
-   * recursion setting, subscription and invoke permission, and both roles' policies. The ASG
-   * depends on them, so Terraform destroys none of them while an old ASG is still draining (they
-   * are then replaced create-before-destroy, like everything a create-before-destroy resource
-   * depends on). In-place updates still apply before the old ASG drains.
+   * recursion setting, subscription and invoke permission, both roles' policies and the topic's
+   * policy. The ASG depends on them, so Terraform destroys none of them while an old ASG is
+   * still draining (they are then replaced create-before-destroy, like everything a
+   * create-before-destroy resource depends on). In-place updates still apply before the old ASG
+   * drains, and before the new ASG's first instance asks the function to vouch for it.
    */
   public readonly drainDependencies: ITerraformDependable[];
 
@@ -127,6 +146,7 @@ export class InstanceDrain extends Construct {
     super(scope, id);
     const timing = drainTiming(props);
     this.heartbeatTimeoutSeconds = timing.heartbeatTimeoutSeconds;
+    this.registrationTimeoutSeconds = timing.registrationTimeoutSeconds;
     this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
     this.longestDrainMinutes =
       timing.drainTimeoutMinutes + Math.ceil(timing.heartbeatTimeoutSeconds / 60);
@@ -182,7 +202,17 @@ export class InstanceDrain extends Construct {
       "instance_drain",
     );
 
+    this.failures = new DrainFailures(this, "Failures", {
+      functionName: name,
+      clusterName: cluster.clusterName,
+      actionsTopicArn: props.alarmActionsTopicArn,
+    });
+
     const containerInstances = `arn:${partition}:ecs:${region}:${account}:container-instance/${cluster.clusterName}/*`;
+    const tasks = `arn:${partition}:ecs:${region}:${account}:task/${cluster.clusterName}/*`;
+    const inCluster = [
+      { test: "ArnEquals", variable: "ecs:cluster", values: [cluster.cluster.arn] },
+    ];
     // ASG names change with every AMI update, so the policy names them by the cluster's prefix.
     const clusterAsgs = `arn:${partition}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${cluster.instanceNamePrefix}*`;
     const functionPolicy = new DataAwsIamPolicyDocument(this, "FunctionPolicy", {
@@ -198,12 +228,30 @@ export class InstanceDrain extends Construct {
           resources: [cluster.cluster.arn],
         },
         {
+          // Describe also finds the cluster's other usable instances before a drain starts.
           sid: "DrainContainerInstance",
           actions: ["ecs:DescribeContainerInstances", "ecs:UpdateContainerInstancesState"],
           resources: [containerInstances],
-          condition: [
-            { test: "ArnEquals", variable: "ecs:cluster", values: [cluster.cluster.arn] },
-          ],
+          condition: inCluster,
+        },
+        {
+          sid: "ListInstanceTasks",
+          actions: ["ecs:ListTasks"],
+          resources: [containerInstances],
+          condition: inCluster,
+        },
+        {
+          sid: "DescribeInstanceTasks",
+          actions: ["ecs:DescribeTasks"],
+          resources: [tasks],
+          condition: inCluster,
+        },
+        {
+          // Confirms that a notification's instance really is in Pending:Wait or
+          // Terminating:Wait. The action supports no resource-level permissions, hence `*`.
+          sid: "CheckLifecycleState",
+          actions: ["autoscaling:DescribeAutoScalingInstances"],
+          resources: ["*"],
         },
         {
           sid: "ReleaseInstance",
@@ -218,6 +266,12 @@ export class InstanceDrain extends Construct {
           actions: ["sns:Publish"],
           resources: [this.topic.arn],
         },
+        {
+          // Lambda sends a failed event to the dead-letter queue with the function's role.
+          sid: "KeepFailedEvents",
+          actions: ["sqs:SendMessage"],
+          resources: [this.failures.queue.arn],
+        },
       ],
     });
     readable(functionPolicy, "instance_drain");
@@ -228,6 +282,7 @@ export class InstanceDrain extends Construct {
       }),
       "instance_drain",
     );
+    const topicPolicy = publishersOnly(this, this.topic, [this.hookRole, functionRole]);
     const functionRolePolicy = readable(
       new IamRolePolicy(this, "FunctionRolePolicy", {
         name: "drain-instances",
@@ -258,8 +313,10 @@ export class InstanceDrain extends Construct {
           CLUSTER_NAME: cluster.clusterName,
           POLL_SECONDS: String(timing.pollSeconds),
           MAX_DRAIN_SECONDS: String(timing.drainTimeoutMinutes * 60),
+          REGISTRATION_TIMEOUT_SECONDS: String(timing.registrationTimeoutSeconds),
         },
       },
+      deadLetterConfig: { targetArn: this.failures.queue.arn },
       // The first invocation must be able to log and to act.
       dependsOn: [logGroup, functionRolePolicy],
     });
@@ -323,6 +380,7 @@ export class InstanceDrain extends Construct {
       invokePermission,
       hookRolePolicy,
       functionRolePolicy,
+      topicPolicy,
     ];
   }
 }
@@ -331,6 +389,7 @@ interface DrainTiming {
   readonly drainTimeoutMinutes: number;
   readonly lambdaTimeoutSeconds: number;
   readonly heartbeatTimeoutSeconds: number;
+  readonly registrationTimeoutSeconds: number;
   readonly pollSeconds: number;
 }
 
@@ -380,6 +439,18 @@ function drainTiming(props: InstanceDrainProps): DrainTiming {
       `must be at least lambdaTimeoutSeconds + ${REDELIVERY_ALLOWANCE_SECONDS} (${minHeartbeat}) so the hook outlives an invocation and its retries`,
     );
   }
+  const registrationTimeoutSeconds = props.registrationTimeoutSeconds ?? 600;
+  if (
+    typeof registrationTimeoutSeconds !== "number" ||
+    !Number.isInteger(registrationTimeoutSeconds) ||
+    registrationTimeoutSeconds < MIN_REGISTRATION_SECONDS ||
+    registrationTimeoutSeconds > MAX_HEARTBEAT_SECONDS
+  ) {
+    fail(
+      "registrationTimeoutSeconds",
+      `must be a whole number from ${MIN_REGISTRATION_SECONDS} (time to boot and register) to ${MAX_HEARTBEAT_SECONDS} (Auto Scaling's limit)`,
+    );
+  }
   const globalTimeoutSeconds = Math.min(MAX_GLOBAL_TIMEOUT_SECONDS, 100 * heartbeatTimeoutSeconds);
   if (drainTimeoutMinutes * 60 + heartbeatTimeoutSeconds > globalTimeoutSeconds) {
     fail(
@@ -387,7 +458,49 @@ function drainTiming(props: InstanceDrainProps): DrainTiming {
       `plus one heartbeat must fit in the hook's global timeout (${globalTimeoutSeconds / 60} minutes)`,
     );
   }
-  return { drainTimeoutMinutes, lambdaTimeoutSeconds, heartbeatTimeoutSeconds, pollSeconds };
+  return {
+    drainTimeoutMinutes,
+    lambdaTimeoutSeconds,
+    heartbeatTimeoutSeconds,
+    registrationTimeoutSeconds,
+    pollSeconds,
+  };
+}
+
+/**
+ * `aws_sns_topic_policy.instance_drain`: only the hook role and the function may publish, since
+ * whatever reaches the topic can make the function drain an instance. The Allow alone would not
+ * do it: a principal of the same account whose own IAM policy allows sns:Publish needs nothing
+ * from the topic's policy, so everyone else is denied explicitly, by principal ARN (which also
+ * denies requests that carry none, such as anonymous ones).
+ */
+function publishersOnly(scope: Construct, topic: SnsTopic, publishers: IamRole[]): SnsTopicPolicy {
+  const arns = publishers.map((role) => role.arn);
+  const document = readable(
+    new DataAwsIamPolicyDocument(scope, "TopicPolicyDocument", {
+      statement: [
+        {
+          sid: "LifecycleHookAndDrainFunction",
+          actions: ["sns:Publish"],
+          resources: [topic.arn],
+          principals: [{ type: "AWS", identifiers: arns }],
+        },
+        {
+          sid: "NobodyElse",
+          effect: "Deny",
+          actions: ["sns:Publish"],
+          resources: [topic.arn],
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          condition: [{ test: "ArnNotEquals", variable: "aws:PrincipalArn", values: arns }],
+        },
+      ],
+    }),
+    "instance_drain_topic",
+  );
+  return readable(
+    new SnsTopicPolicy(scope, "TopicPolicy", { arn: topic.arn, policy: document.json }),
+    "instance_drain",
+  );
 }
 
 /** Trust policy letting one AWS service assume a role; its address is `<service>_trust`. */

@@ -27,6 +27,8 @@
  *    resource. A target created in the same plan triggers nothing, as in Terraform.
  * 7. Reasons are short and deterministic: `image_id changed`,
  *    `name refers to replaced aws_launch_configuration.instances`, `created`.
+ * 8. A resource named in `options.tainted` (as a failed create leaves it in the state) is a
+ *    `replace` whatever its configuration, and propagates like any replaced resource.
  *
  * @module
  */
@@ -46,6 +48,12 @@ export { REPLACEMENT_RULES } from "./replacement-rules";
 
 /** What Terraform would do to a block: `read` is for data sources, the others for resources. */
 export type ChangeAction = "create" | "delete" | "replace" | "update" | "read";
+
+/** What the prediction knows about the state beyond the `before` document. */
+export interface ChangeSetOptions {
+  /** Addresses of resources the state marks tainted, e.g. `aws_autoscaling_group.instances`. */
+  readonly tainted?: readonly string[];
+}
 
 /** One block a change touches. */
 export interface ResourceChange {
@@ -86,6 +94,8 @@ interface Tracked {
   readonly triggers: readonly Reference[];
   /** Set once a trigger fires; grows with `changed` until the fixpoint. */
   triggered: boolean;
+  /** Marked tainted in the state (rule 8). */
+  readonly tainted: boolean;
   /** Own changes plus attributes changed through references; grows until the fixpoint. */
   readonly changed: Set<string>;
 }
@@ -103,9 +113,11 @@ interface State {
 export function changeSet(
   before: SynthesizedDocument,
   after: SynthesizedDocument,
+  options: ChangeSetOptions = {},
 ): ResourceChange[] {
   const previous = blocksOf(before);
   const current = blocksOf(after);
+  const tainted = new Set(options.tainted);
   const changes: ResourceChange[] = [];
   const tracked = new Map<string, Tracked>();
   const added = new Set<string>();
@@ -113,7 +125,8 @@ export function changeSet(
   for (const [address, block] of current) {
     const old = previous.get(address);
     if (old !== undefined) {
-      tracked.set(address, track(address, old, block, current));
+      const isTainted = block.kind === "resource" && tainted.has(address);
+      tracked.set(address, track(address, old, block, current, isTainted));
     } else if (block.kind === "data") {
       added.add(address);
       changes.push({ address, action: "read", reasons: ["added"] });
@@ -160,6 +173,7 @@ function track(
   before: Block,
   after: Block,
   current: ReadonlyMap<string, Block>,
+  tainted: boolean,
 ): Tracked {
   const attributes = new Set([...Object.keys(before.config), ...Object.keys(after.config)]);
   const ownChanges = new Set<string>();
@@ -184,6 +198,7 @@ function track(
     references,
     triggers: triggersOf(after.config).filter((reference) => current.has(reference.address)),
     triggered: false,
+    tainted,
     changed: new Set(ownChanges),
   };
 }
@@ -267,7 +282,7 @@ function describeTarget(trigger: Reference, state: State): string {
 }
 
 function actionOf(block: Tracked): "replace" | "update" | "read" | undefined {
-  if (block.triggered) return "replace";
+  if (block.triggered || block.tainted) return "replace";
   if (block.changed.size === 0) return undefined;
   if (block.kind === "data") return "read";
   return verdictsOf(block).some((verdict) => verdict !== "in-place") ? "replace" : "update";
@@ -289,7 +304,7 @@ function verdictsOf(block: Tracked): ReplacementVerdict[] {
  * so they do not depend on the order in which the fixpoint visited blocks.
  */
 function reasonsOf(block: Tracked, state: State): string[] {
-  const reasons = new Set<string>();
+  const reasons = new Set<string>(block.tainted ? ["tainted"] : []);
   for (const attribute of [...block.changed].sort(compare)) {
     if (block.ownChanges.has(attribute)) reasons.add(`${attribute} changed`);
     for (const reference of block.references.get(attribute) ?? []) {

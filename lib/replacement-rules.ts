@@ -49,7 +49,7 @@ const addedOrRemoved: ForceNewCondition = (before, after) => isSet(before) !== i
  * listed is assumed to be replaced on any change.
  */
 export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
-  // autoscaling/group.go. The inline termination hook is ForceNew as a whole.
+  // autoscaling/group.go. The inline lifecycle hooks are ForceNew as a whole.
   aws_autoscaling_group: listed(["initial_lifecycle_hook", "name", "name_prefix", REGION]),
   // logs/group.go
   aws_cloudwatch_log_group: listed(["log_group_class", "name", "name_prefix", REGION]),
@@ -77,8 +77,12 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   aws_launch_configuration: everyArgument,
   // sns/topic.go
   aws_sns_topic: listed(["fifo_topic", "name", "name_prefix", REGION]),
+  // sns/topic_policy.go
+  aws_sns_topic_policy: listed(["arn", REGION]),
   // sns/topic_subscription.go
   aws_sns_topic_subscription: listed(["endpoint", "protocol", "topic_arn", REGION]),
+  // sqs/queue.go
+  aws_sqs_queue: listed(["fifo_queue", "name", "name_prefix", REGION]),
   // Terraform's built-in terraform_data: `triggers_replace` replaces it, `input` is updated.
   terraform_data: listed(["triggers_replace"]),
 };

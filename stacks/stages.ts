@@ -39,6 +39,7 @@ const object = <T extends v.ObjectEntries>(entries: T) =>
 const drainSchema = object({
   drainTimeoutMinutes: v.optional(positiveInt),
   heartbeatTimeoutSeconds: v.optional(positiveInt),
+  registrationTimeoutSeconds: v.optional(positiveInt),
   lambdaTimeoutSeconds: v.optional(positiveInt),
   pollSeconds: v.optional(positiveInt),
   memorySizeMb: v.optional(positiveInt),

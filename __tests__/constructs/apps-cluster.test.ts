@@ -25,6 +25,7 @@ describe("AppsCluster", () => {
     expect(Object.keys(doc.resource?.aws_autoscaling_group ?? {})).toEqual(["instances"]);
     expect(Object.keys(doc.resource?.aws_cloudwatch_metric_alarm ?? {}).sort()).toEqual([
       "instance_drain_errors",
+      "instance_drain_failures",
       "low_instance_alarm",
     ]);
     expect(Object.keys(doc.resource?.aws_lambda_function ?? {})).toEqual(["instance_drain"]);
@@ -38,13 +39,23 @@ describe("AppsCluster", () => {
   });
 
   it("passes the drain settings to the function and the hook", () => {
-    const doc = synth({ drain: { drainTimeoutMinutes: 20, heartbeatTimeoutSeconds: 1200 } });
+    const doc = synth({
+      drain: {
+        drainTimeoutMinutes: 20,
+        heartbeatTimeoutSeconds: 1200,
+        registrationTimeoutSeconds: 300,
+      },
+    });
     expect(onlyResource(doc, "aws_lambda_function").environment).toMatchObject({
-      variables: { MAX_DRAIN_SECONDS: "1200" },
+      variables: { MAX_DRAIN_SECONDS: "1200", REGISTRATION_TIMEOUT_SECONDS: "300" },
     });
     expect(onlyResource(doc, "aws_autoscaling_group")).toMatchObject({
-      initial_lifecycle_hook: [expect.objectContaining({ heartbeat_timeout: 1200 })],
+      initial_lifecycle_hook: [
+        expect.objectContaining({ heartbeat_timeout: 300 }),
+        expect.objectContaining({ heartbeat_timeout: 1200 }),
+      ],
       timeouts: { delete: `${20 + 20 + 10}m` },
+      wait_for_capacity_timeout: `${5 + 5}m`,
     });
   });
 
@@ -57,6 +68,7 @@ describe("AppsCluster", () => {
       evaluation_periods: 3,
     });
     expect(alarms.instance_drain_errors).toMatchObject({ alarm_actions: [topic] });
+    expect(alarms.instance_drain_failures).toMatchObject({ alarm_actions: [topic] });
   });
 
   it("passes instance settings and tags to the launch configuration and the ASG", () => {

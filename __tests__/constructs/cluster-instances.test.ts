@@ -5,7 +5,9 @@ import {
   ClusterInstances,
   ClusterInstancesProps,
   DRAIN_HOOK_NAME,
+  LAUNCH_HOOK_NAME,
 } from "../../constructs/cluster-instances";
+import { InstanceDrainProps } from "../../constructs/instance-drain";
 import { AMI_A, clusterWithDrain, emptyStack, onlyResource, synthScope } from "../support/fixtures";
 
 type RequiredProps = Omit<ClusterInstancesProps, "cluster" | "drain">;
@@ -21,9 +23,12 @@ const required: RequiredProps = {
   desiredCapacity: 3,
 };
 
-function synth(props: Partial<ClusterInstancesProps> = {}) {
+function synth(
+  props: Partial<ClusterInstancesProps> = {},
+  drainProps: Partial<InstanceDrainProps> = {},
+) {
   const doc = synthScope((scope) => {
-    const { cluster, drain } = clusterWithDrain(scope);
+    const { cluster, drain } = clusterWithDrain(scope, drainProps);
     new ClusterInstances(scope, "Instances", { cluster, drain, ...required, ...props });
   });
   return {
@@ -54,17 +59,21 @@ describe("ClusterInstances", () => {
       });
     });
 
-    it("keeps the drain hook's settings where a change to them replaces the launch configuration", () => {
+    it("keeps both hooks' settings where a change to them replaces the launch configuration", () => {
       const { doc, asg } = synth();
-      const [hook] = asg.initial_lifecycle_hook as Array<Record<string, unknown>>;
+      const hooks = asg.initial_lifecycle_hook as Array<Record<string, unknown>>;
       const { triggers_replace } = doc.resource?.terraform_data?.drain_hook as {
-        triggers_replace: Record<string, unknown>;
+        triggers_replace: Record<string, Record<string, unknown>>;
       };
-      // Every setting of the hook, under its cdktf (camelCase) name.
+      expect(Object.keys(triggers_replace).sort()).toEqual([LAUNCH_HOOK_NAME, DRAIN_HOOK_NAME]);
+      // Every setting of each hook, under its cdktf (camelCase) name.
       const values = (settings: Record<string, unknown>) =>
         Object.values(settings).map(String).sort();
-      expect(values(triggers_replace)).toEqual(values(hook));
-      expect(triggers_replace.heartbeatTimeout).toBe(hook.heartbeat_timeout);
+      for (const hook of hooks) {
+        const settings = triggers_replace[hook.name as string];
+        expect(values(settings)).toEqual(values(hook));
+        expect(settings.heartbeatTimeout).toBe(hook.heartbeat_timeout);
+      }
     });
 
     it("requires IMDSv2 and keeps containers off the instance metadata (one hop)", () => {
@@ -116,11 +125,11 @@ describe("ClusterInstances", () => {
   });
 
   describe("autoscaling group", () => {
-    it("takes its name from the launch configuration, so a new one forces a new ASG", () => {
+    it("generates its name from the launch configuration's, so a new LC or a retry gets a new name", () => {
       const { asg } = synth();
-      expect(asg.name).toBe("${aws_launch_configuration.instances.name}");
+      expect(asg.name_prefix).toBe("${aws_launch_configuration.instances.name}-");
       expect(asg.launch_configuration).toBe("${aws_launch_configuration.instances.name}");
-      expect(asg).not.toHaveProperty("name_prefix");
+      expect(asg).not.toHaveProperty("name");
     });
 
     it("is created before the old one is destroyed and never force-deleted", () => {
@@ -138,12 +147,17 @@ describe("ClusterInstances", () => {
       });
     });
 
-    it("waits 10 minutes for capacity by default", () => {
-      expect(synth().asg.wait_for_capacity_timeout).toBe("10m");
+    it("waits for capacity one registration heartbeat plus 5 minutes by default", () => {
+      expect(synth().asg.wait_for_capacity_timeout).toBe("15m");
+    });
+
+    it("rounds a registration heartbeat up to whole minutes in the default capacity wait", () => {
+      const { asg } = synth({}, { registrationTimeoutSeconds: 1000 });
+      expect(asg.wait_for_capacity_timeout).toBe(`${17 + 5}m`);
     });
 
     it("takes the capacity wait from props", () => {
-      expect(synth({ waitForCapacityTimeout: "20m" }).asg.wait_for_capacity_timeout).toBe("20m");
+      expect(synth({ capacityTimeoutMinutes: 30 }).asg.wait_for_capacity_timeout).toBe("30m");
     });
 
     it("publishes GroupInServiceInstances every minute for the low-instance alarm", () => {
@@ -152,9 +166,18 @@ describe("ClusterInstances", () => {
       expect(asg.metrics_granularity).toBe("1Minute");
     });
 
-    it("declares the drain hook inline, notifying the drain topic with the cluster as metadata", () => {
+    it("declares the launch and drain hooks inline, both notifying the drain topic with the cluster as metadata", () => {
       const { doc, asg } = synth();
       expect(asg.initial_lifecycle_hook).toEqual([
+        {
+          name: LAUNCH_HOOK_NAME,
+          lifecycle_transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+          notification_target_arn: "${aws_sns_topic.instance_drain.arn}",
+          role_arn: "${aws_iam_role.lifecycle_hook.arn}",
+          heartbeat_timeout: 600,
+          default_result: "ABANDON",
+          notification_metadata: '{"cluster":"apps-test"}',
+        },
         {
           name: DRAIN_HOOK_NAME,
           lifecycle_transition: "autoscaling:EC2_INSTANCE_TERMINATING",
@@ -176,16 +199,15 @@ describe("ClusterInstances", () => {
         "aws_lambda_permission.instance_drain",
         "aws_iam_role_policy.lifecycle_hook",
         "aws_iam_role_policy.instance_drain",
+        "aws_sns_topic_policy.instance_drain",
       ]);
     });
 
-    it("takes the hook's heartbeat from the drain", () => {
-      const doc = synthScope((scope) => {
-        const { cluster, drain } = clusterWithDrain(scope, { heartbeatTimeoutSeconds: 1800 });
-        new ClusterInstances(scope, "Instances", { cluster, drain, ...required });
-      });
-      expect(onlyResource(doc, "aws_autoscaling_group").initial_lifecycle_hook).toEqual([
-        expect.objectContaining({ heartbeat_timeout: 1800 }),
+    it("takes both hooks' heartbeats from the drain", () => {
+      const { asg } = synth({}, { heartbeatTimeoutSeconds: 1800, registrationTimeoutSeconds: 900 });
+      expect(asg.initial_lifecycle_hook).toEqual([
+        expect.objectContaining({ name: LAUNCH_HOOK_NAME, heartbeat_timeout: 900 }),
+        expect.objectContaining({ name: DRAIN_HOOK_NAME, heartbeat_timeout: 1800 }),
       ]);
     });
 
@@ -220,6 +242,7 @@ describe("ClusterInstances", () => {
     expect(instances.launchConfiguration).toBeInstanceOf(LaunchConfiguration);
     expect(instances.autoScalingGroup).toBeInstanceOf(AutoscalingGroup);
     expect(instances.deleteTimeoutMinutes).toBe(90);
+    expect(instances.capacityTimeoutMinutes).toBe(15);
   });
 
   it("synthesizes through cdktf's matchers too", () => {
@@ -293,7 +316,25 @@ describe("ClusterInstances", () => {
       { ecsAgentSettings: { ECS_LOGLEVEL: "info\nECS_CLUSTER=evil" } },
       'ClusterInstances ecsAgentSettings.ECS_LOGLEVEL must be one line, got "info\\nECS_CLUSTER=evil"',
     ],
+    [
+      "a capacity wait as short as the launch hook's heartbeat",
+      { capacityTimeoutMinutes: 10 },
+      "ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds 600), got 10",
+    ],
+    [
+      "a fractional capacity wait",
+      { capacityTimeoutMinutes: 12.5 },
+      "ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds 600), got 12.5",
+    ],
   ])("rejects %s", (_case, props, message) => {
     expect(() => synth(props)).toThrow(message);
+  });
+
+  it("rejects a capacity wait that a longer registration heartbeat outlasts", () => {
+    expect(() =>
+      synth({ capacityTimeoutMinutes: 20 }, { registrationTimeoutSeconds: 1500 }),
+    ).toThrow(
+      "ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds 1500), got 20",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { InstanceDrainProps } from "../../constructs/instance-drain";
 import { SynthesizedDocument } from "../../lib/change-set";
 import {
@@ -12,6 +13,7 @@ import {
 
 type PolicyStatement = {
   sid?: string;
+  effect?: string;
   actions: string[];
   resources: string[];
   condition?: Array<{ test: string; variable: string; values: string[] }>;
@@ -46,20 +48,31 @@ describe("InstanceDrain", () => {
       const { fn } = synth();
       expect(fn).toMatchObject({ timeout: 900, memory_size: 256 });
       expect(fn.environment).toEqual({
-        variables: { CLUSTER_NAME: "apps-test", POLL_SECONDS: "10", MAX_DRAIN_SECONDS: "3600" },
+        variables: {
+          CLUSTER_NAME: "apps-test",
+          POLL_SECONDS: "10",
+          MAX_DRAIN_SECONDS: "3600",
+          REGISTRATION_TIMEOUT_SECONDS: "600",
+        },
       });
     });
 
-    it("takes timeout, memory, poll interval and drain bound from props", () => {
+    it("takes timeout, memory, poll interval, drain bound and registration timeout from props", () => {
       const { fn } = synth({
         lambdaTimeoutSeconds: 300,
         memorySizeMb: 512,
         pollSeconds: 5,
         drainTimeoutMinutes: 45,
+        registrationTimeoutSeconds: 900,
       });
       expect(fn).toMatchObject({ timeout: 300, memory_size: 512 });
       expect(fn.environment).toEqual({
-        variables: { CLUSTER_NAME: "apps-test", POLL_SECONDS: "5", MAX_DRAIN_SECONDS: "2700" },
+        variables: {
+          CLUSTER_NAME: "apps-test",
+          POLL_SECONDS: "5",
+          MAX_DRAIN_SECONDS: "2700",
+          REGISTRATION_TIMEOUT_SECONDS: "900",
+        },
       });
     });
 
@@ -109,7 +122,7 @@ describe("InstanceDrain", () => {
 
   describe("errors alarm", () => {
     const alarm = (props: Partial<InstanceDrainProps> = {}) =>
-      onlyResource(synth(props).doc, "aws_cloudwatch_metric_alarm");
+      synth(props).doc.resource?.aws_cloudwatch_metric_alarm?.instance_drain_errors;
 
     it("fires on any failed invocation of the function", () => {
       expect(alarm()).toMatchObject({
@@ -134,6 +147,93 @@ describe("InstanceDrain", () => {
         alarm_actions: [topic],
         ok_actions: [topic],
       });
+    });
+  });
+
+  describe("failed events", () => {
+    const topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+    const failuresAlarm = (props: Partial<InstanceDrainProps> = {}) =>
+      synth(props).doc.resource?.aws_cloudwatch_metric_alarm?.instance_drain_failures;
+
+    it("keeps events the function failed on after Lambda's retries in an encrypted queue for 14 days", () => {
+      const { doc, fn } = synth();
+      expect(fn.dead_letter_config).toEqual({
+        target_arn: "${aws_sqs_queue.instance_drain_failures.arn}",
+      });
+      expect(onlyResource(doc, "aws_sqs_queue")).toMatchObject({
+        name: "apps-test-instance-drain-failures",
+        message_retention_seconds: 14 * 24 * 3600,
+        sqs_managed_sse_enabled: true,
+      });
+    });
+
+    it("alarms as soon as one failed event is in the queue", () => {
+      expect(failuresAlarm()).toMatchObject({
+        alarm_name: "apps-test-instance-drain-failures",
+        namespace: "AWS/SQS",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: "${aws_sqs_queue.instance_drain_failures.name}" },
+        statistic: "Maximum",
+        comparison_operator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        treat_missing_data: "notBreaching",
+      });
+    });
+
+    it("notifies nobody of failed events by default", () => {
+      expect(failuresAlarm()).not.toHaveProperty("alarm_actions");
+      expect(failuresAlarm()).not.toHaveProperty("ok_actions");
+    });
+
+    it("notifies the alarm topic of failed events, as it does of errors", () => {
+      expect(failuresAlarm({ alarmActionsTopicArn: topic })).toMatchObject({
+        alarm_actions: [topic],
+        ok_actions: [topic],
+      });
+    });
+  });
+
+  describe("topic policy", () => {
+    const hookRole = "${aws_iam_role.lifecycle_hook.arn}";
+    const functionRole = "${aws_iam_role.instance_drain.arn}";
+
+    it("applies the policy document to the drain topic", () => {
+      expect(onlyResource(synth().doc, "aws_sns_topic_policy")).toEqual(
+        expect.objectContaining({
+          arn: "${aws_sns_topic.instance_drain.arn}",
+          policy: "${data.aws_iam_policy_document.instance_drain_topic.json}",
+        }),
+      );
+    });
+
+    it("lets the hook role and the function's role publish, and denies publishing to everyone else", () => {
+      expect(policy(synth().doc, "instance_drain_topic")).toEqual([
+        {
+          sid: "LifecycleHookAndDrainFunction",
+          actions: ["sns:Publish"],
+          resources: ["${aws_sns_topic.instance_drain.arn}"],
+          principals: [{ type: "AWS", identifiers: [hookRole, functionRole] }],
+        },
+        {
+          sid: "NobodyElse",
+          effect: "Deny",
+          actions: ["sns:Publish"],
+          resources: ["${aws_sns_topic.instance_drain.arn}"],
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          condition: [
+            {
+              test: "ArnNotEquals",
+              variable: "aws:PrincipalArn",
+              values: [hookRole, functionRole],
+            },
+          ],
+        },
+      ]);
+    });
+
+    it("is kept, like the rest of the drain machinery, until the old ASG has drained", () => {
+      const { drain } = clusterWithDrain(emptyStack());
+      expect(drain.drainDependencies).toContainEqual(expect.any(SnsTopicPolicy));
     });
   });
 
@@ -167,11 +267,42 @@ describe("InstanceDrain", () => {
     const statements = () => policy(synth().doc, "instance_drain");
     const statement = (sid: string) => statements().find((s) => s.sid === sid);
 
-    it("grants no wildcard action and no unscoped resource", () => {
-      for (const { actions, resources } of statements()) {
+    it("grants no wildcard action, and `*` only for the one action without resource-level permissions", () => {
+      for (const { sid, actions, resources } of statements()) {
         for (const action of actions) expect(action).not.toContain("*");
-        expect(resources).not.toContain("*");
+        if (sid !== "CheckLifecycleState") expect(resources).not.toContain("*");
       }
+      expect(statement("CheckLifecycleState")).toEqual({
+        sid: "CheckLifecycleState",
+        actions: ["autoscaling:DescribeAutoScalingInstances"],
+        resources: ["*"],
+      });
+    });
+
+    it("lists and describes the tasks of its own cluster's instances only", () => {
+      const inCluster = [
+        { test: "ArnEquals", variable: "ecs:cluster", values: ["${aws_ecs_cluster.cluster.arn}"] },
+      ];
+      const list = statement("ListInstanceTasks");
+      expect(list?.actions).toEqual(["ecs:ListTasks"]);
+      expect(list?.resources).toHaveLength(1);
+      expect(list?.resources[0]).toMatch(/:container-instance\/apps-test\/\*$/);
+      expect(list?.condition).toEqual(inCluster);
+      const describe = statement("DescribeInstanceTasks");
+      expect(describe?.actions).toEqual(["ecs:DescribeTasks"]);
+      expect(describe?.resources).toHaveLength(1);
+      expect(describe?.resources[0]).toMatch(
+        /^arn:\$\{data\.aws_partition\.current\.partition\}:ecs:\$\{data\.aws_region\.current\.region\}:\$\{data\.aws_caller_identity\.current\.account_id\}:task\/apps-test\/\*$/,
+      );
+      expect(describe?.condition).toEqual(inCluster);
+    });
+
+    it("sends failed events to its own dead-letter queue only", () => {
+      expect(statement("KeepFailedEvents")).toEqual({
+        sid: "KeepFailedEvents",
+        actions: ["sqs:SendMessage"],
+        resources: ["${aws_sqs_queue.instance_drain_failures.arn}"],
+      });
     });
 
     it("lists container instances of its own cluster only", () => {
@@ -221,6 +352,15 @@ describe("InstanceDrain", () => {
   });
 
   describe("timing", () => {
+    it("gives a new instance 10 minutes to register by default", () => {
+      expect(clusterWithDrain(emptyStack()).drain.registrationTimeoutSeconds).toBe(600);
+    });
+
+    it("takes the registration timeout from props", () => {
+      const { drain } = clusterWithDrain(emptyStack(), { registrationTimeoutSeconds: 1800 });
+      expect(drain.registrationTimeoutSeconds).toBe(1800);
+    });
+
     it("defaults the heartbeat to the function timeout plus 5 minutes for redelivery and retries", () => {
       const { drain } = clusterWithDrain(emptyStack());
       expect(drain.heartbeatTimeoutSeconds).toBe(1200);
@@ -277,6 +417,21 @@ describe("InstanceDrain", () => {
         "a drain bound beyond the hook's global timeout",
         { lambdaTimeoutSeconds: 120, heartbeatTimeoutSeconds: 420, drainTimeoutMinutes: 694 },
         "InstanceDrain drainTimeoutMinutes plus one heartbeat must fit in the hook's global timeout (700 minutes), got 694",
+      ],
+      [
+        "a registration timeout too short to boot and register",
+        { registrationTimeoutSeconds: 59 },
+        "InstanceDrain registrationTimeoutSeconds must be a whole number from 60 (time to boot and register) to 7200 (Auto Scaling's limit), got 59",
+      ],
+      [
+        "a registration timeout above Auto Scaling's heartbeat limit",
+        { registrationTimeoutSeconds: 7201 },
+        "InstanceDrain registrationTimeoutSeconds must be a whole number from 60 (time to boot and register) to 7200 (Auto Scaling's limit), got 7201",
+      ],
+      [
+        "a fractional registration timeout",
+        { registrationTimeoutSeconds: 600.5 },
+        "InstanceDrain registrationTimeoutSeconds must be a whole number from 60 (time to boot and register) to 7200 (Auto Scaling's limit), got 600.5",
       ],
       [
         "a memory size below Lambda's minimum",

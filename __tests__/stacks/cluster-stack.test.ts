@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { readable } from "../../constructs/readable-address";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { ConfigError } from "../../lib/config-error";
+import { addClusterStacks } from "../../stacks/cluster-app";
 import { ClusterStack } from "../../stacks/cluster-stack";
 import { readStages } from "../../stacks/stages";
 import { DRAIN_ZIP, baseStages, synthStages } from "../support/fixtures";
@@ -131,6 +133,42 @@ describe("ClusterStack", () => {
       for (const address of metaArguments) expect(address).toMatch(/^[a-z_]+\.[a-z_]+$/);
     },
   );
+
+  it("passes a stage's drain.registrationTimeoutSeconds to the launch hook, the function and the capacity wait", () => {
+    const config = baseStages();
+    config.staging.drain = { registrationTimeoutSeconds: 1200 };
+    const { staging } = synthStages(config);
+    const asg = staging.resource?.aws_autoscaling_group?.instances as Record<string, unknown>;
+    expect(asg.initial_lifecycle_hook).toContainEqual(
+      expect.objectContaining({
+        lifecycle_transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+        heartbeat_timeout: 1200,
+      }),
+    );
+    expect(asg.wait_for_capacity_timeout).toBe("25m");
+    expect(staging.resource?.aws_lambda_function?.instance_drain?.environment).toMatchObject({
+      variables: { REGISTRATION_TIMEOUT_SECONDS: "1200" },
+    });
+  });
+
+  it("rejects a stage's registration timeout outside the hook's range in one line naming the stage", () => {
+    const config = baseStages();
+    config.production.drain = { registrationTimeoutSeconds: 30 };
+    expect(() => addClusterStacks(Testing.app(), config, DRAIN_ZIP)).toThrow(
+      new ConfigError(
+        "stacks/stages.json: production: InstanceDrain registrationTimeoutSeconds must be a whole number from 60 (time to boot and register) to 7200 (Auto Scaling's limit), got 30",
+      ),
+    );
+  });
+
+  it("notifies the stage's alarm topic of failed drain events where it has one", () => {
+    const failures = (stage: "staging" | "production") =>
+      stages[stage].resource?.aws_cloudwatch_metric_alarm?.instance_drain_failures;
+    expect(failures("production")).toMatchObject({
+      alarm_actions: ["arn:aws:sns:us-east-1:123456789012:oncall"],
+    });
+    expect(failures("staging")).not.toHaveProperty("alarm_actions");
+  });
 
   it("rejects two resources claiming one address", () => {
     const app = Testing.app();

@@ -81,7 +81,7 @@ describe("a rollout's change set", () => {
     );
     expect(byAddress["aws_launch_configuration.instances"]).toContain("image_id changed");
     expect(byAddress["aws_autoscaling_group.instances"]).toContain(
-      "name refers to replaced aws_launch_configuration.instances",
+      "name_prefix refers to replaced aws_launch_configuration.instances",
     );
     expect(byAddress["aws_cloudwatch_metric_alarm.low_instance_alarm"]).toContain(
       "dimensions refers to replaced aws_autoscaling_group.instances",
@@ -104,6 +104,43 @@ describe("a rollout's change set", () => {
     });
     expect(changes.production).toEqual({});
   });
+
+  it("for a new registration timeout rolls the cluster like a new heartbeat, and tells the function", () => {
+    const changes = rollout("staging", { drain: { registrationTimeoutSeconds: 900 } });
+    expect(changes.staging).toEqual({
+      ...ROLLOUT,
+      "terraform_data.drain_hook": "replace",
+      // REGISTRATION_TIMEOUT_SECONDS, applied before the new ASG launches (it depends on it).
+      "aws_lambda_function.instance_drain": "update",
+    });
+    expect(changes.production).toEqual({});
+  });
+
+  it.each<StageName>(["staging", "production"])(
+    "for a tainted ASG in %s (a failed rollout) plans its replacement under a new name, and the alarm follows",
+    (stage) => {
+      baseline ??= synthStages(baseStages());
+      const doc = baseline[stage];
+      const changes = changeSet(doc, doc, { tainted: ["aws_autoscaling_group.instances"] });
+      expect(changes).toEqual([
+        {
+          address: "aws_autoscaling_group.instances",
+          action: "replace",
+          reasons: ["tainted"],
+        },
+        {
+          address: "aws_cloudwatch_metric_alarm.low_instance_alarm",
+          action: "update",
+          reasons: ["dimensions refers to replaced aws_autoscaling_group.instances"],
+        },
+      ]);
+      // The replacement's name is generated anew (a fixed name would collide with the tainted
+      // ASG, which create-before-destroy keeps until the replacement has its capacity).
+      const asg = doc.resource?.aws_autoscaling_group?.instances;
+      expect(asg).toHaveProperty("name_prefix", "${aws_launch_configuration.instances.name}-");
+      expect(asg).not.toHaveProperty("name");
+    },
+  );
 
   it("for a new cluster name touches far more than a rollout (the guard would see it)", () => {
     const changes = rollout("staging", { clusterName: "apps-renamed" });
