@@ -79,7 +79,12 @@ describe("main.ts (the cdktf app)", () => {
       withProduction({ drain: { heartbeatTimeoutSeconds: 300 } }),
       /^error: \S+drain-timing\.json: production: InstanceDrain heartbeatTimeoutSeconds must be at least lambdaTimeoutSeconds \+ 300 \(1200\) .*, got 300\n$/,
     ],
-    ["a file that is not JSON", "not-json", "{", /^error: \S+not-json\.json: not valid JSON .*\n$/],
+    [
+      "a file that is not JSON",
+      "not-json",
+      "{",
+      /^error: \S+not-json\.json:1:2: not valid JSON: expected "}" to close the object\n$/,
+    ],
   ])(
     "stops on %s with one line, exit 1 and nothing written",
     async (_case, name, stages, message) => {
