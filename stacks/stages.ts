@@ -112,7 +112,7 @@ const stageSchema = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const stage = dataset.value;
-    // An ARN elsewhere is an apply-time failure (or a silent one: an alarm notifying nobody).
+    // An ARN of another region or partition fails at apply, or silently: an alarm notifies nobody.
     const partition = partitionOf(stage.region);
     for (const { path, arn } of arnsIn(stage, [])) {
       const [, arnPartition, , arnRegion] = arn.split(":");
@@ -181,25 +181,20 @@ function* arnsIn(
   value: unknown,
   path: readonly v.IssuePathItem[],
 ): Generator<{ path: [v.IssuePathItem, ...v.IssuePathItem[]]; arn: string }> {
-  if (typeof value === "string" && value.startsWith("arn:") && path.length > 0) {
-    yield { path: path as [v.IssuePathItem, ...v.IssuePathItem[]], arn: value };
+  const [first, ...rest] = path;
+  if (typeof value === "string" && value.startsWith("arn:") && first !== undefined) {
+    yield { path: [first, ...rest], arn: value };
   } else if (Array.isArray(value)) {
     for (const [key, item] of value.entries()) {
-      const step: v.ArrayPathItem = {
-        type: "array",
-        origin: "value",
-        input: value,
-        key,
-        value: item,
-      };
-      yield* arnsIn(item, [...path, step]);
+      yield* arnsIn(item, [
+        ...path,
+        { type: "array", origin: "value", input: value, key, value: item },
+      ]);
     }
   } else if (typeof value === "object" && value !== null) {
-    for (const key of Object.keys(value)) {
-      yield* arnsIn((value as Record<string, unknown>)[key], [
-        ...path,
-        pathItem(value, key as never),
-      ]);
+    const input = value as Record<string, unknown>;
+    for (const [key, item] of Object.entries(input)) {
+      yield* arnsIn(item, [...path, { type: "object", origin: "value", input, key, value: item }]);
     }
   }
 }

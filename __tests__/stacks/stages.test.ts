@@ -35,6 +35,36 @@ describe("stage config", () => {
     expect(parseStages(raw, "stages.json")).toEqual(raw);
   });
 
+  it("accepts an ARN of the stage's own partition and region (GovCloud)", () => {
+    const raw = edited((s) => {
+      Object.assign(s.production, {
+        region: "us-gov-west-1",
+        alarm: { actionsTopicArn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:oncall" },
+      });
+    });
+    expect(parseStages(raw, "stages.json")).toEqual(raw);
+  });
+
+  it.each(["t3.micro", "m6i.2xlarge", "c7g.medium", "u-6tb1.metal", "mac2.metal", "m5.metal"])(
+    "accepts the instance type %s",
+    (instanceType) => {
+      const raw = edited((s) => (s.staging.instanceType = instanceType));
+      expect(parseStages(raw, "stages.json").staging.instanceType).toBe(instanceType);
+    },
+  );
+
+  it.each([
+    ["m7i-flex.large", "m6i"],
+    ["mac2-m2pro.metal", "mac2"],
+    ["u7i-12tb.224xlarge", "u-12tb1"],
+    ["r8g.medium", "r6g"],
+  ])("refuses %s, which launch configurations cannot launch, and suggests %s", (type, instead) => {
+    const raw = edited((s) => (s.staging.instanceType = type));
+    expect(() => parseStages(raw, "stages.json")).toThrow(
+      `use an older family such as ${instead}, or move the cluster to a launch template, got "${type}"`,
+    );
+  });
+
   test.each<[string, (stages: Mutable) => void, string]>([
     [
       "an AMI id that is not ami- and hex",
