@@ -274,13 +274,22 @@ describe("stage config", () => {
       `stages.json: production.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging"`,
     ],
   ])("rejects %s with one line naming the stage, field and value", (_case, edit, message) => {
-    expect(() => parseStages(edited(edit), "stages.json")).toThrow(message);
+    expect(() => parseStages(edited(edit), "stages.json")).toThrow(new ConfigError(message));
   });
 
   it("rejects a stage that is a list", () => {
     const raw = edited((s) => (s.staging = [] as unknown as Record<string, unknown>));
     expect(() => parseStages(raw, "stages.json")).toThrow(
       "stages.json: staging: must be an object, got []",
+    );
+  });
+
+  it("rejects a document that is a list of stages in one readable line", () => {
+    const { staging, production } = baseStages();
+    expect(() => parseStages([staging, production], "stages.json")).toThrow(
+      new ConfigError(
+        'stages.json: must be an object keyed by stage name (staging, production), got [{"region":"us-east-1","amiId":"ami-0123456789abcdef0","securityGroupIds":["sg-0… (a list of 2 items)',
+      ),
     );
   });
 
