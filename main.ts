@@ -2,17 +2,20 @@ import { App } from "cdktf";
 import { packageLambda } from "./lambda/bundle";
 import { ConfigError } from "./lib/config-error";
 import { addClusterStacks } from "./stacks/cluster-app";
-import { readStages } from "./stacks/stages";
+import { loadStages } from "./stacks/stages";
+import { stageWarnings, synthSummary } from "./stacks/synth-report";
 
 // The one place that reads the environment: which stages file to synthesize (tests point it at
 // fixtures; people edit stacks/stages.json).
 const stagesFile = process.env.STAGES_FILE ?? "stacks/stages.json";
 
 try {
-  const stages = readStages(stagesFile);
+  const loaded = loadStages(stagesFile);
   const app = new App();
-  addClusterStacks(app, stages, packageLambda("instance-drain"), stagesFile);
+  const stacks = addClusterStacks(app, loaded.stages, packageLambda("instance-drain"), stagesFile);
   app.synth();
+  for (const line of synthSummary(app, stacks)) console.log(line);
+  for (const line of stageWarnings(loaded, stagesFile)) console.error(line);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`error: ${error.message}`);

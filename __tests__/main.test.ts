@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, relative } from "node:path";
 import { promisify } from "node:util";
+import { PLACEHOLDER_PREFIX } from "../stacks/placeholders";
 import { baseStages } from "./support/fixtures";
 
 // Each case starts the app in fresh Node processes, which takes seconds on a busy machine.
@@ -19,11 +20,11 @@ async function synth(stages: unknown, name: string, extraEnv: NodeJS.ProcessEnv 
   writeFileSync(stagesFile, typeof stages === "string" ? stages : JSON.stringify(stages));
   const env = { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir, ...extraEnv };
   try {
-    const { stderr } = await run("sh", ["-c", appCommand], { env });
-    return { code: 0, stderr, outdir };
+    const { stdout, stderr } = await run("sh", ["-c", appCommand], { env });
+    return { code: 0, stdout, stderr, outdir, stagesFile };
   } catch (error) {
-    const { code, stderr } = error as { code: number; stderr: string };
-    return { code, stderr, outdir };
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr, outdir, stagesFile };
   }
 }
 
@@ -56,7 +57,38 @@ describe("main.ts (the cdktf app)", () => {
     const result = await synth(baseStages(), "no-terraform", {
       PATH: `${bin}${delimiter}${process.env.PATH}`,
     });
-    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.code).toBe(0);
+    // Only the warning every run of these stages prints: nothing from the broken binary.
+    expect(result.stderr).toBe(
+      `warning: ${result.stagesFile}: staging: its alarms notify no one (set alarm.actionsTopicArn)\n`,
+    );
+    expect(existsSync(stackFile(result.outdir, "production"))).toBe(true);
+  });
+
+  it("prints one line per stage: stack, resource and data source counts, output file", async () => {
+    const result = await synth(baseStages(), "summary");
+    const lines = ["staging", "production"].map((stage) => {
+      const file = stackFile(result.outdir, stage);
+      const doc = JSON.parse(readFileSync(file, "utf8"));
+      const count = (section: object) =>
+        Object.values(section).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+      return `${stage}: ${count(doc.resource)} resources, ${count(doc.data)} data sources in ${relative(process.cwd(), file)}`;
+    });
+    expect(result.stdout).toBe(`${lines.join("\n")}\n`);
+  });
+
+  it("warns once per stage that has placeholders or alarms that notify no one", async () => {
+    const stages = baseStages();
+    stages.production.stateBucket = `${PLACEHOLDER_PREFIX}${stages.production.stateBucket}`;
+    const result = await synth(stages, "warnings");
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      [
+        `warning: ${result.stagesFile}: staging: its alarms notify no one (set alarm.actionsTopicArn)`,
+        `warning: ${result.stagesFile}: production: placeholders in stateBucket (replace them before deploying)`,
+        "",
+      ].join("\n"),
+    );
     expect(existsSync(stackFile(result.outdir, "production"))).toBe(true);
   });
 
@@ -79,7 +111,12 @@ describe("main.ts (the cdktf app)", () => {
       withProduction({ drain: { heartbeatTimeoutSeconds: 300 } }),
       /^error: \S+drain-timing\.json: production: InstanceDrain heartbeatTimeoutSeconds must be at least lambdaTimeoutSeconds \+ 300 \(1200\) .*, got 300\n$/,
     ],
-    ["a file that is not JSON", "not-json", "{", /^error: \S+not-json\.json: not valid JSON .*\n$/],
+    [
+      "a file that is not JSON",
+      "not-json",
+      "{",
+      /^error: \S+not-json\.json:1:2: not valid JSON: expected "}" to close the object\n$/,
+    ],
   ])(
     "stops on %s with one line, exit 1 and nothing written",
     async (_case, name, stages, message) => {

@@ -1,25 +1,33 @@
 import type { ChangeAction, ResourceChange } from "./change-set";
 
-// The symbols `terraform plan` prints for each action.
+// The symbols `terraform plan` prints for each action; `!` for what a plan does not show.
 const SYMBOLS: Readonly<Record<ChangeAction, string>> = {
   create: "+",
   delete: "-",
   replace: "-/+",
   update: "~",
   read: "<=",
+  reconfigure: "!",
+  "migrate-state": "!",
 };
 
 /**
- * Renders a change set one line per block, in the given order, e.g.
+ * Renders a change set one line per entry, in the given order, e.g.
  * `~ aws_cloudwatch_metric_alarm.low_instance_alarm (update: dimensions refers to replaced aws_autoscaling_group.instances)`;
- * several reasons are joined with `; `. An empty change set is `no changes`.
+ * several reasons are joined with `; `. A backend change reads
+ * `! backend changed: terraform init -migrate-state needed (bucket changed)`, a provider change
+ * `! provider.aws changed (region changed)`. An empty change set is `no changes`.
  */
 export function formatChangeSet(changes: readonly ResourceChange[]): string {
   if (changes.length === 0) return "no changes";
   return changes
     .map(({ address, action, reasons }) => {
-      const why = reasons.length > 0 ? `${action}: ${reasons.join("; ")}` : action;
-      return `${SYMBOLS[action]} ${address} (${why})`;
+      const why = reasons.join("; ");
+      if (action === "migrate-state") {
+        return `! backend changed: terraform init -migrate-state needed (${why})`;
+      }
+      if (action === "reconfigure") return `! ${address} changed (${why})`;
+      return `${SYMBOLS[action]} ${address} (${reasons.length > 0 ? `${action}: ${why}` : action})`;
     })
     .join("\n");
 }

@@ -27,13 +27,31 @@
  *    resource. A target created in the same plan triggers nothing, as in Terraform.
  * 7. Reasons are short and deterministic: `image_id changed`,
  *    `name refers to replaced aws_launch_configuration.instances`, `created`.
- * 8. A resource named in `options.tainted` (as a failed create leaves it in the state) is a
+ * 8. A block whose provider configuration changes (the one it uses before against the one it
+ *    uses after) inherits the change where it is known (see `change-set-providers.ts`): the
+ *    AWS provider's `region` changes the `region` of every regional resource (a replacement) and
+ *    data source (a re-read), its `default_tags` and `ignore_tags` the `tags_all` of every
+ *    resource that has it (an in-place update). Inherited changes propagate like own ones.
+ * 9. Each changed provider configuration is also an entry of its own (`provider.aws`, action
+ *    `reconfigure`), whose reasons name each changed argument and flag those whose effect on
+ *    resources is not predicted; a changed backend is an entry `terraform.backend` (action
+ *    `migrate-state`): `terraform init -migrate-state` must run before any plan. These entries
+ *    come first (backend, then providers by address), then the blocks sorted by address.
+ * 10. A resource named in `options.tainted` (as a failed create leaves it in the state) is a
  *    `replace` whatever its configuration, and propagates like any replaced resource.
  *
  * @module
  */
+import { backendDiff } from "./change-set-backend";
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "./change-set-document";
+import {
+  inheritedChanges,
+  providerAddressOf,
+  providerReasons,
+  providersOf,
+} from "./change-set-providers";
 import { referencesIn, type Reference } from "./change-set-references";
+import { jsonEqual } from "./json-equal";
 import { replacementVerdict, type ReplacementVerdict } from "./replacement-rules";
 
 export type {
@@ -46,8 +64,12 @@ export { readSynthesizedStack } from "./change-set-document";
 export { formatChangeSet } from "./change-set-format";
 export { REPLACEMENT_RULES } from "./replacement-rules";
 
-/** What Terraform would do to a block: `read` is for data sources, the others for resources. */
-export type ChangeAction = "create" | "delete" | "replace" | "update" | "read";
+/**
+ * What Terraform would do to a block: `read` is for data sources, the others for resources;
+ * `reconfigure` is a changed provider configuration and `migrate-state` a changed backend.
+ */
+export type ChangeAction =
+  "create" | "delete" | "replace" | "update" | "read" | "reconfigure" | "migrate-state";
 
 /** What the prediction knows about the state beyond the `before` document. */
 export interface ChangeSetOptions {
@@ -55,9 +77,15 @@ export interface ChangeSetOptions {
   readonly tainted?: readonly string[];
 }
 
-/** One block a change touches. */
+/** The address of the backend entry of a change set. */
+export const BACKEND_ADDRESS = "terraform.backend";
+
+/** One block (or provider configuration, or the backend) a change touches. */
 export interface ResourceChange {
-  /** `aws_launch_configuration.instances` or `data.aws_iam_policy_document.drain`. */
+  /**
+   * `aws_launch_configuration.instances`, `data.aws_iam_policy_document.drain`,
+   * `provider.aws` or `terraform.backend`.
+   */
   readonly address: string;
   readonly action: ChangeAction;
   /** Why, one short sentence each, e.g. `image_id changed`; in a deterministic order. */
@@ -88,13 +116,15 @@ interface Tracked {
   readonly after: BlockConfig;
   /** Attributes whose own value differs. */
   readonly ownChanges: ReadonlySet<string>;
+  /** Attributes that change with the block's provider configuration, and why (rule 8). */
+  readonly inherited: ReadonlyMap<string, string>;
   /** References of each attribute of `after` that name another block of `after`. */
   readonly references: ReadonlyMap<string, readonly Reference[]>;
   /** The blocks in `lifecycle.replace_triggered_by` of `after` (rule 6). */
   readonly triggers: readonly Reference[];
   /** Set once a trigger fires; grows with `changed` until the fixpoint. */
   triggered: boolean;
-  /** Marked tainted in the state (rule 8). */
+  /** Marked tainted in the state (rule 10). */
   readonly tainted: boolean;
   /** Own changes plus attributes changed through references; grows until the fixpoint. */
   readonly changed: Set<string>;
@@ -118,6 +148,7 @@ export function changeSet(
   const previous = blocksOf(before);
   const current = blocksOf(after);
   const tainted = new Set(options.tainted);
+  const providers = { before: providersOf(before), after: providersOf(after) };
   const changes: ResourceChange[] = [];
   const tracked = new Map<string, Tracked>();
   const added = new Set<string>();
@@ -125,8 +156,18 @@ export function changeSet(
   for (const [address, block] of current) {
     const old = previous.get(address);
     if (old !== undefined) {
+      const oldProvider = providers.before.get(providerAddressOf(old.type, old.config));
+      const providerAddress = providerAddressOf(block.type, block.config);
+      const inherited = inheritedChanges(
+        block.kind,
+        block.type,
+        block.config,
+        oldProvider,
+        providers.after.get(providerAddress),
+        providerAddress,
+      );
       const isTainted = block.kind === "resource" && tainted.has(address);
-      tracked.set(address, track(address, old, block, current, isTainted));
+      tracked.set(address, track(address, old, block, current, inherited, isTainted));
     } else if (block.kind === "data") {
       added.add(address);
       changes.push({ address, action: "read", reasons: ["added"] });
@@ -149,7 +190,27 @@ export function changeSet(
       changes.push({ address: block.address, action, reasons: reasonsOf(block, state) });
     }
   }
-  return changes.sort((a, b) => compare(a.address, b.address));
+  changes.sort((a, b) => compare(a.address, b.address));
+  return [...stackChanges(before, after, providers), ...changes];
+}
+
+/** The backend and provider entries of a change set (rule 9). */
+function stackChanges(
+  before: SynthesizedDocument,
+  after: SynthesizedDocument,
+  providers: { before: ReadonlyMap<string, BlockConfig>; after: ReadonlyMap<string, BlockConfig> },
+): ResourceChange[] {
+  const changes: ResourceChange[] = [];
+  const backend = backendDiff(before, after);
+  if (backend !== undefined) {
+    changes.push({ address: BACKEND_ADDRESS, action: "migrate-state", reasons: backend.reasons });
+  }
+  const addresses = new Set([...providers.before.keys(), ...providers.after.keys()]);
+  for (const address of [...addresses].sort(compare)) {
+    const reasons = providerReasons(providers.before.get(address), providers.after.get(address));
+    if (reasons.length > 0) changes.push({ address, action: "reconfigure", reasons });
+  }
+  return changes;
 }
 
 function blocksOf(document: SynthesizedDocument): Map<string, Block> {
@@ -173,6 +234,7 @@ function track(
   before: Block,
   after: Block,
   current: ReadonlyMap<string, Block>,
+  inheritedChanges: readonly { attribute: string; reason: string }[],
   tainted: boolean,
 ): Tracked {
   const attributes = new Set([...Object.keys(before.config), ...Object.keys(after.config)]);
@@ -188,6 +250,7 @@ function track(
     );
     if (resolved.length > 0) references.set(attribute, resolved);
   }
+  const inherited = new Map(inheritedChanges.map(({ attribute, reason }) => [attribute, reason]));
   return {
     address,
     kind: before.kind,
@@ -195,11 +258,12 @@ function track(
     before: before.config,
     after: after.config,
     ownChanges,
+    inherited,
     references,
     triggers: triggersOf(after.config).filter((reference) => current.has(reference.address)),
     triggered: false,
     tainted,
-    changed: new Set(ownChanges),
+    changed: new Set([...ownChanges, ...inherited.keys()]),
   };
 }
 
@@ -307,6 +371,7 @@ function reasonsOf(block: Tracked, state: State): string[] {
   const reasons = new Set<string>(block.tainted ? ["tainted"] : []);
   for (const attribute of [...block.changed].sort(compare)) {
     if (block.ownChanges.has(attribute)) reasons.add(`${attribute} changed`);
+    else if (block.inherited.has(attribute)) reasons.add(block.inherited.get(attribute) as string);
     for (const reference of block.references.get(attribute) ?? []) {
       const change = describeChange(reference, state);
       if (change !== undefined) reasons.add(`${attribute} refers to ${change}`);
@@ -326,29 +391,6 @@ function reasonsOf(block: Tracked, state: State): string[] {
 // Own properties only: a config never inherits attributes such as `constructor`.
 function valueOf(config: BlockConfig, attribute: string): JsonValue | undefined {
   return Object.hasOwn(config, attribute) ? config[attribute] : undefined;
-}
-
-function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === undefined || a === null || b === undefined || b === null) {
-    return (a ?? null) === (b ?? null);
-  }
-  if (isList(a) || isList(b)) {
-    return (
-      isList(a) &&
-      isList(b) &&
-      a.length === b.length &&
-      a.every((item, index) => jsonEqual(item, b[index]))
-    );
-  }
-  if (typeof a === "object" && typeof b === "object") {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((key) => jsonEqual(valueOf(a, key), valueOf(b, key)));
-  }
-  return a === b;
-}
-
-function isList(value: JsonValue): value is readonly JsonValue[] {
-  return Array.isArray(value);
 }
 
 // Code-unit order, the same on every machine (unlike localeCompare).

@@ -1,12 +1,20 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
-import { ConfigError, describeValue } from "../lib/config-error";
+import { closestName } from "../lib/closest-name";
+import { ConfigError, describeValue, renderPath } from "../lib/config-error";
+import {
+  INSTANCE_TYPE_PATTERN,
+  INSTANCE_TYPE_RULE,
+  launchConfigurationProblem,
+} from "../lib/instance-types";
+import { parseJsonText } from "../lib/json-text";
 import {
   CLUSTER_NAME_PATTERN,
   CLUSTER_NAME_RULE,
   resourceIdPattern,
   resourceIdRule,
 } from "../lib/naming-rules";
+import { placeholderFields, stripPlaceholders } from "./placeholders";
 
 /** The stages this app deploys, in rollout order: an AMI goes to staging first. */
 export const STAGE_NAMES = ["staging", "production"] as const;
@@ -36,7 +44,7 @@ const object = <T extends v.ObjectEntries>(entries: T) =>
   v.pipe(notAList("must be an object"), v.strictObject(entries, "must be an object"));
 
 /** Settings of the drain Lambda and lifecycle hook; each is optional, see InstanceDrainProps. */
-const drainSchema = object({
+const drainEntries = {
   drainTimeoutMinutes: v.optional(positiveInt),
   heartbeatTimeoutSeconds: v.optional(positiveInt),
   registrationTimeoutSeconds: v.optional(positiveInt),
@@ -44,55 +52,79 @@ const drainSchema = object({
   pollSeconds: v.optional(positiveInt),
   memorySizeMb: v.optional(positiveInt),
   logRetentionDays: v.optional(positiveInt),
-});
+};
+const drainSchema = object(drainEntries);
 
-const alarmSchema = object({
+const alarmEntries = {
   /** SNS topic notified when the alarm fires and when it recovers (e.g. the on-call topic). */
   actionsTopicArn: v.optional(
     matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "must be an SNS topic ARN"),
   ),
   evaluationPeriods: v.optional(positiveInt),
-});
+};
+const alarmSchema = object(alarmEntries);
+
+const stageEntries = {
+  /** AWS region of the stage, e.g. us-east-1. */
+  region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
+  /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
+  clusterName: matching(CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE),
+  /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
+  amiId: idOf("ami", "an AMI id"),
+  instanceType: v.pipe(
+    matching(INSTANCE_TYPE_PATTERN, INSTANCE_TYPE_RULE),
+    v.check(
+      (type) => launchConfigurationProblem(type) === undefined,
+      (issue) => launchConfigurationProblem(String(issue.input)) ?? "",
+    ),
+  ),
+  /** At least 1: the low-instance alarm fires when fewer than minSize instances serve. */
+  minSize: v.pipe(
+    v.number("must be a whole number"),
+    v.integer("must be a whole number"),
+    v.minValue(1, "must be at least 1 (the low-instance alarm fires below minSize instances)"),
+  ),
+  maxSize: positiveInt,
+  desiredCapacity: count,
+  subnetIds: v.pipe(
+    v.array(idOf("subnet", "a subnet id"), "must be a list"),
+    v.minLength(1, "must list at least one subnet"),
+  ),
+  securityGroupIds: v.pipe(
+    v.array(idOf("sg", "a security group id"), "must be a list"),
+    v.minLength(1, "must list at least one security group"),
+  ),
+  instanceProfileName: matching(/^[\w+=,.@-]{1,128}$/, "must be an IAM instance profile name"),
+  keyName: v.optional(v.pipe(text(), v.minLength(1, "must not be empty"))),
+  rootVolumeSizeGiB: v.optional(positiveInt),
+  /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
+  ecsAgentSettings: v.optional(textMap()),
+  containerInsights: v.optional(v.boolean("must be true or false")),
+  /** S3 bucket and DynamoDB lock table of the Terraform state (one state key per stage). */
+  stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+  stateLockTable: matching(/^[\w.-]{3,255}$/, "must be a DynamoDB table name"),
+  drain: v.optional(drainSchema),
+  alarm: v.optional(alarmSchema),
+  tags: v.optional(textMap()),
+};
 
 const stageSchema = v.pipe(
-  object({
-    /** AWS region of the stage, e.g. us-east-1. */
-    region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
-    /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
-    clusterName: matching(CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE),
-    /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
-    amiId: idOf("ami", "an AMI id"),
-    instanceType: matching(
-      /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
-      "must be an EC2 instance type like t3.large",
-    ),
-    minSize: count,
-    maxSize: positiveInt,
-    desiredCapacity: count,
-    subnetIds: v.pipe(
-      v.array(idOf("subnet", "a subnet id"), "must be a list"),
-      v.minLength(1, "must list at least one subnet"),
-    ),
-    securityGroupIds: v.pipe(
-      v.array(idOf("sg", "a security group id"), "must be a list"),
-      v.minLength(1, "must list at least one security group"),
-    ),
-    instanceProfileName: matching(/^[\w+=,.@-]{1,128}$/, "must be an IAM instance profile name"),
-    keyName: v.optional(v.pipe(text(), v.minLength(1, "must not be empty"))),
-    rootVolumeSizeGiB: v.optional(positiveInt),
-    /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
-    ecsAgentSettings: v.optional(textMap()),
-    containerInsights: v.optional(v.boolean("must be true or false")),
-    /** S3 bucket and DynamoDB lock table of the Terraform state (one state key per stage). */
-    stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
-    stateLockTable: matching(/^[\w.-]{3,255}$/, "must be a DynamoDB table name"),
-    drain: v.optional(drainSchema),
-    alarm: v.optional(alarmSchema),
-    tags: v.optional(textMap()),
-  }),
+  object(stageEntries),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const stage = dataset.value;
+    // An ARN of another region or partition fails at apply, or silently: an alarm notifies nobody.
+    const partition = partitionOf(stage.region);
+    for (const { path, arn } of arnsIn(stage, [])) {
+      const [, arnPartition, , arnRegion] = arn.split(":");
+      const message =
+        arnPartition !== partition
+          ? `must be in the stage's partition (${partition}, from region ${stage.region})`
+          : arnRegion !== "" && arnRegion !== stage.region
+            ? `must be in the stage's region (${stage.region})`
+            : undefined;
+      if (message !== undefined) addIssue({ message, path });
+    }
     const fail = (field: "maxSize" | "desiredCapacity", message: string) =>
       addIssue({ message, path: [pathItem(stage, field)] });
     if (stage.maxSize < stage.minSize) {
@@ -145,63 +177,135 @@ function pathItem<T extends object>(input: T, key: keyof T & string): v.ObjectPa
   };
 }
 
+/** Every string in a stage that is an ARN, with its path for an issue. */
+function* arnsIn(
+  value: unknown,
+  path: readonly v.IssuePathItem[],
+): Generator<{ path: [v.IssuePathItem, ...v.IssuePathItem[]]; arn: string }> {
+  const [first, ...rest] = path;
+  if (typeof value === "string" && value.startsWith("arn:") && first !== undefined) {
+    yield { path: [first, ...rest], arn: value };
+  } else if (Array.isArray(value)) {
+    for (const [key, item] of value.entries()) {
+      yield* arnsIn(item, [
+        ...path,
+        { type: "array", origin: "value", input: value, key, value: item },
+      ]);
+    }
+  } else if (typeof value === "object" && value !== null) {
+    const input = value as Record<string, unknown>;
+    for (const [key, item] of Object.entries(input)) {
+      yield* arnsIn(item, [...path, { type: "object", origin: "value", input, key, value: item }]);
+    }
+  }
+}
+
+/** The ARN partition of a region: `aws`, or `aws-cn` and `aws-us-gov` for those regions. */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
 /** One stage's validated settings, as written in stacks/stages.json. */
 export type StageConfig = v.InferOutput<typeof stageSchema>;
 export type Stages = Readonly<Record<StageName, StageConfig>>;
 
+/** Validated stages and, per stage, the fields that still hold placeholders (`subnetIds[0]`). */
+export interface LoadedStages {
+  readonly stages: Stages;
+  readonly placeholders: Readonly<Record<StageName, readonly string[]>>;
+}
+
 /**
  * Validates parsed stages.json content. Throws a ConfigError whose one-line message names the
- * source, the stage and field, what is allowed and the value received.
+ * source, the stage and field, what is allowed and the value received. Placeholder prefixes
+ * (see placeholders.ts) are removed from the values returned.
  */
 export function parseStages(raw: unknown, source: string): Stages {
-  const result = v.safeParse(stagesSchema, raw);
-  if (result.success) return result.output;
-  throw new ConfigError(`${source}: ${describeIssue(result.issues[0], raw)}`);
+  return validateStages(raw, source).stages;
 }
 
 /** Reads and validates a stages file (by default stacks/stages.json). */
 export function readStages(path: string): Stages {
+  return loadStages(path).stages;
+}
+
+/**
+ * Reads and validates a stages file, keeping track of placeholders. Syntax errors and keys
+ * given twice are reported with their line and column.
+ */
+export function loadStages(path: string): LoadedStages {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new ConfigError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseStages(raw, path);
+  return validateStages(parseJsonText(text, path), path);
 }
 
+function validateStages(raw: unknown, source: string): LoadedStages {
+  const { value, placeholders } = stripPlaceholders(raw);
+  const result = v.safeParse(stagesSchema, value);
+  if (!result.success) {
+    // An unknown key explains the "missing" one next to it (`amiID` for `amiId`): report it first.
+    const issue = result.issues.find(isUnknownKey) ?? result.issues[0];
+    throw new ConfigError(`${source}: ${describeIssue(issue, raw)}`);
+  }
+  return {
+    stages: result.output,
+    placeholders: {
+      staging: placeholderFields(placeholders, "staging"),
+      production: placeholderFields(placeholders, "production"),
+    },
+  };
+}
+
+// A strict object reports a key it does not know as expecting "never" there.
+function isUnknownKey(issue: v.BaseIssue<unknown>): boolean {
+  return issue.type === "strict_object" && issue.expected === "never";
+}
+
+/** The keys allowed in the object that holds the last key of `path`. */
+function knownKeys(path: readonly (string | number)[]): readonly string[] {
+  if (path.length === 1) return STAGE_NAMES;
+  if (path.length === 2) return Object.keys(stageEntries);
+  const nested: Readonly<Record<string, object>> = { drain: drainEntries, alarm: alarmEntries };
+  return Object.hasOwn(nested, path[1]) ? Object.keys(nested[path[1]]) : [];
+}
+
+// More than this many known keys make a line nobody reads; the README has the table.
+const MAX_LISTED_KEYS = 8;
+
 function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
-  const path = (issue.path ?? []).map((item) => String(item.key));
+  const path = (issue.path ?? []).map((item) =>
+    typeof item.key === "number" ? item.key : String(item.key),
+  );
   if (path.length === 0) {
     return `must be an object keyed by stage name (${STAGE_NAMES.join(", ")}), got ${describeValue(raw)}`;
   }
   const key = path[path.length - 1];
   const parent = valueAt(raw, path.slice(0, -1));
-  const present = parent !== null && typeof parent === "object" && Object.hasOwn(parent, key);
-  if (!present) return `${render(path)}: ${path.length === 1 ? "stage" : "field"} is missing`;
-  // A strict object reports a key it does not know as expecting "never" there.
-  if (issue.type === "strict_object" && issue.expected === "never") {
-    const what =
-      path.length === 1 ? `unknown stage (known: ${STAGE_NAMES.join(", ")})` : "unknown field";
-    return `${render(path)}: ${what}, got ${describeValue(valueAt(raw, path))}`;
+  const present =
+    parent !== null && typeof parent === "object" && Object.hasOwn(parent, String(key));
+  const where = renderPath(path);
+  if (!present) return `${where}: ${path.length === 1 ? "stage" : "field"} is missing`;
+  if (isUnknownKey(issue)) {
+    const what = path.length === 1 ? "unknown stage" : "unknown field";
+    const known = knownKeys(path);
+    const guess = closestName(String(key), known);
+    if (guess !== undefined) return `${where}: ${what}; did you mean ${guess}?`;
+    const list =
+      known.length <= MAX_LISTED_KEYS
+        ? `known: ${known.join(", ")}`
+        : 'see "Configuration" in README.md';
+    return `${where}: ${what} (${list})`;
   }
-  return `${render(path)}: ${issue.message}, got ${describeValue(valueAt(raw, path))}`;
+  return `${where}: ${issue.message}, got ${describeValue(valueAt(raw, path))}`;
 }
 
-function render(path: readonly string[]): string {
-  return path.reduce(
-    (out, key) => (/^\d+$/.test(key) ? `${out}[${key}]` : out ? `${out}.${key}` : key),
-    "",
-  );
-}
-
-function valueAt(raw: unknown, path: readonly string[]): unknown {
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
   let value = raw;
   for (const key of path) {
     if (value === null || typeof value !== "object") return undefined;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { changeSet, REPLACEMENT_RULES, ResourceChange } from "../../lib/change-set";
+import aws from "../../lib/provider-schema/aws.json";
 import { StageConfig } from "../../stacks/stages";
 import { AMI_A, AMI_B, baseStages, synthStages } from "../support/fixtures";
 
@@ -35,6 +36,16 @@ describe("a rollout's change set", () => {
     const types = [staging, production].flatMap((doc) => Object.keys(doc.resource ?? {}));
     const unknown = [...new Set(types)].filter((type) => !Object.hasOwn(REPLACEMENT_RULES, type));
     expect(unknown).toEqual([]);
+  });
+
+  it("finds every AWS type the stacks use in the vendored provider schema", () => {
+    const { staging, production } = synthStages(baseStages());
+    const types = [staging, production].flatMap((doc) => [
+      ...Object.keys(doc.resource ?? {}).filter((type) => type.startsWith("aws_")),
+      ...Object.keys(doc.data ?? {}).map((type) => `data.${type}`),
+    ]);
+    const known = new Set([...aws.resources, ...aws.dataSources.map((type) => `data.${type}`)]);
+    expect([...new Set(types)].filter((type) => !known.has(type))).toEqual([]);
   });
 
   it.each<StageName>(["staging", "production"])(
@@ -146,5 +157,44 @@ describe("a rollout's change set", () => {
     const changes = rollout("staging", { clusterName: "apps-renamed" });
     expect(changes.staging["aws_ecs_cluster.cluster"]).toBe("replace");
     expect(Object.keys(changes.staging).length).toBeGreaterThan(Object.keys(ROLLOUT).length);
+  });
+
+  it("for a new region replaces every regional resource, moves the state and nothing else", () => {
+    baseline ??= synthStages(baseStages());
+    const changes = rollout("staging", { region: "us-west-2" });
+    const regional = new Set(aws.regionalResources);
+    const resources = Object.entries(baseline.staging.resource ?? {}).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => ({ address: `${type}.${name}`, type })),
+    );
+    for (const { address, type } of resources) {
+      if (regional.has(type))
+        expect([address, changes.staging[address]]).toEqual([address, "replace"]);
+    }
+    expect(changes.staging["terraform.backend"]).toBe("migrate-state");
+    expect(changes.staging["provider.aws"]).toBe("reconfigure");
+    expect(changes.production).toEqual({});
+  });
+
+  it("for a new stage tag updates every resource with tags_all and the ASG, in place", () => {
+    baseline ??= synthStages(baseStages());
+    const changes = rollout("production", { tags: { CostCenter: "digital" } });
+    const tagged = new Set(aws.tagsAll);
+    const expected = Object.entries(baseline.production.resource ?? {}).flatMap(([type, byName]) =>
+      tagged.has(type) ? Object.keys(byName).map((name) => [`${type}.${name}`, "update"]) : [],
+    );
+    expect(changes.production).toEqual({
+      "provider.aws": "reconfigure",
+      // The ASG has no tags_all; it propagates the stage's tags to the instances it launches.
+      "aws_autoscaling_group.instances": "update",
+      ...Object.fromEntries(expected),
+    });
+    expect(expected.length).toBeGreaterThan(5);
+    expect(changes.staging).toEqual({});
+  });
+
+  it("for a new state bucket changes no resource but says the state must move", () => {
+    const changes = rollout("staging", { stateBucket: "cob-digital-terraform-state-2" });
+    expect(changes.staging).toEqual({ "terraform.backend": "migrate-state" });
+    expect(changes.production).toEqual({});
   });
 });
