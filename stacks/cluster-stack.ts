@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
-import { S3Backend, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
+import { TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AppsCluster } from "../constructs/apps-cluster";
 import { StageConfig } from "./stages";
+import { StateBackend } from "./state-backend";
 
 export interface ClusterStackProps {
   /** The stage's validated settings from stacks/stages.json. */
@@ -24,12 +25,11 @@ export class ClusterStack extends TerraformStack {
     const tags = { Project: "apps-cluster", Stage: stage, ManagedBy: "cdktf", ...stageTags };
 
     new AwsProvider(this, "aws", { region, defaultTags: [{ tags }] });
-    new S3Backend(this, {
+    new StateBackend(this, {
       bucket: stateBucket,
       key: `apps-cluster/${stage}/terraform.tfstate`,
       region,
-      encrypt: true,
-      dynamodbTable: stateLockTable,
+      lockTable: stateLockTable,
     });
 
     this.appsCluster = new AppsCluster(this, "AppsCluster", {

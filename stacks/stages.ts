@@ -100,9 +100,10 @@ const stageEntries = {
   /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
   ecsAgentSettings: v.optional(textMap()),
   containerInsights: v.optional(v.boolean("must be true or false")),
-  /** S3 bucket and DynamoDB lock table of the Terraform state (one state key per stage). */
+  /** S3 bucket of the Terraform state (one state key per stage). */
   stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
-  stateLockTable: matching(/^[\w.-]{3,255}$/, "must be a DynamoDB table name"),
+  /** DynamoDB lock table, only for Terraform older than 1.10; otherwise an S3 lock file. */
+  stateLockTable: v.optional(matching(/^[\w.-]{3,255}$/, "must be a DynamoDB table name")),
   drain: v.optional(drainSchema),
   alarm: v.optional(alarmSchema),
   tags: v.optional(textMap()),

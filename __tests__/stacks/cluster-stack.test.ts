@@ -51,7 +51,7 @@ describe("ClusterStack", () => {
   );
 
   it.each(["staging", "production"] as const)(
-    "keeps the state of %s under its own key in S3, encrypted and locked",
+    "keeps the state of %s under its own key in S3, encrypted and locked by an S3 lock file",
     (stage) => {
       expect((stages[stage].terraform as { backend: unknown }).backend).toEqual({
         s3: {
@@ -59,11 +59,22 @@ describe("ClusterStack", () => {
           key: `apps-cluster/${stage}/terraform.tfstate`,
           region: "us-east-1",
           encrypt: true,
-          dynamodb_table: "test-terraform-locks",
+          use_lockfile: true,
         },
       });
     },
   );
+
+  it("locks the state with a DynamoDB table instead when the stage names one (Terraform < 1.10)", () => {
+    const config = baseStages();
+    config.production.stateLockTable = "test-terraform-locks";
+    const { staging, production } = synthStages(config);
+    const backendOf = (doc: typeof staging) =>
+      (doc.terraform as { backend: { s3: Record<string, unknown> } }).backend.s3;
+    expect(backendOf(production)).toMatchObject({ dynamodb_table: "test-terraform-locks" });
+    expect(backendOf(production)).not.toHaveProperty("use_lockfile");
+    expect(backendOf(staging)).not.toHaveProperty("dynamodb_table");
+  });
 
   it("adds the stage's own tags to the default tags and the instances' tags", () => {
     const config = baseStages();

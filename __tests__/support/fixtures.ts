@@ -30,7 +30,6 @@ export function baseStages(): { staging: StageConfig; production: StageConfig } 
     amiId: AMI_A,
     securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
     stateBucket: "test-terraform-state",
-    stateLockTable: "test-terraform-locks",
   };
   return {
     staging: {
