@@ -49,7 +49,7 @@ export class AppsCluster extends Construct {
     this.lowInstanceAlarm = new LowInstanceAlarm(this, "LowInstanceAlarm", {
       ...alarm,
       autoScalingGroup: this.instances.autoScalingGroup,
-      alarmName: `${clusterName}-low-instances`,
+      alarmName: this.cluster.names.lowInstanceAlarm,
       minimumInstances: props.minSize,
     });
   }

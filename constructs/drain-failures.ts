@@ -1,16 +1,15 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { EcsCluster } from "./ecs-cluster";
 import { readable } from "./readable-address";
 
 /** SQS's longest retention: two weeks to read what failed. */
 const RETENTION_SECONDS = 14 * 24 * 3600;
 
 export interface DrainFailuresProps {
-  /** Name of the drain function; names the queue (`<name>-failures`) and its alarm. */
-  readonly functionName: string;
-  /** Cluster the function drains, for the alarm's description. */
-  readonly clusterName: string;
+  /** Cluster the drain function drains; names the queue and its alarm. */
+  readonly cluster: EcsCluster;
   /**
    * SNS topic notified when a failed event arrives and when the queue is empty again.
    * @default none — the alarm changes state without notifying anyone
@@ -32,7 +31,8 @@ export class DrainFailures extends Construct {
 
   constructor(scope: Construct, id: string, props: DrainFailuresProps) {
     super(scope, id);
-    const name = `${props.functionName}-failures`;
+    const { names } = props.cluster;
+    const name = names.failureQueue;
     this.queue = readable(
       new SqsQueue(this, "Queue", {
         name,
@@ -45,8 +45,8 @@ export class DrainFailures extends Construct {
     const actions = props.actionsTopicArn ? [props.actionsTopicArn] : undefined;
     this.alarm = readable(
       new CloudwatchMetricAlarm(this, "Alarm", {
-        alarmName: name,
-        alarmDescription: `The drain function of ${props.clusterName} dropped a lifecycle event after its retries; see the ${name} queue`,
+        alarmName: names.failureQueueAlarm,
+        alarmDescription: `The drain function of ${names.cluster} dropped a lifecycle event after its retries; see the ${name} queue`,
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: this.queue.name },

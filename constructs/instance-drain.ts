@@ -158,7 +158,8 @@ export class InstanceDrain extends Construct {
     }
 
     const { cluster } = props;
-    const name = `${cluster.clusterName}-instance-drain`;
+    const { names } = cluster;
+    const name = names.drainFunction;
     const partition = readable(new DataAwsPartition(this, "Partition"), "current").partition;
     const region = readable(new DataAwsRegion(this, "Region"), "current").region;
     const account = readable(new DataAwsCallerIdentity(this, "Account"), "current").accountId;
@@ -180,7 +181,7 @@ export class InstanceDrain extends Construct {
     );
     this.hookRole = readable(
       new IamRole(this, "HookRole", {
-        name: `${cluster.clusterName}-lifecycle-hook`,
+        name: names.hookRole,
         assumeRolePolicy: trustPolicy(this, "HookTrust", "autoscaling.amazonaws.com"),
       }),
       "lifecycle_hook",
@@ -196,15 +197,14 @@ export class InstanceDrain extends Construct {
 
     const logGroup = readable(
       new CloudwatchLogGroup(this, "LogGroup", {
-        name: `/aws/lambda/${name}`,
+        name: names.drainLogGroup,
         retentionInDays: props.logRetentionDays ?? 30,
       }),
       "instance_drain",
     );
 
     this.failures = new DrainFailures(this, "Failures", {
-      functionName: name,
-      clusterName: cluster.clusterName,
+      cluster,
       actionsTopicArn: props.alarmActionsTopicArn,
     });
 
@@ -355,7 +355,7 @@ export class InstanceDrain extends Construct {
     const actions = props.alarmActionsTopicArn ? [props.alarmActionsTopicArn] : undefined;
     this.errorsAlarm = readable(
       new CloudwatchMetricAlarm(this, "ErrorsAlarm", {
-        alarmName: `${name}-errors`,
+        alarmName: names.drainErrorsAlarm,
         alarmDescription: `The drain function of ${cluster.clusterName} failed; instances may terminate with tasks`,
         namespace: "AWS/Lambda",
         metricName: "Errors",

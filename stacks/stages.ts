@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { closestName } from "../lib/closest-name";
+import { clusterNameProblem } from "../lib/cluster-names";
 import { ConfigError, describeValue, renderPath } from "../lib/config-error";
 import {
   INSTANCE_TYPE_PATTERN,
@@ -8,12 +9,7 @@ import {
   launchConfigurationProblem,
 } from "../lib/instance-types";
 import { parseJsonText } from "../lib/json-text";
-import {
-  CLUSTER_NAME_PATTERN,
-  CLUSTER_NAME_RULE,
-  resourceIdPattern,
-  resourceIdRule,
-} from "../lib/naming-rules";
+import { resourceIdPattern, resourceIdRule } from "../lib/naming-rules";
 import { placeholderFields, stripPlaceholders } from "./placeholders";
 
 /** The stages this app deploys, in rollout order: an AMI goes to staging first. */
@@ -68,7 +64,13 @@ const stageEntries = {
   /** AWS region of the stage, e.g. us-east-1. */
   region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
   /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
-  clusterName: matching(CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE),
+  clusterName: v.pipe(
+    text(),
+    v.check(
+      (name) => clusterNameProblem(name) === undefined,
+      (issue) => clusterNameProblem(String(issue.input)) ?? "",
+    ),
+  ),
   /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
   amiId: idOf("ami", "an AMI id"),
   instanceType: v.pipe(

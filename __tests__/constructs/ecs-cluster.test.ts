@@ -28,15 +28,39 @@ describe("EcsCluster", () => {
     expect(cluster.instanceNamePrefix).toBe("apps-test-");
   });
 
+  test.each(["AppsStaging", "AppsProd", "apps_staging-2", "A", "x".repeat(49)])(
+    "accepts the ECS cluster name %s",
+    (clusterName) => {
+      expect(new EcsCluster(emptyStack(), "Cluster", { clusterName }).clusterName).toBe(
+        clusterName,
+      );
+    },
+  );
+
   test.each([
-    ["an empty name", ""],
-    ["capitals", "Apps"],
-    ["a trailing hyphen", "apps-"],
-    ["a leading digit", "1apps"],
-    ["more than 40 characters", "a".repeat(41)],
-  ])("rejects %s", (_case, clusterName) => {
+    [
+      "an empty name",
+      "",
+      "must be 1-255 letters, digits, hyphens or underscores (an ECS cluster name)",
+    ],
+    [
+      "a space",
+      "Apps Staging",
+      "must be 1-255 letters, digits, hyphens or underscores (an ECS cluster name)",
+    ],
+    [
+      "a dot",
+      "apps.staging",
+      "must be 1-255 letters, digits, hyphens or underscores (an ECS cluster name)",
+    ],
+    [
+      "a name whose drain function name would pass Lambda's 64 characters",
+      "x".repeat(50),
+      "must be at most 49 characters: the drain function name would be 65 characters, and Lambda function names allow 64",
+    ],
+  ])("rejects %s", (_case, clusterName, rule) => {
     expect(() => new EcsCluster(emptyStack(), "Cluster", { clusterName })).toThrow(
-      `EcsCluster clusterName must be 2-40 lowercase letters, digits or hyphens, starting with a letter, got ${JSON.stringify(clusterName)}`,
+      `EcsCluster clusterName ${rule}, got ${JSON.stringify(clusterName)}`,
     );
   });
 });

@@ -269,6 +269,16 @@ describe("stage config", () => {
       `stages.json: production.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging-prod"`,
     ],
     [
+      "a cluster name with a character ECS does not allow",
+      (s) => (s.staging.clusterName = "Apps.Staging"),
+      `stages.json: staging.clusterName: must be 1-255 letters, digits, hyphens or underscores (an ECS cluster name), got "Apps.Staging"`,
+    ],
+    [
+      "a cluster name too long for the drain function's name",
+      (s) => (s.staging.clusterName = "AppsStaging".repeat(5)),
+      `stages.json: staging.clusterName: must be at most 49 characters: the drain function name would be 70 characters, and Lambda function names allow 64, got "${"AppsStaging".repeat(5)}"`,
+    ],
+    [
       "both stages under one cluster name",
       (s) => (s.production.clusterName = "apps-staging"),
       `stages.json: production.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging"`,
