@@ -2,7 +2,8 @@ import { App } from "cdktf";
 import { packageLambda } from "./lambda/bundle";
 import { ConfigError } from "./lib/config-error";
 import { addClusterStacks } from "./stacks/cluster-app";
-import { loadStages } from "./stacks/stages";
+import { importsPath, readStageImports } from "./stacks/imports";
+import { loadStages, STAGE_NAMES } from "./stacks/stages";
 import { stageWarnings, synthSummary } from "./stacks/synth-report";
 
 // The one place that reads the environment: which stages file to synthesize (tests point it at
@@ -11,8 +12,12 @@ const stagesFile = process.env.STAGES_FILE ?? "stacks/stages.json";
 
 try {
   const loaded = loadStages(stagesFile);
+  const imports = Object.fromEntries(
+    STAGE_NAMES.map((stage) => [stage, readStageImports(importsPath(stagesFile, stage))]),
+  );
   const app = new App();
-  const stacks = addClusterStacks(app, loaded.stages, packageLambda("instance-drain"), stagesFile);
+  const zip = packageLambda("instance-drain");
+  const stacks = addClusterStacks(app, loaded.stages, zip, stagesFile, imports);
   app.synth();
   for (const line of synthSummary(app, stacks)) console.log(line);
   for (const line of stageWarnings(loaded, stagesFile)) console.error(line);

@@ -7,6 +7,7 @@ const SYMBOLS: Readonly<Record<ChangeAction, string>> = {
   replace: "-/+",
   update: "~",
   read: "<=",
+  import: "<-",
   reconfigure: "!",
   "migrate-state": "!",
 };

@@ -39,10 +39,16 @@
  *    come first (backend, then providers by address), then the blocks sorted by address.
  * 10. A resource named in `options.tainted` (as a failed create leaves it in the state) is a
  *    `replace` whatever its configuration, and propagates like any replaced resource.
+ * 11. A resource only in `after` that an `import` block of `after` names is imported, not
+ *    created. With its current attributes (`options.importedState`, e.g. from the state that
+ *    manages it today) it is compared like a block of `before` (see `change-set-imports.ts`):
+ *    `import` when nothing differs, otherwise `update` or `replace` with `importId` set. Without
+ *    them it is an `import` whose settings were not compared, and the reason says so.
  *
  * @module
  */
 import { backendDiff } from "./change-set-backend";
+import { importedConfig, importsOf } from "./change-set-imports";
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "./change-set-document";
 import {
   inheritedChanges,
@@ -69,12 +75,14 @@ export { REPLACEMENT_RULES } from "./replacement-rules";
  * `reconfigure` is a changed provider configuration and `migrate-state` a changed backend.
  */
 export type ChangeAction =
-  "create" | "delete" | "replace" | "update" | "read" | "reconfigure" | "migrate-state";
+  "create" | "delete" | "replace" | "update" | "read" | "import" | "reconfigure" | "migrate-state";
 
 /** What the prediction knows about the state beyond the `before` document. */
 export interface ChangeSetOptions {
   /** Addresses of resources the state marks tainted, e.g. `aws_autoscaling_group.instances`. */
   readonly tainted?: readonly string[];
+  /** Current attributes of the objects `import` blocks bring in, by the address they go to. */
+  readonly importedState?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** The address of the backend entry of a change set. */
@@ -90,6 +98,8 @@ export interface ResourceChange {
   readonly action: ChangeAction;
   /** Why, one short sentence each, e.g. `image_id changed`; in a deterministic order. */
   readonly reasons: readonly string[];
+  /** The id an `import` block brings the object in with (rule 11). */
+  readonly importId?: string;
 }
 
 const IGNORED_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -126,6 +136,8 @@ interface Tracked {
   triggered: boolean;
   /** Marked tainted in the state (rule 10). */
   readonly tainted: boolean;
+  /** The id an import block brings the object in with (rule 11). */
+  readonly importId?: string;
   /** Own changes plus attributes changed through references; grows until the fixpoint. */
   readonly changed: Set<string>;
 }
@@ -148,6 +160,7 @@ export function changeSet(
   const previous = blocksOf(before);
   const current = blocksOf(after);
   const tainted = new Set(options.tainted);
+  const imports = importsOf(after);
   const providers = { before: providersOf(before), after: providersOf(after) };
   const changes: ResourceChange[] = [];
   const tracked = new Map<string, Tracked>();
@@ -168,6 +181,20 @@ export function changeSet(
       );
       const isTainted = block.kind === "resource" && tainted.has(address);
       tracked.set(address, track(address, old, block, current, inherited, isTainted));
+    } else if (block.kind === "resource" && imports.has(address)) {
+      const id = imports.get(address) as string;
+      const state = options.importedState?.[address];
+      if (state === undefined) {
+        changes.push({
+          address,
+          action: "import",
+          reasons: [`imported (id ${id}); its current settings were not compared`],
+          importId: id,
+        });
+        continue;
+      }
+      const old: Block = { ...block, config: importedConfig(block.type, state, block.config) };
+      tracked.set(address, { ...track(address, old, block, current, [], false), importId: id });
     } else if (block.kind === "data") {
       added.add(address);
       changes.push({ address, action: "read", reasons: ["added"] });
@@ -186,8 +213,17 @@ export function changeSet(
   propagate(state);
   for (const block of tracked.values()) {
     const action = actionOf(block);
-    if (action !== undefined) {
-      changes.push({ address: block.address, action, reasons: reasonsOf(block, state) });
+    const { address, importId } = block;
+    if (importId !== undefined) {
+      const imported = `imported (id ${importId})`;
+      changes.push({
+        address,
+        action: action ?? "import",
+        reasons: [imported, ...(action === undefined ? [] : reasonsOf(block, state))],
+        importId,
+      });
+    } else if (action !== undefined) {
+      changes.push({ address, action, reasons: reasonsOf(block, state) });
     }
   }
   changes.sort((a, b) => compare(a.address, b.address));

@@ -1,7 +1,8 @@
 import { App } from "cdktf";
 import { ConfigError } from "../lib/config-error";
 import { ClusterStack } from "./cluster-stack";
-import { STAGE_NAMES, Stages } from "./stages";
+import type { StageImports } from "./imports";
+import { STAGE_NAMES, Stages, type StageName } from "./stages";
 
 /**
  * Adds one ClusterStack per stage to the app and validates them all, so a mistake in any stage
@@ -12,6 +13,7 @@ export function addClusterStacks(
   stages: Stages,
   drainCodeZipPath: string,
   source = "stacks/stages.json",
+  imports: Partial<Record<StageName, StageImports>> = {},
 ): ClusterStack[] {
   const stacks = STAGE_NAMES.map((stage) => {
     try {
@@ -19,6 +21,17 @@ export function addClusterStacks(
     } catch (error) {
       if (error instanceof ConfigError)
         throw new ConfigError(`${source}: ${stage}: ${error.message}`);
+      throw error;
+    }
+  });
+  stacks.forEach((stack, i) => {
+    const stageImports = imports[STAGE_NAMES[i]];
+    if (stageImports === undefined) return;
+    try {
+      stack.importExisting(stageImports.imports);
+    } catch (error) {
+      if (error instanceof ConfigError)
+        throw new ConfigError(`${stageImports.file}: ${error.message}`);
       throw error;
     }
   });

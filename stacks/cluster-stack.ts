@@ -2,7 +2,9 @@ import { Construct } from "constructs";
 import { TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AppsCluster } from "../constructs/apps-cluster";
+import { ConfigError } from "../lib/config-error";
 import { StageConfig } from "./stages";
+import type { ImportEntry } from "./imports";
 import { StateBackend } from "./state-backend";
 
 export interface ClusterStackProps {
@@ -39,6 +41,28 @@ export class ClusterStack extends TerraformStack {
       tags,
     });
     this.node.addValidation({ validate: () => duplicateAddresses(this) });
+  }
+
+  /**
+   * Takes over live objects instead of creating them (stacks/imports/<stage>.json): a Terraform
+   * `import` block for each. An address the stack does not have is an error.
+   */
+  public importExisting(imports: readonly ImportEntry[]): void {
+    const resources = new Map<string, TerraformResource>();
+    for (const node of this.node.findAll()) {
+      if (node instanceof TerraformResource) {
+        resources.set(`${node.terraformResourceType}.${node.friendlyUniqueId}`, node);
+      }
+    }
+    imports.forEach(({ to, id }, i) => {
+      const resource = resources.get(to);
+      if (resource === undefined) {
+        throw new ConfigError(
+          `imports[${i}].to: ${to} is not a resource of the ${this.node.id} stack`,
+        );
+      }
+      resource.importFrom(id);
+    });
   }
 }
 

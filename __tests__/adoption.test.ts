@@ -1,0 +1,278 @@
+import { readFileSync } from "node:fs";
+import { Testing } from "cdktf";
+import {
+  firstPlanAfterAdoption,
+  planAdoption,
+  stateRemovals,
+  type AdoptedStage,
+} from "../lib/adoption";
+import { ConfigError } from "../lib/config-error";
+import { parseTerraformState, type StateResource } from "../lib/terraform-state";
+import { addClusterStacks } from "../stacks/cluster-app";
+import type { StageImports } from "../stacks/imports";
+import { baseStages, DRAIN_ZIP } from "./support/fixtures";
+
+const FIXTURE = "__tests__/fixtures/old-apps-clusters.tfstate";
+const rawState = readFileSync(FIXTURE, "utf8");
+const resources = parseTerraformState(rawState, FIXTURE);
+
+const staging: AdoptedStage = {
+  stage: "staging",
+  clusterName: "AppsStaging",
+  region: "us-east-1",
+  otherStage: { stage: "production", clusterName: "AppsProd" },
+};
+const production: AdoptedStage = {
+  stage: "production",
+  clusterName: "AppsProd",
+  region: "us-east-1",
+  otherStage: { stage: "staging", clusterName: "AppsStaging" },
+};
+
+/** The same state as `terraform show -json` prints it. */
+function asShowJson(text: string): string {
+  const raw = JSON.parse(text) as {
+    resources: {
+      module?: string;
+      mode: string;
+      type: string;
+      name: string;
+      instances: { attributes: object }[];
+    }[];
+  };
+  const modules = new Map<string, object[]>();
+  for (const r of raw.resources) {
+    const module = r.module as string;
+    const prefix = `${module}.${r.mode === "data" ? "data." : ""}`;
+    modules.set(module, [
+      ...(modules.get(module) ?? []),
+      {
+        address: `${prefix}${r.type}.${r.name}`,
+        mode: r.mode,
+        type: r.type,
+        name: r.name,
+        values: r.instances[0].attributes,
+      },
+    ]);
+  }
+  return JSON.stringify({
+    format_version: "1.0",
+    terraform_version: "1.5.7",
+    values: {
+      root_module: {
+        child_modules: [...modules].map(([address, moduleResources]) => ({
+          address,
+          resources: moduleResources,
+        })),
+      },
+    },
+  });
+}
+
+function synthWithImports(imports: Partial<Record<"staging" | "production", StageImports>>) {
+  const stages = baseStages();
+  stages.staging.clusterName = "AppsStaging";
+  stages.production.clusterName = "AppsProd";
+  const [stagingStack, productionStack] = addClusterStacks(
+    Testing.app(),
+    stages,
+    DRAIN_ZIP,
+    "stages.json",
+    imports,
+  );
+  return {
+    staging: JSON.parse(Testing.synth(stagingStack)),
+    production: JSON.parse(Testing.synth(productionStack)),
+  };
+}
+
+describe("adopting the old HCL state", () => {
+  it.each([
+    [
+      "staging",
+      staging,
+      "module.staging_cluster",
+      "AppsStaging",
+      "AppsStaging-20250915143022117800000001",
+    ],
+    [
+      "production",
+      production,
+      "module.production_cluster",
+      "AppsProd",
+      "AppsProd-20250922091544523100000002",
+    ],
+  ])(
+    "maps %s's module onto the project's addresses with Terraform's import ids",
+    (_s, stage, module, cluster, generated) => {
+      const plan = planAdoption(resources, module, stage, FIXTURE);
+      expect(plan.imports.map(({ from, to, id }) => ({ from, to, id }))).toEqual([
+        { from: `${module}.aws_ecs_cluster.cluster`, to: "aws_ecs_cluster.cluster", id: cluster },
+        {
+          from: `${module}.aws_launch_configuration.instances`,
+          to: "aws_launch_configuration.instances",
+          id: generated,
+        },
+        {
+          from: `${module}.aws_autoscaling_group.instances`,
+          to: "aws_autoscaling_group.instances",
+          id: generated,
+        },
+        {
+          from: `${module}.aws_cloudwatch_metric_alarm.low_instance_alarm`,
+          to: "aws_cloudwatch_metric_alarm.low_instance_alarm",
+          id: `${cluster}-low-instances`,
+        },
+      ]);
+      expect(plan.leftAlone.map(({ address }) => address)).toEqual([
+        `${module}.aws_iam_instance_profile.instances`,
+        `${module}.data.aws_iam_policy_document.instance_assume_role`,
+      ]);
+      expect(plan.missing).toEqual([]);
+      expect(stateRemovals(plan)).toContain(
+        `terraform state rm '${module}.aws_ecs_cluster.cluster'`,
+      );
+    },
+  );
+
+  it("reads `terraform show -json` output the same way as the raw state", () => {
+    const fromShow = parseTerraformState(asShowJson(rawState), "show.json");
+    const strip = (list: readonly StateResource[]) =>
+      list.map(({ address, type, name, mode, module }) => ({ address, type, name, mode, module }));
+    expect(strip(fromShow)).toEqual(strip(resources));
+    const plan = planAdoption(fromShow, "module.staging_cluster", staging, "show.json");
+    expect(plan.imports.map(({ id }) => id)[0]).toBe("AppsStaging");
+  });
+
+  it("reports a counterpart the old module lacks: the first apply creates it", () => {
+    const withoutAlarm = resources.filter((r) => r.type !== "aws_cloudwatch_metric_alarm");
+    const plan = planAdoption(withoutAlarm, "module.staging_cluster", staging, FIXTURE);
+    expect(plan.missing).toEqual(["aws_cloudwatch_metric_alarm.low_instance_alarm"]);
+  });
+
+  test.each([
+    [
+      "a cluster name that is not the live one",
+      () =>
+        planAdoption(
+          resources,
+          "module.staging_cluster",
+          { ...staging, clusterName: "apps-staging" },
+          FIXTURE,
+        ),
+      `staging.clusterName is "apps-staging", but the live cluster in module.staging_cluster is "AppsStaging": set staging.clusterName to "AppsStaging" in stacks/stages.json (another name would replace the cluster and every service on it)`,
+    ],
+    [
+      "another region than the live cluster's",
+      () =>
+        planAdoption(
+          resources,
+          "module.staging_cluster",
+          { ...staging, region: "us-west-2" },
+          FIXTURE,
+        ),
+      `staging.region is "us-west-2", but the live cluster AppsStaging is in us-east-1: set staging.region to "us-east-1" in stacks/stages.json`,
+    ],
+    [
+      "the other stage's module",
+      () => planAdoption(resources, "module.production_cluster", staging, FIXTURE),
+      `${FIXTURE}: module.production_cluster holds AppsProd, the production cluster (production.clusterName); adopt it as production, or name staging's module with --module`,
+    ],
+    [
+      "a module the state does not have",
+      () => planAdoption(resources, "module.stage_cluster", staging, FIXTURE),
+      `${FIXTURE}: no module.stage_cluster in the state (modules there: module.staging_cluster, module.production_cluster)`,
+    ],
+    [
+      "a resource type the project does not know",
+      () =>
+        planAdoption(
+          [
+            ...resources,
+            {
+              ...resources[0],
+              address: "module.staging_cluster.aws_db_instance.db",
+              type: "aws_db_instance",
+              name: "db",
+            },
+          ],
+          "module.staging_cluster",
+          staging,
+          FIXTURE,
+        ),
+      `${FIXTURE}: module.staging_cluster.aws_db_instance.db: resource type aws_db_instance is one this project neither manages nor knows to leave alone; adopt stops rather than guess (see docs/adopting.md)`,
+    ],
+    [
+      "JSON that is not a state",
+      () => parseTerraformState('{"hello":1}', "x.json"),
+      "x.json: not a Terraform state (expected terraform.tfstate version 4 or `terraform show -json` output)",
+    ],
+    [
+      "an old state format",
+      () => parseTerraformState('{"version":3,"modules":[]}', "x.json"),
+      "x.json: state format version 3 is not supported (version 4, written by Terraform 0.12 or newer, is)",
+    ],
+    [
+      "text that is not JSON",
+      () => parseTerraformState("terraform {", "x.tfstate"),
+      /^x\.tfstate: not JSON \(/,
+    ],
+  ])("refuses %s with one line", (_case, run, message) => {
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+  });
+});
+
+describe("a stack with an imports file", () => {
+  const plan = planAdoption(resources, "module.staging_cluster", staging, FIXTURE);
+  const imports: StageImports = {
+    file: "stacks/imports/staging.json",
+    source: FIXTURE,
+    imports: plan.imports.map(({ from, to, id }) => ({ from, to, id })),
+  };
+
+  it("emits one import block per adopted resource in that stage only, and nothing else changes", () => {
+    const withImports = synthWithImports({ staging: imports });
+    const without = synthWithImports({});
+    expect(withImports.staging.import).toEqual(plan.imports.map(({ to, id }) => ({ to, id })));
+    expect(withImports.production.import).toBeUndefined();
+    expect(without.staging.import).toBeUndefined();
+    const { import: _blocks, ...rest } = withImports.staging;
+    expect(rest).toEqual(without.staging);
+  });
+
+  it("refuses an address the stack does not have, naming the imports file", () => {
+    const bad = { ...imports, imports: [{ to: "aws_ecs_cluster.main", id: "AppsStaging" }] };
+    expect(() => synthWithImports({ staging: bad })).toThrow(
+      "stacks/imports/staging.json: imports[0].to: aws_ecs_cluster.main is not a resource of the staging stack",
+    );
+  });
+
+  it("predicts the first plan: the cluster imported, LC and ASG replaced (a rollout), the alarm updated, the rest created", () => {
+    const { staging: synthesized } = synthWithImports({ staging: imports });
+    const changes = firstPlanAfterAdoption(plan, synthesized);
+    const byAddress = Object.fromEntries(changes.map((c) => [c.address, c]));
+    expect(byAddress["aws_ecs_cluster.cluster"]).toMatchObject({
+      action: "import",
+      importId: "AppsStaging",
+    });
+    expect(byAddress["aws_launch_configuration.instances"].action).toBe("replace");
+    expect(byAddress["aws_launch_configuration.instances"].reasons).toEqual(
+      expect.arrayContaining([
+        "imported (id AppsStaging-20250915143022117800000001)",
+        "user_data changed",
+      ]),
+    );
+    expect(byAddress["aws_autoscaling_group.instances"].action).toBe("replace");
+    expect(byAddress["aws_autoscaling_group.instances"].reasons).toContain(
+      "initial_lifecycle_hook changed",
+    );
+    expect(byAddress["aws_cloudwatch_metric_alarm.low_instance_alarm"].action).toBe("update");
+    expect(byAddress["aws_cloudwatch_metric_alarm.low_instance_alarm"].reasons).toContain(
+      "dimensions refers to replaced aws_autoscaling_group.instances",
+    );
+    const others = changes.filter((c) => !c.importId).map((c) => c.action);
+    expect(new Set(others)).toEqual(new Set(["create", "read"]));
+    expect(changes.some((c) => c.action === "delete")).toBe(false);
+  });
+});

@@ -1,0 +1,93 @@
+import { ConfigError } from "./config-error";
+
+/** One resource instance of a Terraform state, whichever format it was read from. */
+export interface StateResource {
+  /** `module.staging_cluster.aws_ecs_cluster.cluster` (with `[0]` and the like when indexed). */
+  readonly address: string;
+  /** `module.staging_cluster`, or undefined in the root module. */
+  readonly module?: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  /** The attributes Terraform recorded for the object. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Reads a Terraform state: the raw state file (`terraform.tfstate`, format version 4, as `terraform
+ * state pull` prints it) or `terraform show -json` of it. Anything else is a ConfigError naming
+ * `source` and what was wrong.
+ */
+export function parseTerraformState(text: string, source: string): StateResource[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: not JSON (${(error as Error).message})`);
+  }
+  if (isObject(document) && document.version === 4 && Array.isArray(document.resources)) {
+    return fromRawState(document.resources, source);
+  }
+  if (isObject(document) && typeof document.format_version === "string") {
+    const root = isObject(document.values) ? document.values.root_module : undefined;
+    return isObject(root) ? fromShowJson(root) : [];
+  }
+  if (isObject(document) && typeof document.version === "number") {
+    throw new ConfigError(
+      `${source}: state format version ${document.version} is not supported (version 4, written by Terraform 0.12 or newer, is)`,
+    );
+  }
+  throw new ConfigError(
+    `${source}: not a Terraform state (expected terraform.tfstate version 4 or \`terraform show -json\` output)`,
+  );
+}
+
+function fromRawState(resources: unknown[], source: string): StateResource[] {
+  return resources.flatMap((resource, i) => {
+    if (!isObject(resource) || !Array.isArray(resource.instances)) {
+      throw new ConfigError(`${source}: resources[${i}] is not a state resource`);
+    }
+    const { module, mode, type, name } = resource;
+    if (typeof type !== "string" || typeof name !== "string") {
+      throw new ConfigError(`${source}: resources[${i}] has no type or name`);
+    }
+    return resource.instances.map((instance) => {
+      const attributes =
+        isObject(instance) && isObject(instance.attributes) ? instance.attributes : {};
+      const key = isObject(instance) ? instance.index_key : undefined;
+      const index = key === undefined ? "" : `[${JSON.stringify(key)}]`;
+      const prefix = `${typeof module === "string" ? `${module}.` : ""}${mode === "data" ? "data." : ""}`;
+      return {
+        address: `${prefix}${type}.${name}${index}`,
+        module: typeof module === "string" ? module : undefined,
+        mode: mode === "data" ? "data" : "managed",
+        type,
+        name,
+        attributes,
+      } satisfies StateResource;
+    });
+  });
+}
+
+/** `terraform show -json`: resources of the root module and, recursively, its child modules. */
+function fromShowJson(module: Json, moduleAddress?: string): StateResource[] {
+  const own = (Array.isArray(module.resources) ? module.resources : [])
+    .filter(isObject)
+    .map((resource): StateResource => ({
+      address: String(resource.address),
+      module: moduleAddress,
+      mode: resource.mode === "data" ? "data" : "managed",
+      type: String(resource.type),
+      name: String(resource.name),
+      attributes: isObject(resource.values) ? resource.values : {},
+    }));
+  const children = (Array.isArray(module.child_modules) ? module.child_modules : [])
+    .filter(isObject)
+    .flatMap((child) => fromShowJson(child, String(child.address)));
+  return [...own, ...children];
+}
