@@ -17,6 +17,8 @@ const text = () => v.string("must be a string");
 const matching = (pattern: RegExp, message: string) => v.pipe(text(), v.regex(pattern, message));
 const idOf = (prefix: string, what: string) =>
   matching(resourceIdPattern(prefix), `${resourceIdRule(prefix)} (${what})`);
+/** The rule for an `amiId`, also applied by the CLI to the ids people give it. */
+export const amiIdSchema = idOf("ami", "an AMI id");
 const wholeNumber = (min: number) =>
   v.pipe(
     v.number("must be a whole number"),
@@ -60,7 +62,7 @@ const stageSchema = v.pipe(
     /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
     clusterName: matching(CLUSTER_NAME_PATTERN, CLUSTER_NAME_RULE),
     /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
-    amiId: idOf("ami", "an AMI id"),
+    amiId: amiIdSchema,
     instanceType: matching(
       /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
       "must be an EC2 instance type like t3.large",
