@@ -1,0 +1,85 @@
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Clock, CliIo } from "../../cli/context";
+import { runCli } from "../../cli/program";
+
+/** Shared by the CLI tests: the CLI run in-process on a copy of the stages file, a virtual clock. */
+
+/** The stages file as committed (both stages on this AMI, in us-east-1). */
+export const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
+export const NEW_AMI = "ami-0a1b2c3d4e5f67890";
+export const START = Date.parse("2026-12-01T12:00:00Z");
+
+/** A private copy of stacks/stages.json that a test may change. */
+export function copyOfStages(): string {
+  const path = join(mkdtempSync(join(tmpdir(), "cli-stages-")), "stages.json");
+  copyFileSync("stacks/stages.json", path);
+  return path;
+}
+
+export interface VirtualClock extends Clock {
+  readonly sleeps: number[];
+}
+
+/** Time that moves only when the CLI sleeps; `onSleep` runs after each sleep (e.g. Ctrl-C). */
+export function virtualClock(onSleep: (count: number) => void = () => undefined): VirtualClock {
+  let now = START;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms, signal) => {
+      if (sleeps.length > 10_000) throw new Error("Runaway loop: 10,000 sleeps in one test");
+      sleeps.push(ms);
+      now += ms;
+      onSleep(sleeps.length);
+      if (signal.aborted) throw Object.assign(new Error("aborted"), { name: "AbortError" });
+    },
+  };
+}
+
+export interface RunOptions {
+  readonly stagesFile?: string;
+  readonly tty?: boolean;
+  readonly clock?: Clock;
+  /** Receives the CLI's Ctrl-C listener, so a test can press Ctrl-C. */
+  readonly interrupt?: (press: () => void) => void;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in this process, as `apps-cluster <args>` would, capturing its output. */
+export async function cli(args: string, options: RunOptions = {}): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { isTTY: options.tty ?? false, columns: 160, write: (text) => (stdout += text) },
+    stderr: { write: (text) => (stderr += text) },
+    env: { STAGES_FILE: options.stagesFile ?? "stacks/stages.json" },
+    clock: options.clock ?? virtualClock(),
+    onInterrupt: (listener) => {
+      options.interrupt?.(listener);
+      return () => undefined;
+    },
+  };
+  const code = await runCli(args.split(" ").filter(Boolean), io);
+  return { code, stdout, stderr };
+}
+
+/** Output without the terminal control sequences of the live view. */
+export function withoutAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+}
+
+/** Indexes of the lines that differ between two texts of the same number of lines. */
+export function differingLines(before: string, after: string): number[] {
+  const [a, b] = [before.split("\n"), after.split("\n")];
+  if (a.length !== b.length) throw new Error(`line count changed: ${a.length} -> ${b.length}`);
+  return a.flatMap((line, i) => (line === b[i] ? [] : [i]));
+}
