@@ -1,0 +1,192 @@
+import { DescribeClustersCommand } from "@aws-sdk/client-ecs";
+import type { Scene } from "./cluster-scene";
+import { mockScene } from "./scene-mocks";
+import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI, virtualClock, withoutAnsi } from "./support";
+
+// The committed stages file has staging on COMMITTED_AMI; these tests roll it onto NEW_AMI.
+const OLD = COMMITTED_AMI;
+const OLD_ASG = "apps-staging-20261001000000000000000001";
+const NEW_ASG = "apps-staging-20261201115500000000000002";
+
+const scene = (
+  instances: Scene["instances"],
+  services: Scene["services"] = [
+    { name: "web", desired: 2, running: 2 },
+    { name: "api", desired: 1, running: 1 },
+  ],
+): Scene => ({ cluster: "apps-staging", instances, services });
+
+/** A rollout as ECS shows it poll by poll: old instance drains, tasks start on the new one. */
+const ROLLOUT: Scene[] = [
+  scene([
+    { id: "i-0old0000000000001", ami: OLD, az: "us-east-1a", tasks: 3, asg: OLD_ASG },
+    { id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 0, asg: NEW_ASG },
+  ]),
+  scene(
+    [
+      {
+        id: "i-0old0000000000001",
+        ami: OLD,
+        az: "us-east-1a",
+        tasks: 3,
+        asg: OLD_ASG,
+        status: "DRAINING",
+      },
+      { id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 0, asg: NEW_ASG },
+    ],
+    [
+      { name: "web", desired: 2, running: 1, deployments: 2 },
+      { name: "api", desired: 1, running: 1 },
+    ],
+  ),
+  scene(
+    [
+      {
+        id: "i-0old0000000000001",
+        ami: OLD,
+        az: "us-east-1a",
+        tasks: 1,
+        asg: OLD_ASG,
+        status: "DRAINING",
+      },
+      { id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 2, asg: NEW_ASG },
+    ],
+    [
+      { name: "web", desired: 2, running: 2 },
+      { name: "api", desired: 1, running: 0, deployments: 2 },
+    ],
+  ),
+  scene([{ id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 3, asg: NEW_ASG }]),
+];
+
+let step = 0;
+let scenes: Scene[] = ROLLOUT;
+const aws = mockScene(() => scenes[Math.min(step, scenes.length - 1)]);
+/** A clock whose every sleep moves the cluster on to its next scene. */
+const clock = () => virtualClock((sleeps) => (step = sleeps));
+
+let stages: string;
+beforeEach(async () => {
+  step = 0;
+  scenes = ROLLOUT;
+  aws.reset();
+  stages = copyOfStages();
+  await cli(`ami set staging ${NEW_AMI} --offline`, { stagesFile: stages });
+});
+
+describe("rollout watch", () => {
+  it("ends 0 once no instance of another AMI is left and every service is steady", async () => {
+    const timer = clock();
+    const result = await cli("rollout watch staging", { stagesFile: stages, clock: timer });
+    expect(result.code).toBe(0);
+    expect(timer.sleeps).toEqual([15_000, 15_000, 15_000]);
+    expect(result.stdout.split("\n")).toEqual([
+      `12:00:00 i-0old0000000000001  ${OLD_ASG}  ${OLD}  us-east-1a  ACTIVE  3 running`,
+      `12:00:00 i-0new0000000000002  ${NEW_ASG}  ${NEW_AMI}  us-east-1b  ACTIVE  0 running`,
+      "12:00:00 service api 1/1 running, steady",
+      "12:00:00 service web 2/2 running, steady",
+      `12:00:00 3 task(s) left on instances not running ${NEW_AMI}`,
+      `12:00:15 i-0old0000000000001  ${OLD_ASG}  ${OLD}  us-east-1a  DRAINING  3 running`,
+      "12:00:15 service web 1/2 running",
+      `12:00:30 i-0old0000000000001  ${OLD_ASG}  ${OLD}  us-east-1a  DRAINING  1 running`,
+      `12:00:30 i-0new0000000000002  ${NEW_ASG}  ${NEW_AMI}  us-east-1b  ACTIVE  2 running`,
+      "12:00:30 service api 0/1 running",
+      "12:00:30 service web 2/2 running, steady",
+      `12:00:30 1 task(s) left on instances not running ${NEW_AMI}`,
+      `12:00:45 i-0new0000000000002  ${NEW_ASG}  ${NEW_AMI}  us-east-1b  ACTIVE  3 running`,
+      "12:00:45 service api 1/1 running, steady",
+      "12:00:45 instance i-0old0000000000001 gone",
+      `12:00:45 0 task(s) left on instances not running ${NEW_AMI}`,
+      `staging (apps-staging, us-east-1): every container instance runs ${NEW_AMI}, every service is steady`,
+      "",
+    ]);
+  });
+
+  it("ends 1 at the timeout with what is still pending", async () => {
+    scenes = [ROLLOUT[1]];
+    const timer = clock();
+    const result = await cli("rollout watch staging --timeout 1m --interval 20s", {
+      stagesFile: stages,
+      clock: timer,
+    });
+    expect(result.code).toBe(1);
+    expect(timer.sleeps).toEqual([20_000, 20_000, 20_000]);
+    expect(result.stderr).toBe(
+      "error: rollout watch staging: timed out after 1m; still pending: 1 instance(s) on another AMI " +
+        "(i-0old0000000000001 DRAINING 3 tasks); service(s) not steady: web 1/2\n",
+    );
+  });
+
+  it("does not wait past the timeout when it is shorter than the interval", async () => {
+    scenes = [ROLLOUT[1]];
+    const timer = clock();
+    await cli("rollout watch staging --timeout 10s", { stagesFile: stages, clock: timer });
+    expect(timer.sleeps).toEqual([10_000]);
+  });
+
+  it("stops cleanly on Ctrl-C with exit 130, saying what is pending", async () => {
+    let press = () => undefined as void;
+    const timer = virtualClock((sleeps) => {
+      step = sleeps;
+      if (sleeps === 2) press();
+    });
+    const result = await cli("rollout watch staging", {
+      stagesFile: stages,
+      clock: timer,
+      interrupt: (listener) => (press = listener),
+    });
+    expect(result.code).toBe(130);
+    expect(timer.sleeps).toHaveLength(2);
+    expect(result.stdout).toMatch(
+      /\nstopped; still pending on staging \(apps-staging, us-east-1\): 1 instance\(s\) on another AMI \(i-0old0000000000001 DRAINING 3 tasks\); service\(s\) not steady: web 1\/2\n$/,
+    );
+  });
+
+  it("shows a live view with a progress bar and one row per instance on a terminal", async () => {
+    const result = await cli("rollout watch staging", {
+      stagesFile: stages,
+      clock: clock(),
+      tty: true,
+    });
+    expect(result.code).toBe(0);
+    const screen = withoutAnsi(result.stdout);
+    expect(screen).toContain(`tasks moved off other AMIs than ${NEW_AMI} [${"=".repeat(30)}] 3/3`);
+    expect(screen).toContain(
+      `i-0new0000000000002  ${NEW_ASG}  ${NEW_AMI}  us-east-1b  ACTIVE  3 running`,
+    );
+    expect(screen).toContain(`[${"=".repeat(20)}${"-".repeat(10)}] 2/3`);
+    expect(screen).toContain("services steady 2/2");
+    expect(screen).toContain("services steady 1/2: service web 1/2 running");
+    expect(screen).not.toMatch(/^12:00:00 /m);
+  });
+
+  it("reports a cluster that does not exist in one line", async () => {
+    aws.ecs.on(DescribeClustersCommand).resolves({
+      clusters: [],
+      failures: [
+        { arn: "arn:aws:ecs:us-east-1:123456789012:cluster/apps-staging", reason: "MISSING" },
+      ],
+    });
+    const result = await cli("rollout watch staging", { stagesFile: stages, clock: clock() });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'error: ECS cluster "apps-staging" not found in us-east-1\n',
+    });
+  });
+
+  it.each([
+    [
+      "--timeout 0m",
+      "error: option '--timeout <duration>' argument '0m' is invalid. expected a positive whole number of s, m or h, like 15s or 60m.\n",
+    ],
+    [
+      "--interval 15",
+      "error: option '--interval <duration>' argument '15' is invalid. expected a positive whole number of s, m or h, like 15s or 60m.\n",
+    ],
+  ])("rejects %s", async (flags, message) => {
+    const result = await cli(`rollout watch staging ${flags}`, { stagesFile: stages });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: message });
+    expect(aws.ecs).not.toHaveReceivedAnyCommand();
+  });
+});
