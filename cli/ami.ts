@@ -83,10 +83,7 @@ export const amiCommands: CommandGroup = (program, context) => {
         .default("al2023"),
     )
     .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
-    .addHelpText(
-      "after",
-      example("ami set staging latest", "ami set staging ami-0abcdef1234567890"),
-    )
+    .addHelpText("after", example("ami set staging latest", "ami set staging <ami-id> --offline"))
     .action(
       async (
         stage: StageName,

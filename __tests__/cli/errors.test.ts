@@ -1,7 +1,6 @@
 import {
   AccessDeniedException,
   ClusterNotFoundException,
-  ECSClient,
   ListServicesCommand,
 } from "@aws-sdk/client-ecs";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -79,14 +78,12 @@ describe("errors the operator can meet are one line and exit 2", () => {
   });
 
   it("access denied by ECS, as the SDK models it", async () => {
-    aws.ecs
-      .on(ListServicesCommand)
-      .rejects(
-        new AccessDeniedException({
-          message: "not authorized to perform: ecs:ListServices",
-          $metadata: {},
-        }),
-      );
+    aws.ecs.on(ListServicesCommand).rejects(
+      new AccessDeniedException({
+        message: "not authorized to perform: ecs:ListServices",
+        $metadata: {},
+      }),
+    );
     const result = await cli("balance check production");
     expect(result.stderr).toBe(
       "error: AWS denied access (AccessDeniedException: not authorized to perform: ecs:ListServices)\n",
