@@ -48,7 +48,7 @@ export const amiCommands: CommandGroup = (program, context) => {
       }) => {
         warnIfAl2(context, options.family);
         const region = options.region ?? (await context.loadStages()).staging.region;
-        const { recommendedAmi } = await import("../lib/ecs-ami-lookup");
+        const { recommendedAmi } = await import("../lib/recommended-ami");
         const latest = await recommendedAmi(await ssmClient(region), options.family, options.arch);
         context.out(options.json ? JSON.stringify(latest, null, 2) : latest.imageId);
       },
@@ -145,7 +145,8 @@ function warnIfAl2(context: CliContext, family: AmiFamily): void {
 
 /** The recommended AMI for a stage: its region, the architecture of its instance type. */
 async function latestFor(stage: StageConfig, family: AmiFamily): Promise<string> {
-  const { instanceTypeArchitectures, recommendedAmi } = await import("../lib/ecs-ami-lookup");
+  const { instanceTypeArchitectures } = await import("../lib/ec2-images");
+  const { recommendedAmi } = await import("../lib/recommended-ami");
   const architectures = await instanceTypeArchitectures(
     await ec2Client(stage.region),
     stage.instanceType,
@@ -197,7 +198,7 @@ async function checkImage(
   stage: StageConfig,
   amiId: string,
 ) {
-  const { describeImages, instanceTypeArchitectures } = await import("../lib/ecs-ami-lookup");
+  const { describeImages, instanceTypeArchitectures } = await import("../lib/ec2-images");
   const ec2 = await ec2Client(stage.region);
   const image = (await describeImages(ec2, [amiId])).get(amiId);
   if (image === undefined) {
@@ -228,7 +229,8 @@ async function checkImage(
 
 /** `ami show --check`: each stage's image against the recommended one of its family and arch. */
 async function checkStages(context: CliContext, stages: Stages): Promise<void> {
-  const { describeImages, recommendedAmi } = await import("../lib/ecs-ami-lookup");
+  const { describeImages } = await import("../lib/ec2-images");
+  const { recommendedAmi } = await import("../lib/recommended-ami");
   const rows: string[][] = [["stage", "amiId", "image", "created", "status"]];
   for (const name of STAGE_NAMES) {
     const stage = stages[name];

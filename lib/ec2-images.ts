@@ -5,47 +5,10 @@ import {
   type EC2Client,
   type Image,
 } from "@aws-sdk/client-ec2";
-import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { ConfigError } from "./config-error";
-import {
-  parseRecommendedValue,
-  recommendedParameterName,
-  type AmiArchitecture,
-  type AmiFamily,
-  type ImageFacts,
-  type RecommendedAmi,
-} from "./ecs-ami";
+import type { ImageFacts } from "./ecs-ami";
 
-/**
- * The AWS look-ups behind the `ami` commands. Loaded only by the commands that call AWS, so the
- * SDK clients are not loaded for `--help` or `ami show`.
- */
-
-/** The recommended ECS-optimized AMI of a family and architecture in the client's region. */
-export async function recommendedAmi(
-  ssm: SSMClient,
-  family: AmiFamily,
-  arch: AmiArchitecture,
-): Promise<RecommendedAmi> {
-  const name = recommendedParameterName(family, arch);
-  const region = await ssm.config.region();
-  let value: string | undefined;
-  try {
-    value = (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
-  } catch (error) {
-    if ((error as Error).name === "ParameterNotFound") {
-      throw new ConfigError(`SSM parameter ${name} not found in ${region}`);
-    }
-    throw error;
-  }
-  const recommended = value === undefined ? undefined : parseRecommendedValue(value);
-  if (recommended === undefined) {
-    throw new ConfigError(
-      `SSM parameter ${name} in ${region} does not hold image_id, image_name, ecs_agent_version and os`,
-    );
-  }
-  return recommended;
-}
+// The EC2 look-ups behind `ami set`, `ami promote` and `ami show --check`: what an image is and
+// which architectures an instance type runs. Loaded only by those commands.
 
 /** The images of `imageIds` that exist in the client's region, by id (missing ids are absent). */
 export async function describeImages(
