@@ -2,59 +2,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import {
   DescribeImagesCommand,
   DescribeInstanceTypesCommand,
-  EC2Client,
   type Image,
 } from "@aws-sdk/client-ec2";
-import { GetParameterCommand, ParameterNotFound, SSMClient } from "@aws-sdk/client-ssm";
-import { mockClient } from "aws-sdk-client-mock";
+import { GetParameterCommand, ParameterNotFound } from "@aws-sdk/client-ssm";
+import { AL2023_PARAMETER, ec2, ecsImage, recommended, resetAmiMocks, ssm } from "./ami-mocks";
 import { cli, COMMITTED_AMI, copyOfStages, differingLines, NEW_AMI } from "./support";
 
-const ssm = mockClient(SSMClient);
-const ec2 = mockClient(EC2Client);
-
-const AL2023_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended";
-const recommended = (imageId: string, arch = "x86_64") =>
-  JSON.stringify({
-    ecs_agent_version: "1.99.0",
-    ecs_runtime_version: "Docker version 25.0.8",
-    image_id: imageId,
-    image_name: `al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-${arch}`,
-    image_version: "2023.0.20261120",
-    os: "Amazon Linux 2023",
-    schema_version: 1,
-    source_image_name: `al2023-ami-minimal-2023.6.20261118.0-kernel-6.1-${arch}`,
-  });
-
-function ecsImage(imageId: string, overrides: Partial<Image> = {}): Image {
-  return {
-    ImageId: imageId,
-    Name: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
-    ImageOwnerAlias: "amazon",
-    OwnerId: "591542846629",
-    Architecture: "x86_64",
-    CreationDate: "2026-11-21T03:04:05.000Z",
-    State: "available",
-    ...overrides,
-  };
-}
-
-beforeEach(() => {
-  ssm.reset();
-  ec2.reset();
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: recommended(NEW_AMI) } });
-  ec2.on(DescribeInstanceTypesCommand).resolves({
-    InstanceTypes: [{ ProcessorInfo: { SupportedArchitectures: ["x86_64"] } }],
-  });
-  ec2.on(DescribeImagesCommand, { ImageIds: [NEW_AMI] }).resolves({ Images: [ecsImage(NEW_AMI)] });
-  ec2.on(DescribeImagesCommand, { ImageIds: [COMMITTED_AMI] }).resolves({
-    Images: [
-      ecsImage(COMMITTED_AMI, {
-        Name: "al2023-ami-ecs-hvm-2023.0.20261002-kernel-6.1-x86_64",
-        CreationDate: "2026-10-03T01:02:03.000Z",
-      }),
-    ],
-  });
-});
+beforeEach(resetAmiMocks);
 
 describe("ami latest", () => {
   it("prints the recommended AL2023 x86_64 AMI of the staging region", async () => {

@@ -1,33 +1,8 @@
 import { ListTasksCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import type { Scene } from "./cluster-scene";
+import { LOPSIDED, PRODUCTION_INSTANCES as instances } from "./scenes";
 import { mockScene } from "./scene-mocks";
-import { cli, COMMITTED_AMI } from "./support";
-
-const instances = [
-  { id: "i-0aaa0000000000001", ami: COMMITTED_AMI, az: "us-east-1a", tasks: 6 },
-  { id: "i-0bbb0000000000002", ami: COMMITTED_AMI, az: "us-east-1b", tasks: 1 },
-  { id: "i-0ccc0000000000003", ami: COMMITTED_AMI, az: "us-east-1a", tasks: 1 },
-];
-const LOPSIDED: Scene = {
-  cluster: "apps-production",
-  instances,
-  services: [
-    {
-      name: "web",
-      desired: 3,
-      running: 3,
-      taskOn: ["i-0aaa0000000000001", "i-0aaa0000000000001", "i-0aaa0000000000001"],
-    },
-    { name: "api", desired: 2, running: 2, taskOn: ["i-0aaa0000000000001", "i-0ccc0000000000003"] },
-    {
-      name: "worker",
-      desired: 2,
-      running: 2,
-      taskOn: ["i-0aaa0000000000001", "i-0bbb0000000000002"],
-    },
-    { name: "cron", desired: 1, running: 1, taskOn: ["i-0bbb0000000000002"] },
-  ],
-};
+import { cli } from "./support";
 
 let current: Scene = LOPSIDED;
 const aws = mockScene(() => current);

@@ -1,63 +1,10 @@
 import { DescribeClustersCommand } from "@aws-sdk/client-ecs";
 import type { Scene } from "./cluster-scene";
+import { NEW_ASG, OLD_ASG, ROLLOUT } from "./scenes";
 import { mockScene } from "./scene-mocks";
 import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI, virtualClock, withoutAnsi } from "./support";
 
-// The committed stages file has staging on COMMITTED_AMI; these tests roll it onto NEW_AMI.
 const OLD = COMMITTED_AMI;
-const OLD_ASG = "apps-staging-20261001000000000000000001";
-const NEW_ASG = "apps-staging-20261201115500000000000002";
-
-const scene = (
-  instances: Scene["instances"],
-  services: Scene["services"] = [
-    { name: "web", desired: 2, running: 2 },
-    { name: "api", desired: 1, running: 1 },
-  ],
-): Scene => ({ cluster: "apps-staging", instances, services });
-
-/** A rollout as ECS shows it poll by poll: old instance drains, tasks start on the new one. */
-const ROLLOUT: Scene[] = [
-  scene([
-    { id: "i-0old0000000000001", ami: OLD, az: "us-east-1a", tasks: 3, asg: OLD_ASG },
-    { id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 0, asg: NEW_ASG },
-  ]),
-  scene(
-    [
-      {
-        id: "i-0old0000000000001",
-        ami: OLD,
-        az: "us-east-1a",
-        tasks: 3,
-        asg: OLD_ASG,
-        status: "DRAINING",
-      },
-      { id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 0, asg: NEW_ASG },
-    ],
-    [
-      { name: "web", desired: 2, running: 1, deployments: 2 },
-      { name: "api", desired: 1, running: 1 },
-    ],
-  ),
-  scene(
-    [
-      {
-        id: "i-0old0000000000001",
-        ami: OLD,
-        az: "us-east-1a",
-        tasks: 1,
-        asg: OLD_ASG,
-        status: "DRAINING",
-      },
-      { id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 2, asg: NEW_ASG },
-    ],
-    [
-      { name: "web", desired: 2, running: 2 },
-      { name: "api", desired: 1, running: 0, deployments: 2 },
-    ],
-  ),
-  scene([{ id: "i-0new0000000000002", ami: NEW_AMI, az: "us-east-1b", tasks: 3, asg: NEW_ASG }]),
-];
 
 let step = 0;
 let scenes: Scene[] = ROLLOUT;
