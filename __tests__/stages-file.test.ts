@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import fc from "fast-check";
 import { replaceFileAtomically, withStageAmiId } from "../lib/stages-file";
 import { copyOfStages } from "./cli/support";
 
@@ -21,6 +22,32 @@ describe("withStageAmiId", () => {
     expect(edited.slice(0, at)).toBe(text.slice(0, at));
     expect(edited.slice(at + old.length + 2)).toBe(text.slice(at + old.length + 2));
     expect(JSON.parse(edited)[stage].amiId).toBe(NEW_AMI);
+  });
+
+  it("changes nothing but that value, however the file is laid out", () => {
+    const amiId = fc.stringMatching(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/);
+    const stages = fc.record({
+      staging: fc.record({ region: fc.constant("us-east-1"), amiId, minSize: fc.nat() }),
+      production: fc.record({ amiId, subnetIds: fc.array(fc.string()) }),
+    });
+    fc.assert(
+      fc.property(
+        stages,
+        fc.constantFrom(0, 1, 2, 4, "\t"),
+        fc.constantFrom("staging", "production"),
+        amiId,
+        (config, indent, stage, id) => {
+          const text = JSON.stringify(config, null, indent);
+          const expected = {
+            ...config,
+            [stage]: { ...config[stage as keyof typeof config], amiId: id },
+          };
+          const edited = withStageAmiId(text, stage, id);
+          expect(JSON.parse(edited)).toEqual(expected);
+          expect(edited).toBe(JSON.stringify(expected, null, indent));
+        },
+      ),
+    );
   });
 
   it("keeps the layout people chose (inline lists, key order, spacing)", () => {
