@@ -89,7 +89,7 @@ async function main() {
   const bin = ["bin/apps-cluster.cjs"];
 
   // As on a fresh clone: the first start bundles the CLI.
-  rmSync("build/cli.js", { force: true });
+  rmSync("build/cli.json", { force: true });
   const first = await start("node", [...bin, "--help"], env, true);
 
   const cases: [string, string, string[], boolean][] = [
