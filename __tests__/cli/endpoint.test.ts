@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { startStandIn, type StandIn, type StandInRequest } from "./aws-stand-in";
@@ -235,6 +235,48 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: no AWS credentials found \(.*\); set AWS_PROFILE .*\n$/);
     expect(standIn.requests).toEqual([]);
+  });
+
+  it("throttling that outlasts the SDK's retries is one line with the attempts", async () => {
+    standIn.answer = () => ({ error: "ThrottlingException", message: "Rate exceeded" });
+    const result = await npmRunCluster(["ami", "latest"], environment());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: AWS throttled the request (ThrottlingException) and it still failed after 3 attempt(s); wait a minute and run it again\n",
+    );
+    expect(standIn.requests).toHaveLength(3);
+  });
+
+  it("rollout watch stops on Ctrl-C with exit 130 and what is still pending", async () => {
+    const stuck = {
+      id: "i-0old0000000000001",
+      ami: "ami-0123456789abcdef0",
+      az: "us-east-1a",
+      tasks: 1,
+    };
+    standIn.answer = awsAnswers(() => ({
+      cluster: "apps-staging",
+      instances: [stuck],
+      services: [],
+    }));
+    // The bin itself (what npm starts), so the signal reaches the CLI's process.
+    const child = spawn("node", ["bin/apps-cluster.cjs", "rollout", "watch", "staging"], {
+      env: environment({ STAGES_FILE: copyOfStages() }),
+    });
+    let stdout = "";
+    let pressed = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      // Once: a second Ctrl-C after the CLI has stopped watching ends it the default way.
+      if (stdout.includes("task(s) left") && !pressed) {
+        pressed = child.kill("SIGINT");
+      }
+    });
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    expect(stdout).toMatch(
+      /\nstopped; still pending on staging \(apps-staging, us-east-1\): 1 instance\(s\) on another AMI \(i-0old0000000000001 ACTIVE 1 tasks\)\n$/,
+    );
   });
 
   it("an endpoint that does not answer is one line naming it", async () => {
