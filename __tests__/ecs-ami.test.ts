@@ -3,6 +3,7 @@ import {
   ecsImageFamily,
   parseRecommendedValue,
   recommendedParameterName,
+  unusableImageReason,
 } from "../lib/ecs-ami";
 
 describe("recommendedParameterName", () => {
@@ -76,5 +77,31 @@ describe("daysBetween", () => {
   it("counts whole days and never goes negative", () => {
     expect(daysBetween("2026-10-03T01:02:03Z", "2026-11-21T03:04:05Z")).toBe(49);
     expect(daysBetween("2026-11-21T00:00:00Z", "2026-10-03T00:00:00Z")).toBe(0);
+  });
+});
+
+describe("unusableImageReason", () => {
+  const target = {
+    region: "us-east-1",
+    instanceTypeField: "staging.instanceType",
+    instanceType: "t3.large",
+    architectures: ["x86_64"],
+  };
+  const image = {
+    imageId: "ami-0a1b2c3d4e5f67890",
+    name: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
+    ownerAlias: "amazon",
+    architecture: "x86_64",
+    state: "available",
+  };
+
+  it("accepts an available standard ECS image of the instance type's architecture", () => {
+    expect(unusableImageReason(image.imageId, image, target)).toBeUndefined();
+  });
+
+  it("names the instance type field when the architecture does not fit", () => {
+    expect(unusableImageReason(image.imageId, image, { ...target, architectures: ["arm64"] })).toBe(
+      "ami-0a1b2c3d4e5f67890 is an x86_64 image but staging.instanceType t3.large runs arm64",
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   AMI_FAMILIES,
   daysBetween,
   ecsImageFamily,
+  unusableImageReason,
   type AmiArchitecture,
   type AmiFamily,
 } from "../lib/ecs-ami";
@@ -191,40 +192,29 @@ async function setAmi(
   context.out(`  2. after the apply: npm run cluster -- rollout watch ${stage}`);
 }
 
-/** Checks that `amiId` is an available, standard ECS-optimized image the stage's instances can boot. */
+/** Checks in EC2 that the stage's instances can boot `amiId`; returns the image's name. */
 async function checkImage(
   context: CliContext,
   stageName: StageName,
   stage: StageConfig,
   amiId: string,
-) {
+): Promise<string> {
   const { describeImages, instanceTypeArchitectures } = await import("../lib/ec2-images");
   const ec2 = await ec2Client(stage.region);
-  const image = (await describeImages(ec2, [amiId])).get(amiId);
-  if (image === undefined) {
-    throw new ConfigError(
-      `${amiId} does not exist in ${stage.region} (or this account cannot see it)`,
-    );
-  }
-  if (image.state !== "available") {
-    throw new ConfigError(
-      `${amiId} in ${stage.region} is ${image.state ?? "in no known state"}, not available`,
-    );
-  }
-  const family = ecsImageFamily(image);
-  if (family === undefined) {
-    throw new ConfigError(
-      `${amiId} (${image.name ?? "no name"}, owner ${image.ownerAlias ?? "not amazon"}) is not a standard ECS-optimized Amazon Linux image`,
-    );
-  }
-  warnIfAl2(context, family);
-  const architectures = await instanceTypeArchitectures(ec2, stage.instanceType);
-  if (image.architecture !== undefined && !architectures.includes(image.architecture)) {
-    throw new ConfigError(
-      `${amiId} is an ${image.architecture} image but ${stageName}.instanceType ${stage.instanceType} runs ${architectures.join(", ") || "no known architecture"}`,
-    );
-  }
-  return image.name ?? amiId;
+  const [images, architectures] = await Promise.all([
+    describeImages(ec2, [amiId]),
+    instanceTypeArchitectures(ec2, stage.instanceType),
+  ]);
+  const image = images.get(amiId);
+  const reason = unusableImageReason(amiId, image, {
+    region: stage.region,
+    instanceTypeField: `${stageName}.instanceType`,
+    instanceType: stage.instanceType,
+    architectures,
+  });
+  if (reason !== undefined) throw new ConfigError(reason);
+  warnIfAl2(context, ecsImageFamily(image!)!);
+  return image?.name ?? amiId;
 }
 
 /** `ami show --check`: each stage's image against the recommended one of its family and arch. */

@@ -76,6 +76,42 @@ export function ecsImageFamily(image: ImageFacts): AmiFamily | undefined {
   return AMI_FAMILIES.find((family) => STANDARD_ECS_IMAGE_NAMES[family].test(image.name ?? ""));
 }
 
+/** Where an image is meant to run: the stage's region and instance type. */
+export interface ImageTarget {
+  readonly region: string;
+  /** The config field naming the instance type, for the message, e.g. `staging.instanceType`. */
+  readonly instanceTypeField: string;
+  readonly instanceType: string;
+  /** The CPU architectures the instance type runs. */
+  readonly architectures: readonly string[];
+}
+
+/**
+ * Why `amiId` cannot be a stage's AMI, in one line: it does not exist in the region, is not
+ * available, is not a standard ECS-optimized image by Amazon, or does not fit the instance
+ * type. `undefined` when it can.
+ */
+export function unusableImageReason(
+  amiId: string,
+  image: ImageFacts | undefined,
+  target: ImageTarget,
+): string | undefined {
+  if (image === undefined) {
+    return `${amiId} does not exist in ${target.region} (or this account cannot see it)`;
+  }
+  if (image.state !== "available") {
+    return `${amiId} in ${target.region} is ${image.state ?? "in no known state"}, not available`;
+  }
+  if (ecsImageFamily(image) === undefined) {
+    return `${amiId} (${image.name ?? "no name"}, owner ${image.ownerAlias ?? "not amazon"}) is not a standard ECS-optimized Amazon Linux image`;
+  }
+  if (image.architecture !== undefined && !target.architectures.includes(image.architecture)) {
+    const runs = target.architectures.join(", ") || "no known architecture";
+    return `${amiId} is an ${image.architecture} image but ${target.instanceTypeField} ${target.instanceType} runs ${runs}`;
+  }
+  return undefined;
+}
+
 /** Whole days from `older` to `newer` (ISO dates), never negative. */
 export function daysBetween(older: string, newer: string): number {
   const days = Math.floor((Date.parse(newer) - Date.parse(older)) / 86_400_000);

@@ -149,11 +149,11 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`staging.amiId: ${COMMITTED_AMI} -> ${NEW_AMI}`);
-    expect(standIn.requests.map((r) => `${r.service} ${r.operation}`)).toEqual([
-      "ec2 DescribeInstanceTypes",
-      "ssm GetParameter",
-      "ec2 DescribeImages",
-      "ec2 DescribeInstanceTypes",
+    expect(standIn.requests.map((r) => `${r.service} ${r.region} ${r.operation}`).sort()).toEqual([
+      "ec2 us-east-1 DescribeImages",
+      "ec2 us-east-1 DescribeInstanceTypes",
+      "ec2 us-east-1 DescribeInstanceTypes",
+      "ssm us-east-1 GetParameter",
     ]);
     expect(differingLines(before, readFileSync(stages, "utf8"))).toHaveLength(1);
   });
