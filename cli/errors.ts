@@ -57,6 +57,8 @@ export function describeKnownError(
     const where = env.AWS_ENDPOINT_URL ? ` at ${env.AWS_ENDPOINT_URL} (AWS_ENDPOINT_URL)` : "";
     return `cannot reach AWS${where}: ${code}`;
   }
+  // The SDK checks a region only when it builds the endpoint.
+  if (message.startsWith("Region not accepted")) return message;
   if (name === "TimeoutError") return `AWS did not answer in time (${message})`;
   if ($fault !== undefined) return `AWS request failed (${detail})`;
   return undefined;

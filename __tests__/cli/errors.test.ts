@@ -56,6 +56,11 @@ describe("errors the operator can meet are one line and exit 2", () => {
       "cannot reach AWS: ECONNREFUSED",
     ],
     [
+      "a region the SDK does not accept (it checks when it builds the endpoint)",
+      new Error('Region not accepted: region="foo bar" is not a valid hostname component.'),
+      'Region not accepted: region="foo bar" is not a valid hostname component.',
+    ],
+    [
       "any other AWS error",
       serviceError("InternalServerError", "We encountered an internal error"),
       "AWS request failed (InternalServerError: We encountered an internal error)",
