@@ -212,9 +212,10 @@ async function checkImage(
     instanceType: stage.instanceType,
     architectures,
   });
-  if (reason !== undefined) throw new ConfigError(reason);
-  warnIfAl2(context, ecsImageFamily(image!)!);
-  return image?.name ?? amiId;
+  if (reason !== undefined || image === undefined) throw new ConfigError(reason ?? amiId);
+  const family = ecsImageFamily(image);
+  if (family !== undefined) warnIfAl2(context, family);
+  return image.name ?? amiId;
 }
 
 /** `ami show --check`: each stage's image against the recommended one of its family and arch. */
