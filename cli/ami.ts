@@ -14,17 +14,14 @@ import {
 import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../stacks/stages";
 import { ec2Client, ssmClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
-import { formatTable } from "./format";
-
-const example = (...lines: string[]) =>
-  `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((line) => `  $ npm run cluster -- ${line}`).join("\n")}\n`;
+import { formatTable, helpExamples } from "./format";
 
 /** `ami latest|show|set|promote`: find the recommended ECS-optimized AMI, put it in a stage. */
 export const amiCommands: CommandGroup = (program, context) => {
   const ami = program
     .command("ami")
     .description("find the recommended ECS-optimized AMI; show, set and promote each stage's amiId")
-    .addHelpText("after", example("ami latest", "ami set staging latest"));
+    .addHelpText("after", helpExamples("ami latest", "ami set staging latest"));
 
   ami
     .command("latest")
@@ -39,7 +36,7 @@ export const amiCommands: CommandGroup = (program, context) => {
     )
     .option("--region <region>", "AWS region (default: the staging stage's)")
     .option("--json", "print id, image name, ECS agent version and OS as JSON")
-    .addHelpText("after", example("ami latest", "ami latest --arch arm64 --json"))
+    .addHelpText("after", helpExamples("ami latest", "ami latest --arch arm64 --json"))
     .action(
       async (options: {
         family: AmiFamily;
@@ -62,7 +59,7 @@ export const amiCommands: CommandGroup = (program, context) => {
       "--check",
       "look up name and creation date; exit 1 when a stage is behind the recommended AMI",
     )
-    .addHelpText("after", example("ami show", "ami show --check"))
+    .addHelpText("after", helpExamples("ami show", "ami show --check"))
     .action(async (options: { check?: boolean }) => {
       const stages = await context.loadStages();
       if (!options.check) {
@@ -84,7 +81,10 @@ export const amiCommands: CommandGroup = (program, context) => {
         .default("al2023"),
     )
     .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
-    .addHelpText("after", example("ami set staging latest", "ami set staging <ami-id> --offline"))
+    .addHelpText(
+      "after",
+      helpExamples("ami set staging latest", "ami set staging <ami-id> --offline"),
+    )
     .action(
       async (
         stage: StageName,
@@ -117,7 +117,7 @@ export const amiCommands: CommandGroup = (program, context) => {
       new Option("--to <stage>", "the stage to change").choices(STAGE_NAMES).default("production"),
     )
     .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
-    .addHelpText("after", example("ami promote", "ami promote --from staging --to production"))
+    .addHelpText("after", helpExamples("ami promote", "ami promote --from staging --to production"))
     .action(async (options: { from: StageName; to: StageName; offline?: boolean }) => {
       const stages = await context.loadStages();
       const amiId = stages[options.from].amiId;

@@ -2,13 +2,14 @@ import { Argument, Option } from "commander";
 import { STAGE_NAMES, type StageName } from "../stacks/stages";
 import { ecsClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
+import { helpExamples } from "./format";
 
 /** `balance check`: services whose tasks sit on one instance or in one AZ; `--fix` redeploys them. */
 export const balanceCommands: CommandGroup = (program, context) => {
   const balance = program
     .command("balance")
     .description("check that each service's tasks are spread over instances and AZs")
-    .addHelpText("after", "\nExample:\n  $ npm run cluster -- balance check production --fix\n");
+    .addHelpText("after", helpExamples("balance check production --fix"));
 
   balance
     .command("check")
@@ -22,7 +23,11 @@ export const balanceCommands: CommandGroup = (program, context) => {
     .option("--dry-run", "show what --fix would do, change nothing")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ npm run cluster -- balance check production\n  $ npm run cluster -- balance check production --dry-run\n  $ npm run cluster -- balance check production --fix\n",
+      helpExamples(
+        "balance check production",
+        "balance check production --dry-run",
+        "balance check production --fix",
+      ),
     )
     .action((stage: StageName, options: { fix?: boolean; dryRun?: boolean }) =>
       check(context, stage, options),

@@ -19,3 +19,9 @@ export function formatTable(rows: readonly (readonly string[])[]): string[] {
       .trimEnd(),
   );
 }
+
+/** The "Example(s):" part of a command's help: each line as people type it. */
+export function helpExamples(...commands: string[]): string {
+  const lines = commands.map((command) => `  $ npm run cluster -- ${command}`);
+  return `\nExample${commands.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n`;
+}

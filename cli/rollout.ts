@@ -2,7 +2,7 @@ import { Argument, Option } from "commander";
 import { STAGE_NAMES, type StageName } from "../stacks/stages";
 import { autoScalingClient, ecsClient } from "./aws";
 import { EXIT_FINDING, EXIT_INTERRUPTED, type CliContext, type CommandGroup } from "./context";
-import { formatDuration } from "./format";
+import { formatDuration, helpExamples } from "./format";
 import { parseDuration } from "./options";
 import { liveView, plainView } from "./rollout-view";
 
@@ -11,7 +11,7 @@ export const rolloutCommands: CommandGroup = (program, context) => {
   const rollout = program
     .command("rollout")
     .description("follow a rollout (an applied AMI or instance type change) on a stage's cluster")
-    .addHelpText("after", "\nExample:\n  $ npm run cluster -- rollout watch staging\n");
+    .addHelpText("after", helpExamples("rollout watch staging"));
 
   rollout
     .command("watch")
@@ -31,7 +31,11 @@ export const rolloutCommands: CommandGroup = (program, context) => {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  $ npm run cluster -- rollout watch staging\n  $ npm run cluster -- rollout watch production --timeout 90m --interval 30s\n\n" +
+      helpExamples(
+        "rollout watch staging",
+        "rollout watch production --timeout 90m --interval 30s",
+      ) +
+        "\n" +
         "Exit codes: 0 done, 1 still pending at the timeout, 2 error, 130 stopped with Ctrl-C.\n",
     )
     .action((stage: StageName, options: { timeout: number; interval: number }) =>
