@@ -1,4 +1,4 @@
-import type { MultiBar, SingleBar } from "cli-progress";
+import { MultiBar, type SingleBar } from "cli-progress";
 import type { ClusterState } from "../lib/cluster-state";
 import {
   changedLines,
@@ -9,7 +9,10 @@ import {
 import type { CliContext, OutputStream } from "./context";
 import { formatTable } from "./format";
 
-/** How `rollout watch` shows each poll: a live view on a terminal, plain lines elsewhere. */
+/**
+ * How `rollout watch` shows each poll: a live view on a terminal, plain lines elsewhere. Loaded
+ * only by `rollout watch`, with the progress library.
+ */
 export interface RolloutView {
   show(state: ClusterState, status: RolloutStatus, now: number): void;
   stop(): void;
@@ -39,9 +42,8 @@ export function plainView(context: CliContext, amiId: string): RolloutView {
  * A live view redrawn in place: a progress bar of the tasks moved off instances of another AMI,
  * the services, then one row per container instance (rows come and go with the instances).
  */
-export async function liveView(stream: OutputStream, amiId: string): Promise<RolloutView> {
-  const { MultiBar } = await import("cli-progress");
-  const bars: MultiBar = new MultiBar({
+export function liveView(stream: OutputStream, amiId: string): RolloutView {
+  const bars = new MultiBar({
     stream: stream as NodeJS.WritableStream,
     hideCursor: true,
     gracefulExit: false,

@@ -4,7 +4,6 @@ import { autoScalingClient, ecsClient } from "./aws";
 import { EXIT_FINDING, EXIT_INTERRUPTED, type CliContext, type CommandGroup } from "./context";
 import { formatDuration, helpExamples } from "./format";
 import { parseDuration } from "./options";
-import { liveView, plainView } from "./rollout-view";
 
 /** `rollout watch`: follow tasks from the old instances to the new ones until the cluster is steady. */
 export const rolloutCommands: CommandGroup = (program, context) => {
@@ -51,6 +50,7 @@ async function watch(
   const stage = (await context.loadStages())[stageName];
   const { assertClusterExists, readClusterState } = await import("../lib/cluster-state");
   const { describePending, rolloutStatus } = await import("../lib/rollout-status");
+  const { liveView, plainView } = await import("./rollout-view");
   const ecs = await ecsClient(stage.region);
   const autoScaling = await autoScalingClient(stage.region);
   await assertClusterExists(ecs, stage.clusterName);
@@ -59,7 +59,7 @@ async function watch(
   const deadline = clock.now() + timeout;
   const interrupted = new AbortController();
   const stopListening = context.io.onInterrupt(() => interrupted.abort());
-  const view = stdout.isTTY ? await liveView(stdout, stage.amiId) : plainView(context, stage.amiId);
+  const view = stdout.isTTY ? liveView(stdout, stage.amiId) : plainView(context, stage.amiId);
   let status;
   try {
     for (;;) {

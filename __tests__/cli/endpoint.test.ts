@@ -1,9 +1,10 @@
 import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { startStandIn, type StandIn, type StandInRequest } from "./aws-stand-in";
 import { sceneAnswer, type Scene } from "./cluster-scene";
-import { COMMITTED_AMI, copyOfStages, differingLines, NEW_AMI } from "./support";
+import { COMMITTED_AMI, copyOfStages, differingLines, NEW_AMI, withoutAnsi } from "./support";
 
 /**
  * The CLI as people start it (`npm run cluster -- ...`: npm, the bin, the esbuild bundle, the
@@ -194,6 +195,30 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     expect(new Set(standIn.requests.map((r) => `${r.service} ${r.region}`))).toEqual(
       new Set(["ecs us-east-1", "autoscaling us-east-1"]),
     );
+  });
+
+  it("rollout watch draws the live view on a terminal", async () => {
+    const stages = copyOfStages();
+    const instance = { id: "i-0new0000000000002", ami: COMMITTED_AMI, az: "us-east-1b", tasks: 2 };
+    standIn.answer = awsAnswers(() => ({
+      cluster: "apps-staging",
+      instances: [instance],
+      services: [{ name: "web", desired: 2, running: 2 }],
+    }));
+    const result = await npmRunCluster(
+      ["rollout", "watch", "staging"],
+      environment({
+        STAGES_FILE: stages,
+        NODE_OPTIONS: `--require ${resolve("__tests__/cli/fake-tty.cjs")}`,
+      }),
+    );
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const screen = withoutAnsi(result.stdout);
+    expect(screen).toContain(`tasks moved off other AMIs than ${COMMITTED_AMI} [`);
+    expect(screen).toContain(
+      `i-0new0000000000002  (no ASG)  ${COMMITTED_AMI}  us-east-1b  ACTIVE  2 running`,
+    );
+    expect(screen).not.toMatch(/^\d\d:\d\d:\d\d /m);
   });
 
   it("balance check production --fix forces a new deployment of the lopsided service", async () => {
