@@ -159,6 +159,15 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     expect(differingLines(before, readFileSync(stages, "utf8"))).toHaveLength(1);
   });
 
+  it("ami show --check exits 1 while a stage is behind the recommended AMI", async () => {
+    standIn.answer = awsAnswers();
+    const result = await npmRunCluster(["ami", "show", "--check"], environment());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      new RegExp(`^staging +${COMMITTED_AMI} .* behind ${NEW_AMI}`, "m"),
+    );
+  });
+
   it("rollout watch follows the cluster until it is done and exits 0", async () => {
     const stages = copyOfStages();
     const instance = {
