@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import fc from "fast-check";
 import { replaceFileAtomically, withStageAmiId } from "../lib/stages-file";
-import { copyOfStages } from "./cli/support";
+import { copyOfStages, STAGES_FIXTURE } from "./cli/support";
 
 // The module object itself (not an import's read-only namespace), so its functions can be spied on.
 const fs: typeof import("node:fs") = jest.requireActual("node:fs");
@@ -9,7 +9,7 @@ const fs: typeof import("node:fs") = jest.requireActual("node:fs");
 const NEW_AMI = "ami-0a1b2c3d4e5f67890";
 
 describe("withStageAmiId", () => {
-  const text = fs.readFileSync("stacks/stages.json", "utf8");
+  const text = fs.readFileSync(STAGES_FIXTURE, "utf8");
 
   it.each(["staging", "production"])("changes only the bytes of %s's amiId value", (stage) => {
     const old = JSON.parse(text)[stage].amiId as string;

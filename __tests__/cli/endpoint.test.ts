@@ -4,7 +4,14 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { startStandIn, type StandIn, type StandInRequest } from "./aws-stand-in";
 import { sceneAnswer, type Scene } from "./cluster-scene";
-import { COMMITTED_AMI, copyOfStages, differingLines, NEW_AMI, withoutAnsi } from "./support";
+import {
+  COMMITTED_AMI,
+  copyOfStages,
+  differingLines,
+  NEW_AMI,
+  STAGES_FIXTURE,
+  withoutAnsi,
+} from "./support";
 
 /**
  * The CLI as people start it (`npm run cluster -- ...`: npm, the bin, the esbuild bundle, the
@@ -39,6 +46,7 @@ function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: "/nonexistent/config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
     AWS_EC2_METADATA_DISABLED: "true",
+    STAGES_FILE: resolve(STAGES_FIXTURE),
     ...extra,
   };
 }

@@ -5,7 +5,7 @@ import { resetAmiMocks } from "./ami-mocks";
 import type { Scene } from "./cluster-scene";
 import { mockScene } from "./scene-mocks";
 import { LOPSIDED, ROLLOUT } from "./scenes";
-import { cli, virtualClock } from "./support";
+import { cli, STAGES_FIXTURE, virtualClock } from "./support";
 
 /**
  * The README's rollout runbook shows each command with its output: this runs the runbook's
@@ -26,12 +26,12 @@ const examples = [
 let step = 0;
 let scenes: Scene[] = ROLLOUT;
 const aws = mockScene(() => scenes[Math.min(step, scenes.length - 1)]);
-// Run where a copy of the stages file is at stacks/stages.json, so messages name it as people see it.
+// Run where a copy of the fixture is at stacks/stages.json, so messages name it as people see it.
 const home = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "cli-readme-"));
 beforeAll(() => {
   mkdirSync(join(work, "stacks"));
-  copyFileSync("stacks/stages.json", join(work, "stacks", "stages.json"));
+  copyFileSync(STAGES_FIXTURE, join(work, "stacks", "stages.json"));
   process.chdir(work);
 });
 afterAll(() => process.chdir(home));

@@ -6,15 +6,21 @@ import { runCli } from "../../cli/program";
 
 /** Shared by the CLI tests: the CLI run in-process on a copy of the stages file, a virtual clock. */
 
-/** The stages file as committed (both stages on this AMI, in us-east-1). */
+/**
+ * The CLI tests' stages file: stacks/stages.json as it was written by hand (inline lists, one
+ * object per line), kept apart so that edits of the real file do not change these tests.
+ */
+export const STAGES_FIXTURE = "__tests__/cli/stages.fixture.json";
+
+/** The AMI of both stages in the fixture, in us-east-1. */
 export const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
 export const NEW_AMI = "ami-0a1b2c3d4e5f67890";
 export const START = Date.parse("2026-12-01T12:00:00Z");
 
-/** A private copy of stacks/stages.json that a test may change. */
+/** A private copy of the fixture that a test may change. */
 export function copyOfStages(): string {
   const path = join(mkdtempSync(join(tmpdir(), "cli-stages-")), "stages.json");
-  copyFileSync("stacks/stages.json", path);
+  copyFileSync(STAGES_FIXTURE, path);
   return path;
 }
 
@@ -60,7 +66,7 @@ export async function cli(args: string, options: RunOptions = {}): Promise<RunRe
   const io: CliIo = {
     stdout: { isTTY: options.tty ?? false, columns: 160, write: (text) => (stdout += text) },
     stderr: { write: (text) => (stderr += text) },
-    env: { STAGES_FILE: options.stagesFile ?? "stacks/stages.json" },
+    env: { STAGES_FILE: options.stagesFile ?? STAGES_FIXTURE },
     clock: options.clock ?? virtualClock(),
     onInterrupt: (listener) => {
       options.interrupt?.(listener);
