@@ -63,3 +63,15 @@ export function describeKnownError(
   if ($fault !== undefined) return `AWS request failed (${detail})`;
   return undefined;
 }
+
+/** Errors worth trying again later: throttling, the network, a fault on AWS's side. */
+export function isTransientError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name = "", code, $fault } = error as AwsLikeError;
+  return (
+    THROTTLING.has(name) ||
+    (code !== undefined && NETWORK.has(code)) ||
+    name === "TimeoutError" ||
+    $fault === "server"
+  );
+}

@@ -15,6 +15,8 @@ import { formatTable } from "./format";
  */
 export interface RolloutView {
   show(state: ClusterState, status: RolloutStatus, now: number): void;
+  /** A line about the watch itself (a failed poll), shown without breaking the view. */
+  note(line: string): void;
   stop(): void;
 }
 
@@ -33,6 +35,9 @@ export function plainView(context: CliContext, amiId: string): RolloutView {
       }
       previous = state;
       previousTasks = status.tasksOnOldAmi;
+    },
+    note(line) {
+      context.warn(line);
     },
     stop() {},
   };
@@ -79,6 +84,9 @@ export function liveView(stream: OutputStream, amiId: string): RolloutView {
         rows.delete(instanceId);
       }
       bars.update();
+    },
+    note(line) {
+      bars.log(`warning: ${line}\n`);
     },
     stop() {
       bars.stop();

@@ -2,6 +2,7 @@ import { Argument, Option } from "commander";
 import { STAGE_NAMES, type StageName } from "../stacks/stages";
 import { autoScalingClient, ecsClient } from "./aws";
 import { EXIT_FINDING, EXIT_INTERRUPTED, type CliContext, type CommandGroup } from "./context";
+import { describeKnownError, isTransientError } from "./errors";
 import { formatDuration, helpExamples } from "./format";
 import { parseDuration } from "./options";
 
@@ -63,11 +64,20 @@ async function watch(
   let status;
   try {
     for (;;) {
-      const state = await readClusterState(ecs, autoScaling, stage.clusterName);
-      status = rolloutStatus(state, stage.amiId);
-      view.show(state, status, clock.now());
+      try {
+        const state = await readClusterState(ecs, autoScaling, stage.clusterName);
+        status = rolloutStatus(state, stage.amiId);
+        view.show(state, status, clock.now());
+      } catch (error) {
+        // A rollout takes up to an hour: one poll that fails after the SDK's retries (throttled,
+        // the network, AWS's side) is skipped, anything else ends the watch.
+        if (!isTransientError(error)) throw error;
+        view.note(
+          `poll failed, next in ${formatDuration(interval)}: ${describeKnownError(error, context.io.env)}`,
+        );
+      }
       const left = deadline - clock.now();
-      if (status.done || left <= 0 || interrupted.signal.aborted) break;
+      if (status?.done || left <= 0 || interrupted.signal.aborted) break;
       await clock.sleep(Math.min(interval, left), interrupted.signal).catch((error: Error) => {
         if (error.name !== "AbortError") throw error;
       });

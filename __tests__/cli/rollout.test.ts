@@ -1,4 +1,9 @@
-import { DescribeClustersCommand } from "@aws-sdk/client-ecs";
+import {
+  AccessDeniedException,
+  DescribeClustersCommand,
+  ListContainerInstancesCommand,
+} from "@aws-sdk/client-ecs";
+import { sceneAnswer } from "./cluster-scene";
 import type { Scene } from "./cluster-scene";
 import { NEW_ASG, OLD_ASG, ROLLOUT } from "./scenes";
 import { mockScene } from "./scene-mocks";
@@ -105,6 +110,46 @@ describe("rollout watch", () => {
     expect(screen).toContain("services steady 2/2");
     expect(screen).toContain("services steady 1/2: service web 1/2 running");
     expect(screen).not.toMatch(/^12:00:00 /m);
+  });
+
+  it("skips a poll that fails after the SDK's retries and carries on", async () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $fault: "client",
+      $metadata: { attempts: 3 },
+    });
+    const answer = (input: Record<string, unknown>) =>
+      sceneAnswer(scenes[Math.min(step, 3)], "ListContainerInstances", input);
+    aws.ecs
+      .on(ListContainerInstancesCommand)
+      .callsFakeOnce(answer)
+      .rejectsOnce(throttled)
+      .callsFake(answer);
+    const timer = clock();
+    const result = await cli("rollout watch staging", { stagesFile: stages, clock: timer });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      "warning: poll failed, next in 15s: AWS throttled the request (ThrottlingException) and it still failed after 3 attempt(s); wait a minute and run it again\n",
+    );
+    // The poll at 12:00:15 failed; the next one, at 12:00:30, sees the cluster as it is by then.
+    expect(result.stdout).not.toContain("12:00:15");
+    expect(result.stdout).toContain("12:00:30 ");
+  });
+
+  it("ends on an error that will not go away, in one line", async () => {
+    aws.ecs.on(ListContainerInstancesCommand).rejects(
+      new AccessDeniedException({
+        message: "not authorized to perform: ecs:ListContainerInstances",
+        $metadata: {},
+      }),
+    );
+    const result = await cli("rollout watch staging", { stagesFile: stages, clock: clock() });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "error: AWS denied access (AccessDeniedException: not authorized to perform: ecs:ListContainerInstances)\n",
+    });
   });
 
   it("reports a cluster that does not exist in one line", async () => {
