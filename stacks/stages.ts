@@ -21,6 +21,8 @@ const text = () => v.string("must be a string");
 const matching = (pattern: RegExp, message: string) => v.pipe(text(), v.regex(pattern, message));
 const idOf = (prefix: string, what: string) =>
   matching(resourceIdPattern(prefix), `${resourceIdRule(prefix)} (${what})`);
+/** The rule for an `amiId`, also applied by the CLI to the ids people give it. */
+export const amiIdSchema = idOf("ami", "an AMI id");
 const wholeNumber = (min: number) =>
   v.pipe(
     v.number("must be a whole number"),
@@ -72,7 +74,7 @@ const stageEntries = {
     ),
   ),
   /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
-  amiId: idOf("ami", "an AMI id"),
+  amiId: amiIdSchema,
   instanceType: v.pipe(
     matching(INSTANCE_TYPE_PATTERN, INSTANCE_TYPE_RULE),
     v.check(

@@ -1,0 +1,63 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resetAmiMocks } from "./ami-mocks";
+import type { Scene } from "./cluster-scene";
+import { mockScene } from "./scene-mocks";
+import { LOPSIDED, ROLLOUT } from "./scenes";
+import { cli, STAGES_FIXTURE, virtualClock } from "./support";
+
+/**
+ * The README's rollout runbook shows each command with its output: this runs the runbook's
+ * commands in order, on one copy of the stages file, and checks each output is what it shows.
+ */
+
+const readme = readFileSync("README.md", "utf8");
+const start = readme.indexOf("## Rolling the cluster onto a new AMI");
+const runbook = readme.slice(start, readme.indexOf("\n## ", start + 1));
+// A console block, indented as its list item: "$ npm run cluster -- <args>", then the output.
+const examples = [
+  ...runbook.matchAll(/^( *)```console\n\1\$ npm run cluster -- (.*)\n([\s\S]*?)^\1```/gm),
+].map(([, indent, args, output]) => ({
+  args,
+  output: output.replace(new RegExp(`^${indent}`, "gm"), ""),
+}));
+
+let step = 0;
+let scenes: Scene[] = ROLLOUT;
+const aws = mockScene(() => scenes[Math.min(step, scenes.length - 1)]);
+// Run where a copy of the fixture is at stacks/stages.json, so messages name it as people see it.
+const home = process.cwd();
+const work = mkdtempSync(join(tmpdir(), "cli-readme-"));
+beforeAll(() => {
+  mkdirSync(join(work, "stacks"));
+  copyFileSync(STAGES_FIXTURE, join(work, "stacks", "stages.json"));
+  process.chdir(work);
+});
+afterAll(() => process.chdir(home));
+
+beforeEach(() => {
+  resetAmiMocks();
+  aws.reset();
+  step = 0;
+});
+
+describe("README rollout runbook", () => {
+  it("shows the output of every command it uses", () => {
+    expect(examples.map((e) => e.args.split(" ").slice(0, 2).join(" "))).toEqual([
+      "ami latest",
+      "ami show",
+      "ami set",
+      "rollout watch",
+      "ami promote",
+      "balance check",
+    ]);
+  });
+
+  it.each(examples)("$ npm run cluster -- $args", async ({ args, output }) => {
+    scenes = args.includes("production") ? [LOPSIDED] : ROLLOUT;
+    const clock = virtualClock((sleeps) => (step = sleeps));
+    const result = await cli(args, { stagesFile: "stacks/stages.json", clock });
+    expect(result.stdout + result.stderr).toBe(output);
+  });
+});

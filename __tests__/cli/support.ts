@@ -1,0 +1,91 @@
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Clock, CliIo } from "../../cli/context";
+import { runCli } from "../../cli/program";
+
+/** Shared by the CLI tests: the CLI run in-process on a copy of the stages file, a virtual clock. */
+
+/**
+ * The CLI tests' stages file: stacks/stages.json as it was written by hand (inline lists, one
+ * object per line), kept apart so that edits of the real file do not change these tests.
+ */
+export const STAGES_FIXTURE = "__tests__/cli/stages.fixture.json";
+
+/** The AMI of both stages in the fixture, in us-east-1. */
+export const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
+export const NEW_AMI = "ami-0a1b2c3d4e5f67890";
+export const START = Date.parse("2026-12-01T12:00:00Z");
+
+/** A private copy of the fixture that a test may change. */
+export function copyOfStages(): string {
+  const path = join(mkdtempSync(join(tmpdir(), "cli-stages-")), "stages.json");
+  copyFileSync(STAGES_FIXTURE, path);
+  return path;
+}
+
+export interface VirtualClock extends Clock {
+  readonly sleeps: number[];
+}
+
+/** Time that moves only when the CLI sleeps; `onSleep` runs after each sleep (e.g. Ctrl-C). */
+export function virtualClock(onSleep: (count: number) => void = () => undefined): VirtualClock {
+  let now = START;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms, signal) => {
+      if (sleeps.length > 10_000) throw new Error("Runaway loop: 10,000 sleeps in one test");
+      sleeps.push(ms);
+      now += ms;
+      onSleep(sleeps.length);
+      if (signal.aborted) throw Object.assign(new Error("aborted"), { name: "AbortError" });
+    },
+  };
+}
+
+export interface RunOptions {
+  readonly stagesFile?: string;
+  readonly tty?: boolean;
+  readonly clock?: Clock;
+  /** Receives the CLI's Ctrl-C listener, so a test can press Ctrl-C. */
+  readonly interrupt?: (press: () => void) => void;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in this process, as `apps-cluster <args>` would, capturing its output. */
+export async function cli(args: string, options: RunOptions = {}): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { isTTY: options.tty ?? false, columns: 160, write: (text) => (stdout += text) },
+    stderr: { write: (text) => (stderr += text) },
+    env: { STAGES_FILE: options.stagesFile ?? STAGES_FIXTURE },
+    clock: options.clock ?? virtualClock(),
+    onInterrupt: (listener) => {
+      options.interrupt?.(listener);
+      return () => undefined;
+    },
+  };
+  const code = await runCli(args.split(" ").filter(Boolean), io);
+  return { code, stdout, stderr };
+}
+
+/** Output without the terminal control sequences of the live view. */
+export function withoutAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+}
+
+/** Indexes of the lines that differ between two texts of the same number of lines. */
+export function differingLines(before: string, after: string): number[] {
+  const [a, b] = [before.split("\n"), after.split("\n")];
+  if (a.length !== b.length) throw new Error(`line count changed: ${a.length} -> ${b.length}`);
+  return a.flatMap((line, i) => (line === b[i] ? [] : [i]));
+}

@@ -1,0 +1,263 @@
+import { readFileSync } from "node:fs";
+import { Argument, Option } from "commander";
+import { ConfigError, describeValue } from "../lib/config-error";
+import {
+  AL2_END_OF_SUPPORT,
+  AMI_ARCHITECTURES,
+  AMI_FAMILIES,
+  daysBetween,
+  ecsImageFamily,
+  unusableImageReason,
+  type AmiArchitecture,
+  type AmiFamily,
+} from "../lib/ecs-ami";
+import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../stacks/stages";
+import { ec2Client, ssmClient } from "./aws";
+import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
+import { formatTable, helpExamples } from "./format";
+
+/** `ami latest|show|set|promote`: find the recommended ECS-optimized AMI, put it in a stage. */
+export const amiCommands: CommandGroup = (program, context) => {
+  const ami = program
+    .command("ami")
+    .description("find the recommended ECS-optimized AMI; show, set and promote each stage's amiId")
+    .addHelpText("after", helpExamples("ami latest", "ami set staging latest"));
+
+  ami
+    .command("latest")
+    .description("print the recommended ECS-optimized AMI (from AWS's public SSM parameter)")
+    .addOption(
+      new Option("--family <family>", "Amazon Linux version")
+        .choices(AMI_FAMILIES)
+        .default("al2023"),
+    )
+    .addOption(
+      new Option("--arch <arch>", "CPU architecture").choices(AMI_ARCHITECTURES).default("x86_64"),
+    )
+    .option("--region <region>", "AWS region (default: the staging stage's)")
+    .option("--json", "print id, image name, ECS agent version and OS as JSON")
+    .addHelpText("after", helpExamples("ami latest", "ami latest --arch arm64 --json"))
+    .action(
+      async (options: {
+        family: AmiFamily;
+        arch: AmiArchitecture;
+        region?: string;
+        json?: boolean;
+      }) => {
+        warnIfAl2(context, options.family);
+        const region = options.region ?? (await context.loadStages()).staging.region;
+        const { recommendedAmi } = await import("../lib/recommended-ami");
+        const latest = await recommendedAmi(await ssmClient(region), options.family, options.arch);
+        context.out(options.json ? JSON.stringify(latest, null, 2) : latest.imageId);
+      },
+    );
+
+  ami
+    .command("show")
+    .description("print every stage's amiId; --check compares each with the recommended AMI")
+    .option(
+      "--check",
+      "look up name and creation date; exit 1 when a stage is behind the recommended AMI",
+    )
+    .addHelpText("after", helpExamples("ami show", "ami show --check"))
+    .action(async (options: { check?: boolean }) => {
+      const stages = await context.loadStages();
+      if (!options.check) {
+        const rows = STAGE_NAMES.map((name) => [name, stages[name].region, stages[name].amiId]);
+        for (const line of formatTable([["stage", "region", "amiId"], ...rows])) context.out(line);
+        return;
+      }
+      await checkStages(context, stages);
+    });
+
+  ami
+    .command("set")
+    .description("set one stage's amiId in the stages file (every other byte unchanged)")
+    .addArgument(new Argument("<stage>", "the stage to change").choices(STAGE_NAMES))
+    .argument("<ami-id>", 'an AMI id, or "latest" for the recommended one in the stage\'s region')
+    .addOption(
+      new Option("--family <family>", 'Amazon Linux version for "latest"')
+        .choices(AMI_FAMILIES)
+        .default("al2023"),
+    )
+    .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
+    .addHelpText(
+      "after",
+      helpExamples("ami set staging latest", "ami set staging <ami-id> --offline"),
+    )
+    .action(
+      async (
+        stage: StageName,
+        amiId: string,
+        options: { family: AmiFamily; offline?: boolean },
+      ) => {
+        const stages = await context.loadStages();
+        if (amiId === "latest") {
+          if (options.offline) {
+            throw new ConfigError(
+              'ami set: "latest" is looked up in AWS, so it cannot be used with --offline',
+            );
+          }
+          warnIfAl2(context, options.family);
+          amiId = await latestFor(stages[stage], options.family);
+        }
+        await setAmi(context, stages, stage, amiId, { offline: options.offline });
+      },
+    );
+
+  ami
+    .command("promote")
+    .description("copy one stage's amiId to another (after the first is checked)")
+    .addOption(
+      new Option("--from <stage>", "the stage that runs the AMI")
+        .choices(STAGE_NAMES)
+        .default("staging"),
+    )
+    .addOption(
+      new Option("--to <stage>", "the stage to change").choices(STAGE_NAMES).default("production"),
+    )
+    .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
+    .addHelpText("after", helpExamples("ami promote", "ami promote --from staging --to production"))
+    .action(async (options: { from: StageName; to: StageName; offline?: boolean }) => {
+      const stages = await context.loadStages();
+      const amiId = stages[options.from].amiId;
+      if (options.from === options.to) {
+        throw new ConfigError(`ami promote: --from and --to are both ${options.from}`);
+      }
+      if (stages[options.to].amiId === amiId) {
+        throw new ConfigError(
+          `ami promote: ${options.to}.amiId is already ${amiId}, the same as ${options.from}.amiId; nothing to promote`,
+        );
+      }
+      await setAmi(context, stages, options.to, amiId, {
+        offline: options.offline,
+        promotedFrom: options.from,
+      });
+    });
+};
+
+function warnIfAl2(context: CliContext, family: AmiFamily): void {
+  if (family !== "al2") return;
+  const past = context.io.clock.now() >= Date.parse(`${AL2_END_OF_SUPPORT}T23:59:59Z`);
+  context.warn(
+    `Amazon Linux 2 ECS-optimized AMIs ${past ? "reached" : "reach"} end of support on ${AL2_END_OF_SUPPORT}; use --family al2023`,
+  );
+}
+
+/** The recommended AMI for a stage: its region, the architecture of its instance type. */
+async function latestFor(stage: StageConfig, family: AmiFamily): Promise<string> {
+  const { instanceTypeArchitectures } = await import("../lib/ec2-images");
+  const { recommendedAmi } = await import("../lib/recommended-ami");
+  const architectures = await instanceTypeArchitectures(
+    await ec2Client(stage.region),
+    stage.instanceType,
+  );
+  const arch: AmiArchitecture = architectures.includes("x86_64") ? "x86_64" : "arm64";
+  const latest = await recommendedAmi(await ssmClient(stage.region), family, arch);
+  return latest.imageId;
+}
+
+async function setAmi(
+  context: CliContext,
+  stages: Stages,
+  stage: StageName,
+  amiId: string,
+  options: { offline?: boolean; promotedFrom?: StageName },
+): Promise<void> {
+  const { amiIdSchema } = await import("../stacks/stages");
+  const v = await import("valibot");
+  const valid = v.safeParse(amiIdSchema, amiId);
+  if (!valid.success) {
+    throw new ConfigError(`ami-id: ${valid.issues[0].message}, got ${describeValue(amiId)}`);
+  }
+  const current = stages[stage].amiId;
+  let imageName = "not checked: --offline";
+  if (!options.offline) imageName = await checkImage(context, stage, stages[stage], amiId);
+  if (current === amiId) {
+    context.out(`${stage}.amiId is already ${amiId}; ${context.stagesFile} is unchanged`);
+    return;
+  }
+  const { replaceFileAtomically, withStageAmiId } = await import("../lib/stages-file");
+  const path = context.stagesFile;
+  replaceFileAtomically(path, withStageAmiId(readFileSync(path, "utf8"), stage, amiId));
+  const from = options.promotedFrom ? `, from ${options.promotedFrom}` : "";
+  context.out(`${stage}.amiId: ${current} -> ${amiId} (${imageName}${from})`);
+  context.out(`wrote ${path}; next:`);
+  context.out(`  1. commit it on a branch and open a PR; the plan of ${stage} must show only`);
+  context.out(
+    "     aws_launch_configuration.instances replaced, aws_autoscaling_group.instances replaced,",
+  );
+  context.out("     aws_cloudwatch_metric_alarm.low_instance_alarm updated in place");
+  context.out(`     (locally: npm run diff -- ${stage})`);
+  context.out(`  2. after the apply: npm run cluster -- rollout watch ${stage}`);
+}
+
+/** Checks in EC2 that the stage's instances can boot `amiId`; returns the image's name. */
+async function checkImage(
+  context: CliContext,
+  stageName: StageName,
+  stage: StageConfig,
+  amiId: string,
+): Promise<string> {
+  const { describeImages, instanceTypeArchitectures } = await import("../lib/ec2-images");
+  const ec2 = await ec2Client(stage.region);
+  const [images, architectures] = await Promise.all([
+    describeImages(ec2, [amiId]),
+    instanceTypeArchitectures(ec2, stage.instanceType),
+  ]);
+  const image = images.get(amiId);
+  const reason = unusableImageReason(amiId, image, {
+    region: stage.region,
+    instanceTypeField: `${stageName}.instanceType`,
+    instanceType: stage.instanceType,
+    architectures,
+  });
+  if (reason !== undefined || image === undefined) throw new ConfigError(reason ?? amiId);
+  const family = ecsImageFamily(image);
+  if (family !== undefined) warnIfAl2(context, family);
+  return image.name ?? amiId;
+}
+
+/** `ami show --check`: each stage's image against the recommended one of its family and arch. */
+async function checkStages(context: CliContext, stages: Stages): Promise<void> {
+  const { describeImages } = await import("../lib/ec2-images");
+  const { recommendedAmi } = await import("../lib/recommended-ami");
+  const rows: string[][] = [["stage", "amiId", "image", "created", "status"]];
+  for (const name of STAGE_NAMES) {
+    const stage = stages[name];
+    const ec2 = await ec2Client(stage.region);
+    const image = (await describeImages(ec2, [stage.amiId])).get(stage.amiId);
+    const family = image && ecsImageFamily(image);
+    if (image === undefined || family === undefined) {
+      const why = image ? "not a standard ECS-optimized image" : `not found in ${stage.region}`;
+      rows.push([
+        name,
+        stage.amiId,
+        image?.name ?? "-",
+        image?.creationDate?.slice(0, 10) ?? "-",
+        why,
+      ]);
+      context.exitCode = EXIT_FINDING;
+      continue;
+    }
+    warnIfAl2(context, family);
+    const arch: AmiArchitecture = image.architecture === "arm64" ? "arm64" : "x86_64";
+    const latest = await recommendedAmi(await ssmClient(stage.region), family, arch);
+    const created = image.creationDate?.slice(0, 10) ?? "-";
+    if (latest.imageId === stage.amiId) {
+      rows.push([name, stage.amiId, image.name ?? "-", created, "current"]);
+      continue;
+    }
+    const newer = (await describeImages(ec2, [latest.imageId])).get(latest.imageId);
+    const days = daysBetween(image.creationDate ?? "", newer?.creationDate ?? "");
+    rows.push([
+      name,
+      stage.amiId,
+      image.name ?? "-",
+      created,
+      `behind ${latest.imageId} by ${days} days`,
+    ]);
+    context.exitCode = EXIT_FINDING;
+  }
+  for (const line of formatTable(rows)) context.out(line);
+}

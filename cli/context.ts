@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import type { Stages } from "../stacks/stages";
+
+/** Exit codes: 1 means "a check found something" (scriptable), 2 means the command failed. */
+export const EXIT_FINDING = 1;
+export const EXIT_ERROR = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** Time as the commands see it; tests pass a virtual clock so no test really waits. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with an AbortError as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** A stream the commands write to; `isTTY` picks the live view over plain lines. */
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** Everything a command touches outside its arguments, so tests can run it in-process. */
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  /** Calls `listener` on Ctrl-C until the returned function is called. */
+  onInterrupt(listener: () => void): () => void;
+}
+
+/** What a command group's actions share: output, the stages file, the exit code to return. */
+export class CliContext {
+  /** Set by an action that ends with a finding or an interruption rather than an error. */
+  exitCode = 0;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly program: Command,
+  ) {}
+
+  out(line = ""): void {
+    this.io.stdout.write(`${line}\n`);
+  }
+
+  warn(line: string): void {
+    this.io.stderr.write(`warning: ${line}\n`);
+  }
+
+  get stagesFile(): string {
+    return this.program.opts<{ stagesFile: string }>().stagesFile;
+  }
+
+  /** Reads and validates the stages file exactly as synth does (loaded on first use). */
+  async loadStages(): Promise<Stages> {
+    const { readStages } = await import("../stacks/stages");
+    return readStages(this.stagesFile);
+  }
+}
+
+/** A command group file (`cli/ami.ts`, ...) adds its commands to the program. */
+export type CommandGroup = (program: Command, context: CliContext) => void;

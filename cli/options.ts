@@ -1,0 +1,12 @@
+import { InvalidArgumentError } from "commander";
+
+/** Parses a duration like `90s`, `15m` or `1h` into milliseconds (commander option parser). */
+export function parseDuration(value: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(value);
+  if (match === null || Number(match[1]) === 0) {
+    throw new InvalidArgumentError(
+      "expected a positive whole number of s, m or h, like 15s or 60m.",
+    );
+  }
+  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
+}

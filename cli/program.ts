@@ -1,0 +1,58 @@
+import { Command, CommanderError } from "commander";
+import { amiCommands } from "./ami";
+import { balanceCommands } from "./balance";
+import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
+import { describeKnownError } from "./errors";
+import { rolloutCommands } from "./rollout";
+
+/** The command groups, in the order `--help` lists them; a new group is one more entry. */
+const COMMAND_GROUPS: readonly CommandGroup[] = [amiCommands, rolloutCommands, balanceCommands];
+
+/**
+ * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code.
+ * Usage errors are commander's; known runtime errors print one line; bugs keep their stack.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command("apps-cluster");
+  const context = new CliContext(io, program);
+  program
+    .description("Operator commands for the apps ECS cluster: AMI rollout, watch, task balance.")
+    .option(
+      "--stages-file <path>",
+      "the stages file (env STAGES_FILE)",
+      io.env.STAGES_FILE ?? "stacks/stages.json",
+    )
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  for (const register of COMMAND_GROUPS) register(program, context);
+  program.addHelpText(
+    "after",
+    () =>
+      `\nAll commands:\n${commandList(program)}\n` +
+      "Example (the whole rollout is in the README):\n  $ npm run cluster -- ami set staging latest\n",
+  );
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return context.exitCode;
+  } catch (error) {
+    // Commander has already printed its help or its one-line usage error.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_ERROR;
+    const line = describeKnownError(error, io.env);
+    if (line === undefined) throw error;
+    io.stderr.write(`error: ${line}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+/** Every leaf command with its usage, so the top-level help shows the whole CLI at once. */
+function commandList(program: Command): string {
+  const lines = program.commands.flatMap((group) =>
+    group.commands.map((command) => `  ${group.name()} ${command.name()} ${command.usage()}`),
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,105 @@
+import { Argument, Option } from "commander";
+import { STAGE_NAMES, type StageName } from "../stacks/stages";
+import { autoScalingClient, ecsClient } from "./aws";
+import { EXIT_FINDING, EXIT_INTERRUPTED, type CliContext, type CommandGroup } from "./context";
+import { describeKnownError, isTransientError } from "./errors";
+import { formatDuration, helpExamples } from "./format";
+import { parseDuration } from "./options";
+
+/** `rollout watch`: follow tasks from the old instances to the new ones until the cluster is steady. */
+export const rolloutCommands: CommandGroup = (program, context) => {
+  const rollout = program
+    .command("rollout")
+    .description("follow a rollout (an applied AMI or instance type change) on a stage's cluster")
+    .addHelpText("after", helpExamples("rollout watch staging"));
+
+  rollout
+    .command("watch")
+    .description(
+      "poll the stage's cluster until no instance of another AMI is left and every service is steady",
+    )
+    .addArgument(new Argument("<stage>", "the stage to watch").choices(STAGE_NAMES))
+    .addOption(
+      new Option("--timeout <duration>", "give up (exit 1) after this long")
+        .argParser(parseDuration)
+        .default(3_600_000, "60m"),
+    )
+    .addOption(
+      new Option("--interval <duration>", "time between polls")
+        .argParser(parseDuration)
+        .default(15_000, "15s"),
+    )
+    .addHelpText(
+      "after",
+      helpExamples(
+        "rollout watch staging",
+        "rollout watch production --timeout 90m --interval 30s",
+      ) +
+        "\n" +
+        "Exit codes: 0 done, 1 still pending at the timeout, 2 error, 130 stopped with Ctrl-C.\n",
+    )
+    .action((stage: StageName, options: { timeout: number; interval: number }) =>
+      watch(context, stage, options),
+    );
+};
+
+async function watch(
+  context: CliContext,
+  stageName: StageName,
+  { timeout, interval }: { timeout: number; interval: number },
+): Promise<void> {
+  const stage = (await context.loadStages())[stageName];
+  const { assertClusterExists, readClusterState } = await import("../lib/cluster-state");
+  const { describePending, rolloutStatus } = await import("../lib/rollout-status");
+  const { liveView, plainView } = await import("./rollout-view");
+  const ecs = await ecsClient(stage.region);
+  const autoScaling = await autoScalingClient(stage.region);
+  await assertClusterExists(ecs, stage.clusterName);
+
+  const { clock, stdout } = context.io;
+  const deadline = clock.now() + timeout;
+  const interrupted = new AbortController();
+  const stopListening = context.io.onInterrupt(() => interrupted.abort());
+  const view = stdout.isTTY ? liveView(stdout, stage.amiId) : plainView(context, stage.amiId);
+  let status;
+  try {
+    for (;;) {
+      try {
+        const state = await readClusterState(ecs, autoScaling, stage.clusterName);
+        status = rolloutStatus(state, stage.amiId);
+        view.show(state, status, clock.now());
+      } catch (error) {
+        // A rollout takes up to an hour: one poll that fails after the SDK's retries (throttled,
+        // the network, AWS's side) is skipped, anything else ends the watch.
+        if (!isTransientError(error)) throw error;
+        view.note(
+          `poll failed, next in ${formatDuration(interval)}: ${describeKnownError(error, context.io.env)}`,
+        );
+      }
+      const left = deadline - clock.now();
+      if (status?.done || left <= 0 || interrupted.signal.aborted) break;
+      await clock.sleep(Math.min(interval, left), interrupted.signal).catch((error: Error) => {
+        if (error.name !== "AbortError") throw error;
+      });
+      if (interrupted.signal.aborted) break;
+    }
+  } finally {
+    view.stop();
+    stopListening();
+  }
+
+  const where = `${stageName} (${stage.clusterName}, ${stage.region})`;
+  if (status?.done) {
+    context.out(`${where}: every container instance runs ${stage.amiId}, every service is steady`);
+  } else if (interrupted.signal.aborted) {
+    context.out(
+      `stopped; still pending on ${where}: ${status ? describePending(status) : "not read yet"}`,
+    );
+    context.exitCode = EXIT_INTERRUPTED;
+  } else {
+    context.io.stderr.write(
+      `error: rollout watch ${stageName}: timed out after ${formatDuration(timeout)}; still pending: ${status ? describePending(status) : "not read yet"}\n`,
+    );
+    context.exitCode = EXIT_FINDING;
+  }
+}
