@@ -1,0 +1,225 @@
+/**
+ * Runs the real Terraform CLI on a synthesized stack against the stand-in AWS provider: a
+ * temporary working directory holding the stack with a local backend instead of S3, a CLI
+ * config whose `dev_overrides` start the stand-in as registry.terraform.io/hashicorp/aws, and
+ * the stand-in's apply log.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+import type { SynthesizedDocument } from "../../lib/change-set-document";
+import { readLog, type ApplyLogEntry } from "./stand-in-provider/managed-resources";
+import { readVendoredSchema } from "./stand-in-provider/schema";
+
+export const STAND_IN_DIR = path.join(__dirname, "stand-in-provider");
+const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
+/** The oldest Terraform the stacks promise to work with (README: Terraform ≥ 1.5). */
+export const MINIMUM_TERRAFORM = [1, 5] as const;
+
+/**
+ * The Terraform on PATH as `[major, minor]`, or why it cannot be used: the tests skip with
+ * that one line.
+ */
+export function terraformOnPath(): { version: string } | { missing: string } {
+  const result = spawnSync("terraform", ["version", "-json"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+  });
+  if (result.error !== undefined || result.status !== 0) {
+    return { missing: "no terraform on PATH" };
+  }
+  const version = (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
+  const [major, minor] = version.split(".").map(Number);
+  const [wantMajor, wantMinor] = MINIMUM_TERRAFORM;
+  if (major < wantMajor || (major === wantMajor && minor < wantMinor)) {
+    return { missing: `terraform ${version} on PATH is older than ${MINIMUM_TERRAFORM.join(".")}` };
+  }
+  return { version };
+}
+
+/** The stand-in built once: an esbuild bundle, a filesystem mirror holding it, a CLI config. */
+export interface StandIn {
+  /** Holds the bundle, the mirror (the executable Terraform starts) and the CLI config. */
+  readonly dir: string;
+  readonly cliConfigFile: string;
+}
+
+export function buildStandIn(
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-aws-")),
+): StandIn {
+  const version = readVendoredSchema(STAND_IN_DIR).provider_version;
+  const packageDir = path.join(dir, "mirror", AWS_PROVIDER, version, platform());
+  fs.mkdirSync(packageDir, { recursive: true });
+  const bundle = path.join(dir, "provider.js");
+  buildSync({
+    entryPoints: [path.join(STAND_IN_DIR, "main.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    outfile: bundle,
+    logLevel: "warning",
+  });
+  // Terraform runs the file named terraform-provider-aws_v<version> in the package directory.
+  const executable = path.join(packageDir, `terraform-provider-aws_v${version}`);
+  fs.writeFileSync(
+    executable,
+    `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)}\n`,
+  );
+  fs.chmodSync(executable, 0o755);
+  const cliConfigFile = path.join(dir, "terraform.rc");
+  fs.writeFileSync(
+    cliConfigFile,
+    [
+      "provider_installation {",
+      "  filesystem_mirror {",
+      `    path    = ${JSON.stringify(path.join(dir, "mirror"))}`,
+      `    include = [${JSON.stringify(AWS_PROVIDER)}]`,
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  return { dir, cliConfigFile };
+}
+
+/** Terraform's name for this machine's platform, e.g. linux_amd64. */
+function platform(): string {
+  const arch = { x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm" }[process.arch as string];
+  return `${process.platform}_${arch ?? process.arch}`;
+}
+
+export interface TerraformResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** What `terraform show -json` says about one planned resource instance. */
+export interface PlannedResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly mode: "managed" | "data";
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before: Record<string, unknown> | null;
+    readonly after: Record<string, unknown> | null;
+    readonly importing?: { readonly id: string };
+  };
+  readonly action_reason?: string;
+}
+
+export interface PlanJson {
+  readonly resource_changes?: readonly PlannedResourceChange[];
+}
+
+export interface StateResource {
+  readonly address: string;
+  readonly type: string;
+  readonly mode: "managed" | "data";
+  readonly values: Record<string, unknown>;
+}
+
+/** One stack in its own working directory, with its state kept between commands. */
+export class TerraformWorkspace {
+  readonly dir: string;
+  readonly applyLog: string;
+
+  constructor(
+    private readonly standIn: StandIn,
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-workspace-")),
+  ) {
+    this.dir = dir;
+    this.applyLog = path.join(dir, "apply-log.jsonl");
+  }
+
+  /** Writes the stack as `cdk.tf.json`, its S3 backend replaced by a local one. */
+  writeStack(document: SynthesizedDocument): void {
+    fs.writeFileSync(
+      path.join(this.dir, "cdk.tf.json"),
+      JSON.stringify(withLocalBackend(document), null, 2),
+    );
+  }
+
+  run(...args: string[]): TerraformResult {
+    const result = spawnSync("terraform", args, {
+      cwd: this.dir,
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+      env: {
+        ...process.env,
+        TF_CLI_CONFIG_FILE: this.standIn.cliConfigFile,
+        CHECKPOINT_DISABLE: "1",
+        TF_IN_AUTOMATION: "1",
+        TF_INPUT: "0",
+        STAND_IN_PROVIDER_DIR: STAND_IN_DIR,
+        STAND_IN_APPLY_LOG: this.applyLog,
+      },
+    });
+    return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Runs a command that must succeed; a failure throws with Terraform's own output. */
+  mustRun(...args: string[]): string {
+    const result = this.run(...args);
+    if (result.status !== 0) {
+      throw new Error(
+        `terraform ${args.join(" ")} failed (${result.status}):\n${result.stderr}${result.stdout}`,
+      );
+    }
+    return result.stdout;
+  }
+
+  init(): void {
+    this.mustRun("init", "-input=false", "-no-color");
+  }
+
+  /** `plan -out` then `show -json` of that plan file. */
+  plan(): PlanJson {
+    this.mustRun("plan", "-input=false", "-no-color", "-out=tfplan");
+    return JSON.parse(this.mustRun("show", "-json", "tfplan")) as PlanJson;
+  }
+
+  /** Applies the last saved plan; returns the log entries this apply added. */
+  applyPlan(): ApplyLogEntry[] {
+    const before = readLog(this.applyLog).length;
+    this.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "tfplan");
+    return readLog(this.applyLog).slice(before);
+  }
+
+  /** The managed and data resources in the state. */
+  state(): StateResource[] {
+    const shown = JSON.parse(this.mustRun("show", "-json")) as {
+      values?: { root_module?: { resources?: StateResource[] } };
+    };
+    return shown.values?.root_module?.resources ?? [];
+  }
+}
+
+/** The stack as it would be planned, with state kept in the working directory. */
+export function withLocalBackend(document: SynthesizedDocument): SynthesizedDocument {
+  const terraform = { ...(document.terraform as Record<string, unknown> | undefined) };
+  terraform.backend = { local: { path: "terraform.tfstate" } };
+  return { ...document, terraform };
+}
+
+/** Actions by address, as `terraform show -json` reports them (no-ops and reads left out). */
+export function plannedActions(plan: PlanJson): Record<string, string> {
+  const entries = (plan.resource_changes ?? [])
+    .filter((change) => change.mode === "managed")
+    .map((change) => [change.address, actionName(change.change.actions)] as const)
+    .filter(([, action]) => action !== "no-op");
+  return Object.fromEntries(entries);
+}
+
+/** Terraform's action list as one word: `["create","delete"]` is a create-before-destroy replace. */
+export function actionName(actions: readonly string[]): string {
+  const joined = actions.join(",");
+  if (joined === "create,delete" || joined === "delete,create") return "replace";
+  return joined;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
