@@ -47,8 +47,9 @@ export interface StandIn {
 }
 
 export function buildStandIn(
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-aws-")),
+  into = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-aws-")),
 ): StandIn {
+  const dir = path.resolve(into);
   const version = readVendoredSchema(STAND_IN_DIR).provider_version;
   const packageDir = path.join(dir, "mirror", AWS_PROVIDER, version, platform());
   fs.mkdirSync(packageDir, { recursive: true });
@@ -130,8 +131,8 @@ export class TerraformWorkspace {
     private readonly standIn: StandIn,
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-workspace-")),
   ) {
-    this.dir = dir;
-    this.applyLog = path.join(dir, "apply-log.jsonl");
+    this.dir = path.resolve(dir);
+    this.applyLog = path.join(this.dir, "apply-log.jsonl");
   }
 
   /** Writes the stack as `cdk.tf.json`, its S3 backend replaced by a local one. */

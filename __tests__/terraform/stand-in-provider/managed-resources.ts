@@ -7,7 +7,15 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import type { JsonValue } from "../../../lib/change-set-document";
 import { replacementVerdict } from "../../../lib/replacement-rules";
-import { UNKNOWN, isObject, isUnknown, valuesEqual, type CtyType, type Value } from "./cty";
+import {
+  UNKNOWN,
+  isObject,
+  isUnknown,
+  valuesEqual,
+  type CtyType,
+  type ObjectValue,
+  type Value,
+} from "./cty";
 import type { BlockSchema } from "./schema";
 
 export const ACCOUNT_ID = "123456789012";
@@ -45,21 +53,18 @@ export function planChange(
 ): PlannedChange {
   if (proposed === null || !isObject(proposed)) return { planned: null, requiresReplace: [] };
   if (prior === null || !isObject(prior)) {
-    return {
-      planned: withProviderDefaults(markComputedUnknown(proposed, block), settings),
-      requiresReplace: [],
-    };
+    const planned = withProviderDefaults(markComputedUnknown(proposed, block), settings);
+    return { planned, requiresReplace: [] };
   }
-  const requiresReplace = Object.keys(proposed)
-    .filter(
-      (attribute) => attribute !== "id" && !valuesEqual(prior[attribute], proposed[attribute]),
-    )
+  const planned = withProviderDefaults(proposed, settings) as ObjectValue;
+  const requiresReplace = Object.keys(planned)
+    .filter((attribute) => attribute !== "id" && !valuesEqual(prior[attribute], planned[attribute]))
     .filter(
       (attribute) =>
-        replacementVerdict(type, attribute, json(prior[attribute]), json(proposed[attribute])) !==
+        replacementVerdict(type, attribute, json(prior[attribute]), json(planned[attribute])) !==
         "in-place",
     );
-  return { planned: proposed, requiresReplace };
+  return { planned, requiresReplace };
 }
 
 function markComputedUnknown(value: Value, block: BlockSchema): Value {
@@ -82,12 +87,15 @@ function markComputedUnknown(value: Value, block: BlockSchema): Value {
   return result;
 }
 
-/** `region` and `tags_all` are known at plan time: the provider fills them from its own block. */
+/**
+ * `region` and `tags_all` are known at plan time: the provider fills them from its own block
+ * (`tags_all` is the provider's default tags merged with the resource's, on every plan).
+ */
 function withProviderDefaults(value: Value, settings: ProviderSettings): Value {
   if (!isObject(value)) return value;
   const result = { ...value };
   if (isUnknown(result.region)) result.region = settings.region;
-  if (isUnknown(result.tags_all) && !isUnknown(result.tags)) {
+  if ("tags_all" in result && !isUnknown(result.tags)) {
     const tags = isObject(result.tags) ? result.tags : {};
     result.tags_all = { ...settings.defaultTags, ...tags };
   }
@@ -96,16 +104,20 @@ function withProviderDefaults(value: Value, settings: ProviderSettings): Value {
 
 /**
  * The new object after an apply: every value still unknown in the plan gets a fake, derived
- * only from the object's known values, so the same configuration gets the same ids every run.
+ * only from the object's known values and from how many objects were created from the same
+ * values before (`generation`), so a run gives the same ids every time, and a replacement
+ * with unchanged arguments (a `replace_triggered_by`) still gets a new generated name.
  */
 export function applyChange(
   type: string,
   objectType: CtyType,
   planned: Value,
   settings: ProviderSettings,
+  generation: (digest: string) => number = () => 0,
 ): Value {
   if (!isObject(planned)) return planned;
-  const seed = digest(type, planned);
+  const values = digest(type, planned);
+  const seed = digest(type, `${values}#${generation(values)}`);
   const result = { ...planned };
   if (isUnknown(result.name) && typeof result.name_prefix === "string") {
     result.name = `${result.name_prefix}${generatedSuffix(seed)}`;
@@ -127,15 +139,25 @@ function nameOf(value: Record<string, Value>): string | undefined {
   return undefined;
 }
 
+/** The name an object was given, or for one without, its ARN. */
 function idOf(value: Record<string, Value>, label: string): string {
-  return typeof value.arn === "string" && typeof value.name !== "string" ? value.arn : label;
+  return nameOf(value) ?? (typeof value.arn === "string" ? value.arn : label);
 }
+
+// Types whose ARNs are not in the service their name starts with.
+const ARN_SERVICES: readonly (readonly [string, string])[] = [
+  ["aws_launch_configuration", "autoscaling"],
+  ["aws_cloudwatch_log_", "logs"],
+];
 
 /** `arn:aws:<service>:<region>:<account>:<kind>/<name>`; IAM ARNs have no region. */
 function arnOf(type: string, label: string, settings: ProviderSettings): string {
-  const [, service, ...kind] = type.split("_");
+  const bare = type.replace(/^aws_/, "");
+  const service =
+    ARN_SERVICES.find(([prefix]) => type.startsWith(prefix))?.[1] ?? bare.split("_")[0];
+  const kind = bare.startsWith(`${service}_`) ? bare.slice(service.length + 1) : bare;
   const region = service === "iam" ? "" : settings.region;
-  return `arn:aws:${service}:${region}:${ACCOUNT_ID}:${kind.join("-")}/${label}`;
+  return `arn:aws:${service}:${region}:${ACCOUNT_ID}:${kind.replace(/_/g, "-")}/${label}`;
 }
 
 /** Like the provider's id.PrefixedUniqueId: 26 digits after the prefix. */
@@ -207,6 +229,19 @@ export function logId(value: Value): string {
   if (!isObject(value)) return "";
   if (typeof value.id === "string") return value.id;
   return nameOf(value) ?? "";
+}
+
+/**
+ * Counts, per digest of created values, the objects created so far in one working directory
+ * (a file beside the apply log), for `applyChange`'s generation.
+ */
+export function generationCounter(file: string | undefined): (digest: string) => number {
+  return (created) => {
+    if (file === undefined) return 0;
+    const earlier = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : [];
+    fs.appendFileSync(file, `${created}\n`);
+    return earlier.filter((line) => line === created).length;
+  };
 }
 
 /** Appends to the apply log, one JSON line per call in the order Terraform made them. */

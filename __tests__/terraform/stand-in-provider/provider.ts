@@ -17,6 +17,7 @@ import { canRead, readDataSource } from "./data-sources";
 import {
   appendLog,
   applyChange,
+  generationCounter,
   logId,
   planChange,
   type ProviderSettings,
@@ -48,11 +49,15 @@ type Handler = (request: Request) => object | Promise<object>;
 
 export class StandInProvider {
   private settings: ProviderSettings = { region: "us-east-1", defaultTags: {} };
+  private readonly generation: (digest: string) => number;
 
   constructor(
     private readonly schema: VendoredSchema,
     private readonly options: StandInOptions,
-  ) {}
+  ) {
+    const log = options.applyLog;
+    this.generation = generationCounter(log === undefined ? undefined : `${log}.created`);
+  }
 
   /** The service implementation for grpc-js: one unary handler per RPC. */
   handlers(): grpc.UntypedServiceImplementation {
@@ -163,7 +168,8 @@ export class StandInProvider {
       appendLog(this.options.applyLog, { action: "delete", type: typeName, id: logId(prior) });
       return { new_state: { msgpack: encodeValue(null, type) }, diagnostics: [] };
     }
-    const result = applyChange(typeName, type, planned, this.settings);
+    const generation = prior === null ? this.generation : undefined;
+    const result = applyChange(typeName, type, planned, this.settings, generation);
     const action = prior === null ? "create" : "update";
     appendLog(this.options.applyLog, { action, type: typeName, id: logId(result) });
     return { new_state: { msgpack: encodeValue(result, type) }, private: request.planned_private };
