@@ -106,6 +106,47 @@ describe("planChange", () => {
   });
 });
 
+describe("planChange for aws_lambda_function", () => {
+  const fn = vendored.resource.aws_lambda_function.block;
+  const prior: Record<string, Value> = {
+    ...(Object.fromEntries(
+      Object.keys((impliedType(fn) as readonly [string, object])[1]).map((k) => [k, null]),
+    ) as Record<string, Value>),
+    function_name: "drain",
+    source_code_hash: "a",
+    memory_size: 256,
+    last_modified: "2026-01-01",
+    version: "$LATEST",
+    publish: false,
+    tags_all: {},
+  };
+  const noTags = { ...settings, defaultTags: {} };
+
+  it("makes last_modified unknown when the code changes, as the provider's CustomizeDiff does", () => {
+    const { planned } = planChange(
+      "aws_lambda_function",
+      fn,
+      prior,
+      { ...prior, source_code_hash: "b" },
+      noTags,
+    );
+    expect(planned).toEqual(
+      expect.objectContaining({ last_modified: UNKNOWN, version: "$LATEST" }),
+    );
+  });
+
+  it("keeps last_modified for a configuration change of an unpublished function", () => {
+    const { planned } = planChange(
+      "aws_lambda_function",
+      fn,
+      prior,
+      { ...prior, memory_size: 512 },
+      noTags,
+    );
+    expect(planned).toEqual(expect.objectContaining({ last_modified: "2026-01-01" }));
+  });
+});
+
 describe("applyChange", () => {
   const lc = vendored.resource.aws_launch_configuration.block;
   const type = impliedType(lc);

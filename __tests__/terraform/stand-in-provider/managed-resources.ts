@@ -56,7 +56,11 @@ export function planChange(
     const planned = withProviderDefaults(markComputedUnknown(proposed, block), settings);
     return { planned, requiresReplace: [] };
   }
-  const planned = withProviderDefaults(proposed, settings) as ObjectValue;
+  const planned = withNewComputed(
+    type,
+    prior,
+    withProviderDefaults(proposed, settings) as ObjectValue,
+  );
   const requiresReplace = Object.keys(planned)
     .filter((attribute) => attribute !== "id" && !valuesEqual(prior[attribute], planned[attribute]))
     .filter(
@@ -65,6 +69,35 @@ export function planChange(
         "in-place",
     );
   return { planned, requiresReplace };
+}
+
+type NewComputed = (changed: (attribute: string) => boolean, planned: ObjectValue) => string[];
+
+const LAMBDA_CODE = ["filename", "source_code_hash", "s3_bucket", "s3_key", "s3_object_version"];
+
+/**
+ * Computed attributes a provider's CustomizeDiff marks unknown in an update (`SetNewComputed`):
+ * the rest keep their prior values.
+ */
+const NEW_COMPUTED_ON_UPDATE: Readonly<Record<string, NewComputed>> = {
+  // lambda/function.go, updateComputedAttributesOnPublish: new code means a new last_modified;
+  // a published function also gets a new version for any change.
+  aws_lambda_function: (changed, planned) => {
+    const code = [...LAMBDA_CODE, "image_uri", "architectures"].some(changed);
+    const published = planned.publish === true;
+    const versioned = ["version", "qualified_arn", "qualified_invoke_arn"];
+    return [...(code ? ["last_modified"] : []), ...(published ? versioned : [])];
+  },
+};
+
+function withNewComputed(type: string, prior: ObjectValue, planned: ObjectValue): ObjectValue {
+  const rule = NEW_COMPUTED_ON_UPDATE[type];
+  if (rule === undefined) return planned;
+  const changed = (attribute: string) => !valuesEqual(prior[attribute], planned[attribute]);
+  if (!Object.keys(planned).some(changed)) return planned;
+  const result = { ...planned };
+  for (const attribute of rule(changed, planned)) result[attribute] = UNKNOWN;
+  return result;
 }
 
 function markComputedUnknown(value: Value, block: BlockSchema): Value {
