@@ -36,8 +36,8 @@ suite(title, () => {
   let workspace: TerraformWorkspace;
   let planned: Record<string, string>;
 
-  beforeAll(() => {
-    standIn = buildStandIn();
+  beforeAll(async () => {
+    standIn = await buildStandIn();
     workspace = new TerraformWorkspace(standIn);
     const version = schema.provider_version;
     workspace.writeStack(

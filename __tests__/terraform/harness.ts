@@ -12,6 +12,7 @@ import { buildSync } from "esbuild";
 import type { SynthesizedDocument } from "../../lib/change-set-document";
 import { readLog, type ApplyLogEntry } from "./stand-in-provider/managed-resources";
 import { readVendoredSchema } from "./stand-in-provider/schema";
+import { generateServerCertificate } from "./stand-in-provider/tls";
 
 export const STAND_IN_DIR = path.join(__dirname, "stand-in-provider");
 const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
@@ -44,11 +45,13 @@ export interface StandIn {
   /** Holds the bundle, the mirror (the executable Terraform starts) and the CLI config. */
   readonly dir: string;
   readonly cliConfigFile: string;
+  /** What Terraform must pass on to the stand-in (its TLS certificate files). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
-export function buildStandIn(
+export async function buildStandIn(
   into = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-aws-")),
-): StandIn {
+): Promise<StandIn> {
   const dir = path.resolve(into);
   const version = readVendoredSchema(STAND_IN_DIR).provider_version;
   const packageDir = path.join(dir, "mirror", AWS_PROVIDER, version, platform());
@@ -82,7 +85,14 @@ export function buildStandIn(
       "",
     ].join("\n"),
   );
-  return { dir, cliConfigFile };
+  const certificate = await generateServerCertificate();
+  const env = {
+    STAND_IN_SERVER_CERT: path.join(dir, "server-cert.pem"),
+    STAND_IN_SERVER_KEY: path.join(dir, "server-key.pem"),
+  };
+  fs.writeFileSync(env.STAND_IN_SERVER_CERT, certificate.certificatePem);
+  fs.writeFileSync(env.STAND_IN_SERVER_KEY, certificate.privateKeyPem, { mode: 0o600 });
+  return { dir, cliConfigFile, env };
 }
 
 /** Terraform's name for this machine's platform, e.g. linux_amd64. */
@@ -150,6 +160,7 @@ export class TerraformWorkspace {
       maxBuffer: 1 << 28,
       env: {
         ...process.env,
+        ...this.standIn.env,
         TF_CLI_CONFIG_FILE: this.standIn.cliConfigFile,
         CHECKPOINT_DISABLE: "1",
         TF_IN_AUTOMATION: "1",

@@ -1,3 +1,7 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { X509Certificate, createPrivateKey } from "node:crypto";
 import {
   decodeValue,
   encodeValue,
@@ -13,6 +17,8 @@ import {
 } from "./stand-in-provider/managed-resources";
 import { impliedType, readVendoredSchema, type BlockSchema } from "./stand-in-provider/schema";
 import { pinnedAwsVersion, typesUsed } from "./stand-in-provider/stack-types";
+import { serverCertificate } from "./stand-in-provider/server-certificate";
+import { generateServerCertificate } from "./stand-in-provider/tls";
 import { STAND_IN_DIR } from "./harness";
 import { synthesize } from "./scenarios";
 
@@ -215,5 +221,32 @@ describe("aws_iam_policy_document", () => {
     });
     expect(state.minified_json).toBe(JSON.stringify(JSON.parse(String(state.json))));
     expect(state.id).toMatch(/^\d+$/);
+  });
+});
+
+describe("the TLS server certificate", () => {
+  it("is self-signed for localhost, for server and client auth, and its key signs", async () => {
+    const generated = await generateServerCertificate();
+    const certificate = new X509Certificate(generated.certificatePem);
+    expect(certificate.checkHost("localhost")).toBe("localhost");
+    expect(certificate.verify(certificate.publicKey)).toBe(true);
+    expect(certificate.keyUsage).toEqual(expect.arrayContaining(["1.3.6.1.5.5.7.3.1"]));
+    expect(certificate.checkPrivateKey(createPrivateKey(generated.privateKeyPem))).toBe(true);
+  });
+
+  it("is read from the harness's files, with the DER in the handshake field unpadded", async () => {
+    const generated = await generateServerCertificate();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-cert-"));
+    fs.writeFileSync(path.join(dir, "cert.pem"), generated.certificatePem);
+    fs.writeFileSync(path.join(dir, "key.pem"), generated.privateKeyPem);
+    const read = await serverCertificate({
+      STAND_IN_SERVER_CERT: path.join(dir, "cert.pem"),
+      STAND_IN_SERVER_KEY: path.join(dir, "key.pem"),
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(read).toEqual(generated);
+    const der = new X509Certificate(generated.certificatePem).raw;
+    expect(Buffer.from(read.handshakeField, "base64")).toEqual(der);
+    expect(read.handshakeField).not.toMatch(/=$/);
   });
 });

@@ -48,8 +48,8 @@ suite(title, () => {
   /** Staging's settings as last applied (the rollouts build on one another). */
   let stagingSettings: Partial<StageConfig> = {};
 
-  beforeAll(() => {
-    standIn = buildStandIn();
+  beforeAll(async () => {
+    standIn = await buildStandIn();
     for (const stage of STAGES) {
       workspaces[stage] = new TerraformWorkspace(standIn);
       workspaces[stage].writeStack(base[stage]);

@@ -20,7 +20,7 @@ const ROOT = path.join("build", "terraform-stand-in");
 
 class UsageError extends Error {}
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const usage = `usage: npm run tf -- <${STAGE_NAMES.join("|")}> <${Object.keys(COMMANDS).join("|")}>`;
   const [stage, command, ...rest] = argv;
   if (stage === undefined || command === undefined || rest.length > 0) throw new UsageError(usage);
@@ -41,7 +41,7 @@ function main(argv: readonly string[]): number {
 
   const dir = path.join(ROOT, stage);
   fs.mkdirSync(dir, { recursive: true });
-  const workspace = new TerraformWorkspace(buildStandIn(path.join(ROOT, "provider")), dir);
+  const workspace = new TerraformWorkspace(await buildStandIn(path.join(ROOT, "provider")), dir);
   workspace.writeStack(document);
   const logged = readLog(workspace.applyLog).length;
   for (const args of [["init", "-input=false", "-no-color"], COMMANDS[command]]) {
@@ -59,10 +59,13 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`error: ${error.message}`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exitCode = 2;
+  },
+);

@@ -4,14 +4,15 @@
  * `dev_overrides` at a wrapper script) and reads the handshake line from its stdout.
  *
  * Environment (set by the harness): STAND_IN_PROVIDER_DIR (this folder: protos, schema, import
- * fixture), STAND_IN_APPLY_LOG (the file every create/update/delete is appended to).
+ * fixture), STAND_IN_APPLY_LOG (the file every create/update/delete is appended to),
+ * STAND_IN_SERVER_CERT and STAND_IN_SERVER_KEY (a TLS certificate made once per run).
  */
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { generateServerCertificate } from "./tls";
 import { StandInProvider } from "./provider";
 import { readVendoredSchema } from "./schema";
+import { serverCertificate } from "./server-certificate";
 
 // go-plugin's magic cookie for Terraform providers: a plugin refuses to run without it.
 const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
@@ -84,7 +85,7 @@ async function serverCredentials(): Promise<{
   if (clientCertificate === undefined || clientCertificate === "") {
     return { credentials: grpc.ServerCredentials.createInsecure(), handshakeField: "" };
   }
-  const server = await generateServerCertificate();
+  const server = await serverCertificate();
   return {
     credentials: grpc.ServerCredentials.createSsl(
       Buffer.from(clientCertificate),

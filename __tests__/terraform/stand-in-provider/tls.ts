@@ -7,13 +7,7 @@
 import "reflect-metadata";
 import { webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
-
-export interface ServerCertificate {
-  readonly certificatePem: string;
-  readonly privateKeyPem: string;
-  /** The handshake line's last field: DER, base64 without padding (Go's RawStdEncoding). */
-  readonly handshakeField: string;
-}
+import type { ServerCertificate } from "./server-certificate";
 
 const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 
