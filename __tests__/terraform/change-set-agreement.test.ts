@@ -19,6 +19,9 @@ import { readVendoredSchema } from "./stand-in-provider/schema";
 
 const terraform = terraformOnPath();
 const suite = "missing" in terraform ? describe.skip : describe;
+// Jest does not list the tests of a wholly skipped file: this is the one line that says why.
+if ("missing" in terraform)
+  process.stderr.write(`Skipping the Terraform agreement tests: ${terraform.missing}\n`);
 const title =
   "missing" in terraform
     ? `lib/change-set.ts agrees with Terraform (skipped: ${terraform.missing})`

@@ -33,6 +33,9 @@ const ROLLOUT = { [LC]: "replace", [ASG]: "replace", [ALARM]: "update" };
 
 const terraform = terraformOnPath();
 const suite = "missing" in terraform ? describe.skip : describe;
+// Jest does not list the tests of a wholly skipped file: this is the one line that says why.
+if ("missing" in terraform)
+  process.stderr.write(`Skipping the Terraform-in-the-loop tests: ${terraform.missing}\n`);
 const title =
   "missing" in terraform
     ? `Terraform in the loop (skipped: ${terraform.missing})`
