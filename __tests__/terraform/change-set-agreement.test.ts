@@ -49,16 +49,16 @@ suite(title, () => {
         version,
       ),
     );
-    workspace.init();
-    workspace.plan();
-    workspace.applyPlan();
+    await workspace.init();
+    await workspace.plan();
+    await workspace.applyPlan();
     workspace.writeStack(
       merged(
         scenarios.map((s) => renamed(s.after, s.prefix)),
         version,
       ),
     );
-    planned = plannedActions(workspace.plan());
+    planned = plannedActions(await workspace.plan());
   });
 
   afterAll(() => {

@@ -4,7 +4,7 @@
  * config whose `dev_overrides` start the stand-in as registry.terraform.io/hashicorp/aws, and
  * the stand-in's apply log.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -153,11 +153,11 @@ export class TerraformWorkspace {
     );
   }
 
-  run(...args: string[]): TerraformResult {
-    const result = spawnSync("terraform", args, {
+  /** Runs terraform here; independent workspaces can run at the same time. */
+  run(...args: string[]): Promise<TerraformResult> {
+    const child = spawn("terraform", args, {
       cwd: this.dir,
-      encoding: "utf8",
-      maxBuffer: 1 << 28,
+      stdio: ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,
         ...this.standIn.env,
@@ -169,12 +169,25 @@ export class TerraformWorkspace {
         STAND_IN_APPLY_LOG: this.applyLog,
       },
     });
-    return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    return new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (status) =>
+        resolve({
+          status: status ?? 1,
+          stdout: Buffer.concat(stdout).toString("utf8"),
+          stderr: Buffer.concat(stderr).toString("utf8"),
+        }),
+      );
+    });
   }
 
   /** Runs a command that must succeed; a failure throws with Terraform's own output. */
-  mustRun(...args: string[]): string {
-    const result = this.run(...args);
+  async mustRun(...args: string[]): Promise<string> {
+    const result = await this.run(...args);
     if (result.status !== 0) {
       throw new Error(
         `terraform ${args.join(" ")} failed (${result.status}):\n${result.stderr}${result.stdout}`,
@@ -183,29 +196,36 @@ export class TerraformWorkspace {
     return result.stdout;
   }
 
-  init(): void {
-    this.mustRun("init", "-input=false", "-no-color");
+  async init(): Promise<void> {
+    await this.mustRun("init", "-input=false", "-no-color");
   }
 
   /** `plan -out` then `show -json` of that plan file. */
-  plan(): PlanJson {
-    this.mustRun("plan", "-input=false", "-no-color", "-out=tfplan");
-    return JSON.parse(this.mustRun("show", "-json", "tfplan")) as PlanJson;
+  async plan(): Promise<PlanJson> {
+    await this.mustRun("plan", "-input=false", "-no-color", "-out=tfplan");
+    return JSON.parse(await this.mustRun("show", "-json", "tfplan")) as PlanJson;
   }
 
   /** Applies the last saved plan; returns the log entries this apply added. */
-  applyPlan(): ApplyLogEntry[] {
+  async applyPlan(): Promise<ApplyLogEntry[]> {
     const before = readLog(this.applyLog).length;
-    this.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "tfplan");
+    await this.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "tfplan");
     return readLog(this.applyLog).slice(before);
   }
 
   /** The managed and data resources in the state. */
-  state(): StateResource[] {
-    const shown = JSON.parse(this.mustRun("show", "-json")) as {
+  async state(): Promise<StateResource[]> {
+    const shown = JSON.parse(await this.mustRun("show", "-json")) as {
       values?: { root_module?: { resources?: StateResource[] } };
     };
     return shown.values?.root_module?.resources ?? [];
+  }
+
+  /** A new working directory with this one's configuration, state, providers and log. */
+  clone(): TerraformWorkspace {
+    const copy = new TerraformWorkspace(this.standIn);
+    fs.cpSync(this.dir, copy.dir, { recursive: true, verbatimSymlinks: true });
+    return copy;
   }
 }
 

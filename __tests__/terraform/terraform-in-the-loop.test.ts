@@ -15,6 +15,7 @@ import {
   terraformOnPath,
   type PlanJson,
   type StandIn,
+  type StateResource,
 } from "./harness";
 import {
   STAGES,
@@ -50,43 +51,67 @@ suite(title, () => {
   const applied = {} as Record<StageName, SynthesizedDocument>;
   /** Staging's settings as last applied (the rollouts build on one another). */
   let stagingSettings: Partial<StageConfig> = {};
+  const cleanUp: string[] = [];
+
+  /** Runs the same step for both stages at once (their working directories are independent). */
+  const eachStage = <T>(step: (stage: StageName) => Promise<T>) =>
+    Promise.all(STAGES.map(step)).then(
+      (results) =>
+        Object.fromEntries(STAGES.map((s, i) => [s, results[i]])) as Record<StageName, T>,
+    );
 
   beforeAll(async () => {
     standIn = await buildStandIn();
-    for (const stage of STAGES) {
+    cleanUp.push(standIn.dir);
+    await eachStage(async (stage) => {
       workspaces[stage] = new TerraformWorkspace(standIn);
+      cleanUp.push(workspaces[stage].dir);
       workspaces[stage].writeStack(base[stage]);
-      workspaces[stage].init();
-    }
+      await workspaces[stage].init();
+    });
   });
 
   afterAll(() => {
-    for (const dir of [standIn?.dir, ...Object.values(workspaces).map((w) => w.dir)]) {
-      if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
-    }
+    for (const dir of cleanUp) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(STAGES)("validates the %s stack", (stage) => {
-    const result = JSON.parse(workspaces[stage].mustRun("validate", "-json")) as {
-      valid: boolean;
-      diagnostics: unknown[];
-    };
-    expect(result).toEqual(expect.objectContaining({ valid: true, diagnostics: [] }));
-  });
+  /** A scratch copy of a stage's working directory, removed after the tests. */
+  const scratch = (stage: StageName) => {
+    const copy = workspaces[stage].clone();
+    cleanUp.push(copy.dir);
+    return copy;
+  };
 
-  it.each(STAGES)("plans only creates for %s from an empty state, and applies them", (stage) => {
-    const workspace = workspaces[stage];
-    const actions = plannedActions(workspace.plan());
-    expect(actions).toEqual(predictedActions({}, base[stage]));
-    expect(new Set(Object.values(actions))).toEqual(new Set(["create"]));
+  describe("from an empty state", () => {
+    let validation: Record<StageName, { valid: boolean; diagnostics: unknown[] }>;
+    let plans: Record<StageName, PlanJson>;
+    let logs: Record<StageName, ApplyLogEntry[]>;
+    let states: Record<StageName, StateResource[]>;
 
-    const log = workspace.applyPlan();
-    const awsResources = Object.keys(actions).filter((address) => address.startsWith("aws_"));
-    expect(log.map((entry) => entry.action)).toEqual(awsResources.map(() => "create"));
-    expect(workspace.state().filter((r) => r.mode === "managed")).toHaveLength(
-      Object.keys(actions).length,
-    );
-    applied[stage] = base[stage];
+    beforeAll(async () => {
+      validation = await eachStage(async (stage) =>
+        JSON.parse(await workspaces[stage].mustRun("validate", "-json")),
+      );
+      plans = await eachStage((stage) => workspaces[stage].plan());
+      logs = await eachStage((stage) => workspaces[stage].applyPlan());
+      states = await eachStage((stage) => workspaces[stage].state());
+      for (const stage of STAGES) applied[stage] = base[stage];
+    });
+
+    it.each(STAGES)("validates the %s stack", (stage) => {
+      expect(validation[stage]).toEqual(expect.objectContaining({ valid: true, diagnostics: [] }));
+    });
+
+    it.each(STAGES)("plans only creates for %s, and applies them", (stage) => {
+      const actions = plannedActions(plans[stage]);
+      expect(actions).toEqual(predictedActions({}, base[stage]));
+      expect(new Set(Object.values(actions))).toEqual(new Set(["create"]));
+      const awsResources = Object.keys(actions).filter((address) => address.startsWith("aws_"));
+      expect(logs[stage].map((entry) => entry.action)).toEqual(awsResources.map(() => "create"));
+      expect(states[stage].filter((r) => r.mode === "managed")).toHaveLength(
+        Object.keys(actions).length,
+      );
+    });
   });
 
   describe.each<[string, Partial<StageConfig>, Record<string, string>]>([
@@ -99,30 +124,37 @@ suite(title, () => {
     ],
   ])("for %s in staging", (_change, settings, expected) => {
     let plan: PlanJson;
+    let production: PlanJson;
     let after: SynthesizedDocument;
 
-    it("plans exactly the rollout, as predicted, with the LC and ASG created before destroyed", () => {
-      const next = { ...stagingSettings, ...settings };
-      after = synthesize({ stage: "staging", settings: next }).staging;
+    beforeAll(async () => {
+      stagingSettings = { ...stagingSettings, ...settings };
+      after = synthesize({ stage: "staging", settings: stagingSettings }).staging;
       workspaces.staging.writeStack(after);
-      plan = workspaces.staging.plan();
+      [plan, production] = await Promise.all([
+        workspaces.staging.plan(),
+        workspaces.production.plan(),
+      ]);
+    });
+
+    it("plans exactly the rollout, as predicted, with the LC and ASG created before destroyed", () => {
       expect(plannedActions(plan)).toEqual(expected);
       expect(plannedActions(plan)).toEqual(predictedActions(applied.staging, after));
       expect(actionsOf(plan, LC)).toEqual(["create", "delete"]);
       expect(actionsOf(plan, ASG)).toEqual(["create", "delete"]);
       expect(actionsOf(plan, ALARM)).toEqual(["update"]);
-      stagingSettings = next;
     });
 
     it("plans nothing in production", () => {
-      expect(plannedActions(workspaces.production.plan())).toEqual({});
+      expect(plannedActions(production)).toEqual({});
     });
 
-    it("applies the new LC and ASG and the alarm before the old ASG and LC go, and no drain resource before them", () => {
+    it("applies the new LC and ASG and the alarm before the old ASG and LC go, and no drain resource before them", async () => {
       const workspace = workspaces.staging;
-      const before = idsByAddress(workspace);
-      const log = workspace.applyPlan();
-      const now = idsByAddress(workspace);
+      const before = idsByAddress(await workspace.state());
+      const log = await workspace.applyPlan();
+      const now = idsByAddress(await workspace.state());
+      applied.staging = after;
       expect(now[LC]).not.toBe(before[LC]);
       expect(log).toEqual([
         { action: "create", type: "aws_launch_configuration", id: now[LC] },
@@ -132,85 +164,108 @@ suite(title, () => {
         { action: "delete", type: "aws_launch_configuration", id: before[LC] },
       ]);
       expect(touchedBeforeOldGroupIsGone(log, before[ASG])).toEqual([]);
-      applied.staging = after;
     });
   });
 
-  it("for new drain function code updates only the function, in place, before any instance drains", () => {
+  it("for new drain function code updates only the function, in place", async () => {
     const workspace = workspaces.staging;
     const after = synthesize(
       { stage: "staging", settings: stagingSettings },
       otherDrainZip(),
     ).staging;
     workspace.writeStack(after);
-    const actions = plannedActions(workspace.plan());
+    const actions = plannedActions(await workspace.plan());
     expect(actions).toEqual({ "aws_lambda_function.instance_drain": "update" });
     expect(actions).toEqual(predictedActions(applied.staging, after));
-    const function_ = idsByAddress(workspace)["aws_lambda_function.instance_drain"];
-    expect(workspace.applyPlan()).toEqual([
+    const function_ = idsByAddress(await workspace.state())["aws_lambda_function.instance_drain"];
+    expect(await workspace.applyPlan()).toEqual([
       { action: "update", type: "aws_lambda_function", id: function_ },
     ]);
     applied.staging = after;
   });
 
-  // The scenarios of __tests__/stacks/rollout-change-set.test.ts, planned on the applied state.
-  it.each<[string, StageName, Partial<StageConfig>]>([
-    ["a new AMI", "production", { amiId: AMI_B }],
-    ["a new instance type", "production", { instanceType: "c6i.xlarge" }],
-    ["a longer drain bound", "production", { drain: { drainTimeoutMinutes: 90 } }],
-    ["a new hook heartbeat", "production", { drain: { heartbeatTimeoutSeconds: 1500 } }],
-    ["a new cluster name", "staging", { clusterName: "apps-renamed" }],
-  ])("plans what lib/change-set.ts predicts for %s in %s", (_change, stage, settings) => {
-    const current = stage === "staging" ? stagingSettings : {};
-    const after = synthesize({ stage, settings: { ...current, ...settings } })[stage];
-    workspaces[stage].writeStack(after);
-    try {
-      expect(plannedActions(workspaces[stage].plan())).toEqual(
-        predictedActions(applied[stage], after),
+  // The scenarios of __tests__/stacks/rollout-change-set.test.ts, planned on the applied states.
+  describe("plans what lib/change-set.ts predicts", () => {
+    const scenarios: [string, StageName, Partial<StageConfig>][] = [
+      ["a new AMI", "production", { amiId: AMI_B }],
+      ["a new instance type", "production", { instanceType: "c6i.xlarge" }],
+      ["a longer drain bound", "production", { drain: { drainTimeoutMinutes: 90 } }],
+      ["a new hook heartbeat", "production", { drain: { heartbeatTimeoutSeconds: 1500 } }],
+      ["a new cluster name", "staging", { clusterName: "apps-renamed" }],
+    ];
+    const results = new Map<string, { planned: object; predicted: object }>();
+
+    beforeAll(async () => {
+      await Promise.all(
+        scenarios.map(async ([name, stage, settings]) => {
+          const current = stage === "staging" ? stagingSettings : {};
+          const after = synthesize({ stage, settings: { ...current, ...settings } })[stage];
+          const workspace = scratch(stage);
+          workspace.writeStack(after);
+          results.set(name, {
+            planned: plannedActions(await workspace.plan()),
+            predicted: predictedActions(applied[stage], after),
+          });
+        }),
       );
-    } finally {
-      workspaces[stage].writeStack(applied[stage]);
-    }
+    });
+
+    it.each(scenarios)("for %s in %s", (name) => {
+      const { planned, predicted } = results.get(name) ?? { planned: {}, predicted: { name } };
+      expect(planned).toEqual(predicted);
+    });
   });
 
-  it("adds terraform_data.drain_hook to a state without it by creating it alone", () => {
-    const workspace = new TerraformWorkspace(standIn);
-    try {
-      const withoutHook = withoutResource(base.staging, "terraform_data", "drain_hook");
-      workspace.writeStack(withoutHook);
-      workspace.init();
-      workspace.plan();
-      workspace.applyPlan();
-      workspace.writeStack(base.staging);
-      const actions = plannedActions(workspace.plan());
-      expect(actions).toEqual({ "terraform_data.drain_hook": "create" });
-      expect(actions).toEqual(predictedActions(withoutHook, base.staging));
-      expect(workspace.applyPlan()).toEqual([]);
-    } finally {
-      fs.rmSync(workspace.dir, { recursive: true, force: true });
-    }
-  });
+  describe("from other starting points", () => {
+    const withoutHook = withoutResource(base.staging, "terraform_data", "drain_hook");
+    let hook: { actions: Record<string, string>; log: ApplyLogEntry[] };
+    let imports: { plan: PlanJson; log: ApplyLogEntry[] };
 
-  it("plans an import block as an import of the existing cluster and creates the rest", () => {
-    const workspace = new TerraformWorkspace(standIn);
-    try {
-      workspace.writeStack({
-        ...base.staging,
-        import: [{ to: "aws_ecs_cluster.cluster", id: "apps-staging" }],
-      });
-      workspace.init();
-      const plan = workspace.plan();
+    /** A fresh working directory for a stack, initialized. */
+    const fresh = async (document: SynthesizedDocument) => {
+      const workspace = new TerraformWorkspace(standIn);
+      cleanUp.push(workspace.dir);
+      workspace.writeStack(document);
+      await workspace.init();
+      return workspace;
+    };
+
+    beforeAll(async () => {
+      const addHook = async () => {
+        const workspace = await fresh(withoutHook);
+        await workspace.plan();
+        await workspace.applyPlan();
+        workspace.writeStack(base.staging);
+        const actions = plannedActions(await workspace.plan());
+        return { actions, log: await workspace.applyPlan() };
+      };
+      const importCluster = async () => {
+        const workspace = await fresh({
+          ...base.staging,
+          import: [{ to: "aws_ecs_cluster.cluster", id: "apps-staging" }],
+        });
+        const plan = await workspace.plan();
+        return { plan, log: await workspace.applyPlan() };
+      };
+      [hook, imports] = await Promise.all([addHook(), importCluster()]);
+    });
+
+    it("adds terraform_data.drain_hook to a state without it by creating it alone", () => {
+      expect(hook.actions).toEqual({ "terraform_data.drain_hook": "create" });
+      expect(hook.actions).toEqual(predictedActions(withoutHook, base.staging));
+      expect(hook.log).toEqual([]);
+    });
+
+    it("plans an import block as an import of the existing cluster and creates the rest", () => {
+      const { plan, log } = imports;
       const cluster = plan.resource_changes?.find((c) => c.address === "aws_ecs_cluster.cluster");
       expect(cluster?.change.importing).toEqual({ id: "apps-staging" });
       expect(cluster?.change.actions).toEqual(["no-op"]);
       const { "aws_ecs_cluster.cluster": imported, ...others } = predictedActions({}, base.staging);
       expect(imported).toBe("create");
       expect(plannedActions(plan)).toEqual(others);
-      const log = workspace.applyPlan();
       expect(log.filter((entry) => entry.type === "aws_ecs_cluster")).toEqual([]);
-    } finally {
-      fs.rmSync(workspace.dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -218,10 +273,9 @@ function actionsOf(plan: PlanJson, address: string): readonly string[] | undefin
   return plan.resource_changes?.find((change) => change.address === address)?.change.actions;
 }
 
-function idsByAddress(workspace: TerraformWorkspace): Record<string, string> {
+function idsByAddress(state: readonly StateResource[]): Record<string, string> {
   return Object.fromEntries(
-    workspace
-      .state()
+    state
       .filter((resource) => resource.mode === "managed")
       .map((resource) => [resource.address, String(resource.values.id)]),
   );

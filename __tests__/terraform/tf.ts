@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
   workspace.writeStack(document);
   const logged = readLog(workspace.applyLog).length;
   for (const args of [["init", "-input=false", "-no-color"], COMMANDS[command]]) {
-    const result = workspace.run(...args);
+    const result = await workspace.run(...args);
     process.stdout.write(args[0] === "init" && result.status === 0 ? "" : result.stdout);
     process.stderr.write(result.stderr);
     if (result.status !== 0) return result.status;
