@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const loaded = grpc.loadPackageDefinition(definition) as any;
 
+  // Like go-plugin's servers: an interrupt is for Terraform, which then stops its plugins itself.
+  process.on("SIGINT", () => undefined);
   const server = new grpc.Server();
   const provider = new StandInProvider(readVendoredSchema(dir), {
     applyLog: process.env.STAND_IN_APPLY_LOG,
