@@ -73,7 +73,16 @@ export function planChange(
 
 type NewComputed = (changed: (attribute: string) => boolean, planned: ObjectValue) => string[];
 
-const LAMBDA_CODE = ["filename", "source_code_hash", "s3_bucket", "s3_key", "s3_object_version"];
+// lambda/function.go, needsFunctionCodeUpdate.
+const LAMBDA_CODE = [
+  "filename",
+  "source_code_hash",
+  "s3_bucket",
+  "s3_key",
+  "s3_object_version",
+  "image_uri",
+  "architectures",
+];
 
 /**
  * Computed attributes a provider's CustomizeDiff marks unknown in an update (`SetNewComputed`):
@@ -83,7 +92,7 @@ const NEW_COMPUTED_ON_UPDATE: Readonly<Record<string, NewComputed>> = {
   // lambda/function.go, updateComputedAttributesOnPublish: new code means a new last_modified;
   // a published function also gets a new version for any change.
   aws_lambda_function: (changed, planned) => {
-    const code = [...LAMBDA_CODE, "image_uri", "architectures"].some(changed);
+    const code = LAMBDA_CODE.some(changed);
     const published = planned.publish === true;
     const versioned = ["version", "qualified_arn", "qualified_invoke_arn"];
     return [...(code ? ["last_modified"] : []), ...(published ? versioned : [])];
