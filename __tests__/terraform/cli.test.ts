@@ -1,0 +1,53 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function run(script: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+describe("npm run tf", () => {
+  test.each([
+    [[], "error: usage: npm run tf -- <staging|production> <validate|plan|apply>"],
+    [
+      ["qa", "plan"],
+      'error: unknown stage "qa" (npm run tf -- <staging|production> <validate|plan|apply>)',
+    ],
+    [
+      ["staging", "destroy"],
+      'error: unknown command "destroy" (npm run tf -- <staging|production> <validate|plan|apply>)',
+    ],
+    [
+      ["staging", "plan", "extra"],
+      "error: usage: npm run tf -- <staging|production> <validate|plan|apply>",
+    ],
+  ])("rejects %p with one line and exit code 2", (args, message) => {
+    const result = run("__tests__/terraform/tf.ts", ...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`${message}\n`);
+    expect(result.stdout).toBe("");
+  });
+});
+
+describe("vendor-schema.ts", () => {
+  test.each([
+    [["--from"], "error: --from needs a value"],
+    [
+      ["--from", "no-such-file.json"],
+      "error: cannot read no-such-file.json: ENOENT: no such file or directory, open 'no-such-file.json'",
+    ],
+    [
+      ["--from", "package.json"],
+      "error: the input is neither `terraform providers schema -json` nor an extract",
+    ],
+  ])("rejects %p with one line, writing nothing", (args, message) => {
+    const result = run("__tests__/terraform/stand-in-provider/vendor-schema.ts", ...args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`${message}\n`);
+  });
+});

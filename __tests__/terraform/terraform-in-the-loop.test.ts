@@ -1,0 +1,308 @@
+/**
+ * The rollout claims, checked by the real Terraform CLI: it validates, plans and applies the
+ * synthesized stacks against the stand-in AWS provider, and its plans must equal what
+ * `lib/change-set.ts` predicts. Skipped, with the reason in the suite's name, when no
+ * Terraform ≥ 1.5 is on PATH (`.ci/run` insists on one).
+ */
+import * as fs from "node:fs";
+import type { SynthesizedDocument } from "../../lib/change-set";
+import type { StageConfig } from "../../stacks/stages";
+import { AMI_B } from "../support/fixtures";
+import {
+  TerraformWorkspace,
+  buildStandIn,
+  plannedActions,
+  terraformOnPath,
+  type PlanJson,
+  type StandIn,
+  type StateResource,
+} from "./harness";
+import {
+  STAGES,
+  otherDrainZip,
+  predictedActions,
+  synthesize,
+  withoutResource,
+  type StageName,
+} from "./scenarios";
+import type { ApplyLogEntry } from "./stand-in-provider/managed-resources";
+
+const LC = "aws_launch_configuration.instances";
+const ASG = "aws_autoscaling_group.instances";
+const ALARM = "aws_cloudwatch_metric_alarm.low_instance_alarm";
+const ROLLOUT = { [LC]: "replace", [ASG]: "replace", [ALARM]: "update" };
+
+const terraform = terraformOnPath();
+const suite = "missing" in terraform ? describe.skip : describe;
+// Jest does not list the tests of a wholly skipped file: this is the one line that says why.
+if ("missing" in terraform)
+  process.stderr.write(`Skipping the Terraform-in-the-loop tests: ${terraform.missing}\n`);
+const title =
+  "missing" in terraform
+    ? `Terraform in the loop (skipped: ${terraform.missing})`
+    : `Terraform ${terraform.version} with the stand-in AWS provider`;
+
+suite(title, () => {
+  jest.setTimeout(120_000);
+  const base = synthesize();
+  let standIn: StandIn;
+  const workspaces = {} as Record<StageName, TerraformWorkspace>;
+  /** What each stage's state was last applied from. */
+  const applied = {} as Record<StageName, SynthesizedDocument>;
+  /** Staging's settings as last applied (the rollouts build on one another). */
+  let stagingSettings: Partial<StageConfig> = {};
+  const cleanUp: string[] = [];
+
+  /** Runs the same step for both stages at once (their working directories are independent). */
+  const eachStage = <T>(step: (stage: StageName) => Promise<T>) =>
+    Promise.all(STAGES.map(step)).then(
+      (results) =>
+        Object.fromEntries(STAGES.map((s, i) => [s, results[i]])) as Record<StageName, T>,
+    );
+
+  beforeAll(async () => {
+    standIn = await buildStandIn();
+    cleanUp.push(standIn.dir);
+    await eachStage(async (stage) => {
+      workspaces[stage] = new TerraformWorkspace(standIn);
+      cleanUp.push(workspaces[stage].dir);
+      workspaces[stage].writeStack(base[stage]);
+      await workspaces[stage].init();
+    });
+  });
+
+  afterAll(() => {
+    for (const dir of cleanUp) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A scratch copy of a stage's working directory, removed after the tests. */
+  const scratch = (stage: StageName) => {
+    const copy = workspaces[stage].clone();
+    cleanUp.push(copy.dir);
+    return copy;
+  };
+
+  describe("from an empty state", () => {
+    let validation: Record<StageName, { valid: boolean; diagnostics: unknown[] }>;
+    let plans: Record<StageName, PlanJson>;
+    let logs: Record<StageName, ApplyLogEntry[]>;
+    let states: Record<StageName, StateResource[]>;
+
+    beforeAll(async () => {
+      validation = await eachStage(async (stage) =>
+        JSON.parse(await workspaces[stage].mustRun("validate", "-json")),
+      );
+      plans = await eachStage((stage) => workspaces[stage].plan());
+      logs = await eachStage((stage) => workspaces[stage].applyPlan());
+      states = await eachStage((stage) => workspaces[stage].state());
+      for (const stage of STAGES) applied[stage] = base[stage];
+    });
+
+    it.each(STAGES)("validates the %s stack", (stage) => {
+      expect(validation[stage]).toEqual(expect.objectContaining({ valid: true, diagnostics: [] }));
+    });
+
+    it.each(STAGES)("plans only creates for %s, and applies them", (stage) => {
+      const actions = plannedActions(plans[stage]);
+      expect(actions).toEqual(predictedActions({}, base[stage]));
+      expect(new Set(Object.values(actions))).toEqual(new Set(["create"]));
+      const awsResources = Object.keys(actions).filter((address) => address.startsWith("aws_"));
+      expect(logs[stage].map((entry) => entry.action)).toEqual(awsResources.map(() => "create"));
+      expect(states[stage].filter((r) => r.mode === "managed")).toHaveLength(
+        Object.keys(actions).length,
+      );
+    });
+  });
+
+  describe.each<[string, Partial<StageConfig>, Record<string, string>]>([
+    ["a new AMI", { amiId: AMI_B }, ROLLOUT],
+    ["a new instance type", { instanceType: "c6i.xlarge" }, ROLLOUT],
+    [
+      "a new drain hook heartbeat",
+      { drain: { heartbeatTimeoutSeconds: 1500 } },
+      { ...ROLLOUT, "terraform_data.drain_hook": "replace" },
+    ],
+  ])("for %s in staging", (_change, settings, expected) => {
+    let plan: PlanJson;
+    let production: PlanJson;
+    let after: SynthesizedDocument;
+
+    beforeAll(async () => {
+      stagingSettings = { ...stagingSettings, ...settings };
+      after = synthesize({ stage: "staging", settings: stagingSettings }).staging;
+      workspaces.staging.writeStack(after);
+      [plan, production] = await Promise.all([
+        workspaces.staging.plan(),
+        workspaces.production.plan(),
+      ]);
+    });
+
+    it("plans exactly the rollout, as predicted, with the LC and ASG created before destroyed", () => {
+      expect(plannedActions(plan)).toEqual(expected);
+      expect(plannedActions(plan)).toEqual(predictedActions(applied.staging, after));
+      expect(actionsOf(plan, LC)).toEqual(["create", "delete"]);
+      expect(actionsOf(plan, ASG)).toEqual(["create", "delete"]);
+      expect(actionsOf(plan, ALARM)).toEqual(["update"]);
+    });
+
+    it("plans nothing in production", () => {
+      expect(plannedActions(production)).toEqual({});
+    });
+
+    it("applies the new LC and ASG and the alarm before the old ASG and LC go, and no drain resource before them", async () => {
+      const workspace = workspaces.staging;
+      const before = idsByAddress(await workspace.state());
+      const log = await workspace.applyPlan();
+      const now = idsByAddress(await workspace.state());
+      applied.staging = after;
+      expect(now[LC]).not.toBe(before[LC]);
+      expect(log).toEqual([
+        { action: "create", type: "aws_launch_configuration", id: now[LC] },
+        { action: "create", type: "aws_autoscaling_group", id: now[ASG] },
+        { action: "update", type: "aws_cloudwatch_metric_alarm", id: now[ALARM] },
+        { action: "delete", type: "aws_autoscaling_group", id: before[ASG] },
+        { action: "delete", type: "aws_launch_configuration", id: before[LC] },
+      ]);
+      expect(touchedBeforeOldGroupIsGone(log, before[ASG])).toEqual([]);
+    });
+  });
+
+  it("for new drain function code updates only the function, in place", async () => {
+    const workspace = workspaces.staging;
+    const after = synthesize(
+      { stage: "staging", settings: stagingSettings },
+      otherDrainZip(),
+    ).staging;
+    workspace.writeStack(after);
+    const actions = plannedActions(await workspace.plan());
+    expect(actions).toEqual({ "aws_lambda_function.instance_drain": "update" });
+    expect(actions).toEqual(predictedActions(applied.staging, after));
+    const function_ = idsByAddress(await workspace.state())["aws_lambda_function.instance_drain"];
+    expect(await workspace.applyPlan()).toEqual([
+      { action: "update", type: "aws_lambda_function", id: function_ },
+    ]);
+    applied.staging = after;
+  });
+
+  // The scenarios of __tests__/stacks/rollout-change-set.test.ts, planned on the applied states.
+  describe("plans what lib/change-set.ts predicts", () => {
+    const scenarios: [string, StageName, Partial<StageConfig>][] = [
+      ["a new AMI", "production", { amiId: AMI_B }],
+      ["a new instance type", "production", { instanceType: "c6i.xlarge" }],
+      ["a longer drain bound", "production", { drain: { drainTimeoutMinutes: 90 } }],
+      ["a new hook heartbeat", "production", { drain: { heartbeatTimeoutSeconds: 1500 } }],
+      ["a new cluster name", "staging", { clusterName: "apps-renamed" }],
+    ];
+    const results = new Map<string, { planned: object; predicted: object }>();
+
+    beforeAll(async () => {
+      await Promise.all(
+        scenarios.map(async ([name, stage, settings]) => {
+          const current = stage === "staging" ? stagingSettings : {};
+          const after = synthesize({ stage, settings: { ...current, ...settings } })[stage];
+          const workspace = scratch(stage);
+          workspace.writeStack(after);
+          results.set(name, {
+            planned: plannedActions(await workspace.plan()),
+            predicted: predictedActions(applied[stage], after),
+          });
+        }),
+      );
+    });
+
+    it.each(scenarios)("for %s in %s", (name) => {
+      const { planned, predicted } = results.get(name) ?? { planned: {}, predicted: { name } };
+      expect(planned).toEqual(predicted);
+    });
+  });
+
+  describe("from other starting points", () => {
+    const withoutHook = withoutResource(base.staging, "terraform_data", "drain_hook");
+    const withImport = {
+      ...base.staging,
+      import: [{ to: "aws_ecs_cluster.cluster", id: "apps-staging" }],
+    };
+    let hook: { actions: Record<string, string>; log: ApplyLogEntry[] };
+    let imports: { plan: PlanJson; log: ApplyLogEntry[] };
+
+    /** A fresh working directory for a stack, initialized. */
+    const fresh = async (document: SynthesizedDocument) => {
+      const workspace = new TerraformWorkspace(standIn);
+      cleanUp.push(workspace.dir);
+      workspace.writeStack(document);
+      await workspace.init();
+      return workspace;
+    };
+
+    beforeAll(async () => {
+      const addHook = async () => {
+        const workspace = await fresh(withoutHook);
+        await workspace.plan();
+        await workspace.applyPlan();
+        workspace.writeStack(base.staging);
+        const actions = plannedActions(await workspace.plan());
+        return { actions, log: await workspace.applyPlan() };
+      };
+      const importCluster = async () => {
+        const workspace = await fresh(withImport);
+        const plan = await workspace.plan();
+        return { plan, log: await workspace.applyPlan() };
+      };
+      [hook, imports] = await Promise.all([addHook(), importCluster()]);
+    });
+
+    it("adds terraform_data.drain_hook to a state without it by creating it alone", () => {
+      expect(hook.actions).toEqual({ "terraform_data.drain_hook": "create" });
+      expect(hook.actions).toEqual(predictedActions(withoutHook, base.staging));
+      expect(hook.log).toEqual([]);
+    });
+
+    it("plans an import block as an import of the existing cluster and creates the rest", () => {
+      const { plan, log } = imports;
+      const cluster = plan.resource_changes?.find((c) => c.address === "aws_ecs_cluster.cluster");
+      expect(cluster?.change.importing).toEqual({ id: "apps-staging" });
+      expect(cluster?.change.actions).toEqual(["no-op"]);
+      const predicted = predictedActions({}, withImport);
+      expect(predicted["aws_ecs_cluster.cluster"]).toBe("import");
+      expect(plannedActions(plan)).toEqual(predicted);
+      expect(log.filter((entry) => entry.type === "aws_ecs_cluster")).toEqual([]);
+    });
+  });
+});
+
+function actionsOf(plan: PlanJson, address: string): readonly string[] | undefined {
+  return plan.resource_changes?.find((change) => change.address === address)?.change.actions;
+}
+
+function idsByAddress(state: readonly StateResource[]): Record<string, string> {
+  return Object.fromEntries(
+    state
+      .filter((resource) => resource.mode === "managed")
+      .map((resource) => [resource.address, String(resource.values.id)]),
+  );
+}
+
+/**
+ * Everything deleted, or created other than the new LC and ASG, before the old ASG was deleted:
+ * anything here (a drain function, topic, subscription, permission or policy replaced) would
+ * leave the old instances draining without the machinery that drains them.
+ */
+function touchedBeforeOldGroupIsGone(
+  log: readonly ApplyLogEntry[],
+  oldGroupId: string,
+): ApplyLogEntry[] {
+  const end = log.findIndex(
+    (entry) =>
+      entry.action === "delete" &&
+      entry.type === "aws_autoscaling_group" &&
+      entry.id === oldGroupId,
+  );
+  expect(end).toBeGreaterThanOrEqual(0);
+  const rolling = new Set(["aws_launch_configuration", "aws_autoscaling_group"]);
+  return log
+    .slice(0, end)
+    .filter(
+      (entry) =>
+        entry.action === "delete" || (entry.action === "create" && !rolling.has(entry.type)),
+    );
+}
