@@ -49,10 +49,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** Every leaf command with its usage, so the top-level help shows the whole CLI at once. */
+/**
+ * Every leaf command with its usage, so the top-level help shows the whole CLI at once: a
+ * group's subcommands (`ami latest ...`), or a command that stands alone (`adopt <stage> ...`).
+ */
 function commandList(program: Command): string {
   const lines = program.commands.flatMap((group) =>
-    group.commands.map((command) => `  ${group.name()} ${command.name()} ${command.usage()}`),
+    group.commands.length === 0
+      ? [`  ${group.name()} ${group.usage()}`]
+      : group.commands.map((command) => `  ${group.name()} ${command.name()} ${command.usage()}`),
   );
   return `${lines.join("\n")}\n`;
 }
