@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import {
   firstPlanAfterAdoption,
@@ -9,7 +11,7 @@ import {
 import { ConfigError } from "../lib/config-error";
 import { parseTerraformState, type StateResource } from "../lib/terraform-state";
 import { addClusterStacks } from "../stacks/cluster-app";
-import type { StageImports } from "../stacks/imports";
+import { readStageImports, type StageImports } from "../stacks/imports";
 import { baseStages, DRAIN_ZIP } from "./support/fixtures";
 
 const FIXTURE = "__tests__/fixtures/old-apps-clusters.tfstate";
@@ -275,5 +277,40 @@ describe("a stack with an imports file", () => {
     const others = changes.filter((c) => !c.importId).map((c) => c.action);
     expect(new Set(others)).toEqual(new Set(["create", "read"]));
     expect(changes.some((c) => c.action === "delete")).toBe(false);
+  });
+});
+
+describe("reading an imports file", () => {
+  const write = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), "imports-")), "staging.json");
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("is no imports when the file does not exist", () => {
+    expect(readStageImports("/nonexistent/imports/staging.json")).toBeUndefined();
+  });
+
+  test.each([
+    ["not JSON", "{", /^(.*)staging\.json: not valid JSON \(/],
+    [
+      "an entry without an id",
+      '{"source":"x","imports":[{"to":"aws_ecs_cluster.cluster"}]}',
+      /staging\.json: imports\.0\.id: /,
+    ],
+    [
+      "an address that is not one",
+      '{"source":"x","imports":[{"to":"cluster","id":"A"}]}',
+      /staging\.json: imports\.0\.to: must be a resource address$/,
+    ],
+    [
+      "one address twice",
+      '{"source":"x","imports":[{"to":"aws_ecs_cluster.cluster","id":"A"},{"to":"aws_ecs_cluster.cluster","id":"B"}]}',
+      /staging\.json: aws_ecs_cluster\.cluster is imported twice$/,
+    ],
+  ])("refuses %s with one line naming the file", (_case, text, message) => {
+    const path = write(text);
+    expect(() => readStageImports(path)).toThrow(ConfigError);
+    expect(() => readStageImports(path)).toThrow(message);
   });
 });

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import fc from "fast-check";
-import { replaceFileAtomically, withStageAmiId } from "../lib/stages-file";
+import { replaceFileAtomically } from "../lib/atomic-file";
+import { withStageAmiId } from "../lib/stages-file";
 import { copyOfStages, STAGES_FIXTURE } from "./cli/support";
 
 // The module object itself (not an import's read-only namespace), so its functions can be spied on.

@@ -177,7 +177,8 @@ async function setAmi(
     context.out(`${stage}.amiId is already ${amiId}; ${context.stagesFile} is unchanged`);
     return;
   }
-  const { replaceFileAtomically, withStageAmiId } = await import("../lib/stages-file");
+  const { withStageAmiId } = await import("../lib/stages-file");
+  const { replaceFileAtomically } = await import("../lib/atomic-file");
   const path = context.stagesFile;
   replaceFileAtomically(path, withStageAmiId(readFileSync(path, "utf8"), stage, amiId));
   const from = options.promotedFrom ? `, from ${options.promotedFrom}` : "";

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { adoptCommands } from "./adopt";
 import { amiCommands } from "./ami";
 import { balanceCommands } from "./balance";
 import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
@@ -6,7 +7,12 @@ import { describeKnownError } from "./errors";
 import { rolloutCommands } from "./rollout";
 
 /** The command groups, in the order `--help` lists them; a new group is one more entry. */
-const COMMAND_GROUPS: readonly CommandGroup[] = [amiCommands, rolloutCommands, balanceCommands];
+const COMMAND_GROUPS: readonly CommandGroup[] = [
+  amiCommands,
+  rolloutCommands,
+  balanceCommands,
+  adoptCommands,
+];
 
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code.

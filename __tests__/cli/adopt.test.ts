@@ -1,0 +1,142 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { cli, STAGES_FIXTURE } from "./support";
+
+// Each run synthesizes the stacks in a subprocess (about a second on a busy machine).
+jest.setTimeout(60_000);
+
+const OLD_STATE = "__tests__/fixtures/old-apps-clusters.tfstate";
+
+/** A stages file with the live cluster names, in a directory of its own (for stacks/imports). */
+function liveStages(
+  edit: (stages: Record<string, Record<string, unknown>>) => void = () => undefined,
+) {
+  const stages = JSON.parse(readFileSync(STAGES_FIXTURE, "utf8"));
+  stages.staging.clusterName = "AppsStaging";
+  stages.production.clusterName = "AppsProd";
+  edit(stages);
+  const path = join(mkdtempSync(join(tmpdir(), "cli-adopt-")), "stages.json");
+  writeFileSync(path, JSON.stringify(stages, null, 2));
+  return path;
+}
+const importsFileOf = (stagesFile: string, stage: string) =>
+  join(stagesFile, "..", "imports", `${stage}.json`);
+
+describe("adopt", () => {
+  it("prints the imports with their ids and the first plan, and writes nothing without --write", async () => {
+    const stagesFile = liveStages();
+    const result = await cli(`adopt staging --from ${OLD_STATE}`, { stagesFile });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const lines = result.stdout.split("\n");
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^ {2}aws_ecs_cluster\.cluster +<- module\.staging_cluster\.aws_ecs_cluster\.cluster +id AppsStaging$/,
+        ),
+        expect.stringMatching(
+          /^ {2}<- aws_ecs_cluster\.cluster \(import: imported \(id AppsStaging\)\)$/,
+        ),
+        expect.stringMatching(
+          /^ {2}-\/\+ aws_autoscaling_group\.instances \(replace: .*initial_lifecycle_hook changed/,
+        ),
+        expect.stringMatching(/^ {2}~ aws_cloudwatch_metric_alarm\.low_instance_alarm \(update: /),
+        "The first apply is a rollout: Terraform creates a new launch configuration and ASG beside the",
+        "  terraform state rm 'module.staging_cluster.aws_autoscaling_group.instances'",
+      ]),
+    );
+    expect(result.stdout).not.toMatch(/STOP/);
+    expect(existsSync(importsFileOf(stagesFile, "staging"))).toBe(false);
+  });
+
+  it("writes stacks/imports/<stage>.json with --write, and the next synth emits the import blocks", async () => {
+    const stagesFile = liveStages();
+    const result = await cli(`adopt staging --from ${OLD_STATE} --write`, { stagesFile });
+    expect(result.code).toBe(0);
+    const written = JSON.parse(readFileSync(importsFileOf(stagesFile, "staging"), "utf8"));
+    expect(written.imports).toEqual([
+      {
+        to: "aws_ecs_cluster.cluster",
+        id: "AppsStaging",
+        from: "module.staging_cluster.aws_ecs_cluster.cluster",
+      },
+      {
+        to: "aws_launch_configuration.instances",
+        id: "AppsStaging-20250915143022117800000001",
+        from: "module.staging_cluster.aws_launch_configuration.instances",
+      },
+      {
+        to: "aws_autoscaling_group.instances",
+        id: "AppsStaging-20250915143022117800000001",
+        from: "module.staging_cluster.aws_autoscaling_group.instances",
+      },
+      {
+        to: "aws_cloudwatch_metric_alarm.low_instance_alarm",
+        id: "AppsStaging-low-instances",
+        from: "module.staging_cluster.aws_cloudwatch_metric_alarm.low_instance_alarm",
+      },
+    ]);
+
+    const outdir = mkdtempSync(join(tmpdir(), "cli-adopt-out-"));
+    const app: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
+    await promisify(execFile)("sh", ["-c", app], {
+      env: { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir },
+    });
+    const stack = (stage: string) =>
+      JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));
+    expect(stack("staging").import).toEqual(
+      written.imports.map(({ to, id }: { to: string; id: string }) => ({ to, id })),
+    );
+    expect(stack("production").import).toBeUndefined();
+  });
+
+  test.each([
+    [
+      "an unreadable state file",
+      "adopt staging --from /nonexistent/old.tfstate",
+      () => undefined,
+      "error: /nonexistent/old.tfstate: cannot read (ENOENT)\n",
+    ],
+    [
+      "a JSON file that is not a state",
+      "adopt staging --from package.json",
+      () => undefined,
+      "error: package.json: not a Terraform state (expected terraform.tfstate version 4 or `terraform show -json` output)\n",
+    ],
+    [
+      "a module the state does not have",
+      `adopt staging --from ${OLD_STATE} --module stage_cluster`,
+      () => undefined,
+      `error: ${OLD_STATE}: no module.stage_cluster in the state (modules there: module.staging_cluster, module.production_cluster)\n`,
+    ],
+    [
+      "the other stage's module",
+      `adopt staging --from ${OLD_STATE} --module production_cluster`,
+      () => undefined,
+      `error: ${OLD_STATE}: module.production_cluster holds AppsProd, the production cluster (production.clusterName); adopt it as production, or name staging's module with --module\n`,
+    ],
+    [
+      "a cluster name that would replace the live cluster",
+      `adopt staging --from ${OLD_STATE} --write`,
+      (stages: Record<string, Record<string, unknown>>) =>
+        (stages.staging.clusterName = "apps-staging"),
+      `error: staging.clusterName is "apps-staging", but the live cluster in module.staging_cluster is "AppsStaging": set staging.clusterName to "AppsStaging" in stacks/stages.json (another name would replace the cluster and every service on it)\n`,
+    ],
+  ])("refuses %s with one line, exit 2, nothing written", async (_case, args, edit, stderr) => {
+    const stagesFile = liveStages(edit);
+    const result = await cli(args, { stagesFile });
+    expect(result).toEqual({ code: 2, stdout: "", stderr });
+    expect(existsSync(importsFileOf(stagesFile, "staging"))).toBe(false);
+  });
+
+  it("needs --from", async () => {
+    const result = await cli("adopt staging", { stagesFile: liveStages() });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "error: required option '--from <state>' not specified\n",
+    });
+  });
+});
