@@ -251,12 +251,15 @@ describe("a stack with an imports file", () => {
     );
   });
 
-  it("predicts the first plan: the cluster imported, LC and ASG replaced (a rollout), the alarm updated, the rest created", () => {
+  it("predicts the first plan: the cluster imported (its tags updated), LC and ASG replaced (a rollout), the alarm updated, the rest created", () => {
     const { staging: synthesized } = synthWithImports({ staging: imports });
     const changes = firstPlanAfterAdoption(plan, synthesized);
     const byAddress = Object.fromEntries(changes.map((c) => [c.address, c]));
-    expect(byAddress["aws_ecs_cluster.cluster"]).toMatchObject({
-      action: "import",
+    // Imported and updated in place: the provider's default tags join its tags_all.
+    expect(byAddress["aws_ecs_cluster.cluster"]).toEqual({
+      address: "aws_ecs_cluster.cluster",
+      action: "update",
+      reasons: ["imported (id AppsStaging)", "tags_all takes provider.aws default_tags"],
       importId: "AppsStaging",
     });
     expect(byAddress["aws_launch_configuration.instances"].action).toBe("replace");

@@ -139,3 +139,39 @@ function isSet(value: JsonValue | undefined): boolean {
 function describe(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : isSet(value) ? JSON.stringify(value) : "unset";
 }
+
+/**
+ * For an object an import brings in: `tags_all` as the provider will compute it (its
+ * `default_tags` under the block's own `tags`) against what the object has now. An object
+ * created outside this configuration rarely carries its default tags, so the first plan updates
+ * it in place.
+ */
+export function importedTagChanges(
+  type: string,
+  config: BlockConfig,
+  state: Readonly<Record<string, unknown>>,
+  provider: BlockConfig | undefined,
+  providerAddress: ProviderAddress,
+): InheritedChange[] {
+  if (!AWS.tagsAll.has(type)) return [];
+  const defaults = own(provider, "default_tags");
+  const first = Array.isArray(defaults) ? defaults[0] : defaults;
+  const defaultTags =
+    first && typeof first === "object" && !Array.isArray(first)
+      ? own(first as BlockConfig, "tags")
+      : undefined;
+  const ownTags = own(config, "tags");
+  const expected = {
+    ...(isObjectValue(defaultTags) ? defaultTags : {}),
+    ...(isObjectValue(ownTags) ? ownTags : {}),
+  };
+  const actual = state.tags_all ?? {};
+  if (jsonEqual(expected, actual as JsonValue)) return [];
+  return [{ attribute: "tags_all", reason: `tags_all takes ${providerAddress} default_tags` }];
+}
+
+function isObjectValue(
+  value: JsonValue | undefined,
+): value is { readonly [key: string]: JsonValue } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -51,6 +51,7 @@ import { backendDiff } from "./change-set-backend";
 import { importedConfig, importsOf } from "./change-set-imports";
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "./change-set-document";
 import {
+  importedTagChanges,
   inheritedChanges,
   providerAddressOf,
   providerReasons,
@@ -194,7 +195,19 @@ export function changeSet(
         continue;
       }
       const old: Block = { ...block, config: importedConfig(block.type, state, block.config) };
-      tracked.set(address, { ...track(address, old, block, current, [], false), importId: id });
+      const providerAddress = providerAddressOf(block.type, block.config);
+      const provider = providers.after.get(providerAddress);
+      const inherited = importedTagChanges(
+        block.type,
+        block.config,
+        state,
+        provider,
+        providerAddress,
+      );
+      tracked.set(address, {
+        ...track(address, old, block, current, inherited, false),
+        importId: id,
+      });
     } else if (block.kind === "data") {
       added.add(address);
       changes.push({ address, action: "read", reasons: ["added"] });

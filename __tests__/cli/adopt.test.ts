@@ -36,9 +36,7 @@ describe("adopt", () => {
         expect.stringMatching(
           /^ {2}aws_ecs_cluster\.cluster +<- module\.staging_cluster\.aws_ecs_cluster\.cluster +id AppsStaging$/,
         ),
-        expect.stringMatching(
-          /^ {2}<- aws_ecs_cluster\.cluster \(import: imported \(id AppsStaging\)\)$/,
-        ),
+        "  ~ aws_ecs_cluster.cluster (update: imported (id AppsStaging); tags_all takes provider.aws default_tags)",
         expect.stringMatching(
           /^ {2}-\/\+ aws_autoscaling_group\.instances \(replace: .*initial_lifecycle_hook changed/,
         ),

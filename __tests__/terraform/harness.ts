@@ -140,6 +140,8 @@ export class TerraformWorkspace {
   constructor(
     private readonly standIn: StandIn,
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-workspace-")),
+    /** Objects the stand-in can import, instead of its own import-fixture.json. */
+    private readonly importFixtureFile?: string,
   ) {
     this.dir = path.resolve(dir);
     this.applyLog = path.join(this.dir, "apply-log.jsonl");
@@ -167,6 +169,7 @@ export class TerraformWorkspace {
         TF_INPUT: "0",
         STAND_IN_PROVIDER_DIR: STAND_IN_DIR,
         STAND_IN_APPLY_LOG: this.applyLog,
+        ...(this.importFixtureFile ? { STAND_IN_IMPORT_FIXTURE: this.importFixtureFile } : {}),
       },
     });
     const stdout: Buffer[] = [];

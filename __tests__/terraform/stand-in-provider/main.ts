@@ -5,7 +5,8 @@
  *
  * Environment (set by the harness): STAND_IN_PROVIDER_DIR (this folder: protos, schema, import
  * fixture), STAND_IN_APPLY_LOG (the file every create/update/delete is appended to),
- * STAND_IN_SERVER_CERT and STAND_IN_SERVER_KEY (a TLS certificate made once per run).
+ * STAND_IN_SERVER_CERT and STAND_IN_SERVER_KEY (a TLS certificate made once per run), and
+ * optionally STAND_IN_IMPORT_FIXTURE (another file of importable objects than this folder's).
  */
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   const server = new grpc.Server();
   const provider = new StandInProvider(readVendoredSchema(dir), {
     applyLog: process.env.STAND_IN_APPLY_LOG,
-    importFixtureFile: path.join(dir, "import-fixture.json"),
+    importFixtureFile: process.env.STAND_IN_IMPORT_FIXTURE ?? path.join(dir, "import-fixture.json"),
   });
   server.addService(loaded.tfplugin5.Provider.service, provider.handlers());
   server.addService(loaded.grpc.health.v1.Health.service, {
