@@ -1,12 +1,18 @@
 import { Command, CommanderError } from "commander";
 import { amiCommands } from "./ami";
 import { balanceCommands } from "./balance";
+import { changesCommands } from "./changes";
 import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
 import { describeKnownError } from "./errors";
 import { rolloutCommands } from "./rollout";
 
 /** The command groups, in the order `--help` lists them; a new group is one more entry. */
-const COMMAND_GROUPS: readonly CommandGroup[] = [amiCommands, rolloutCommands, balanceCommands];
+const COMMAND_GROUPS: readonly CommandGroup[] = [
+  amiCommands,
+  rolloutCommands,
+  balanceCommands,
+  changesCommands,
+];
 
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code.

@@ -128,8 +128,11 @@ async function resolveBase(
     const commit = await commitOf(root, ref, env);
     if (commit !== undefined) return { ref, commit };
   }
-  if (base !== undefined) throw new ConfigError(`--base ${base}: no such commit in this repository`);
-  throw new ConfigError("the repository has no commit to compare with yet (no origin/main, no HEAD)");
+  if (base !== undefined)
+    throw new ConfigError(`--base ${base}: no such commit in this repository`);
+  throw new ConfigError(
+    "the repository has no commit to compare with yet (no origin/main, no HEAD)",
+  );
 }
 
 /** The base is synthesized with the working tree's node_modules: only sound for one lockfile. */

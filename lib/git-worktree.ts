@@ -33,14 +33,20 @@ export async function locateProject(dir: string, env: Env): Promise<ProjectLocat
       .concat("");
     return { root, prefix };
   } catch {
-    throw new ConfigError(`${dir} is not inside a git repository (the change guard compares commits)`);
+    throw new ConfigError(
+      `${dir} is not inside a git repository (the change guard compares commits)`,
+    );
   }
 }
 
 /** The commit `ref` names, or undefined when it names none. */
 export async function commitOf(root: string, ref: string, env: Env): Promise<string | undefined> {
   try {
-    return await git(root, ["rev-parse", "-q", "--verify", "--end-of-options", `${ref}^{commit}`], env);
+    return await git(
+      root,
+      ["rev-parse", "-q", "--verify", "--end-of-options", `${ref}^{commit}`],
+      env,
+    );
   } catch {
     return undefined;
   }
