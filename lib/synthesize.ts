@@ -62,5 +62,5 @@ export function firstErrorLine(stderr: string): string | undefined {
     const what = lines[esbuild].replace(/^.*\[ERROR\]\s*/, "");
     return where === undefined ? what : `${where}: ${what}`;
   }
-  return lines.find((line) => /^[A-Z]\w*Error\b/.test(line)) ?? lines.filter(Boolean).pop();
+  return lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.filter(Boolean).pop();
 }
