@@ -80,11 +80,11 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       commit,
       env,
       async ({ projectDir: baseDir }) => {
-        const file = join(baseDir, stagesFile);
-        // Both at once; a failure of either is reported after both have ended.
+        // Both at once; a failure of either is reported after both have ended. The stages file
+        // is named relative to each side's project dir, so errors name it as people know it.
         const [base, head] = await Promise.allSettled([
-          synthesize(baseDir, file, baseOut, env, signal),
-          synthesize(projectDir, join(projectDir, stagesFile), headOut, env, signal),
+          synthesize(baseDir, stagesFile, baseOut, env, signal),
+          synthesize(projectDir, stagesFile, headOut, env, signal),
         ]);
         for (const [side, result] of [
           [`the base ${ref} (${commit.slice(0, 12)})`, base],
@@ -96,7 +96,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
           throw new ConfigError(`${side} does not synthesize: ${error.line}`);
         }
         // A base whose stages file the current loader rejects changes "(stage)" as a whole.
-        return stagesOf(file);
+        return stagesOf(join(baseDir, stagesFile));
       },
     );
     const after = loadStages(join(projectDir, stagesFile)).stages;

@@ -16,7 +16,8 @@ export class SynthError extends Error {
 
 /**
  * Runs the app command of `<projectDir>/cdktf.json` the way `cdktf synth` does, into `outdir`
- * (`CDKTF_OUTDIR`) from `stagesFile` (`STAGES_FILE`), so nothing is written to `cdktf.out`.
+ * (`CDKTF_OUTDIR`) from `stagesFile` (`STAGES_FILE`, relative to `projectDir` or absolute), so
+ * nothing is written to `cdktf.out`.
  *
  * @throws SynthError when the command fails; an AbortError when `signal` aborts it.
  */

@@ -213,8 +213,17 @@ describe("npm run cluster -- changes", () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(
         new RegExp(
-          `^error: the base ${broken} \\(${broken.slice(0, 12)}\\) does not synthesize: \\S+/stacks/stages\\.json: staging\\.amiId: must be "ami-" .*, got "ami-broken"\\n$`,
+          `^error: the base ${broken} \\(${broken.slice(0, 12)}\\) does not synthesize: stacks/stages\\.json: staging\\.amiId: must be "ami-" .*, got "ami-broken"\\n$`,
         ),
+      );
+    });
+
+    it("shows the synth error of a working tree that does not synthesize", async () => {
+      repo.edit("stacks/stages.json", '"t3.large"', '"t3.huge"');
+      const run = await changes("");
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /^error: the working tree does not synthesize: stacks\/stages\.json: staging\.instanceType: .*, got "t3\.huge"\n$/,
       );
     });
 
