@@ -47,7 +47,7 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   const { parseTerraformState } = await import("../lib/terraform-state");
   const { firstPlanAfterAdoption, planAdoption, stateRemovals } = await import("../lib/adoption");
   const { formatChangeSet, readSynthesizedStack } = await import("../lib/change-set");
-  const { synthesizeInto } = await import("../lib/synthesize");
+  const { SynthError, synthesize } = await import("../lib/synthesize");
   const { replaceFileAtomically } = await import("../lib/atomic-file");
   const { importsPath } = await import("../stacks/imports");
 
@@ -78,7 +78,17 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   const outdir = mkdtempSync(join(tmpdir(), "apps-cluster-adopt-"));
   let synthesized;
   try {
-    await synthesizeInto(process.cwd(), outdir, context.stagesFile);
+    await synthesize(
+      process.cwd(),
+      context.stagesFile,
+      outdir,
+      process.env,
+      new AbortController().signal,
+    ).catch((error: unknown) => {
+      throw error instanceof SynthError
+        ? new ConfigError(`the stacks do not synthesize: ${error.line}`)
+        : error;
+    });
     synthesized = {
       ...readSynthesizedStack(outdir, stage),
       import: plan.imports.map(({ to, id }) => ({ to, id })),

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { adoptCommands } from "./adopt";
 import { amiCommands } from "./ami";
 import { balanceCommands } from "./balance";
+import { changesCommands } from "./changes";
 import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
 import { describeKnownError } from "./errors";
 import { rolloutCommands } from "./rollout";
@@ -11,6 +12,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   amiCommands,
   rolloutCommands,
   balanceCommands,
+  changesCommands,
   adoptCommands,
 ];
 
@@ -22,7 +24,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command("apps-cluster");
   const context = new CliContext(io, program);
   program
-    .description("Operator commands for the apps ECS cluster: AMI rollout, watch, task balance.")
+    .description(
+      "Operator commands for the apps ECS cluster: AMI rollout, watch, task balance, the change guard, adoption.",
+    )
     .option(
       "--stages-file <path>",
       "the stages file (env STAGES_FILE)",

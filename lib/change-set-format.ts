@@ -12,6 +12,11 @@ const SYMBOLS: Readonly<Record<ChangeAction, string>> = {
   "migrate-state": "!",
 };
 
+/** The symbol `terraform plan` prints for an action (`!` for what a plan does not show). */
+export function actionSymbol(action: ChangeAction): string {
+  return SYMBOLS[action];
+}
+
 /**
  * Renders a change set one line per entry, in the given order, e.g.
  * `~ aws_cloudwatch_metric_alarm.low_instance_alarm (update: dimensions refers to replaced aws_autoscaling_group.instances)`;

@@ -1,42 +1,67 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "./config-error";
+import { promisify } from "node:util";
+import type { Env } from "./git-worktree";
+
+const run = promisify(execFile);
+
+/** Why a synth failed, as one line (the app's own `error: ...` line where it printed one). */
+export class SynthError extends Error {
+  constructor(readonly line: string) {
+    super(line);
+    this.name = "SynthError";
+  }
+}
 
 /**
- * Runs the project's cdktf app command (cdktf.json's `app`, what `npm run synth` runs) in
- * `projectDir`, writing the stacks to `outdir` instead of cdktf.out, for commands that need the
- * synthesized Terraform without touching the user's output. A synth that fails (a mistake in
- * the stages file) is a ConfigError with the app's own one-line message.
+ * Runs the app command of `<projectDir>/cdktf.json` the way `cdktf synth` does, into `outdir`
+ * (`CDKTF_OUTDIR`) from `stagesFile` (`STAGES_FILE`, relative to `projectDir` or absolute), so
+ * nothing is written to `cdktf.out`.
+ *
+ * @throws SynthError when the command fails; an AbortError when `signal` aborts it.
  */
-export async function synthesizeInto(
+export async function synthesize(
   projectDir: string,
-  outdir: string,
   stagesFile: string,
-  signal?: AbortSignal,
+  outdir: string,
+  env: Env,
+  signal: AbortSignal,
 ): Promise<void> {
-  const app: string = JSON.parse(readFileSync(join(projectDir, "cdktf.json"), "utf8")).app;
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      "sh",
-      ["-c", app],
-      {
-        cwd: projectDir,
-        env: { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir },
-        signal,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, _stdout, stderr) => {
-        if (error === null) return resolve();
-        const line = stderr.split("\n").find((l) => l.startsWith("error: "));
-        reject(
-          new ConfigError(
-            line
-              ? line.slice("error: ".length)
-              : `synth failed: ${stderr.trim().split("\n").at(-1) ?? error.message}`,
-          ),
-        );
-      },
-    );
-  });
+  let app: string;
+  try {
+    app = JSON.parse(readFileSync(join(projectDir, "cdktf.json"), "utf8")).app;
+  } catch (error) {
+    throw new SynthError(`cannot read the app command from cdktf.json (${String(error)})`);
+  }
+  if (typeof app !== "string") throw new SynthError('cdktf.json has no "app" command');
+  try {
+    await run("sh", ["-c", app], {
+      cwd: projectDir,
+      env: { ...env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir },
+      signal,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    if ((error as Error).name === "AbortError") throw error;
+    const { stderr = "", message } = error as { stderr?: string; message: string };
+    throw new SynthError(firstErrorLine(stderr) ?? message.split("\n")[0]);
+  }
+}
+
+/**
+ * The line that says what went wrong: the app's `error: ...` (a config error), esbuild's
+ * `[ERROR] ...` (code that does not compile), Node's `SomethingError: ...` under a stack trace.
+ */
+export function firstErrorLine(stderr: string): string | undefined {
+  const lines = stderr.split("\n").map((line) => line.trim());
+  const own = lines.find((line) => line.startsWith("error: "));
+  if (own !== undefined) return own.slice("error: ".length);
+  const esbuild = lines.findIndex((line) => line.includes("[ERROR]"));
+  if (esbuild !== -1) {
+    const where = lines[esbuild + 2]?.match(/^(\S+:\d+:\d+):$/)?.[1];
+    const what = lines[esbuild].replace(/^.*\[ERROR\]\s*/, "");
+    return where === undefined ? what : `${where}: ${what}`;
+  }
+  return lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.filter(Boolean).pop();
 }

@@ -1,0 +1,293 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { GuardReport } from "../../lib/change-guard";
+import type { CliIo } from "../../cli/context";
+import { runCli } from "../../cli/program";
+import { createTestRepo, type TestRepo } from "../support/git-repo";
+import { virtualClock } from "./support";
+
+// Every run synthesizes two commits in fresh Node processes: seconds on a busy machine.
+jest.setTimeout(60_000);
+
+const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
+const NEW_AMI = "ami-0a1b2c3d4e5f67890";
+const AMI_UPDATE = [
+  { address: "aws_autoscaling_group.instances", action: "replace" },
+  { address: "aws_cloudwatch_metric_alarm.low_instance_alarm", action: "update" },
+  { address: "aws_launch_configuration.instances", action: "replace" },
+];
+
+const home = process.cwd();
+let repo: TestRepo;
+beforeAll(() => {
+  repo = createTestRepo(home);
+  process.chdir(repo.dir);
+});
+afterAll(() => process.chdir(home));
+afterEach(() => {
+  repo.reset();
+  // Whatever happened, the temporary worktree is gone and cdktf.out was never written.
+  expect(existsSync(join(repo.dir, "cdktf.out"))).toBe(false);
+  expect(repo.worktrees()).toEqual([repo.git("rev-parse", "--show-toplevel")]);
+});
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `apps-cluster <args>` in this process, in the test repository. */
+async function changes(args: string, onInterrupt?: (press: () => void) => void): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const env = { ...process.env, STAGES_FILE: undefined };
+  const io: CliIo = {
+    stdout: { write: (text) => (stdout += text) },
+    stderr: { write: (text) => (stderr += text) },
+    env,
+    clock: virtualClock(),
+    onInterrupt: (listener) => {
+      onInterrupt?.(listener);
+      return () => undefined;
+    },
+  };
+  const code = await runCli(["changes", ...args.split(" ").filter(Boolean)], io);
+  return { code, stdout, stderr };
+}
+
+/** The JSON report's touched addresses and actions, per stage. */
+async function touched(args: string) {
+  const run = await changes(`${args} --format json`);
+  expect(run.stderr).toBe("");
+  const report = JSON.parse(run.stdout) as GuardReport;
+  const stages = Object.fromEntries(
+    Object.entries(report.stages).map(([stage, { changes: entries }]) => [
+      stage,
+      entries.map(({ address, action }) => ({ address, action })),
+    ]),
+  );
+  return { code: run.code, report, stages };
+}
+
+const setStagingAmi = () => repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+
+describe("npm run cluster -- changes", () => {
+  it("passes --expect ami when only staging's amiId changed, listing exactly the three resources", async () => {
+    setStagingAmi();
+    const { code, report, stages } = await touched("--expect ami");
+    expect(stages).toEqual({ staging: AMI_UPDATE, production: [] });
+    expect(report.stages.staging?.configChanges).toEqual(["amiId"]);
+    expect(report.verdict).toEqual({ expect: "ami", pass: true, problems: [], warnings: [] });
+    expect(report.base).toEqual({ ref: "HEAD", commit: repo.git("rev-parse", "HEAD") });
+    expect(code).toBe(0);
+  });
+
+  it("fails --expect ami for an instance type change, which touches the same three resources", async () => {
+    repo.edit("stacks/stages.json", '"t3.large"', '"t3.xlarge"');
+    const { code, report, stages } = await touched("--expect ami");
+    expect(stages).toEqual({ staging: AMI_UPDATE, production: [] });
+    expect(report.verdict.problems).toEqual([
+      "no stage's amiId changed",
+      "staging: stage setting instanceType changed (only amiId may)",
+      "staging: unexpected replace of aws_autoscaling_group.instances in a stage whose amiId did not change",
+      "staging: unexpected update of aws_cloudwatch_metric_alarm.low_instance_alarm in a stage whose amiId did not change",
+      "staging: unexpected replace of aws_launch_configuration.instances in a stage whose amiId did not change",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("fails --expect ami naming a resource the change adds", async () => {
+    setStagingAmi();
+    repo.edit(
+      "stacks/cluster-stack.ts",
+      "    this.node.addValidation(",
+      '    new SqsQueue(this, "extra_queue", { name: `${stage}-extra` });\n    this.node.addValidation(',
+    );
+    repo.edit(
+      "stacks/cluster-stack.ts",
+      'import { Construct } from "constructs";',
+      'import { Construct } from "constructs";\nimport { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";',
+    );
+    const { code, report, stages } = await touched("--expect ami");
+    const added = { address: "aws_sqs_queue.extra_queue", action: "create" };
+    expect(stages.staging).toEqual([...AMI_UPDATE, added]);
+    expect(stages.production).toEqual([added]);
+    expect(report.verdict.problems).toEqual([
+      "staging: unexpected create of aws_sqs_queue.extra_queue",
+      "production: unexpected create of aws_sqs_queue.extra_queue in a stage whose amiId did not change",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("flags a renamed construct id (a delete and a create of one type) without --expect", async () => {
+    repo.edit(
+      "constructs/drain-failures.ts",
+      '"instance_drain_failures",',
+      '"drain_dead_letters",',
+    );
+    const run = await changes("--stage staging");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}RENAMED\? +- +aws_sqs_queue\.instance_drain_failures +delete/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}RENAMED\? +\+ +aws_sqs_queue\.drain_dead_letters +create/),
+    );
+    expect(lines).toContain(
+      "WARNING staging: RENAMED? aws_sqs_queue.instance_drain_failures is deleted and aws_sqs_queue.drain_dead_letters created: a changed construct id destroys the live object and creates a new one",
+    );
+    expect(lines.some((line) => line.startsWith("production"))).toBe(false);
+  });
+
+  it("reports a change of the drain function's code as an update of the function only", async () => {
+    writeFileSync(
+      join(repo.dir, "lambda/instance-drain/index.ts"),
+      `${readFileSync(join(repo.dir, "lambda/instance-drain/index.ts"), "utf8")}\nexport const guardTestMarker = "changed";\n`,
+    );
+    const { code, report, stages } = await touched("");
+    const update = [{ address: "aws_lambda_function.instance_drain", action: "update" }];
+    expect(stages).toEqual({ staging: update, production: update });
+    expect(report.stages.staging?.changes[0].reasons).toEqual(
+      expect.arrayContaining(["source_code_hash changed"]),
+    );
+    expect(report.verdict.pass).toBeNull();
+    expect(code).toBe(0);
+  });
+
+  it("renders a change in both stages as markdown, verdict first, one table per stage", async () => {
+    repo.edit("stacks/stages.json", new RegExp(COMMITTED_AMI, "g"), NEW_AMI);
+    const run = await changes("--expect ami --format markdown");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines[0]).toBe("### Change guard: :white_check_mark: only an AMI update (expect ami)");
+    const tables = lines.filter((line) => line === "| | resource | action | why |");
+    expect(tables).toHaveLength(2);
+    expect(lines.indexOf("#### staging")).toBeLessThan(lines.indexOf("#### production"));
+    expect(lines).toContain(
+      "| `~` | `aws_cloudwatch_metric_alarm.low_instance_alarm` | update | dimensions refers to replaced aws_autoscaling_group.instances |",
+    );
+  });
+
+  it("limits the report and the verdict to --stage", async () => {
+    repo.edit("stacks/stages.json", new RegExp(COMMITTED_AMI, "g"), NEW_AMI);
+    const { code, stages } = await touched("--stage production --expect ami");
+    expect(stages).toEqual({ production: AMI_UPDATE });
+    expect(code).toBe(0);
+  });
+
+  it("compares with origin/main by default when it exists", async () => {
+    const main = repo.git("rev-parse", "HEAD");
+    setStagingAmi();
+    repo.commit("new AMI for staging");
+    repo.git("update-ref", "refs/remotes/origin/main", main);
+    try {
+      const { report, stages } = await touched("");
+      expect(report.base).toEqual({ ref: "origin/main", commit: main });
+      expect(stages.staging).toEqual(AMI_UPDATE);
+    } finally {
+      repo.git("update-ref", "-d", "refs/remotes/origin/main");
+      repo.git("reset", "-q", "--hard", main);
+    }
+  });
+
+  describe("errors: one line, exit 2", () => {
+    it("names an unknown --base ref", async () => {
+      expect(await changes("--base no-such-branch")).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: "error: --base no-such-branch: no such commit in this repository\n",
+      });
+    });
+
+    it("shows the synth error of a base that does not synthesize", async () => {
+      const main = repo.git("rev-parse", "HEAD");
+      repo.edit("stacks/stages.json", COMMITTED_AMI, "ami-broken");
+      const broken = repo.commit("a broken stages file");
+      repo.git("reset", "-q", "--hard", main);
+      const run = await changes(`--base ${broken}`);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^error: the base ${broken} \\(${broken.slice(0, 12)}\\) does not synthesize: stacks/stages\\.json: staging\\.amiId: must be "ami-" .*, got "ami-broken"\\n$`,
+        ),
+      );
+    });
+
+    it("shows the synth error of a working tree that does not synthesize", async () => {
+      repo.edit("stacks/stages.json", '"t3.large"', '"t3.huge"');
+      const run = await changes("");
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /^error: the working tree does not synthesize: stacks\/stages\.json: staging\.instanceType: .*, got "t3\.huge"\n$/,
+      );
+    });
+
+    it("refuses a base with another package-lock.json", async () => {
+      const main = repo.git("rev-parse", "HEAD");
+      repo.edit("package-lock.json", '"lockfileVersion"', '"requires": true,\n  "lockfileVersion"');
+      const other = repo.commit("another lockfile");
+      repo.git("reset", "-q", "--hard", main);
+      const run = await changes(`--base ${other}`);
+      expect(run).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `error: the base ${other} has another package-lock.json than the working tree, so the installed node_modules cannot synthesize it; compare with a base that has the same lockfile (or check it out and npm ci)\n`,
+      });
+    });
+
+    it("says so outside a git repository", async () => {
+      const plain = mkdtempSync(join(tmpdir(), "guard-plain-"));
+      process.chdir(plain);
+      try {
+        expect(await changes("")).toEqual({
+          code: 2,
+          stdout: "",
+          stderr: `error: ${plain} is not inside a git repository (the change guard compares commits)\n`,
+        });
+      } finally {
+        process.chdir(repo.dir);
+      }
+    });
+  });
+
+  it("stops on Ctrl-C while synthesizing and removes the temporary worktree", async () => {
+    setStagingAmi();
+    const worktrees = join(repo.dir, ".git", "worktrees");
+    const run = await changes("", (press) => {
+      // Pressed once the base's worktree exists, so the cleanup has something to remove.
+      const poll = setInterval(() => {
+        if (existsSync(worktrees) && readdirSync(worktrees).length > 0) {
+          clearInterval(poll);
+          press();
+        }
+      }, 10);
+    });
+    expect(run).toEqual({
+      code: 130,
+      stdout: "",
+      stderr: "warning: interrupted; the temporary worktree is removed\n",
+    });
+  });
+
+  it("runs end to end through npm and prints the table", async () => {
+    setStagingAmi();
+    const { stdout } = await promisify(execFile)(
+      "npm",
+      ["run", "-s", "cluster", "--", "changes", "--expect", "ami"],
+      { cwd: repo.dir, env: { ...process.env, STAGES_FILE: undefined } },
+    );
+    expect(stdout.split("\n")).toEqual(
+      expect.arrayContaining([
+        "staging: 3 touched (stage settings changed: amiId)",
+        "  ~    aws_cloudwatch_metric_alarm.low_instance_alarm  update: dimensions refers to replaced aws_autoscaling_group.instances",
+        "production: no changes",
+        "expect ami: pass (only amiId changed, and only what it replaces)",
+      ]),
+    );
+  });
+});

@@ -1,0 +1,89 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/**
+ * A throwaway git repository holding a copy of this project's sources (what synth and the CLI
+ * need) with `node_modules` a symlink to the project's own, for tests of the change guard.
+ */
+
+const SOURCES = [
+  ".gitignore",
+  "main.ts",
+  "cdktf.json",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "bin",
+  "cli",
+  "constructs",
+  "lambda",
+  "lib",
+  "stacks",
+];
+
+export interface TestRepo {
+  readonly dir: string;
+  /** Runs git in the repository (as a test user) and returns its trimmed stdout. */
+  git(...args: string[]): string;
+  /** Commits everything with `message` and returns the commit id. */
+  commit(message: string): string;
+  /** Replaces the first occurrence of `from` by `to` in a file of the repository. */
+  edit(path: string, from: string | RegExp, to: string): void;
+  /** Puts the working tree back to HEAD (ignored files, like node_modules and build, stay). */
+  reset(): void;
+  /** The worktrees git knows of, the repository's own included. */
+  worktrees(): string[];
+}
+
+export function createTestRepo(project = process.cwd()): TestRepo {
+  const dir = mkdtempSync(join(tmpdir(), "guard-repo-"));
+  for (const source of SOURCES)
+    cpSync(join(project, source), join(dir, source), { recursive: true });
+  symlinkSync(resolve(project, "node_modules"), join(dir, "node_modules"), "dir");
+  const git = (...args: string[]) =>
+    execFileSync(
+      "git",
+      [
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.com",
+        "-c",
+        "init.defaultBranch=main",
+        ...args,
+      ],
+      { cwd: dir, encoding: "utf8" },
+    ).trim();
+  const repo: TestRepo = {
+    dir,
+    git,
+    commit: (message) => {
+      git("add", "-A");
+      git("commit", "-q", "--allow-empty", "-m", message);
+      return git("rev-parse", "HEAD");
+    },
+    edit: (path, from, to) => {
+      const file = join(dir, path);
+      const text = readFileSync(file, "utf8");
+      const edited = text.replace(from, to);
+      if (edited === text) throw new Error(`${path}: nothing matched ${String(from)}`);
+      writeFileSync(file, edited);
+    },
+    reset: () => {
+      git("checkout", "-q", "--", ".");
+      git("clean", "-fdq");
+    },
+    worktrees: () =>
+      git("worktree", "list", "--porcelain")
+        .split("\n")
+        .filter((line) => line.startsWith("worktree "))
+        .map((line) => line.slice("worktree ".length)),
+  };
+  git("init", "-q");
+  // .gitignore's `node_modules/` matches a directory, not the symlink standing in for it here.
+  writeFileSync(join(dir, ".git", "info", "exclude"), "node_modules\n");
+  repo.commit("base");
+  return repo;
+}

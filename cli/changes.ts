@@ -1,0 +1,70 @@
+import { Option } from "commander";
+import type { Expectation } from "../lib/change-guard-verdict";
+import { STAGE_NAMES, type StageName } from "../stacks/stages";
+import { REPORT_FORMATS, type ReportFormat } from "./changes-format";
+import { EXIT_FINDING, EXIT_INTERRUPTED, type CliContext, type CommandGroup } from "./context";
+import { helpExamples } from "./format";
+
+interface ChangesOptions {
+  base?: string;
+  stage?: StageName;
+  expect?: Expectation;
+  format: ReportFormat;
+}
+
+/** `changes`: what the working tree touches against a base commit, per stage, and why. */
+export const changesCommands: CommandGroup = (program, context) => {
+  program
+    .command("changes")
+    .description(
+      "synthesize a base commit and the working tree and list every resource the change touches, with its action and why",
+    )
+    .option("--base <git-ref>", "the commit to compare with (default: origin/main, else HEAD)")
+    .addOption(new Option("--stage <name>", "report only this stage").choices(STAGE_NAMES))
+    .addOption(
+      new Option(
+        "--expect <kind>",
+        "exit 1 unless the change is exactly that: ami = only amiId changed, and only the launch configuration and ASG replaced and the low-instance alarm updated",
+      ).choices(["ami"]),
+    )
+    .addOption(
+      new Option("--format <format>", "how to print the report")
+        .choices(REPORT_FORMATS)
+        .default("text"),
+    )
+    .addHelpText(
+      "after",
+      helpExamples(
+        "changes",
+        "changes --base origin/main --stage staging --expect ami",
+        "changes --format markdown",
+      ),
+    )
+    .action((options: ChangesOptions) => changes(context, options));
+};
+
+async function changes(context: CliContext, options: ChangesOptions): Promise<void> {
+  const { runChangeGuard } = await import("../lib/change-guard");
+  const { renderReport } = await import("./changes-format");
+  const interrupted = new AbortController();
+  const stopListening = context.io.onInterrupt(() => interrupted.abort());
+  try {
+    const report = await runChangeGuard({
+      projectDir: process.cwd(),
+      stagesFile: context.stagesFile,
+      base: options.base,
+      stage: options.stage,
+      expect: options.expect,
+      env: context.io.env,
+      signal: interrupted.signal,
+    });
+    context.io.stdout.write(renderReport(report, options.format));
+    if (report.verdict.pass === false) context.exitCode = EXIT_FINDING;
+  } catch (error) {
+    if (!interrupted.signal.aborted) throw error;
+    context.warn("interrupted; the temporary worktree is removed");
+    context.exitCode = EXIT_INTERRUPTED;
+  } finally {
+    stopListening();
+  }
+}

@@ -1,0 +1,133 @@
+import type { ChangeAction, JsonValue, ResourceChange } from "./change-set";
+import { renderPath } from "./config-error";
+import { jsonEqual } from "./json-equal";
+
+/**
+ * What the change guard concludes from each stage's change set and stage-config change: which
+ * entries to flag (deletes, likely renames), and whether the change is what `--expect` says.
+ */
+
+/** A change-set entry with the guard's flag: a delete, or half of a likely rename. */
+export interface GuardChange extends ResourceChange {
+  /** `DELETE` for a plain delete; `RENAMED?` for a delete or create whose type has the other. */
+  readonly flag?: "DELETE" | "RENAMED?";
+}
+
+/** One stage's part of the report. */
+export interface StageReport {
+  /** Fields of the stage in the stages file that changed, e.g. `amiId`, `drain.pollSeconds`. */
+  readonly configChanges: readonly string[];
+  readonly changes: readonly GuardChange[];
+}
+
+/** What `--expect` can name. */
+export type Expectation = "ami";
+
+export interface Verdict {
+  /** The `--expect` given, or null. */
+  readonly expect: Expectation | null;
+  /** Whether the change is what `expect` says; null without `expect`. */
+  readonly pass: boolean | null;
+  /** Each way the change differs from `expect`, one line each. */
+  readonly problems: readonly string[];
+  /** Deletes and likely renames, one line each, reported whatever `expect` is. */
+  readonly warnings: readonly string[];
+}
+
+/** The three entries an AMI update plans, and nothing else, in a stage whose `amiId` changed. */
+export const AMI_UPDATE: ReadonlyMap<string, ChangeAction> = new Map<string, ChangeAction>([
+  ["aws_launch_configuration.instances", "replace"],
+  ["aws_autoscaling_group.instances", "replace"],
+  ["aws_cloudwatch_metric_alarm.low_instance_alarm", "update"],
+]);
+
+/**
+ * The paths of what differs between two parsed stage configs: objects are compared field by
+ * field, anything else (lists included) as a whole. A stage missing on one side is `(stage)`.
+ */
+export function configChanges(before: unknown, after: unknown, path: string[] = []): string[] {
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => configChanges(before[key], after[key], [...path, key]));
+  }
+  if (jsonEqual(before as JsonValue | undefined, after as JsonValue | undefined)) return [];
+  return [path.length === 0 ? "(stage)" : renderPath(path)];
+}
+
+/** Flags each delete, and each delete and create of one type in one stage as a likely rename. */
+export function flagChanges(changes: readonly ResourceChange[]): GuardChange[] {
+  const typeOf = (address: string) => address.split(".")[0];
+  const typesWith = (action: ChangeAction) =>
+    new Set(changes.filter((c) => c.action === action).map((c) => typeOf(c.address)));
+  const deleted = typesWith("delete");
+  const created = typesWith("create");
+  return changes.map((change) => {
+    const type = typeOf(change.address);
+    if (change.action === "delete") {
+      return { ...change, flag: created.has(type) ? "RENAMED?" : "DELETE" };
+    }
+    if (change.action === "create" && deleted.has(type)) return { ...change, flag: "RENAMED?" };
+    return change;
+  });
+}
+
+/** The warnings and, with `expect`, the verdict on the stages reported. */
+export function verdictOf(
+  stages: Readonly<Record<string, StageReport>>,
+  expect: Expectation | undefined,
+): Verdict {
+  const warnings = Object.entries(stages).flatMap(([stage, { changes }]) =>
+    warningsOf(stage, changes),
+  );
+  if (expect === undefined) return { expect: null, pass: null, problems: [], warnings };
+  const problems = amiOnlyProblems(stages);
+  return { expect, pass: problems.length === 0, problems, warnings };
+}
+
+function warningsOf(stage: string, changes: readonly GuardChange[]): string[] {
+  const deletes = changes.filter((c) => c.flag === "DELETE").map((c) => c.address);
+  const renamedFrom = changes.filter((c) => c.action === "delete" && c.flag === "RENAMED?");
+  const warnings = deletes.map((address) => `${stage}: DELETE ${address}`);
+  for (const { address } of renamedFrom) {
+    const type = address.split(".")[0];
+    const to = changes
+      .filter((c) => c.action === "create" && c.address.startsWith(`${type}.`))
+      .map((c) => c.address);
+    warnings.push(
+      `${stage}: RENAMED? ${address} is deleted and ${to.join(", ")} created: a changed construct id destroys the live object and creates a new one`,
+    );
+  }
+  return warnings;
+}
+
+/** Why the change is not an AMI update of one or more stages (nothing when it is). */
+function amiOnlyProblems(stages: Readonly<Record<string, StageReport>>): string[] {
+  const problems: string[] = [];
+  let amiChanged = false;
+  for (const [stage, { configChanges: fields, changes }] of Object.entries(stages)) {
+    for (const field of fields.filter((f) => f !== "amiId")) {
+      problems.push(`${stage}: stage setting ${field} changed (only amiId may)`);
+    }
+    const amiStage = fields.includes("amiId");
+    amiChanged ||= amiStage;
+    const expected: ReadonlyMap<string, ChangeAction> = amiStage ? AMI_UPDATE : new Map();
+    for (const { address, action } of changes) {
+      const wanted = expected.get(address);
+      if (wanted === action) continue;
+      const instead = wanted === undefined ? "" : ` (expected ${wanted})`;
+      const why = amiStage ? "" : " in a stage whose amiId did not change";
+      problems.push(`${stage}: unexpected ${action} of ${address}${instead}${why}`);
+    }
+    for (const [address, action] of expected) {
+      if (!changes.some((c) => c.address === address)) {
+        problems.push(`${stage}: expected ${action} of ${address}, which is not touched`);
+      }
+    }
+  }
+  if (!amiChanged) problems.unshift("no stage's amiId changed");
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
