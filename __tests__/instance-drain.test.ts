@@ -28,6 +28,7 @@ import {
   invoke,
   lifecycleMessage,
   NOTIFIED_AT,
+  snsEvent,
   TOPIC_ARN,
   virtualClock,
 } from "./instance-drain.fixtures";
@@ -597,8 +598,11 @@ describe("instance drain handler", () => {
   });
 
   describe("the max drain time", () => {
-    it("releases the instance when MAX_DRAIN_SECONDS pass, not at the next poll after", async () => {
-      const { handler, clock } = setUp({ env: { MAX_DRAIN_SECONDS: "95" }, tasksLeft: () => 2 });
+    it("releases the instance MAX_DRAIN_SECONDS after DRAINING, not at the next poll after", async () => {
+      const { handler, clock, instance } = setUp({
+        env: { MAX_DRAIN_SECONDS: "95" },
+        tasksLeft: () => 2,
+      });
       const completedAt: number[] = [];
       autoScaling.on(CompleteLifecycleActionCommand).callsFake(() => {
         completedAt.push(clock.now());
@@ -607,7 +611,7 @@ describe("instance drain handler", () => {
 
       await invoke(handler, lifecycleMessage());
 
-      expect(completedAt).toEqual([NOTIFIED_AT + 95_000]);
+      expect(completedAt).toEqual([instance.drainingSince + 95_000]);
     });
 
     it("still warns when the action is already gone at the bound, tasks having been left", async () => {
@@ -853,48 +857,129 @@ describe("instance drain handler: never draining into nothing", () => {
     expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, completion);
   });
 
-  it("at the drain bound keeps the last usable capacity: logs drain-blocked, records heartbeats and fails the invocation instead of handing off", async () => {
+  it("keeps an instance whose tasks no one could take past the bound: drain-blocked, one alarm per invocation, the hook kept alive by heartbeats and hand-offs", async () => {
     const { handler, logs, clock } = setUp({
       env: { MAX_DRAIN_SECONDS: "120" },
       tasksLeft: () => 2,
       others: [terminating("i-0aaaaaaaaaaaaaaa1")],
     });
-
-    await expect(invoke(handler, lifecycleMessage())).rejects.toThrow(
-      /blocked: the drain bound has passed and no other instance can take its 2 tasks/,
-    );
+    const isAlarm = (input: { Message?: string }) => String(input.Message).includes("DrainBlocked");
+    let message = lifecycleMessage();
+    for (let invocation = 1; invocation <= 3; invocation++) {
+      const before = sns.commandCalls(PublishCommand).length;
+      await invoke(handler, message, 15 * MINUTE);
+      const published = sns
+        .commandCalls(PublishCommand)
+        .slice(before)
+        .map((c) => c.args[0].input);
+      expect([invocation, published.filter(isAlarm).length]).toEqual([invocation, 1]);
+      const handOff = published.filter((input) => !isAlarm(input));
+      expect([invocation, handOff.length]).toEqual([invocation, 1]);
+      message = handOff[0].Message as string;
+      clock.advance(500);
+    }
 
     expect(autoScaling).not.toHaveReceivedCommand(CompleteLifecycleActionCommand);
     expect(ecs).not.toHaveReceivedCommand(UpdateContainerInstancesStateCommand);
-    expect(sns).not.toHaveReceivedCommand(PublishCommand);
-    // It waited for capacity to the end of the invocation, keeping the hook alive.
-    expect(clock.now() - NOTIFIED_AT).toBeGreaterThan(13 * MINUTE);
-    expect(autoScaling).toHaveReceivedCommandTimes(RecordLifecycleActionHeartbeatCommand, 3);
+    // Every 5 minutes, at each hand-off and as each continuing invocation starts: about 40 minutes.
+    expect(
+      autoScaling.commandCalls(RecordLifecycleActionHeartbeatCommand).length,
+    ).toBeGreaterThanOrEqual(10);
+    const alarm = sns
+      .commandCalls(PublishCommand)
+      .map((c) => c.args[0].input)
+      .find(isAlarm);
+    expect(alarm?.TopicArn).toBe(TOPIC_ARN);
+    expect(JSON.parse(String(alarm?.Message))).toEqual({
+      DrainBlocked: {
+        instanceId: INSTANCE_ID,
+        autoScalingGroupName: ASG_NAME,
+        cluster: CLUSTER,
+        reason: expect.stringMatching(/still no other instance could take the 2 tasks/),
+      },
+    });
     const blocked = logs.filter((entry) => entry.action === "drain-blocked");
-    expect(blocked).toEqual([
-      expect.objectContaining({ level: "error", tasksLeft: 2, instanceId: INSTANCE_ID }),
+    expect(blocked).toHaveLength(3);
+    expect(blocked[0]).toMatchObject({ level: "error", tasksLeft: 2, instanceId: INSTANCE_ID });
+  });
+
+  it("fails the invocation that receives a blocked-drain alarm, touching nothing, so the errors alarm fires", async () => {
+    const { handler, logs } = setUp();
+    const alarm = JSON.stringify({
+      DrainBlocked: {
+        instanceId: INSTANCE_ID,
+        autoScalingGroupName: ASG_NAME,
+        cluster: CLUSTER,
+        reason: "no capacity",
+      },
+    });
+
+    await expect(invoke(handler, alarm)).rejects.toThrow(
+      expect.objectContaining({
+        name: "DrainBlockedError",
+        message: expect.stringMatching(/i-0123456789abcdef0.*no capacity/),
+      }),
+    );
+    expectNoAwsCalls();
+    expect(logs).toEqual([
+      expect.objectContaining({ level: "error", action: "drain-blocked-alarm" }),
     ]);
   });
 
-  it("a blocked drain releases the instance as soon as capacity appears", async () => {
+  it("gives a drain that waited for capacity past the bound its whole drain time once DRAINING", async () => {
     const others = [terminating("i-0aaaaaaaaaaaaaaa1")];
-    const { handler, clock, logs } = setUp({
+    const { handler, clock, instance } = setUp({
       env: { MAX_DRAIN_SECONDS: "120" },
-      tasksLeft: () => 2,
+      tasksLeft: (ms) => (ms < 90_000 ? 2 : 0),
+      stoppingForMs: 20_000,
       others,
     });
     const sleep = clock.sleep;
     clock.sleep = async (ms) => {
       await sleep(ms);
-      if (clock.now() >= NOTIFIED_AT + 5 * MINUTE && others.length === 1) {
+      if (clock.now() >= NOTIFIED_AT + 5 * MINUTE && others.length === 1)
         others.push(usableInstance());
-      }
     };
+    const completedAt: number[] = [];
+    autoScaling.on(CompleteLifecycleActionCommand).callsFake(() => {
+      completedAt.push(clock.now());
+      return {};
+    });
 
     await invoke(handler, lifecycleMessage());
 
-    expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
-    expect(logs.at(-1)).toMatchObject({ level: "warn", action: "complete", tasksLeft: 2 });
+    // DRAINING at ~5 min; the tasks move in 90 s and stop 20 s later: released then, not at once.
+    const since = instance.drainingSince;
+    expect(since - NOTIFIED_AT).toBeGreaterThanOrEqual(5 * MINUTE);
+    expect(completedAt).toHaveLength(1);
+    expect(completedAt[0] - since).toBeGreaterThanOrEqual(110_000);
+    expect(completedAt[0] - since).toBeLessThan(120_000);
+  });
+
+  it("carries the time DRAINING was set to the next invocation, whose drain bound counts from it", async () => {
+    const { handler, clock, instance } = setUp({
+      env: { MAX_DRAIN_SECONDS: "1200" },
+      tasksLeft: () => 1,
+    });
+    await invoke(handler, lifecycleMessage(), 5 * MINUTE);
+    const [handOff] = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(handOff.MessageAttributes).toEqual({
+      drainingSince: { DataType: "Number", StringValue: String(instance.drainingSince) },
+    });
+
+    // The next invocation gets the attribute as Lambda delivers SNS attributes.
+    const event = snsEvent(handOff.Message as string);
+    event.Records[0].Sns.MessageAttributes = {
+      drainingSince: { Type: "Number", Value: String(instance.drainingSince) },
+    };
+    const completedAt: number[] = [];
+    autoScaling.on(CompleteLifecycleActionCommand).callsFake(() => {
+      completedAt.push(clock.now());
+      return {};
+    });
+    clock.advance(500);
+    await handler(event, { getRemainingTimeInMillis: () => 30 * MINUTE });
+    expect(completedAt).toEqual([instance.drainingSince + 1_200_000]);
   });
 });
 
@@ -921,6 +1006,38 @@ describe("instance drain handler: only real lifecycle notifications act", () => 
 
     expect(ecs.calls()).toHaveLength(0);
     expect(logs[0].message).toMatch(/in no Auto Scaling group, not Terminating:Wait/);
+  });
+
+  it("looks again when Auto Scaling still reports the state before Terminating:Wait, then drains", async () => {
+    const { handler } = setUp({ tasksLeft: () => 0 });
+    let looks = 0;
+    autoScaling.on(DescribeAutoScalingInstancesCommand).callsFake(({ InstanceIds = [] }) => ({
+      AutoScalingInstances: InstanceIds.map((id: string) => ({
+        InstanceId: id,
+        AutoScalingGroupName: id === INSTANCE_ID ? ASG_NAME : "new",
+        LifecycleState:
+          id === INSTANCE_ID && ++looks < 3
+            ? "Terminating"
+            : id === INSTANCE_ID
+              ? "Terminating:Wait"
+              : "InService",
+      })),
+    }));
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(looks).toBe(3);
+    expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, completion);
+  });
+
+  it("gives up after a few looks when the state never becomes Terminating:Wait", async () => {
+    const { handler, logs } = setUp({ lifecycleState: "Terminating" });
+
+    await invoke(handler, lifecycleMessage());
+
+    expect(autoScaling).toHaveReceivedCommandTimes(DescribeAutoScalingInstancesCommand, 4);
+    expect(ecs.calls()).toHaveLength(0);
+    expect(logs).toEqual([expect.objectContaining({ level: "warn", action: "reject-unverified" })]);
   });
 
   it("asks Auto Scaling about exactly the notification's instance", async () => {

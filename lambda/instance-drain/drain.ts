@@ -8,6 +8,7 @@ import {
   startDraining,
   type ContainerInstanceState,
 } from "./container-instance";
+import { raiseDrainBlockedAlarm } from "./drain-blocked";
 import { handOff, type LifecycleRequest } from "./hand-off";
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
@@ -27,16 +28,6 @@ export interface DrainDependencies extends AwsClients {
 }
 
 /**
- * Thrown when the drain bound has passed while the instance still holds tasks and no other
- * instance could take them. The invocation fails on purpose: the function's errors alarm fires,
- * Lambda retries the event twice (each retry keeps the instance and waits for capacity for a
- * whole invocation), then sends it to the failure queue, whose alarm fires too.
- */
-export class DrainBlockedError extends Error {
-  override readonly name = "DrainBlockedError";
-}
-
-/**
  * Drains one terminating instance and then lets it go.
  *
  * - Tasks count as left until they reach `lastStatus` STOPPED, not when ECS decides to stop them
@@ -44,11 +35,13 @@ export class DrainBlockedError extends Error {
  *   deregistration delay and its stop timeout).
  * - The instance is set DRAINING only while another instance can take its tasks (ACTIVE, agent
  *   connected, not itself terminating); until then the function waits, keeping the hook alive.
- * - Past `MAX_DRAIN_SECONDS` the instance is released even with tasks left, but never while it
- *   holds tasks nobody else could run: then the invocation fails loudly instead
- *   ({@link DrainBlockedError}).
- * - Near the end of the invocation it records a heartbeat and re-publishes the notification, and
- *   the next invocation carries on.
+ * - `MAX_DRAIN_SECONDS` after DRAINING was set the instance is released even with tasks left,
+ *   but never while it holds tasks nobody else could run. Then, and when no capacity has
+ *   appeared `MAX_DRAIN_SECONDS` after the notification, the drain is blocked: the function
+ *   keeps the instance (for as long as the hook's global timeout allows) and raises the alarm
+ *   once per invocation ({@link raiseDrainBlockedAlarm}).
+ * - Near the end of the invocation it records a heartbeat and re-publishes the notification
+ *   (with the time DRAINING was set), and the next invocation carries on.
  */
 export async function drainInstance(
   deps: DrainDependencies,
@@ -74,7 +67,10 @@ const total = (tasks: TasksLeft) => tasks.scheduled + (tasks.stopping?.length ??
 /** One drain within one invocation. */
 class InstanceDrain {
   private heartbeatAt: number;
-  private readonly drainDeadline: number;
+  /** When the instance was set DRAINING (by this chain of invocations); the drain bound's start. */
+  private drainingSince: number | undefined;
+  /** How long to wait for capacity before the drain counts as blocked. */
+  private readonly capacityDeadline: number;
   private instance: ContainerInstanceState | undefined;
   private tasks: TasksLeft = { scheduled: 0 };
   /** Whether the tasks listed in `tasks.stopping` came from a full listing of the instance. */
@@ -89,7 +85,8 @@ class InstanceDrain {
     private readonly request: LifecycleRequest,
   ) {
     this.heartbeatAt = request.notification.issuedAt;
-    this.drainDeadline = request.notification.issuedAt + config.maxDrainMs;
+    this.drainingSince = request.drainingSince;
+    this.capacityDeadline = request.notification.issuedAt + config.maxDrainMs;
   }
 
   async run(): Promise<void> {
@@ -107,26 +104,36 @@ class InstanceDrain {
 
     let observedAt = clock.now();
     this.instance = await describeContainerInstance(ecs, cluster, arn);
+    // Set DRAINING by someone else (or by a chain that lost its record of when): count from the
+    // notification, as a drain that started at once would.
+    if (this.instance !== undefined && this.instance.status !== "ACTIVE") {
+      this.drainingSince ??= notification.issuedAt;
+    }
     for (;;) {
-      if (this.instance === undefined)
+      if (this.instance?.status === "ACTIVE") await this.startDrainingIfSafe(arn);
+      if (this.instance === undefined) {
         return this.complete("info", "deregistered from the cluster");
-      await this.countTasks(arn);
-      if (this.instance.status === "ACTIVE") await this.startDrainingIfSafe(arn);
-      if (total(this.tasks) === 0) return this.complete("info", "no tasks left");
+      }
+      // Tasks are counted once DRAINING is set, so none placed meanwhile is missed.
+      const draining = this.instance.status !== "ACTIVE";
+      if (draining) await this.countTasks(arn);
+      else this.tasks = { scheduled: this.instance.scheduledTasks };
+      if (draining && total(this.tasks) === 0) return this.complete("info", "no tasks left");
 
       const now = clock.now();
-      if (now >= this.drainDeadline && (await this.releaseAtBound())) return;
+      const deadline = this.deadline();
+      if (now >= deadline && (await this.atDeadline(draining))) return;
       if (now - this.heartbeatAt >= HEARTBEAT_INTERVAL_MS) {
         if (!(await this.heartbeat(this.tasksField()))) return;
         this.decide("info", "heartbeat", "Still draining: recorded a heartbeat", this.tasksField());
       }
       // A fixed cadence (not "sleep after each call") keeps completion within one poll interval.
-      // Before the bound, the bound itself is the last look; past it (blocked), the cadence goes on.
+      // Before the deadline, the deadline itself is the last look; past it, the cadence goes on.
       const nextPoll = observedAt + this.config.pollMs;
-      const nextPollAt =
-        now < this.drainDeadline ? Math.min(nextPoll, this.drainDeadline) : nextPoll;
-      if (nextPollAt + SAFETY_MARGIN_MS > this.request.invocationDeadline)
+      const nextPollAt = now < deadline ? Math.min(nextPoll, deadline) : nextPoll;
+      if (nextPollAt + SAFETY_MARGIN_MS > this.request.invocationDeadline) {
         return this.endInvocation();
+      }
       await clock.sleep(Math.max(0, nextPollAt - now));
       observedAt = clock.now();
       this.capacity = undefined;
@@ -135,6 +142,13 @@ class InstanceDrain {
         this.instance = await describeContainerInstance(ecs, cluster, arn);
       }
     }
+  }
+
+  /** The drain bound once DRAINING; before it, how long capacity may take to appear. */
+  private deadline(): number {
+    return this.drainingSince === undefined
+      ? this.capacityDeadline
+      : this.drainingSince + this.config.maxDrainMs;
   }
 
   /** Updates `tasks` from the last look at the instance (and its stopping tasks). */
@@ -172,8 +186,9 @@ class InstanceDrain {
   private async startDrainingIfSafe(arn: string): Promise<void> {
     const { ecs } = this.deps;
     const { cluster } = this.request;
+    const scheduled = this.instance?.scheduledTasks ?? 0;
     let usable: readonly string[] = [];
-    if (this.tasks.scheduled > 0) {
+    if (scheduled > 0) {
       usable = await this.usableCapacity();
       if (usable.length === 0) {
         if (!this.waitingForCapacityLogged) {
@@ -182,53 +197,48 @@ class InstanceDrain {
             "warn",
             "wait-for-capacity",
             "Not draining yet: no other ACTIVE, agent-connected instance that is not terminating could take the tasks",
-            this.tasksField(),
+            { tasksLeft: scheduled },
           );
         }
         return;
       }
     }
     this.instance = await startDraining(ecs, cluster, arn);
+    this.drainingSince = this.deps.clock.now();
     this.decide("info", "start-draining", "Set the container instance to DRAINING", {
       containerInstanceArn: arn,
-      ...this.tasksField(),
+      tasksLeft: scheduled,
       usableInstances: usable.length,
     });
   }
 
   /**
-   * At the drain bound: releases the instance (true) unless it still holds scheduled tasks and no
-   * other instance could take them. Then it keeps the instance, says so once, and the invocation
-   * will fail at its end instead of handing off.
+   * Past the deadline. A DRAINING instance is released (true) unless it still holds scheduled
+   * tasks and no other instance could take them; an instance still waiting for capacity is not.
+   * Either of those is a blocked drain: the instance is kept and the alarm raised.
    */
-  private async releaseAtBound(): Promise<boolean> {
+  private async atDeadline(draining: boolean): Promise<boolean> {
     const tasksLeft = total(this.tasks);
-    if (this.tasks.scheduled === 0 || (await this.usableCapacity()).length > 0) {
+    if (draining && (this.tasks.scheduled === 0 || (await this.usableCapacity()).length > 0)) {
       const reason = `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) passed with ${tasksLeft} tasks not yet stopped`;
       await this.complete("warn", reason, tasksLeft);
       return true;
     }
     if (!this.blocked) {
       this.blocked = true;
-      this.decide(
-        "error",
-        "drain-blocked",
-        `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) passed, but no other instance could take the ${tasksLeft} tasks: keeping the instance`,
-        this.tasksField(),
-      );
+      const why = draining
+        ? `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) after DRAINING, no other instance could take the ${tasksLeft} tasks still scheduled here`
+        : `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) after the notification, still no other instance could take the ${tasksLeft} tasks`;
+      this.decide("error", "drain-blocked", `${why}: keeping the instance`, this.tasksField());
+      await raiseDrainBlockedAlarm(this.deps.sns, this.request, why);
     }
     return false;
   }
 
-  /** Near the invocation's end: heartbeat, then hand off, or fail loudly when blocked. */
+  /** Near the invocation's end: a heartbeat, then the notification to the next invocation. */
   private async endInvocation(): Promise<void> {
     if (!(await this.heartbeat(this.tasksField()))) return;
-    if (this.blocked) {
-      throw new DrainBlockedError(
-        `Drain of ${this.request.notification.instanceId} blocked: the drain bound has passed and no other instance can take its ${total(this.tasks)} tasks`,
-      );
-    }
-    await handOff(this.deps.sns, this.request);
+    await handOff(this.deps.sns, { ...this.request, drainingSince: this.drainingSince });
     this.decide(
       "info",
       "hand-off",

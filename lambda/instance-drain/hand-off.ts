@@ -12,7 +12,12 @@ export interface LifecycleRequest {
   readonly subject?: string;
   /** Epoch milliseconds at which Lambda stops this invocation. */
   readonly invocationDeadline: number;
+  /** When an earlier invocation set the instance DRAINING (the `drainingSince` attribute). */
+  readonly drainingSince?: number;
 }
+
+/** The SNS message attribute that carries `drainingSince` from one invocation to the next. */
+export const DRAINING_SINCE_ATTRIBUTE = "drainingSince";
 
 /**
  * Passes the notification to a fresh invocation through the topic. A drain records a heartbeat
@@ -25,6 +30,15 @@ export async function handOff(sns: SNSClient, request: LifecycleRequest): Promis
       TopicArn: request.topicArn,
       Message: request.message,
       Subject: request.subject,
+      MessageAttributes:
+        request.drainingSince === undefined
+          ? undefined
+          : {
+              [DRAINING_SINCE_ATTRIBUTE]: {
+                DataType: "Number",
+                StringValue: String(request.drainingSince),
+              },
+            },
     }),
   );
 }

@@ -2,7 +2,8 @@ import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
 import { readConfig, type DrainConfig, type DrainEnvironment } from "./config";
 import { isClusterNotFound } from "./container-instance";
 import { drainInstance, type DrainDependencies } from "./drain";
-import type { LifecycleRequest } from "./hand-off";
+import { DrainBlockedError } from "./drain-blocked";
+import { DRAINING_SINCE_ATTRIBUTE, type LifecycleRequest } from "./hand-off";
 import { admitInstance } from "./launch";
 import { completeLifecycleAction, describePlacements } from "./lifecycle-action";
 import { parseNotification, type LifecycleNotification } from "./notification";
@@ -60,6 +61,14 @@ async function handleRecord(
 ): Promise<void> {
   const { Message: message, MessageId: snsMessageId, TopicArn: topicArn } = record.Sns;
   const parsed = parseNotification(message);
+  if (parsed.kind === "drain-blocked") {
+    const { alarm } = parsed;
+    deps.log({ level: "error", action: "drain-blocked-alarm", message: alarm.reason, ...alarm });
+    // Failing is the point: the errors alarm and, after Lambda's retries, the failure queue.
+    throw new DrainBlockedError(
+      `Drain of ${alarm.instanceId} (${alarm.cluster}) blocked: ${alarm.reason}`,
+    );
+  }
   if (parsed.kind === "ignored") {
     deps.log({ level: "info", action: "ignore", message: `Nothing to drain: ${parsed.reason}` });
     return;
@@ -90,6 +99,7 @@ async function handleRecord(
   }
   if (!(await isHeldByItsHook(deps, notification))) return;
 
+  const drainingSince = Number(record.Sns.MessageAttributes?.[DRAINING_SINCE_ATTRIBUTE]?.Value);
   const request: LifecycleRequest = {
     notification,
     cluster,
@@ -97,6 +107,7 @@ async function handleRecord(
     message,
     subject: record.Sns.Subject || undefined,
     invocationDeadline,
+    drainingSince: Number.isFinite(drainingSince) ? drainingSince : undefined,
   };
   try {
     if (notification.transition === "launching") await admitInstance(deps, config, request);
@@ -108,12 +119,23 @@ async function handleRecord(
 }
 
 /** The lifecycle state Auto Scaling holds an instance in while its hook waits for us. */
+/** A notification this young may reach us before Auto Scaling's own reads list its instance. */
+const FRESH_NOTIFICATION_MS = 60_000;
+
 const WAITING_STATE = { launching: "Pending:Wait", terminating: "Terminating:Wait" } as const;
+/** The state just before each wait state, which a read may still return for a moment. */
+const STATE_BEFORE = { launching: "Pending", terminating: "Terminating" } as const;
+/** Looks at an instance whose state may lag the notification, and the pause between them. */
+const PLACEMENT_LOOKS = 4;
+const PLACEMENT_RETRY_MS = 5_000;
 
 /**
  * Only a notification Auto Scaling stands behind is acted on: its instance must be waiting on
  * a hook of the named group. Anything else (a forged message, or a stale duplicate whose action
  * has ended) is logged and dropped, so a Publish to the topic cannot drain a healthy instance.
+ * A state that may just lag the notification (the one before the wait state, or an instance not
+ * yet listed while the notification is fresh) is looked at again a few times first: dropping a
+ * real notification would leave a terminating instance to its hook's default result.
  */
 async function isHeldByItsHook(
   deps: HandlerDependencies,
@@ -121,12 +143,18 @@ async function isHeldByItsHook(
 ): Promise<boolean> {
   const { instanceId, autoScalingGroupName, transition } = notification;
   const expected = WAITING_STATE[transition];
-  const placement = (await describePlacements(deps.autoScaling, [instanceId])).get(instanceId);
-  if (
-    placement?.autoScalingGroupName === autoScalingGroupName &&
-    placement.lifecycleState === expected
-  ) {
-    return true;
+  let placement;
+  for (let look = 1; ; look++) {
+    placement = (await describePlacements(deps.autoScaling, [instanceId])).get(instanceId);
+    const inGroup = placement?.autoScalingGroupName === autoScalingGroupName;
+    if (inGroup && placement?.lifecycleState === expected) return true;
+    const fresh = deps.clock.now() - notification.issuedAt < FRESH_NOTIFICATION_MS;
+    const mayLag =
+      placement === undefined
+        ? fresh
+        : inGroup && placement.lifecycleState === STATE_BEFORE[transition];
+    if (!mayLag || look === PLACEMENT_LOOKS) break;
+    await deps.clock.sleep(PLACEMENT_RETRY_MS);
   }
   const actual = placement
     ? `in ${placement.lifecycleState} of ${placement.autoScalingGroupName}`

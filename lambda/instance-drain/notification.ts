@@ -1,3 +1,5 @@
+import { DRAIN_BLOCKED, type DrainBlockedAlarm } from "./drain-blocked";
+
 /** The two lifecycle transitions the function acts on, by their name in the notification. */
 const TRANSITIONS = {
   "autoscaling:EC2_INSTANCE_LAUNCHING": "launching",
@@ -30,6 +32,7 @@ export interface LifecycleNotification {
  */
 export type ParsedNotification =
   | { readonly kind: "lifecycle"; readonly notification: LifecycleNotification }
+  | { readonly kind: "drain-blocked"; readonly alarm: DrainBlockedAlarm }
   | { readonly kind: "ignored"; readonly reason: string }
   | { readonly kind: "malformed"; readonly reason: string };
 
@@ -45,6 +48,9 @@ export function parseNotification(message: string): ParsedNotification {
     return { kind: "malformed", reason: `message is not JSON: ${(error as Error).message}` };
   }
   if (!isObject(body)) return { kind: "malformed", reason: "message is not a JSON object" };
+  const alarm = body[DRAIN_BLOCKED];
+  if (isObject(alarm))
+    return { kind: "drain-blocked", alarm: alarm as unknown as DrainBlockedAlarm };
 
   const transition = body.LifecycleTransition;
   if (typeof transition !== "string") {
