@@ -133,7 +133,9 @@ function amiOnlyProblems(stages: Readonly<Record<string, StageReport>>): string[
       if (wanted?.action === action) {
         const others = change.reasons.filter((reason) => !wanted.reason.test(reason));
         problems.push(
-          ...others.map((reason) => `${stage}: unexpected reason for the ${action} of ${address}: ${reason}`),
+          ...others.map(
+            (reason) => `${stage}: unexpected reason for the ${action} of ${address}: ${reason}`,
+          ),
         );
         continue;
       }

@@ -1,5 +1,12 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -173,11 +180,71 @@ describe("npm run cluster -- changes", () => {
     );
   });
 
-  it("limits the report and the verdict to --stage", async () => {
+  it("limits the report to --stage but judges every stage", async () => {
     repo.edit("stacks/stages.json", new RegExp(COMMITTED_AMI, "g"), NEW_AMI);
-    const { code, stages } = await touched("--stage production --expect ami");
-    expect(stages).toEqual({ production: AMI_UPDATE });
-    expect(code).toBe(0);
+    const onlyAmi = await touched("--stage production --expect ami");
+    expect(onlyAmi.stages).toEqual({ production: AMI_UPDATE });
+    expect(onlyAmi.code).toBe(0);
+
+    repo.edit("stacks/stages.json", '"m6i.large"', '"m6i.xlarge"');
+    const { code, report, stages } = await touched("--stage staging --expect ami");
+    expect(stages).toEqual({ staging: AMI_UPDATE });
+    expect(report.verdict.problems).toEqual([
+      "production: stage setting instanceType changed (only amiId may)",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("fails --expect ami for an AMI change that also changes the user data", async () => {
+    setStagingAmi();
+    repo.edit(
+      "constructs/cluster-instances.ts",
+      "userData: ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {}),",
+      "userData: `${ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {})}echo extra\\n`,",
+    );
+    const { code, report, stages } = await touched("--expect ami");
+    expect(stages.staging).toEqual(AMI_UPDATE);
+    expect(report.verdict.problems).toEqual([
+      "staging: unexpected reason for the replace of aws_launch_configuration.instances: user_data changed",
+      "production: unexpected replace of aws_autoscaling_group.instances in a stage whose amiId did not change",
+      "production: unexpected update of aws_cloudwatch_metric_alarm.low_instance_alarm in a stage whose amiId did not change",
+      "production: unexpected replace of aws_launch_configuration.instances in a stage whose amiId did not change",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("reports the imports a new imports file adds, and fails --expect ami for them", async () => {
+    setStagingAmi();
+    const imports = {
+      source: "a test",
+      imports: [
+        { to: "aws_ecs_cluster.cluster", id: "AppsStaging" },
+        { to: "aws_launch_configuration.instances", id: "AppsStaging-instances-1" },
+      ],
+    };
+    mkdirSync(join(repo.dir, "stacks/imports"));
+    writeFileSync(join(repo.dir, "stacks/imports/staging.json"), JSON.stringify(imports));
+    const { code, report, stages } = await touched("--expect ami");
+    expect(stages.staging).toEqual(
+      expect.arrayContaining([{ address: "aws_ecs_cluster.cluster", action: "import" }]),
+    );
+    const cluster = report.stages.staging?.changes.find(
+      (c) => c.address === "aws_ecs_cluster.cluster",
+    );
+    expect(cluster).toEqual({
+      address: "aws_ecs_cluster.cluster",
+      action: "import",
+      reasons: ["import block added (id AppsStaging)"],
+      importId: "AppsStaging",
+    });
+    expect(report.verdict.problems).toEqual(
+      expect.arrayContaining([
+        "staging: unexpected import of aws_ecs_cluster.cluster (id AppsStaging)",
+        "staging: unexpected import of aws_launch_configuration.instances (id AppsStaging-instances-1)",
+      ]),
+    );
+    expect(report.verdict.problems).toHaveLength(2);
+    expect(code).toBe(1);
   });
 
   it("compares with origin/main by default when it exists", async () => {
