@@ -191,6 +191,7 @@ describe("npm run cluster -- changes", () => {
     expect(stages).toEqual({ staging: AMI_UPDATE });
     expect(report.verdict.problems).toEqual([
       "production: stage setting instanceType changed (only amiId may)",
+      "production: unexpected reason for the replace of aws_launch_configuration.instances: instance_type changed",
     ]);
     expect(code).toBe(1);
   });
