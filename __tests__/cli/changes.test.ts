@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { GuardReport } from "../../lib/change-guard";
-import type { CliIo } from "../../cli/context";
+import type { CliIo, InterruptSignal } from "../../cli/context";
 import { runCli } from "../../cli/program";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
 import { virtualClock } from "./support";
@@ -48,7 +48,10 @@ interface Run {
 }
 
 /** Runs `apps-cluster <args>` in this process, in the test repository. */
-async function changes(args: string, onInterrupt?: (press: () => void) => void): Promise<Run> {
+async function changes(
+  args: string,
+  onInterrupt?: (press: (signal?: InterruptSignal) => void) => void,
+): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const env = { ...process.env, STAGES_FILE: undefined };
@@ -58,7 +61,7 @@ async function changes(args: string, onInterrupt?: (press: () => void) => void):
     env,
     clock: virtualClock(),
     onInterrupt: (listener) => {
-      onInterrupt?.(listener);
+      onInterrupt?.((signal = "SIGINT") => listener(signal));
       return () => undefined;
     },
   };
@@ -323,20 +326,50 @@ describe("npm run cluster -- changes", () => {
     });
   });
 
+  /** Calls `press` once the base's worktree exists, so the cleanup has something to remove. */
+  function whenWorktreeExists(press: () => void): void {
+    const worktrees = join(repo.dir, ".git", "worktrees");
+    const poll = setInterval(() => {
+      if (existsSync(worktrees) && readdirSync(worktrees).length > 0) {
+        clearInterval(poll);
+        press();
+      }
+    }, 10);
+  }
+
   it("stops on Ctrl-C while synthesizing and removes the temporary worktree", async () => {
     setStagingAmi();
-    const worktrees = join(repo.dir, ".git", "worktrees");
-    const run = await changes("", (press) => {
-      // Pressed once the base's worktree exists, so the cleanup has something to remove.
-      const poll = setInterval(() => {
-        if (existsSync(worktrees) && readdirSync(worktrees).length > 0) {
-          clearInterval(poll);
-          press();
-        }
-      }, 10);
-    });
+    const run = await changes("", (press) => whenWorktreeExists(press));
     expect(run).toEqual({
       code: 130,
+      stdout: "",
+      stderr: "warning: interrupted; the temporary worktree is removed\n",
+    });
+  });
+
+  it("exits 129 when its terminal goes away (SIGHUP) while synthesizing", async () => {
+    setStagingAmi();
+    const run = await changes("", (press) => whenWorktreeExists(() => press("SIGHUP")));
+    expect(run.code).toBe(129);
+  });
+
+  it("stops on SIGTERM (a cancelled CI job) with exit 143 and removes the temporary worktree", async () => {
+    setStagingAmi();
+    const child = spawn(process.execPath, ["bin/apps-cluster.cjs", "changes"], {
+      cwd: repo.dir,
+      env: { ...process.env, STAGES_FILE: undefined },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    whenWorktreeExists(() => child.kill("SIGTERM"));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.on("close", (...ended) => done(ended)),
+    );
+    expect({ code, signal, stdout, stderr }).toEqual({
+      code: 143,
+      signal: null,
       stdout: "",
       stderr: "warning: interrupted; the temporary worktree is removed\n",
     });
