@@ -26,7 +26,12 @@ export const changesCommands: CommandGroup = (program, context) => {
       "synthesize a base commit and the working tree and list every resource the change touches, with its action and why",
     )
     .option("--base <git-ref>", "the commit to compare with (default: origin/main, else HEAD)")
-    .addOption(new Option("--stage <name>", "report only this stage").choices(STAGE_NAMES))
+    .addOption(
+      new Option(
+        "--stage <name>",
+        "report only this stage (the verdict still judges every stage)",
+      ).choices(STAGE_NAMES),
+    )
     .addOption(
       new Option(
         "--expect <kind>",
