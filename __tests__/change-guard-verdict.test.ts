@@ -8,15 +8,31 @@ import type { ResourceChange } from "../lib/change-set";
 import { firstErrorLine } from "../lib/synthesize";
 import { AMI_A, AMI_B, baseStages } from "./support/fixtures";
 
+// As the change set words an AMI-only change.
 const AMI_UPDATE: ResourceChange[] = [
-  { address: "aws_autoscaling_group.instances", action: "replace", reasons: ["name_prefix ..."] },
+  {
+    address: "aws_autoscaling_group.instances",
+    action: "replace",
+    reasons: [
+      "launch_configuration refers to replaced aws_launch_configuration.instances",
+      "name_prefix refers to replaced aws_launch_configuration.instances",
+    ],
+  },
   {
     address: "aws_cloudwatch_metric_alarm.low_instance_alarm",
     action: "update",
-    reasons: ["dimensions ..."],
+    reasons: ["dimensions refers to replaced aws_autoscaling_group.instances"],
   },
-  { address: "aws_launch_configuration.instances", action: "replace", reasons: ["image_id ..."] },
+  {
+    address: "aws_launch_configuration.instances",
+    action: "replace",
+    reasons: ["image_id changed"],
+  },
 ];
+const withReason = (change: ResourceChange, reason: string): ResourceChange => ({
+  ...change,
+  reasons: [...change.reasons, reason],
+});
 const report = (configChanges: string[], changes: ResourceChange[]): StageReport => ({
   configChanges,
   changes: flagChanges(changes),
@@ -91,6 +107,52 @@ describe("verdictOf", () => {
       "staging: unexpected update of aws_autoscaling_group.instances (expected replace)",
       "staging: unexpected reconfigure of provider.aws",
       "staging: expected update of aws_cloudwatch_metric_alarm.low_instance_alarm, which is not touched",
+    ]);
+  });
+
+  it("fails an AMI change whose three entries are touched for another reason too, naming each", () => {
+    const [group, alarm, configuration] = AMI_UPDATE;
+    const stages = {
+      staging: report(
+        ["amiId"],
+        [
+          withReason(group, "max_size changed"),
+          withReason(alarm, "threshold changed"),
+          withReason(configuration, "user_data changed"),
+        ],
+      ),
+      production: report(
+        ["amiId"],
+        [
+          group,
+          withReason(alarm, "alarm_actions refers to replaced aws_sns_topic.alerts"),
+          withReason(configuration, "replace_triggered_by terraform_data.drain_hook (replaced)"),
+        ],
+      ),
+    };
+    expect(verdictOf(stages, "ami").problems).toEqual([
+      "staging: unexpected reason for the replace of aws_autoscaling_group.instances: max_size changed",
+      "staging: unexpected reason for the update of aws_cloudwatch_metric_alarm.low_instance_alarm: threshold changed",
+      "staging: unexpected reason for the replace of aws_launch_configuration.instances: user_data changed",
+      "production: unexpected reason for the update of aws_cloudwatch_metric_alarm.low_instance_alarm: alarm_actions refers to replaced aws_sns_topic.alerts",
+      "production: unexpected reason for the replace of aws_launch_configuration.instances: replace_triggered_by terraform_data.drain_hook (replaced)",
+    ]);
+  });
+
+  it("fails an AMI change that also imports an object, in its own stage or another", () => {
+    const imported = (address: string): ResourceChange => ({
+      address,
+      action: "import",
+      reasons: ["import block added (id apps-staging)"],
+      importId: "apps-staging",
+    });
+    const stages = {
+      staging: report(["amiId"], [...AMI_UPDATE, imported("aws_ecs_cluster.cluster")]),
+      production: report([], [imported("aws_sns_topic.alerts")]),
+    };
+    expect(verdictOf(stages, "ami").problems).toEqual([
+      "staging: unexpected import of aws_ecs_cluster.cluster (id apps-staging)",
+      "production: unexpected import of aws_sns_topic.alerts (id apps-staging)",
     ]);
   });
 

@@ -2,7 +2,13 @@ import { Option } from "commander";
 import type { Expectation } from "../lib/change-guard-verdict";
 import { STAGE_NAMES, type StageName } from "../stacks/stages";
 import { REPORT_FORMATS, type ReportFormat } from "./changes-format";
-import { EXIT_FINDING, EXIT_INTERRUPTED, type CliContext, type CommandGroup } from "./context";
+import {
+  EXIT_FINDING,
+  exitCodeOf,
+  type CliContext,
+  type CommandGroup,
+  type InterruptSignal,
+} from "./context";
 import { helpExamples } from "./format";
 
 interface ChangesOptions {
@@ -20,7 +26,12 @@ export const changesCommands: CommandGroup = (program, context) => {
       "synthesize a base commit and the working tree and list every resource the change touches, with its action and why",
     )
     .option("--base <git-ref>", "the commit to compare with (default: origin/main, else HEAD)")
-    .addOption(new Option("--stage <name>", "report only this stage").choices(STAGE_NAMES))
+    .addOption(
+      new Option(
+        "--stage <name>",
+        "report only this stage (the verdict still judges every stage)",
+      ).choices(STAGE_NAMES),
+    )
     .addOption(
       new Option(
         "--expect <kind>",
@@ -47,7 +58,11 @@ async function changes(context: CliContext, options: ChangesOptions): Promise<vo
   const { runChangeGuard } = await import("../lib/change-guard");
   const { renderReport } = await import("./changes-format");
   const interrupted = new AbortController();
-  const stopListening = context.io.onInterrupt(() => interrupted.abort());
+  let stoppedBy: InterruptSignal = "SIGINT";
+  const stopListening = context.io.onInterrupt((signal) => {
+    stoppedBy = signal;
+    interrupted.abort();
+  });
   try {
     const report = await runChangeGuard({
       projectDir: process.cwd(),
@@ -63,7 +78,7 @@ async function changes(context: CliContext, options: ChangesOptions): Promise<vo
   } catch (error) {
     if (!interrupted.signal.aborted) throw error;
     context.warn("interrupted; the temporary worktree is removed");
-    context.exitCode = EXIT_INTERRUPTED;
+    context.exitCode = exitCodeOf(stoppedBy);
   } finally {
     stopListening();
   }

@@ -1,10 +1,22 @@
+import { constants } from "node:os";
 import type { Command } from "commander";
 import type { Stages } from "../stacks/stages";
 
 /** Exit codes: 1 means "a check found something" (scriptable), 2 means the command failed. */
 export const EXIT_FINDING = 1;
 export const EXIT_ERROR = 2;
-export const EXIT_INTERRUPTED = 130;
+
+/**
+ * The signals a command stops cleanly on (a temporary worktree removed, a watch summarized):
+ * Ctrl-C, a CI job or Atlantis cancelling the run (TERM), its terminal going away (HUP).
+ */
+export const INTERRUPT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+export type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
+
+/** What a shell reports for a process the signal ended, 128 + its number: 130, 143, 129. */
+export function exitCodeOf(signal: InterruptSignal): number {
+  return 128 + constants.signals[signal];
+}
 
 /** Time as the commands see it; tests pass a virtual clock so no test really waits. */
 export interface Clock {
@@ -26,8 +38,8 @@ export interface CliIo {
   readonly stderr: OutputStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;
-  /** Calls `listener` on Ctrl-C until the returned function is called. */
-  onInterrupt(listener: () => void): () => void;
+  /** Calls `listener` on each of INTERRUPT_SIGNALS until the returned function is called. */
+  onInterrupt(listener: (signal: InterruptSignal) => void): () => void;
 }
 
 /** What a command group's actions share: output, the stages file, the exit code to return. */

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { INTERRUPT_SIGNALS } from "./context";
 import { runCli } from "./program";
 
-// The process around the CLI: real streams, environment, clock and Ctrl-C.
+// The process around the CLI: real streams, environment, clock and signals.
 
 // The SDK's multi-line notice that its 2027 releases need Node 22 is about upgrading the
 // project, not about the command being run; it would precede every command's output.
@@ -12,8 +13,12 @@ runCli(process.argv.slice(2), {
   env: process.env,
   clock: { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) },
   onInterrupt: (listener) => {
-    process.on("SIGINT", listener);
-    return () => process.off("SIGINT", listener);
+    // While a command listens, these no longer end the process at once: the command stops
+    // itself. Once it stops listening, Node's default (ending the process) is back.
+    for (const signal of INTERRUPT_SIGNALS) process.on(signal, listener);
+    return () => {
+      for (const signal of INTERRUPT_SIGNALS) process.off(signal, listener);
+    };
   },
 }).then((code) => {
   process.exitCode = code;

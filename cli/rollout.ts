@@ -1,7 +1,13 @@
 import { Argument, Option } from "commander";
 import { STAGE_NAMES, type StageName } from "../stacks/stages";
 import { autoScalingClient, ecsClient } from "./aws";
-import { EXIT_FINDING, EXIT_INTERRUPTED, type CliContext, type CommandGroup } from "./context";
+import {
+  EXIT_FINDING,
+  exitCodeOf,
+  type CliContext,
+  type CommandGroup,
+  type InterruptSignal,
+} from "./context";
 import { describeKnownError, isTransientError } from "./errors";
 import { formatDuration, helpExamples } from "./format";
 import { parseDuration } from "./options";
@@ -59,7 +65,11 @@ async function watch(
   const { clock, stdout } = context.io;
   const deadline = clock.now() + timeout;
   const interrupted = new AbortController();
-  const stopListening = context.io.onInterrupt(() => interrupted.abort());
+  let stoppedBy: InterruptSignal = "SIGINT";
+  const stopListening = context.io.onInterrupt((signal) => {
+    stoppedBy = signal;
+    interrupted.abort();
+  });
   const view = stdout.isTTY ? liveView(stdout, stage.amiId) : plainView(context, stage.amiId);
   let status;
   try {
@@ -95,7 +105,7 @@ async function watch(
     context.out(
       `stopped; still pending on ${where}: ${status ? describePending(status) : "not read yet"}`,
     );
-    context.exitCode = EXIT_INTERRUPTED;
+    context.exitCode = exitCodeOf(stoppedBy);
   } else {
     context.io.stderr.write(
       `error: rollout watch ${stageName}: timed out after ${formatDuration(timeout)}; still pending: ${status ? describePending(status) : "not read yet"}\n`,

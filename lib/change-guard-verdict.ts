@@ -34,11 +34,22 @@ export interface Verdict {
   readonly warnings: readonly string[];
 }
 
-/** The three entries an AMI update plans, and nothing else, in a stage whose `amiId` changed. */
-export const AMI_UPDATE: ReadonlyMap<string, ChangeAction> = new Map<string, ChangeAction>([
-  ["aws_launch_configuration.instances", "replace"],
-  ["aws_autoscaling_group.instances", "replace"],
-  ["aws_cloudwatch_metric_alarm.low_instance_alarm", "update"],
+/**
+ * The three entries an AMI update plans, and nothing else, in a stage whose `amiId` changed,
+ * each with the only reasons it may have as the change set words them: the image, then
+ * references to what that replaces. Any other reason (user data, another argument, a trigger)
+ * is a second change riding along with the AMI.
+ */
+export const AMI_UPDATE: ReadonlyMap<string, { action: ChangeAction; reason: RegExp }> = new Map([
+  ["aws_launch_configuration.instances", { action: "replace", reason: /^image_id changed$/ }],
+  [
+    "aws_autoscaling_group.instances",
+    { action: "replace", reason: /^\w+ refers to replaced aws_launch_configuration\.instances$/ },
+  ],
+  [
+    "aws_cloudwatch_metric_alarm.low_instance_alarm",
+    { action: "update", reason: /^\w+ refers to replaced aws_autoscaling_group\.instances$/ },
+  ],
 ]);
 
 /**
@@ -110,15 +121,29 @@ function amiOnlyProblems(stages: Readonly<Record<string, StageReport>>): string[
     }
     const amiStage = fields.includes("amiId");
     amiChanged ||= amiStage;
-    const expected: ReadonlyMap<string, ChangeAction> = amiStage ? AMI_UPDATE : new Map();
-    for (const { address, action } of changes) {
+    const expected: typeof AMI_UPDATE = amiStage ? AMI_UPDATE : new Map();
+    for (const change of changes) {
+      const { address, action } = change;
+      // An import adopts an object whatever else the plan does: never part of an AMI update.
+      if (change.importId !== undefined) {
+        problems.push(`${stage}: unexpected import of ${address} (id ${change.importId})`);
+        continue;
+      }
       const wanted = expected.get(address);
-      if (wanted === action) continue;
-      const instead = wanted === undefined ? "" : ` (expected ${wanted})`;
+      if (wanted?.action === action) {
+        const others = change.reasons.filter((reason) => !wanted.reason.test(reason));
+        problems.push(
+          ...others.map(
+            (reason) => `${stage}: unexpected reason for the ${action} of ${address}: ${reason}`,
+          ),
+        );
+        continue;
+      }
+      const instead = wanted === undefined ? "" : ` (expected ${wanted.action})`;
       const why = amiStage ? "" : " in a stage whose amiId did not change";
       problems.push(`${stage}: unexpected ${action} of ${address}${instead}${why}`);
     }
-    for (const [address, action] of expected) {
+    for (const [address, { action }] of expected) {
       if (!changes.some((c) => c.address === address)) {
         problems.push(`${stage}: expected ${action} of ${address}, which is not touched`);
       }

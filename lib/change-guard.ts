@@ -34,7 +34,7 @@ export interface GuardOptions {
   readonly stagesFile: string;
   /** @default the first of DEFAULT_BASES that exists */
   readonly base?: string;
-  /** @default every stage */
+  /** Reports only this stage; the verdict judges every stage all the same. @default every stage */
   readonly stage?: StageName;
   /** @default no expectation: the verdict only carries the warnings */
   readonly expect?: Expectation;
@@ -48,6 +48,7 @@ export interface GuardReport {
   readonly base: { readonly ref: string; readonly commit: string };
   /** Only the stage `--stage` names, otherwise every stage, in rollout order. */
   readonly stages: Readonly<Partial<Record<StageName, StageReport>>>;
+  /** Judges every stage, also those `--stage` leaves out of `stages`. */
   readonly verdict: Verdict;
 }
 
@@ -100,18 +101,20 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       },
     );
     const after = loadStages(join(projectDir, stagesFile)).stages;
-    const names = options.stage === undefined ? STAGE_NAMES : [options.stage];
     const stages: Partial<Record<StageName, StageReport>> = {};
-    for (const stage of names) {
+    for (const stage of STAGE_NAMES) {
       stages[stage] = {
         configChanges: configChanges(before?.[stage], after[stage]),
         changes: flagChanges(changeSet(stackOf(baseOut, stage), stackOf(headOut, stage))),
       };
     }
+    // `--stage` narrows what is shown, never what is judged: "nothing in any other stage" is
+    // part of every expectation, and a delete elsewhere is worth a warning all the same.
+    const shown = options.stage === undefined ? stages : { [options.stage]: stages[options.stage] };
     return {
       version: REPORT_VERSION,
       base: { ref, commit },
-      stages,
+      stages: shown,
       verdict: verdictOf(stages, options.expect),
     };
   } finally {

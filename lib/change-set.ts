@@ -44,6 +44,11 @@
  *    manages it today) it is compared like a block of `before` (see `change-set-imports.ts`):
  *    `import` when nothing differs, otherwise `update` or `replace` with `importId` set. Without
  *    them it is an `import` whose settings were not compared, and the reason says so.
+ *    A resource in both documents whose `import` block is new in `after` (no block of `before`
+ *    has the same `to` and `id`) is imported too: such a block means the object is not in the
+ *    state yet (a stage adopting live objects plans on an empty state). Its entry gets the
+ *    reason `import block added (id X)` and `importId`, with action `import` when nothing else
+ *    changes. A removed `import` block is no entry: Terraform plans nothing for it.
  *
  * @module
  */
@@ -137,8 +142,8 @@ interface Tracked {
   triggered: boolean;
   /** Marked tainted in the state (rule 10). */
   readonly tainted: boolean;
-  /** The id an import block brings the object in with (rule 11). */
-  readonly importId?: string;
+  /** The id a new import block brings the object in with, and the reason saying so (rule 11). */
+  readonly imported?: { readonly id: string; readonly reason: string };
   /** Own changes plus attributes changed through references; grows until the fixpoint. */
   readonly changed: Set<string>;
 }
@@ -162,6 +167,7 @@ export function changeSet(
   const current = blocksOf(after);
   const tainted = new Set(options.tainted);
   const imports = importsOf(after);
+  const previousImports = importsOf(before);
   const providers = { before: providersOf(before), after: providersOf(after) };
   const changes: ResourceChange[] = [];
   const tracked = new Map<string, Tracked>();
@@ -181,7 +187,14 @@ export function changeSet(
         providerAddress,
       );
       const isTainted = block.kind === "resource" && tainted.has(address);
-      tracked.set(address, track(address, old, block, current, inherited, isTainted));
+      const blockTracked = track(address, old, block, current, inherited, isTainted);
+      const id = imports.get(address);
+      if (block.kind === "resource" && id !== undefined && previousImports.get(address) !== id) {
+        const imported = { id, reason: `import block added (id ${id})` };
+        tracked.set(address, { ...blockTracked, imported });
+      } else {
+        tracked.set(address, blockTracked);
+      }
     } else if (block.kind === "resource" && imports.has(address)) {
       const id = imports.get(address) as string;
       const state = options.importedState?.[address];
@@ -206,7 +219,7 @@ export function changeSet(
       );
       tracked.set(address, {
         ...track(address, old, block, current, inherited, false),
-        importId: id,
+        imported: { id, reason: `imported (id ${id})` },
       });
     } else if (block.kind === "data") {
       added.add(address);
@@ -226,14 +239,13 @@ export function changeSet(
   propagate(state);
   for (const block of tracked.values()) {
     const action = actionOf(block);
-    const { address, importId } = block;
-    if (importId !== undefined) {
-      const imported = `imported (id ${importId})`;
+    const { address, imported } = block;
+    if (imported !== undefined) {
       changes.push({
         address,
         action: action ?? "import",
-        reasons: [imported, ...(action === undefined ? [] : reasonsOf(block, state))],
-        importId,
+        reasons: [imported.reason, ...(action === undefined ? [] : reasonsOf(block, state))],
+        importId: imported.id,
       });
     } else if (action !== undefined) {
       changes.push({ address, action, reasons: reasonsOf(block, state) });

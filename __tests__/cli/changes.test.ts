@@ -1,10 +1,17 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { GuardReport } from "../../lib/change-guard";
-import type { CliIo } from "../../cli/context";
+import type { CliIo, InterruptSignal } from "../../cli/context";
 import { runCli } from "../../cli/program";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
 import { virtualClock } from "./support";
@@ -41,7 +48,10 @@ interface Run {
 }
 
 /** Runs `apps-cluster <args>` in this process, in the test repository. */
-async function changes(args: string, onInterrupt?: (press: () => void) => void): Promise<Run> {
+async function changes(
+  args: string,
+  onInterrupt?: (press: (signal?: InterruptSignal) => void) => void,
+): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const env = { ...process.env, STAGES_FILE: undefined };
@@ -51,7 +61,7 @@ async function changes(args: string, onInterrupt?: (press: () => void) => void):
     env,
     clock: virtualClock(),
     onInterrupt: (listener) => {
-      onInterrupt?.(listener);
+      onInterrupt?.((signal = "SIGINT") => listener(signal));
       return () => undefined;
     },
   };
@@ -173,11 +183,72 @@ describe("npm run cluster -- changes", () => {
     );
   });
 
-  it("limits the report and the verdict to --stage", async () => {
+  it("limits the report to --stage but judges every stage", async () => {
     repo.edit("stacks/stages.json", new RegExp(COMMITTED_AMI, "g"), NEW_AMI);
-    const { code, stages } = await touched("--stage production --expect ami");
-    expect(stages).toEqual({ production: AMI_UPDATE });
-    expect(code).toBe(0);
+    const onlyAmi = await touched("--stage production --expect ami");
+    expect(onlyAmi.stages).toEqual({ production: AMI_UPDATE });
+    expect(onlyAmi.code).toBe(0);
+
+    repo.edit("stacks/stages.json", '"m6i.large"', '"m6i.xlarge"');
+    const { code, report, stages } = await touched("--stage staging --expect ami");
+    expect(stages).toEqual({ staging: AMI_UPDATE });
+    expect(report.verdict.problems).toEqual([
+      "production: stage setting instanceType changed (only amiId may)",
+      "production: unexpected reason for the replace of aws_launch_configuration.instances: instance_type changed",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("fails --expect ami for an AMI change that also changes the user data", async () => {
+    setStagingAmi();
+    repo.edit(
+      "constructs/cluster-instances.ts",
+      "userData: ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {}),",
+      "userData: `${ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {})}echo extra\\n`,",
+    );
+    const { code, report, stages } = await touched("--expect ami");
+    expect(stages.staging).toEqual(AMI_UPDATE);
+    expect(report.verdict.problems).toEqual([
+      "staging: unexpected reason for the replace of aws_launch_configuration.instances: user_data changed",
+      "production: unexpected replace of aws_autoscaling_group.instances in a stage whose amiId did not change",
+      "production: unexpected update of aws_cloudwatch_metric_alarm.low_instance_alarm in a stage whose amiId did not change",
+      "production: unexpected replace of aws_launch_configuration.instances in a stage whose amiId did not change",
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("reports the imports a new imports file adds, and fails --expect ami for them", async () => {
+    setStagingAmi();
+    const imports = {
+      source: "a test",
+      imports: [
+        { to: "aws_ecs_cluster.cluster", id: "AppsStaging" },
+        { to: "aws_launch_configuration.instances", id: "AppsStaging-instances-1" },
+      ],
+    };
+    mkdirSync(join(repo.dir, "stacks/imports"));
+    writeFileSync(join(repo.dir, "stacks/imports/staging.json"), JSON.stringify(imports));
+    const { code, report, stages } = await touched("--expect ami");
+    expect(stages.staging).toEqual(
+      expect.arrayContaining([{ address: "aws_ecs_cluster.cluster", action: "import" }]),
+    );
+    const cluster = report.stages.staging?.changes.find(
+      (c) => c.address === "aws_ecs_cluster.cluster",
+    );
+    expect(cluster).toEqual({
+      address: "aws_ecs_cluster.cluster",
+      action: "import",
+      reasons: ["import block added (id AppsStaging)"],
+      importId: "AppsStaging",
+    });
+    expect(report.verdict.problems).toEqual(
+      expect.arrayContaining([
+        "staging: unexpected import of aws_ecs_cluster.cluster (id AppsStaging)",
+        "staging: unexpected import of aws_launch_configuration.instances (id AppsStaging-instances-1)",
+      ]),
+    );
+    expect(report.verdict.problems).toHaveLength(2);
+    expect(code).toBe(1);
   });
 
   it("compares with origin/main by default when it exists", async () => {
@@ -255,20 +326,50 @@ describe("npm run cluster -- changes", () => {
     });
   });
 
+  /** Calls `press` once the base's worktree exists, so the cleanup has something to remove. */
+  function whenWorktreeExists(press: () => void): void {
+    const worktrees = join(repo.dir, ".git", "worktrees");
+    const poll = setInterval(() => {
+      if (existsSync(worktrees) && readdirSync(worktrees).length > 0) {
+        clearInterval(poll);
+        press();
+      }
+    }, 10);
+  }
+
   it("stops on Ctrl-C while synthesizing and removes the temporary worktree", async () => {
     setStagingAmi();
-    const worktrees = join(repo.dir, ".git", "worktrees");
-    const run = await changes("", (press) => {
-      // Pressed once the base's worktree exists, so the cleanup has something to remove.
-      const poll = setInterval(() => {
-        if (existsSync(worktrees) && readdirSync(worktrees).length > 0) {
-          clearInterval(poll);
-          press();
-        }
-      }, 10);
-    });
+    const run = await changes("", (press) => whenWorktreeExists(press));
     expect(run).toEqual({
       code: 130,
+      stdout: "",
+      stderr: "warning: interrupted; the temporary worktree is removed\n",
+    });
+  });
+
+  it("exits 129 when its terminal goes away (SIGHUP) while synthesizing", async () => {
+    setStagingAmi();
+    const run = await changes("", (press) => whenWorktreeExists(() => press("SIGHUP")));
+    expect(run.code).toBe(129);
+  });
+
+  it("stops on SIGTERM (a cancelled CI job) with exit 143 and removes the temporary worktree", async () => {
+    setStagingAmi();
+    const child = spawn(process.execPath, ["bin/apps-cluster.cjs", "changes"], {
+      cwd: repo.dir,
+      env: { ...process.env, STAGES_FILE: undefined },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    whenWorktreeExists(() => child.kill("SIGTERM"));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.on("close", (...ended) => done(ended)),
+    );
+    expect({ code, signal, stdout, stderr }).toEqual({
+      code: 143,
+      signal: null,
       stdout: "",
       stderr: "warning: interrupted; the temporary worktree is removed\n",
     });

@@ -69,7 +69,7 @@ export async function cli(args: string, options: RunOptions = {}): Promise<RunRe
     env: { STAGES_FILE: options.stagesFile ?? STAGES_FIXTURE },
     clock: options.clock ?? virtualClock(),
     onInterrupt: (listener) => {
-      options.interrupt?.(listener);
+      options.interrupt?.(() => listener("SIGINT"));
       return () => undefined;
     },
   };
