@@ -196,6 +196,22 @@ describe("adopting the old HCL state", () => {
     expect(plan.imports).toHaveLength(4);
   });
 
+  it("lists a deposed object of a type it leaves alone as such, beside the current one", () => {
+    const deposedProfile = parseTerraformState(
+      editedState((resources) => {
+        const profile = find(resources, "module.staging_cluster", "aws_iam_instance_profile");
+        profile.instances.push({ ...profile.instances[0], deposed: "7c3e9f10" });
+      }),
+      FIXTURE,
+    );
+    const plan = planAdoption(deposedProfile, "module.staging_cluster", staging, FIXTURE);
+    expect(plan.leftAlone.map(({ address }) => address)).toEqual([
+      "module.staging_cluster.aws_iam_instance_profile.instances",
+      "module.staging_cluster.aws_iam_instance_profile.instances (deposed object)",
+      "module.staging_cluster.data.aws_iam_policy_document.instance_assume_role",
+    ]);
+  });
+
   it("reads a single indexed instance (count = 1) by its indexed address", () => {
     const indexed = parseTerraformState(
       editedState((resources) => {
