@@ -31,31 +31,47 @@ const production: AdoptedStage = {
   otherStage: { stage: "staging", clusterName: "AppsStaging" },
 };
 
+interface RawResource {
+  module?: string;
+  mode: string;
+  type: string;
+  name: string;
+  instances: {
+    attributes: Record<string, unknown>;
+    index_key?: number | string;
+    deposed?: string;
+  }[];
+}
+
+/** The fixture's raw state, changed by `edit`, as text. */
+function editedState(edit: (resources: RawResource[]) => void): string {
+  const raw = JSON.parse(rawState) as { resources: RawResource[] };
+  edit(raw.resources);
+  return JSON.stringify(raw);
+}
+
+const find = (resources: RawResource[], module: string, type: string) =>
+  resources.find((r) => r.module === module && r.type === type) as RawResource;
+
 /** The same state as `terraform show -json` prints it. */
 function asShowJson(text: string): string {
-  const raw = JSON.parse(text) as {
-    resources: {
-      module?: string;
-      mode: string;
-      type: string;
-      name: string;
-      instances: { attributes: object }[];
-    }[];
-  };
+  const raw = JSON.parse(text) as { resources: RawResource[] };
   const modules = new Map<string, object[]>();
   for (const r of raw.resources) {
     const module = r.module as string;
     const prefix = `${module}.${r.mode === "data" ? "data." : ""}`;
-    modules.set(module, [
-      ...(modules.get(module) ?? []),
-      {
-        address: `${prefix}${r.type}.${r.name}`,
-        mode: r.mode,
-        type: r.type,
-        name: r.name,
-        values: r.instances[0].attributes,
-      },
-    ]);
+    const shown = r.instances.map((instance) => ({
+      address: `${prefix}${r.type}.${r.name}${
+        instance.index_key === undefined ? "" : `[${JSON.stringify(instance.index_key)}]`
+      }`,
+      mode: r.mode,
+      type: r.type,
+      name: r.name,
+      ...(instance.index_key === undefined ? {} : { index: instance.index_key }),
+      values: instance.attributes,
+      ...(instance.deposed === undefined ? {} : { deposed_key: instance.deposed }),
+    }));
+    modules.set(module, [...(modules.get(module) ?? []), ...shown]);
   }
   return JSON.stringify({
     format_version: "1.0",
@@ -70,6 +86,18 @@ function asShowJson(text: string): string {
     },
   });
 }
+
+/** A rollout of the old repo that stopped half-way: the old group is left as a deposed object. */
+const withDeposedGroup = editedState((resources) => {
+  const group = find(resources, "module.staging_cluster", "aws_autoscaling_group");
+  group.instances.push({
+    deposed: "5a2b7c1d",
+    attributes: {
+      ...group.instances[0].attributes,
+      name: "AppsStaging-20250601080000000000000001",
+    },
+  });
+});
 
 function synthWithImports(imports: Partial<Record<"staging" | "production", StageImports>>) {
   const stages = baseStages();
@@ -146,6 +174,61 @@ describe("adopting the old HCL state", () => {
     expect(plan.imports.map(({ id }) => id)[0]).toBe("AppsStaging");
   });
 
+  it("lists the resources of a module nested in the stage's module as left alone", () => {
+    const nested = parseTerraformState(
+      editedState((resources) =>
+        resources.push({
+          module: "module.staging_cluster.module.logs",
+          mode: "managed",
+          type: "aws_cloudwatch_log_group",
+          name: "agent",
+          instances: [{ attributes: { name: "/ecs/AppsStaging/agent" } }],
+        }),
+      ),
+      FIXTURE,
+    );
+    const plan = planAdoption(nested, "module.staging_cluster", staging, FIXTURE);
+    expect(plan.leftAlone).toContainEqual({
+      address: "module.staging_cluster.module.logs.aws_cloudwatch_log_group.agent",
+      reason:
+        "in module.staging_cluster.module.logs, a module inside module.staging_cluster: adopt takes only module.staging_cluster's own resources",
+    });
+    expect(plan.imports).toHaveLength(4);
+  });
+
+  it("lists a deposed object of a type it leaves alone as such, beside the current one", () => {
+    const deposedProfile = parseTerraformState(
+      editedState((resources) => {
+        const profile = find(resources, "module.staging_cluster", "aws_iam_instance_profile");
+        profile.instances.push({ ...profile.instances[0], deposed: "7c3e9f10" });
+      }),
+      FIXTURE,
+    );
+    const plan = planAdoption(deposedProfile, "module.staging_cluster", staging, FIXTURE);
+    expect(plan.leftAlone.map(({ address }) => address)).toEqual([
+      "module.staging_cluster.aws_iam_instance_profile.instances",
+      "module.staging_cluster.aws_iam_instance_profile.instances (deposed object)",
+      "module.staging_cluster.data.aws_iam_policy_document.instance_assume_role",
+    ]);
+  });
+
+  it("reads a single indexed instance (count = 1) by its indexed address", () => {
+    const indexed = parseTerraformState(
+      editedState((resources) => {
+        find(resources, "module.staging_cluster", "aws_autoscaling_group").instances[0].index_key =
+          0;
+      }),
+      FIXTURE,
+    );
+    const plan = planAdoption(indexed, "module.staging_cluster", staging, FIXTURE);
+    expect(plan.imports).toContainEqual(
+      expect.objectContaining({
+        from: "module.staging_cluster.aws_autoscaling_group.instances[0]",
+        to: "aws_autoscaling_group.instances",
+      }),
+    );
+  });
+
   it("reports a counterpart the old module lacks: the first apply creates it", () => {
     const withoutAlarm = resources.filter((r) => r.type !== "aws_cloudwatch_metric_alarm");
     const plan = planAdoption(withoutAlarm, "module.staging_cluster", staging, FIXTURE);
@@ -203,6 +286,75 @@ describe("adopting the old HCL state", () => {
           FIXTURE,
         ),
       `${FIXTURE}: module.staging_cluster.aws_db_instance.db: resource type aws_db_instance is one this project neither manages nor knows to leave alone; adopt stops rather than guess (see docs/adopting.md)`,
+    ],
+    [
+      "a deposed object in the raw state (a rollout that did not finish)",
+      () =>
+        planAdoption(
+          parseTerraformState(withDeposedGroup, FIXTURE),
+          "module.staging_cluster",
+          staging,
+          FIXTURE,
+        ),
+      `${FIXTURE}: module.staging_cluster.aws_autoscaling_group.instances has a deposed object (a rollout that did not finish): finish or clean it up in the old repo first`,
+    ],
+    [
+      "a deposed object in `terraform show -json` output",
+      () =>
+        planAdoption(
+          parseTerraformState(asShowJson(withDeposedGroup), "show.json"),
+          "module.staging_cluster",
+          staging,
+          "show.json",
+        ),
+      "show.json: module.staging_cluster.aws_autoscaling_group.instances has a deposed object (a rollout that did not finish): finish or clean it up in the old repo first",
+    ],
+    [
+      "two instances (count = 2) that would both go to one address",
+      () =>
+        planAdoption(
+          parseTerraformState(
+            editedState((resources) => {
+              const group = find(resources, "module.staging_cluster", "aws_autoscaling_group");
+              const [only] = group.instances;
+              group.instances = [
+                { ...only, index_key: 0 },
+                { index_key: 1, attributes: { ...only.attributes, name: "AppsStaging-second" } },
+              ];
+            }),
+            FIXTURE,
+          ),
+          "module.staging_cluster",
+          staging,
+          FIXTURE,
+        ),
+      `${FIXTURE}: module.staging_cluster.aws_autoscaling_group.instances[0] and module.staging_cluster.aws_autoscaling_group.instances[1] both map to aws_autoscaling_group.instances (count or for_each in the old module): this project has one, and adopt stops rather than choose`,
+    ],
+    [
+      "a module without the ECS cluster",
+      () =>
+        planAdoption(
+          resources.filter((r) => r.type !== "aws_ecs_cluster"),
+          "module.staging_cluster",
+          staging,
+          FIXTURE,
+        ),
+      `${FIXTURE}: module.staging_cluster has no aws_ecs_cluster.cluster to adopt: a create under the live name would take over the existing cluster unnoticed, managed by two states; find the module that holds staging's cluster (--module)`,
+    ],
+    [
+      "`terraform show -json` of a plan file",
+      () =>
+        parseTerraformState(
+          JSON.stringify({
+            format_version: "1.2",
+            terraform_version: "1.5.7",
+            planned_values: { root_module: {} },
+            resource_changes: [],
+            prior_state: { format_version: "1.0", values: { root_module: {} } },
+          }),
+          "plan.json",
+        ),
+      "plan.json: a Terraform plan, not a state (`terraform show -json` of a plan file): pass the state, e.g. `terraform state pull` or `terraform show -json` without a plan file",
     ],
     [
       "JSON that is not a state",

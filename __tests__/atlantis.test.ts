@@ -74,13 +74,16 @@ describe("atlantis.yaml", () => {
     );
   });
 
-  it("applies production only after staging", () => {
+  it("applies production after staging in a global apply, and not at all when staging's apply fails", () => {
     const [staging, production] = ["staging", "production"].map((name) =>
       projects.find((project) => project.name === name),
     );
-    expect(production?.depends_on).toEqual(["staging"]);
     expect(production?.execution_order_group).toBeGreaterThan(staging?.execution_order_group ?? 0);
     expect(config.abort_on_execution_order_fail).toBe(true);
+  });
+
+  it("has no depends_on: Atlantis refuses a dependent's apply when the dependency has no changes (#4982), and a global apply with execution_order_group fails the first time (#5791)", () => {
+    expect(projects.filter((project) => project.depends_on !== undefined)).toEqual([]);
   });
 
   it.each(synthInputs())("plans every stack when %s changes", (file) => {

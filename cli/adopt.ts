@@ -125,6 +125,10 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   context.out(
     `  + ${created} more resources created (the drain machinery, hooks' settings, alarms)`,
   );
+  // The prediction compares only what this project's config sets (lib/change-set-imports.ts).
+  context.out(
+    "  attributes the old objects set and this project does not are not compared: read the real plan",
+  );
   context.out();
   for (const line of whatTheFirstApplyDoes(firstPlan)) context.out(line);
   context.out();

@@ -86,7 +86,7 @@ export interface AdoptionPlan {
   readonly imports: readonly PlannedImport[];
   /** Old resources this project does not take over, and why. */
   readonly leftAlone: readonly { readonly address: string; readonly reason: string }[];
-  /** Counterparts the old module lacks: the first apply creates them. */
+  /** Counterparts the old module lacks (never the cluster): the first apply creates them. */
   readonly missing: readonly string[];
 }
 
@@ -111,14 +111,19 @@ export function planAdoption(
   source: string,
 ): AdoptionPlan {
   const own = resources.filter((resource) => resource.module === module);
-  if (own.length === 0) {
+  const nested = resources.filter((resource) => resource.module?.startsWith(`${module}.`));
+  if (own.length === 0 && nested.length === 0) {
     const modules = [...new Set(resources.flatMap((r) => (r.module ? [r.module] : [])))];
     const known = modules.length > 0 ? modules.join(", ") : "none";
     throw new ConfigError(`${source}: no ${module} in the state (modules there: ${known})`);
   }
 
   const imports: PlannedImport[] = [];
-  const leftAlone: { address: string; reason: string }[] = [];
+  // Listed, never dropped: the operator decides about them in the old repo.
+  const leftAlone: { address: string; reason: string }[] = nested.map((resource) => ({
+    address: resource.address,
+    reason: `in ${resource.module}, a module inside ${module}: adopt takes only ${module}'s own resources`,
+  }));
   for (const resource of own) {
     if (resource.mode === "data") {
       leftAlone.push({ address: resource.address, reason: "a data source: read, not managed" });
@@ -128,6 +133,11 @@ export function planAdoption(
       (c) => c.type === resource.type && c.name === resource.name,
     );
     if (counterpart !== undefined) {
+      if (resource.deposed !== undefined) {
+        throw new ConfigError(
+          `${source}: ${resource.address} has a deposed object (a rollout that did not finish): finish or clean it up in the old repo first`,
+        );
+      }
       const id = resource.attributes[counterpart.importIdAttribute];
       if (typeof id !== "string" || id === "") {
         throw new ConfigError(
@@ -141,7 +151,10 @@ export function planAdoption(
         attributes: resource.attributes,
       });
     } else if (Object.hasOwn(LEFT_ALONE, resource.type)) {
-      leftAlone.push({ address: resource.address, reason: LEFT_ALONE[resource.type] });
+      leftAlone.push({
+        address: resource.deposed ? `${resource.address} (deposed object)` : resource.address,
+        reason: LEFT_ALONE[resource.type],
+      });
     } else if (COUNTERPARTS.some((c) => c.type === resource.type)) {
       leftAlone.push({
         address: resource.address,
@@ -157,6 +170,14 @@ export function planAdoption(
       );
     }
   }
+  for (const [i, planned] of imports.entries()) {
+    const first = imports.findIndex((other) => other.to === planned.to);
+    if (first < i) {
+      throw new ConfigError(
+        `${source}: ${imports[first].from} and ${planned.from} both map to ${planned.to} (count or for_each in the old module): this project has one, and adopt stops rather than choose`,
+      );
+    }
+  }
   checkLiveSettings(imports, module, stage, source);
   const missing = COUNTERPARTS.map((c) => c.to).filter(
     (to) => !imports.some((planned) => planned.to === to),
@@ -165,8 +186,10 @@ export function planAdoption(
 }
 
 /**
- * The cluster's name and region must be the live cluster's, or the first apply would replace
- * the cluster with every service on it (or build a second one elsewhere).
+ * The module must hold the cluster: without it the first apply would create one under the live
+ * name, and ECS's CreateCluster returns the existing cluster of that name, so two states would
+ * manage it unnoticed. Its name and region must be the live cluster's, or the first apply would
+ * replace the cluster with every service on it (or build a second one elsewhere).
  */
 function checkLiveSettings(
   imports: readonly PlannedImport[],
@@ -175,7 +198,11 @@ function checkLiveSettings(
   source: string,
 ): void {
   const cluster = imports.find((planned) => planned.to === "aws_ecs_cluster.cluster");
-  if (cluster === undefined) return;
+  if (cluster === undefined) {
+    throw new ConfigError(
+      `${source}: ${module} has no aws_ecs_cluster.cluster to adopt: a create under the live name would take over the existing cluster unnoticed, managed by two states; find the module that holds ${stage.stage}'s cluster (--module)`,
+    );
+  }
   const liveName = cluster.id;
   if (liveName === stage.otherStage.clusterName && liveName !== stage.clusterName) {
     throw new ConfigError(

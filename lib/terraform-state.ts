@@ -11,6 +11,11 @@ export interface StateResource {
   readonly name: string;
   /** The attributes Terraform recorded for the object. */
   readonly attributes: Readonly<Record<string, unknown>>;
+  /**
+   * Set for a deposed object: one `create_before_destroy` left behind when the apply that was
+   * replacing it did not finish (the deposed key Terraform gave it).
+   */
+  readonly deposed?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -34,6 +39,11 @@ export function parseTerraformState(text: string, source: string): StateResource
     return fromRawState(document.resources, source);
   }
   if (isObject(document) && typeof document.format_version === "string") {
+    if ("planned_values" in document || "resource_changes" in document) {
+      throw new ConfigError(
+        `${source}: a Terraform plan, not a state (\`terraform show -json\` of a plan file): pass the state, e.g. \`terraform state pull\` or \`terraform show -json\` without a plan file`,
+      );
+    }
     const root = isObject(document.values) ? document.values.root_module : undefined;
     return isObject(root) ? fromShowJson(root) : [];
   }
@@ -62,6 +72,7 @@ function fromRawState(resources: unknown[], source: string): StateResource[] {
       const key = isObject(instance) ? instance.index_key : undefined;
       const index = key === undefined ? "" : `[${JSON.stringify(key)}]`;
       const prefix = `${typeof module === "string" ? `${module}.` : ""}${mode === "data" ? "data." : ""}`;
+      const deposed = isObject(instance) ? instance.deposed : undefined;
       return {
         address: `${prefix}${type}.${name}${index}`,
         module: typeof module === "string" ? module : undefined,
@@ -69,6 +80,7 @@ function fromRawState(resources: unknown[], source: string): StateResource[] {
         type,
         name,
         attributes,
+        ...(typeof deposed === "string" ? { deposed } : {}),
       } satisfies StateResource;
     });
   });
@@ -85,6 +97,7 @@ function fromShowJson(module: Json, moduleAddress?: string): StateResource[] {
       type: String(resource.type),
       name: String(resource.name),
       attributes: isObject(resource.values) ? resource.values : {},
+      ...(typeof resource.deposed_key === "string" ? { deposed: resource.deposed_key } : {}),
     }));
   const children = (Array.isArray(module.child_modules) ? module.child_modules : [])
     .filter(isObject)

@@ -25,6 +25,36 @@ function liveStages(
 const importsFileOf = (stagesFile: string, stage: string) =>
   join(stagesFile, "..", "imports", `${stage}.json`);
 
+interface RawGroup {
+  module: string;
+  type: string;
+  instances: { attributes: Record<string, unknown>; index_key?: number; deposed?: string }[];
+}
+
+/** The old state with staging's autoscaling group changed by `edit`, in a file of its own. */
+function oldStateWithGroup(edit: (group: RawGroup) => void): string {
+  const raw = JSON.parse(readFileSync(OLD_STATE, "utf8")) as { resources: RawGroup[] };
+  edit(
+    raw.resources.find(
+      (r) => r.module === "module.staging_cluster" && r.type === "aws_autoscaling_group",
+    ) as RawGroup,
+  );
+  const path = join(mkdtempSync(join(tmpdir(), "cli-adopt-state-")), "old.tfstate");
+  writeFileSync(path, JSON.stringify(raw));
+  return path;
+}
+
+const DEPOSED_GROUP = oldStateWithGroup((group) =>
+  group.instances.push({ ...group.instances[0], deposed: "5a2b7c1d" }),
+);
+const TWO_GROUPS = oldStateWithGroup((group) => {
+  const [only] = group.instances;
+  group.instances = [
+    { ...only, index_key: 0 },
+    { ...only, index_key: 1 },
+  ];
+});
+
 describe("adopt", () => {
   it("prints the imports with their ids and the first plan, and writes nothing without --write", async () => {
     const stagesFile = liveStages();
@@ -41,6 +71,7 @@ describe("adopt", () => {
           /^ {2}-\/\+ aws_autoscaling_group\.instances \(replace: .*initial_lifecycle_hook changed/,
         ),
         expect.stringMatching(/^ {2}~ aws_cloudwatch_metric_alarm\.low_instance_alarm \(update: /),
+        "  attributes the old objects set and this project does not are not compared: read the real plan",
         "The first apply is a rollout: Terraform creates a new launch configuration and ASG beside the",
         "  terraform state rm 'module.staging_cluster.aws_autoscaling_group.instances'",
       ]),
@@ -121,6 +152,18 @@ describe("adopt", () => {
       (stages: Record<string, Record<string, unknown>>) =>
         (stages.staging.clusterName = "apps-staging"),
       `error: staging.clusterName is "apps-staging", but the live cluster in module.staging_cluster is "AppsStaging": set staging.clusterName to "AppsStaging" in stacks/stages.json (another name would replace the cluster and every service on it)\n`,
+    ],
+    [
+      "an old state with a deposed group (a rollout that did not finish)",
+      `adopt staging --from ${DEPOSED_GROUP} --write`,
+      () => undefined,
+      `error: ${DEPOSED_GROUP}: module.staging_cluster.aws_autoscaling_group.instances has a deposed object (a rollout that did not finish): finish or clean it up in the old repo first\n`,
+    ],
+    [
+      "an old state with two groups (count = 2) for one address",
+      `adopt staging --from ${TWO_GROUPS} --write`,
+      () => undefined,
+      `error: ${TWO_GROUPS}: module.staging_cluster.aws_autoscaling_group.instances[0] and module.staging_cluster.aws_autoscaling_group.instances[1] both map to aws_autoscaling_group.instances (count or for_each in the old module): this project has one, and adopt stops rather than choose\n`,
     ],
   ])("refuses %s with one line, exit 2, nothing written", async (_case, args, edit, stderr) => {
     const stagesFile = liveStages(edit);
