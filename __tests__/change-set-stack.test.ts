@@ -181,20 +181,27 @@ describe("changeSet with a provider change", () => {
 });
 
 describe("changeSet with a backend change", () => {
-  test.each<[string, BlockConfig, string[]]>([
-    ["the bucket", { ...S3, bucket: "elsewhere" }, ["bucket changed"]],
-    ["the key", { ...S3, key: "apps-cluster/other.tfstate" }, ["key changed"]],
-    ["the region", { ...S3, region: "us-west-2" }, ["region changed"]],
+  test.each<[string, BlockConfig, string[], string]>([
+    ["the bucket", { ...S3, bucket: "elsewhere" }, ["bucket changed"], "-migrate-state"],
+    ["the key", { ...S3, key: "apps-cluster/other.tfstate" }, ["key changed"], "-migrate-state"],
+    ["the region", { ...S3, region: "us-west-2" }, ["region changed"], "-migrate-state"],
     [
-      "the lock settings",
+      "the lock settings (the state stays where it is)",
       { ...S3, dynamodb_table: null, use_lockfile: true },
       ["dynamodb_table changed", "use_lockfile changed"],
+      "-reconfigure",
     ],
-  ])("reports %s as its own line, first", (_case, backend, reasons) => {
+    [
+      "the lock settings and the bucket",
+      { ...S3, bucket: "elsewhere", dynamodb_table: null, use_lockfile: true },
+      ["bucket changed", "dynamodb_table changed", "use_lockfile changed"],
+      "-migrate-state",
+    ],
+  ])("reports %s as its own line, first", (_case, backend, reasons, init) => {
     const changes = changeSet(stack(), stack(undefined, backend));
     expect(changes).toEqual([{ address: "terraform.backend", action: "migrate-state", reasons }]);
     expect(formatChangeSet(changes)).toBe(
-      `! backend changed: terraform init -migrate-state needed (${reasons.join("; ")})`,
+      `! backend changed: terraform init ${init} needed (${reasons.join("; ")})`,
     );
   });
 
