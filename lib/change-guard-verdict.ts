@@ -1,6 +1,7 @@
 import type { ChangeAction, JsonValue, ResourceChange } from "./change-set";
 import { renderPath } from "./config-error";
 import { jsonEqual } from "./json-equal";
+import { isJsonObject } from "./json-object";
 
 /**
  * What the change guard concludes from each stage's change set and stage-config change: which
@@ -57,7 +58,7 @@ export const AMI_UPDATE: ReadonlyMap<string, { action: ChangeAction; reason: Reg
  * field, anything else (lists included) as a whole. A stage missing on one side is `(stage)`.
  */
 export function configChanges(before: unknown, after: unknown, path: string[] = []): string[] {
-  if (isObject(before) && isObject(after)) {
+  if (isJsonObject(before) && isJsonObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => configChanges(before[key], after[key], [...path, key]));
   }
@@ -151,8 +152,4 @@ function amiOnlyProblems(stages: Readonly<Record<string, StageReport>>): string[
   }
   if (!amiChanged) problems.unshift("no stage's amiId changed");
   return problems;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "./change-set-document";
 import { jsonEqual } from "./json-equal";
+import { isJsonObject } from "./json-object";
 
 /**
  * Where the state lives: `terraform.backend.<type>` of a synthesized document. A change to it
@@ -37,17 +38,13 @@ function backendOf(
   document: SynthesizedDocument,
 ): { type: string; config: BlockConfig } | undefined {
   const terraform = document.terraform;
-  if (!isObject(terraform) || !isObject(terraform.backend)) return undefined;
+  if (!isJsonObject(terraform) || !isJsonObject(terraform.backend)) return undefined;
   const [entry] = Object.entries(terraform.backend);
   if (entry === undefined) return undefined;
   const [type, config] = entry;
-  return { type, config: isObject(config) ? (config as BlockConfig) : {} };
+  return { type, config: isJsonObject(config) ? (config as BlockConfig) : {} };
 }
 
 function own(config: BlockConfig, key: string): JsonValue | undefined {
   return Object.hasOwn(config, key) ? config[key] : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

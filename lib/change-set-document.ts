@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { types } from "node:util";
+import { isJsonObject } from "./json-object";
 
 /** Any value that can appear in a synthesized Terraform JSON document. */
 export type JsonValue =
@@ -58,23 +59,19 @@ export function readSynthesizedStack(outdir: string, stack: string): Synthesized
 
 /** Why a parsed value cannot be used as a document, or undefined when it can. */
 function shapeProblem(document: unknown): string | undefined {
-  if (!isObject(document)) return "the top level is not an object";
+  if (!isJsonObject(document)) return "the top level is not an object";
   for (const section of ["resource", "data"]) {
     const blocks = document[section];
     if (blocks === undefined) continue;
-    if (!isObject(blocks)) return `"${section}" is not an object`;
+    if (!isJsonObject(blocks)) return `"${section}" is not an object`;
     for (const [type, byName] of Object.entries(blocks)) {
-      if (!isObject(byName)) return `"${section}.${type}" is not an object`;
+      if (!isJsonObject(byName)) return `"${section}.${type}" is not an object`;
       for (const [name, config] of Object.entries(byName)) {
-        if (!isObject(config)) return `"${section}.${type}.${name}" is not an object`;
+        if (!isJsonObject(config)) return `"${section}.${type}.${name}" is not an object`;
       }
     }
   }
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // isNativeError rather than instanceof: errors may come from another realm (a jest VM context).

@@ -1,4 +1,5 @@
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "./change-set-document";
+import { isJsonObject } from "./json-object";
 
 /**
  * Arguments the AWS provider sets only when it creates an object and never reads back, so an
@@ -57,9 +58,12 @@ export function importedConfig(
  */
 function shapeLike(actual: JsonValue, wanted: JsonValue): JsonValue {
   if (!Array.isArray(actual)) return actual;
-  if (isObject(wanted)) return actual.length === 1 ? restrictBlock(actual[0], wanted) : actual;
+  if (isJsonObject<JsonValue>(wanted))
+    return actual.length === 1 ? restrictBlock(actual[0], wanted) : actual;
   if (Array.isArray(wanted) && wanted.length === actual.length) {
-    return actual.map((item, i) => (isObject(wanted[i]) ? restrictBlock(item, wanted[i]) : item));
+    return actual.map((item, i) =>
+      isJsonObject<JsonValue>(wanted[i]) ? restrictBlock(item, wanted[i]) : item,
+    );
   }
   return actual;
 }
@@ -68,14 +72,10 @@ function restrictBlock(
   actual: JsonValue,
   wanted: { readonly [key: string]: JsonValue },
 ): JsonValue {
-  if (!isObject(actual)) return actual;
+  if (!isJsonObject<JsonValue>(actual)) return actual;
   return Object.fromEntries(
     Object.keys(wanted)
       .filter((key) => Object.hasOwn(actual, key))
       .map((key) => [key, shapeLike(actual[key], wanted[key])]),
   );
-}
-
-function isObject(value: unknown): value is { readonly [key: string]: JsonValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "./change-set-document";
+import { isJsonObject } from "./json-object";
 import { jsonEqual } from "./json-equal";
 import aws from "./provider-schema/aws.json";
 
@@ -162,16 +163,10 @@ export function importedTagChanges(
       : undefined;
   const ownTags = own(config, "tags");
   const expected = {
-    ...(isObjectValue(defaultTags) ? defaultTags : {}),
-    ...(isObjectValue(ownTags) ? ownTags : {}),
+    ...(isJsonObject<JsonValue>(defaultTags) ? defaultTags : {}),
+    ...(isJsonObject<JsonValue>(ownTags) ? ownTags : {}),
   };
   const actual = state.tags_all ?? {};
   if (jsonEqual(expected, actual as JsonValue)) return [];
   return [{ attribute: "tags_all", reason: `tags_all takes ${providerAddress} default_tags` }];
-}
-
-function isObjectValue(
-  value: JsonValue | undefined,
-): value is { readonly [key: string]: JsonValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

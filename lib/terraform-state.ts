@@ -1,4 +1,5 @@
 import { ConfigError } from "./config-error";
+import { isJsonObject } from "./json-object";
 
 /** One resource instance of a Terraform state, whichever format it was read from. */
 export interface StateResource {
@@ -18,11 +19,6 @@ export interface StateResource {
   readonly deposed?: string;
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /**
  * Reads a Terraform state: the raw state file (`terraform.tfstate`, format version 4, as `terraform
  * state pull` prints it) or `terraform show -json` of it. Anything else is a ConfigError naming
@@ -35,19 +31,19 @@ export function parseTerraformState(text: string, source: string): StateResource
   } catch (error) {
     throw new ConfigError(`${source}: not JSON (${(error as Error).message})`);
   }
-  if (isObject(document) && document.version === 4 && Array.isArray(document.resources)) {
+  if (isJsonObject(document) && document.version === 4 && Array.isArray(document.resources)) {
     return fromRawState(document.resources, source);
   }
-  if (isObject(document) && typeof document.format_version === "string") {
+  if (isJsonObject(document) && typeof document.format_version === "string") {
     if ("planned_values" in document || "resource_changes" in document) {
       throw new ConfigError(
         `${source}: a Terraform plan, not a state (\`terraform show -json\` of a plan file): pass the state, e.g. \`terraform state pull\` or \`terraform show -json\` without a plan file`,
       );
     }
-    const root = isObject(document.values) ? document.values.root_module : undefined;
-    return isObject(root) ? fromShowJson(root) : [];
+    const root = isJsonObject(document.values) ? document.values.root_module : undefined;
+    return isJsonObject(root) ? fromShowJson(root) : [];
   }
-  if (isObject(document) && typeof document.version === "number") {
+  if (isJsonObject(document) && typeof document.version === "number") {
     throw new ConfigError(
       `${source}: state format version ${document.version} is not supported (version 4, written by Terraform 0.12 or newer, is)`,
     );
@@ -59,7 +55,7 @@ export function parseTerraformState(text: string, source: string): StateResource
 
 function fromRawState(resources: unknown[], source: string): StateResource[] {
   return resources.flatMap((resource, i) => {
-    if (!isObject(resource) || !Array.isArray(resource.instances)) {
+    if (!isJsonObject(resource) || !Array.isArray(resource.instances)) {
       throw new ConfigError(`${source}: resources[${i}] is not a state resource`);
     }
     const { module, mode, type, name } = resource;
@@ -68,11 +64,11 @@ function fromRawState(resources: unknown[], source: string): StateResource[] {
     }
     return resource.instances.map((instance) => {
       const attributes =
-        isObject(instance) && isObject(instance.attributes) ? instance.attributes : {};
-      const key = isObject(instance) ? instance.index_key : undefined;
+        isJsonObject(instance) && isJsonObject(instance.attributes) ? instance.attributes : {};
+      const key = isJsonObject(instance) ? instance.index_key : undefined;
       const index = key === undefined ? "" : `[${JSON.stringify(key)}]`;
       const prefix = `${typeof module === "string" ? `${module}.` : ""}${mode === "data" ? "data." : ""}`;
-      const deposed = isObject(instance) ? instance.deposed : undefined;
+      const deposed = isJsonObject(instance) ? instance.deposed : undefined;
       return {
         address: `${prefix}${type}.${name}${index}`,
         module: typeof module === "string" ? module : undefined,
@@ -87,20 +83,23 @@ function fromRawState(resources: unknown[], source: string): StateResource[] {
 }
 
 /** `terraform show -json`: resources of the root module and, recursively, its child modules. */
-function fromShowJson(module: Json, moduleAddress?: string): StateResource[] {
+function fromShowJson(
+  module: Readonly<Record<string, unknown>>,
+  moduleAddress?: string,
+): StateResource[] {
   const own = (Array.isArray(module.resources) ? module.resources : [])
-    .filter(isObject)
+    .filter(isJsonObject)
     .map((resource): StateResource => ({
       address: String(resource.address),
       module: moduleAddress,
       mode: resource.mode === "data" ? "data" : "managed",
       type: String(resource.type),
       name: String(resource.name),
-      attributes: isObject(resource.values) ? resource.values : {},
+      attributes: isJsonObject(resource.values) ? resource.values : {},
       ...(typeof resource.deposed_key === "string" ? { deposed: resource.deposed_key } : {}),
     }));
   const children = (Array.isArray(module.child_modules) ? module.child_modules : [])
-    .filter(isObject)
+    .filter(isJsonObject)
     .flatMap((child) => fromShowJson(child, String(child.address)));
   return [...own, ...children];
 }
