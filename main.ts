@@ -1,9 +1,9 @@
 import { App } from "cdktf";
 import { packageLambda } from "./lambda/bundle";
-import { ConfigError } from "./lib/config-error";
+import { ConfigError } from "./config/config-error";
 import { addClusterStacks } from "./stacks/cluster-app";
-import { importsPath, readStageImports } from "./stacks/imports";
-import { loadStages, STAGE_NAMES } from "./stacks/stages";
+import { importsPath, readStageImports } from "./config/imports";
+import { loadStages, STAGE_NAMES } from "./config/stages";
 import { stageWarnings, synthSummary } from "./stacks/synth-report";
 
 // The one place that reads the environment: which stages file to synthesize (tests point it at

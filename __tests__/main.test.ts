@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
 import { promisify } from "node:util";
-import { PLACEHOLDER_PREFIX } from "../stacks/placeholders";
+import { PLACEHOLDER_PREFIX } from "../config/placeholders";
 import { baseStages } from "./support/fixtures";
 
 // Each case starts the app in fresh Node processes, which takes seconds on a busy machine.

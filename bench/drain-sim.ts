@@ -26,7 +26,7 @@ import {
   NOTIFIED_AT,
   snsEvent,
   TOPIC_ARN,
-} from "../__tests__/instance-drain.fixtures";
+} from "../__tests__/lambda/instance-drain/fixtures";
 
 // The same notification and ids as the handler's unit tests.
 export { lifecycleMessage, NOTIFIED_AT, TOPIC_ARN };

@@ -1,5 +1,5 @@
 import { Argument } from "commander";
-import { STAGE_NAMES, type StageName } from "../stacks/stages";
+import { STAGE_NAMES, type StageName } from "../config/stages";
 import type { CliContext, CommandGroup } from "./context";
 import { formatTable, helpExamples } from "./format";
 
@@ -43,13 +43,14 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   const { readFileSync, mkdirSync, mkdtempSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { dirname, join } = await import("node:path");
-  const { ConfigError } = await import("../lib/config-error");
-  const { parseTerraformState } = await import("../lib/terraform-state");
-  const { firstPlanAfterAdoption, planAdoption, stateRemovals } = await import("../lib/adoption");
-  const { formatChangeSet, readSynthesizedStack } = await import("../lib/change-set");
-  const { SynthError, synthesize } = await import("../lib/synthesize");
-  const { replaceFileAtomically } = await import("../lib/atomic-file");
-  const { importsPath } = await import("../stacks/imports");
+  const { ConfigError } = await import("../config/config-error");
+  const { parseTerraformState } = await import("../ops/adoption/terraform-state");
+  const { firstPlanAfterAdoption, planAdoption, stateRemovals } =
+    await import("../ops/adoption/adoption");
+  const { formatChangeSet, readSynthesizedStack } = await import("../change-set/change-set");
+  const { SynthError, synthesize } = await import("../ops/change-guard/synthesize");
+  const { replaceFileAtomically } = await import("../config/atomic-file");
+  const { importsPath } = await import("../config/imports");
 
   const stages = await context.loadStages();
   const other = STAGE_NAMES.find((name) => name !== stage) as StageName;

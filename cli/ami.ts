@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Argument, Option } from "commander";
-import { ConfigError, describeValue } from "../lib/config-error";
+import { ConfigError, describeValue } from "../config/config-error";
 import {
   AL2_END_OF_SUPPORT,
   AMI_ARCHITECTURES,
@@ -10,8 +10,8 @@ import {
   unusableImageReason,
   type AmiArchitecture,
   type AmiFamily,
-} from "../lib/ecs-ami";
-import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../stacks/stages";
+} from "../ops/ami/ecs-ami";
+import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../config/stages";
 import { ec2Client, ssmClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
 import { formatTable, helpExamples } from "./format";
@@ -46,7 +46,7 @@ export const amiCommands: CommandGroup = (program, context) => {
       }) => {
         warnIfAl2(context, options.family);
         const region = options.region ?? (await context.loadStages()).staging.region;
-        const { recommendedAmi } = await import("../lib/recommended-ami");
+        const { recommendedAmi } = await import("../ops/ami/recommended-ami");
         const latest = await recommendedAmi(await ssmClient(region), options.family, options.arch);
         context.out(options.json ? JSON.stringify(latest, null, 2) : latest.imageId);
       },
@@ -146,8 +146,8 @@ function warnIfAl2(context: CliContext, family: AmiFamily): void {
 
 /** The recommended AMI for a stage: its region, the architecture of its instance type. */
 async function latestFor(stage: StageConfig, family: AmiFamily): Promise<string> {
-  const { instanceTypeArchitectures } = await import("../lib/ec2-images");
-  const { recommendedAmi } = await import("../lib/recommended-ami");
+  const { instanceTypeArchitectures } = await import("../ops/ami/ec2-images");
+  const { recommendedAmi } = await import("../ops/ami/recommended-ami");
   const architectures = await instanceTypeArchitectures(
     await ec2Client(stage.region),
     stage.instanceType,
@@ -164,7 +164,7 @@ async function setAmi(
   amiId: string,
   options: { offline?: boolean; promotedFrom?: StageName },
 ): Promise<void> {
-  const { amiIdSchema } = await import("../stacks/stages");
+  const { amiIdSchema } = await import("../config/stages");
   const v = await import("valibot");
   const valid = v.safeParse(amiIdSchema, amiId);
   if (!valid.success) {
@@ -177,8 +177,8 @@ async function setAmi(
     context.out(`${stage}.amiId is already ${amiId}; ${context.stagesFile} is unchanged`);
     return;
   }
-  const { withStageAmiId } = await import("../lib/stages-file");
-  const { replaceFileAtomically } = await import("../lib/atomic-file");
+  const { withStageAmiId } = await import("../config/stages-file");
+  const { replaceFileAtomically } = await import("../config/atomic-file");
   const path = context.stagesFile;
   replaceFileAtomically(path, withStageAmiId(readFileSync(path, "utf8"), stage, amiId));
   const from = options.promotedFrom ? `, from ${options.promotedFrom}` : "";
@@ -200,7 +200,7 @@ async function checkImage(
   stage: StageConfig,
   amiId: string,
 ): Promise<string> {
-  const { describeImages, instanceTypeArchitectures } = await import("../lib/ec2-images");
+  const { describeImages, instanceTypeArchitectures } = await import("../ops/ami/ec2-images");
   const ec2 = await ec2Client(stage.region);
   const [images, architectures] = await Promise.all([
     describeImages(ec2, [amiId]),
@@ -221,8 +221,8 @@ async function checkImage(
 
 /** `ami show --check`: each stage's image against the recommended one of its family and arch. */
 async function checkStages(context: CliContext, stages: Stages): Promise<void> {
-  const { describeImages } = await import("../lib/ec2-images");
-  const { recommendedAmi } = await import("../lib/recommended-ami");
+  const { describeImages } = await import("../ops/ami/ec2-images");
+  const { recommendedAmi } = await import("../ops/ami/recommended-ami");
   const rows: string[][] = [["stage", "amiId", "image", "created", "status"]];
   for (const name of STAGE_NAMES) {
     const stage = stages[name];

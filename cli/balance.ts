@@ -1,5 +1,5 @@
 import { Argument, Option } from "commander";
-import { STAGE_NAMES, type StageName } from "../stacks/stages";
+import { STAGE_NAMES, type StageName } from "../config/stages";
 import { ecsClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
 import { helpExamples } from "./format";
@@ -41,8 +41,8 @@ async function check(
 ): Promise<void> {
   const stage = (await context.loadStages())[stageName];
   const { assertClusterExists, readInstances, readServices, readTaskPlacements } =
-    await import("../lib/cluster-state");
-  const { findLopsided } = await import("../lib/task-balance");
+    await import("../ops/cluster/cluster-state");
+  const { findLopsided } = await import("../ops/cluster/task-balance");
   const ecs = await ecsClient(stage.region);
   const cluster = stage.clusterName;
   await assertClusterExists(ecs, cluster);

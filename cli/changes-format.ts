@@ -1,6 +1,6 @@
-import type { GuardReport } from "../lib/change-guard";
-import type { GuardChange, StageReport } from "../lib/change-guard-verdict";
-import { actionSymbol } from "../lib/change-set-format";
+import type { GuardReport } from "../ops/change-guard/change-guard";
+import type { GuardChange, StageReport } from "../ops/change-guard/verdict";
+import { actionSymbol } from "../change-set/format";
 import { formatTable } from "./format";
 
 /** The change guard's report as text (terminal, CI log), markdown (a PR comment) or JSON. */

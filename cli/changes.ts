@@ -1,6 +1,6 @@
 import { Option } from "commander";
-import type { Expectation } from "../lib/change-guard-verdict";
-import { STAGE_NAMES, type StageName } from "../stacks/stages";
+import type { Expectation } from "../ops/change-guard/verdict";
+import { STAGE_NAMES, type StageName } from "../config/stages";
 import { REPORT_FORMATS, type ReportFormat } from "./changes-format";
 import {
   EXIT_FINDING,
@@ -55,7 +55,7 @@ export const changesCommands: CommandGroup = (program, context) => {
 };
 
 async function changes(context: CliContext, options: ChangesOptions): Promise<void> {
-  const { runChangeGuard } = await import("../lib/change-guard");
+  const { runChangeGuard } = await import("../ops/change-guard/change-guard");
   const { renderReport } = await import("./changes-format");
   const interrupted = new AbortController();
   let stoppedBy: InterruptSignal = "SIGINT";

@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import type { Command } from "commander";
-import type { Stages } from "../stacks/stages";
+import type { Stages } from "../config/stages";
 
 /** Exit codes: 1 means "a check found something" (scriptable), 2 means the command failed. */
 export const EXIT_FINDING = 1;
@@ -66,7 +66,7 @@ export class CliContext {
 
   /** Reads and validates the stages file exactly as synth does (loaded on first use). */
   async loadStages(): Promise<Stages> {
-    const { readStages } = await import("../stacks/stages");
+    const { readStages } = await import("../config/stages");
     return readStages(this.stagesFile);
   }
 }

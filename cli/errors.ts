@@ -1,4 +1,4 @@
-import { ConfigError } from "../lib/config-error";
+import { ConfigError } from "../config/config-error";
 
 /**
  * Turns the errors an operator can cause or meet (config mistakes, credentials, permissions,

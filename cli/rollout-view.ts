@@ -1,11 +1,11 @@
 import { MultiBar, type SingleBar } from "cli-progress";
-import type { ClusterState } from "../lib/cluster-state";
+import type { ClusterState } from "../ops/cluster/cluster-state";
 import {
   changedLines,
   instanceColumns,
   serviceSummary,
   type RolloutStatus,
-} from "../lib/rollout-status";
+} from "../ops/cluster/rollout-status";
 import type { CliContext, OutputStream } from "./context";
 import { formatTable } from "./format";
 

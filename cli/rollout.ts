@@ -1,5 +1,5 @@
 import { Argument, Option } from "commander";
-import { STAGE_NAMES, type StageName } from "../stacks/stages";
+import { STAGE_NAMES, type StageName } from "../config/stages";
 import { autoScalingClient, ecsClient } from "./aws";
 import {
   EXIT_FINDING,
@@ -55,8 +55,8 @@ async function watch(
   { timeout, interval }: { timeout: number; interval: number },
 ): Promise<void> {
   const stage = (await context.loadStages())[stageName];
-  const { assertClusterExists, readClusterState } = await import("../lib/cluster-state");
-  const { describePending, rolloutStatus } = await import("../lib/rollout-status");
+  const { assertClusterExists, readClusterState } = await import("../ops/cluster/cluster-state");
+  const { describePending, rolloutStatus } = await import("../ops/cluster/rollout-status");
   const { liveView, plainView } = await import("./rollout-view");
   const ecs = await ecsClient(stage.region);
   const autoScaling = await autoScalingClient(stage.region);

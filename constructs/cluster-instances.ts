@@ -4,8 +4,8 @@ import {
   AutoscalingGroupInitialLifecycleHook,
 } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
-import { ConfigError, describeValue } from "../lib/config-error";
-import { resourceIdPattern, resourceIdRule } from "../lib/naming-rules";
+import { ConfigError, describeValue } from "../config/config-error";
+import { resourceIdPattern, resourceIdRule } from "../config/naming-rules";
 import { EcsCluster } from "./ecs-cluster";
 import { InstanceDrain } from "./instance-drain";
 import { readable } from "./readable-address";

@@ -1,13 +1,13 @@
 import { Construct } from "constructs";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
-import { ConfigError, describeValue } from "../lib/config-error";
-import { clusterNameProblem, clusterNames, type ClusterNames } from "../lib/cluster-names";
+import { ConfigError, describeValue } from "../config/config-error";
+import { clusterNameProblem, clusterNames, type ClusterNames } from "../config/cluster-names";
 import { readable } from "./readable-address";
 
 export interface EcsClusterProps {
   /**
    * Name of the ECS cluster: letters of both cases, digits, hyphens and underscores. It also
-   * prefixes every other name of the cluster (lib/cluster-names.ts), within each service's limit;
+   * prefixes every other name of the cluster (config/cluster-names.ts), within each service's limit;
    * the launch configuration and ASG names are how IAM policies scope this cluster's ASGs
    * without naming the current one.
    */

@@ -17,7 +17,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SAFETY_MARGIN_MS } from "../lambda/instance-drain/timing";
-import { ConfigError, describeValue } from "../lib/config-error";
+import { ConfigError, describeValue } from "../config/config-error";
 import { DrainFailures } from "./drain-failures";
 import { EcsCluster } from "./ecs-cluster";
 import { readable } from "./readable-address";

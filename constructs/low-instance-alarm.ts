@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { ConfigError, describeValue } from "../lib/config-error";
+import { ConfigError, describeValue } from "../config/config-error";
 import { readable } from "./readable-address";
 
 export interface LowInstanceAlarmProps {

@@ -1,5 +1,5 @@
 /**
- * Regenerates lib/provider-schema/aws.json from a `terraform providers schema -json` file:
+ * Regenerates change-set/provider-schema/aws.json from a `terraform providers schema -json` file:
  *
  *   npm run derive:provider-schema -- <schema.json>
  *
@@ -8,14 +8,14 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deriveProviderFacts } from "../lib/provider-schema/derive";
+import { deriveProviderFacts } from "../change-set/provider-schema/derive";
 
 const [input] = process.argv.slice(2);
 if (input === undefined) {
   console.error("usage: npm run derive:provider-schema -- <terraform providers schema -json file>");
   process.exit(2);
 }
-const output = join(__dirname, "..", "lib", "provider-schema", "aws.json");
+const output = join(__dirname, "..", "change-set", "provider-schema", "aws.json");
 const facts = deriveProviderFacts(JSON.parse(readFileSync(input, "utf8")), "hashicorp/aws");
 writeFileSync(output, `${JSON.stringify(facts, null, 2)}\n`);
 console.log(

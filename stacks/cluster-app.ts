@@ -1,8 +1,8 @@
 import { App } from "cdktf";
-import { ConfigError } from "../lib/config-error";
+import { ConfigError } from "../config/config-error";
 import { ClusterStack } from "./cluster-stack";
-import type { StageImports } from "./imports";
-import { STAGE_NAMES, Stages, type StageName } from "./stages";
+import type { StageImports } from "../config/imports";
+import { STAGE_NAMES, Stages, type StageName } from "../config/stages";
 
 /**
  * Adds one ClusterStack per stage to the app and validates them all, so a mistake in any stage

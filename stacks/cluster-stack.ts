@@ -2,9 +2,9 @@ import { Construct } from "constructs";
 import { TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AppsCluster } from "../constructs/apps-cluster";
-import { ConfigError } from "../lib/config-error";
-import { StageConfig } from "./stages";
-import type { ImportEntry } from "./imports";
+import { ConfigError } from "../config/config-error";
+import { StageConfig } from "../config/stages";
+import type { ImportEntry } from "../config/imports";
 import { StateBackend } from "./state-backend";
 
 export interface ClusterStackProps {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App, TerraformStack } from "cdktf";
-import { STAGE_NAMES, type LoadedStages } from "./stages";
+import { STAGE_NAMES, type LoadedStages } from "../config/stages";
 
 /**
  * One line per synthesized stack, so people see what they got:

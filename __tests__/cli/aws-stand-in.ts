@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { parseWireRequest } from "../instance-drain.fixtures";
+import { parseWireRequest } from "../lambda/instance-drain/fixtures";
 
 /**
  * A local AWS endpoint for end-to-end runs of the CLI (`AWS_ENDPOINT_URL=<url>`): it decodes each

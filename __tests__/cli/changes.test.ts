@@ -10,7 +10,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { GuardReport } from "../../lib/change-guard";
+import type { GuardReport } from "../../ops/change-guard/change-guard";
 import type { CliIo, InterruptSignal } from "../../cli/context";
 import { runCli } from "../../cli/program";
 import { createTestRepo, type TestRepo } from "../support/git-repo";

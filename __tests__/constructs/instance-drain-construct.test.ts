@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { InstanceDrainProps } from "../../constructs/instance-drain";
-import { SynthesizedDocument } from "../../lib/change-set";
+import { SynthesizedDocument } from "../../change-set/change-set";
 import {
   DRAIN_ZIP,
   clusterWithDrain,

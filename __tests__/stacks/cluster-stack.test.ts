@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { readable } from "../../constructs/readable-address";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { ConfigError } from "../../lib/config-error";
+import { ConfigError } from "../../config/config-error";
 import { addClusterStacks } from "../../stacks/cluster-app";
 import { ClusterStack } from "../../stacks/cluster-stack";
-import { readStages } from "../../stacks/stages";
+import { readStages } from "../../config/stages";
 import { DRAIN_ZIP, baseStages, synthStages } from "../support/fixtures";
 
 const ROLLOUT_ADDRESSES = [
@@ -222,7 +222,16 @@ describe("stacks/stages.json", () => {
         }
       }
     };
-    for (const dir of ["constructs", "stacks", "lambda", "lib", "bench", "cli"]) {
+    for (const dir of [
+      "constructs",
+      "stacks",
+      "config",
+      "change-set",
+      "ops",
+      "lambda",
+      "bench",
+      "cli",
+    ]) {
       try {
         walk(dir);
       } catch (error) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { changeSet, REPLACEMENT_RULES, ResourceChange } from "../../lib/change-set";
-import aws from "../../lib/provider-schema/aws.json";
-import { StageConfig } from "../../stacks/stages";
+import { changeSet, REPLACEMENT_RULES, ResourceChange } from "../../change-set/change-set";
+import aws from "../../change-set/provider-schema/aws.json";
+import { StageConfig } from "../../config/stages";
 import { AMI_A, AMI_B, baseStages, synthStages } from "../support/fixtures";
 
 type StageName = "staging" | "production";

@@ -1,4 +1,4 @@
-import { PLACEHOLDER_PREFIX } from "../../stacks/placeholders";
+import { PLACEHOLDER_PREFIX } from "../../config/placeholders";
 import { stageWarnings } from "../../stacks/synth-report";
 import { baseStages } from "../support/fixtures";
 import { loadStagesFrom } from "../support/stages-file";

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { zipSync } from "fflate";
 import { Construct } from "constructs";
-import { SynthesizedDocument } from "../../lib/change-set";
+import { SynthesizedDocument } from "../../change-set/change-set";
 import { addClusterStacks } from "../../stacks/cluster-app";
-import { StageConfig, Stages } from "../../stacks/stages";
+import { StageConfig, Stages } from "../../config/stages";
 import { EcsCluster } from "../../constructs/ecs-cluster";
 import { InstanceDrain, InstanceDrainProps } from "../../constructs/instance-drain";
 

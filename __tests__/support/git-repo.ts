@@ -19,7 +19,9 @@ const SOURCES = [
   "cli",
   "constructs",
   "lambda",
-  "lib",
+  "change-set",
+  "config",
+  "ops",
   "stacks",
 ];
 

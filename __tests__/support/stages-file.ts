@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadStages, type LoadedStages } from "../../stacks/stages";
+import { loadStages, type LoadedStages } from "../../config/stages";
 
 const dir = mkdtempSync(join(tmpdir(), "stages-file-"));
 let files = 0;

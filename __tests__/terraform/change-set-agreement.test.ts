@@ -1,6 +1,6 @@
 /**
  * For every scenario of the change-set unit tests, the actions the real Terraform CLI plans
- * (against the stand-in AWS provider) equal the actions lib/change-set.ts predicts. All
+ * (against the stand-in AWS provider) equal the actions change-set/change-set.ts predicts. All
  * scenarios share one configuration, so one apply and one plan cover them.
  */
 import * as fs from "node:fs";
@@ -24,8 +24,8 @@ if ("missing" in terraform)
   process.stderr.write(`Skipping the Terraform agreement tests: ${terraform.missing}\n`);
 const title =
   "missing" in terraform
-    ? `lib/change-set.ts agrees with Terraform (skipped: ${terraform.missing})`
-    : `lib/change-set.ts agrees with Terraform ${terraform.version}`;
+    ? `change-set/change-set.ts agrees with Terraform (skipped: ${terraform.missing})`
+    : `change-set/change-set.ts agrees with Terraform ${terraform.version}`;
 
 suite(title, () => {
   jest.setTimeout(120_000);

@@ -7,7 +7,7 @@
  * references or variables, provider aliases) are left out, and so are `count` and `for_each`,
  * which Terraform plans per instance and the prediction per block (the stacks use neither).
  */
-import type { BlockConfig, BlocksByType, SynthesizedDocument } from "../../lib/change-set";
+import type { BlockConfig, BlocksByType, SynthesizedDocument } from "../../change-set/change-set";
 
 export interface ChangeScenario {
   readonly name: string;

@@ -4,7 +4,7 @@
  * init, apply and plan cover them all. Required provider arguments a scenario leaves out are
  * added, the same on both sides, so Terraform accepts the blocks without changing the diff.
  */
-import type { BlockConfig, JsonValue, SynthesizedDocument } from "../../lib/change-set";
+import type { BlockConfig, JsonValue, SynthesizedDocument } from "../../change-set/change-set";
 import type { CtyType } from "./stand-in-provider/cty";
 import type { VendoredSchema } from "./stand-in-provider/schema";
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
-import type { SynthesizedDocument } from "../../lib/change-set-document";
+import type { SynthesizedDocument } from "../../change-set/document";
 import { readLog, type ApplyLogEntry } from "./stand-in-provider/managed-resources";
 import { readVendoredSchema } from "./stand-in-provider/schema";
 import { generateServerCertificate } from "./stand-in-provider/tls";

@@ -7,9 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { zipSync } from "fflate";
-import { changeSet, type SynthesizedDocument } from "../../lib/change-set";
+import { changeSet, type SynthesizedDocument } from "../../change-set/change-set";
 import { addClusterStacks } from "../../stacks/cluster-app";
-import type { StageConfig, Stages } from "../../stacks/stages";
+import type { StageConfig, Stages } from "../../config/stages";
 import { DRAIN_ZIP, baseStages } from "../support/fixtures";
 
 export type StageName = "staging" | "production";
@@ -40,7 +40,7 @@ export function synthesize(
   };
 }
 
-/** What `lib/change-set.ts` predicts for managed resources (data-source reads left out). */
+/** What `change-set/change-set.ts` predicts for managed resources (data-source reads left out). */
 export function predictedActions(
   before: SynthesizedDocument,
   after: SynthesizedDocument,

@@ -1,12 +1,12 @@
 /**
  * The rollout claims, checked by the real Terraform CLI: it validates, plans and applies the
  * synthesized stacks against the stand-in AWS provider, and its plans must equal what
- * `lib/change-set.ts` predicts. Skipped, with the reason in the suite's name, when no
+ * `change-set/change-set.ts` predicts. Skipped, with the reason in the suite's name, when no
  * Terraform ≥ 1.5 is on PATH (`.ci/run` insists on one).
  */
 import * as fs from "node:fs";
-import type { SynthesizedDocument } from "../../lib/change-set";
-import type { StageConfig } from "../../stacks/stages";
+import type { SynthesizedDocument } from "../../change-set/change-set";
+import type { StageConfig } from "../../config/stages";
 import { AMI_B } from "../support/fixtures";
 import {
   TerraformWorkspace,
@@ -185,7 +185,7 @@ suite(title, () => {
   });
 
   // The scenarios of __tests__/stacks/rollout-change-set.test.ts, planned on the applied states.
-  describe("plans what lib/change-set.ts predicts", () => {
+  describe("plans what change-set/change-set.ts predicts", () => {
     const scenarios: [string, StageName, Partial<StageConfig>][] = [
       ["a new AMI", "production", { amiId: AMI_B }],
       ["a new instance type", "production", { instanceType: "c6i.xlarge" }],

@@ -6,8 +6,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readSynthesizedStack } from "../../lib/change-set-document";
-import { STAGE_NAMES } from "../../stacks/stages";
+import { readSynthesizedStack } from "../../change-set/document";
+import { STAGE_NAMES } from "../../config/stages";
 import { TerraformWorkspace, buildStandIn, terraformOnPath } from "./harness";
 import { readLog } from "./stand-in-provider/managed-resources";
 

@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import type { JsonValue } from "../../../lib/change-set-document";
-import { replacementVerdict } from "../../../lib/replacement-rules";
+import type { JsonValue } from "../../../change-set/document";
+import { replacementVerdict } from "../../../change-set/replacement-rules";
 import {
   UNKNOWN,
   isObject,

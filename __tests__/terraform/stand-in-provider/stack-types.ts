@@ -1,5 +1,5 @@
 /** What the synthesized stacks ask of the AWS provider: its pinned version and the types used. */
-import type { SynthesizedDocument } from "../../../lib/change-set-document";
+import type { SynthesizedDocument } from "../../../change-set/document";
 
 /** The `version` of `terraform.required_providers.aws`, which every stack must pin alike. */
 export function pinnedAwsVersion(documents: readonly SynthesizedDocument[]): string {

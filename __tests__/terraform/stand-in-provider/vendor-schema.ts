@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readStages } from "../../../stacks/stages";
+import { readStages } from "../../../config/stages";
 import { synthStages } from "../../support/fixtures";
 import { SCHEMA_FILE, type TypeSchema, type VendoredSchema } from "./schema";
 import { pinnedAwsVersion, typesUsed } from "./stack-types";

@@ -1,0 +1,213 @@
+import {
+  configChanges,
+  flagChanges,
+  verdictOf,
+  type StageReport,
+} from "../../../ops/change-guard/verdict";
+import type { ResourceChange } from "../../../change-set/change-set";
+import { firstErrorLine } from "../../../ops/change-guard/synthesize";
+import { AMI_A, AMI_B, baseStages } from "../../support/fixtures";
+
+// As the change set words an AMI-only change.
+const AMI_UPDATE: ResourceChange[] = [
+  {
+    address: "aws_autoscaling_group.instances",
+    action: "replace",
+    reasons: [
+      "launch_configuration refers to replaced aws_launch_configuration.instances",
+      "name_prefix refers to replaced aws_launch_configuration.instances",
+    ],
+  },
+  {
+    address: "aws_cloudwatch_metric_alarm.low_instance_alarm",
+    action: "update",
+    reasons: ["dimensions refers to replaced aws_autoscaling_group.instances"],
+  },
+  {
+    address: "aws_launch_configuration.instances",
+    action: "replace",
+    reasons: ["image_id changed"],
+  },
+];
+const withReason = (change: ResourceChange, reason: string): ResourceChange => ({
+  ...change,
+  reasons: [...change.reasons, reason],
+});
+const report = (configChanges: string[], changes: ResourceChange[]): StageReport => ({
+  configChanges,
+  changes: flagChanges(changes),
+});
+
+describe("configChanges", () => {
+  it("names each changed field, nested fields by their path", () => {
+    const before = baseStages().staging;
+    const after = {
+      ...before,
+      amiId: AMI_B,
+      drain: { pollSeconds: 20 },
+      subnetIds: [...before.subnetIds, "subnet-0d4e5f60718293a4b"],
+    };
+    expect(configChanges(before, after)).toEqual(["amiId", "drain", "subnetIds"]);
+    expect(configChanges({ ...after, drain: { pollSeconds: 30 } }, after)).toEqual([
+      "drain.pollSeconds",
+    ]);
+  });
+
+  it("finds nothing in equal configs and the whole stage when one side has none", () => {
+    expect(configChanges(baseStages().staging, baseStages().staging)).toEqual([]);
+    expect(configChanges(undefined, { ...baseStages().staging, amiId: AMI_A })).toEqual([
+      "(stage)",
+    ]);
+  });
+});
+
+describe("flagChanges", () => {
+  it("marks a delete DELETE, and a delete with a create of its type RENAMED? on both", () => {
+    const flags = flagChanges([
+      { address: "aws_sqs_queue.new_name", action: "create", reasons: ["created"] },
+      { address: "aws_sqs_queue.old_name", action: "delete", reasons: ["deleted"] },
+      { address: "aws_sns_topic.gone", action: "delete", reasons: ["deleted"] },
+      { address: "aws_iam_role.added", action: "create", reasons: ["created"] },
+    ]).map((change) => [change.address, change.flag]);
+    expect(flags).toEqual([
+      ["aws_sqs_queue.new_name", "RENAMED?"],
+      ["aws_sqs_queue.old_name", "RENAMED?"],
+      ["aws_sns_topic.gone", "DELETE"],
+      ["aws_iam_role.added", undefined],
+    ]);
+  });
+});
+
+describe("verdictOf", () => {
+  it("passes an AMI change of both stages with exactly the three entries each", () => {
+    const stages = {
+      staging: report(["amiId"], AMI_UPDATE),
+      production: report(["amiId"], AMI_UPDATE),
+    };
+    expect(verdictOf(stages, "ami")).toEqual({
+      expect: "ami",
+      pass: true,
+      problems: [],
+      warnings: [],
+    });
+  });
+
+  it("fails an AMI change whose stage misses one of the three, or touches one another way", () => {
+    const stages = {
+      staging: report(
+        ["amiId"],
+        [
+          { ...AMI_UPDATE[0], action: "update" },
+          AMI_UPDATE[2],
+          { address: "provider.aws", action: "reconfigure", reasons: ["region changed"] },
+        ],
+      ),
+    };
+    expect(verdictOf(stages, "ami").problems).toEqual([
+      "staging: unexpected update of aws_autoscaling_group.instances (expected replace)",
+      "staging: unexpected reconfigure of provider.aws",
+      "staging: expected update of aws_cloudwatch_metric_alarm.low_instance_alarm, which is not touched",
+    ]);
+  });
+
+  it("fails an AMI change whose three entries are touched for another reason too, naming each", () => {
+    const [group, alarm, configuration] = AMI_UPDATE;
+    const stages = {
+      staging: report(
+        ["amiId"],
+        [
+          withReason(group, "max_size changed"),
+          withReason(alarm, "threshold changed"),
+          withReason(configuration, "user_data changed"),
+        ],
+      ),
+      production: report(
+        ["amiId"],
+        [
+          group,
+          withReason(alarm, "alarm_actions refers to replaced aws_sns_topic.alerts"),
+          withReason(configuration, "replace_triggered_by terraform_data.drain_hook (replaced)"),
+        ],
+      ),
+    };
+    expect(verdictOf(stages, "ami").problems).toEqual([
+      "staging: unexpected reason for the replace of aws_autoscaling_group.instances: max_size changed",
+      "staging: unexpected reason for the update of aws_cloudwatch_metric_alarm.low_instance_alarm: threshold changed",
+      "staging: unexpected reason for the replace of aws_launch_configuration.instances: user_data changed",
+      "production: unexpected reason for the update of aws_cloudwatch_metric_alarm.low_instance_alarm: alarm_actions refers to replaced aws_sns_topic.alerts",
+      "production: unexpected reason for the replace of aws_launch_configuration.instances: replace_triggered_by terraform_data.drain_hook (replaced)",
+    ]);
+  });
+
+  it("fails an AMI change that also imports an object, in its own stage or another", () => {
+    const imported = (address: string): ResourceChange => ({
+      address,
+      action: "import",
+      reasons: ["import block added (id apps-staging)"],
+      importId: "apps-staging",
+    });
+    const stages = {
+      staging: report(["amiId"], [...AMI_UPDATE, imported("aws_ecs_cluster.cluster")]),
+      production: report([], [imported("aws_sns_topic.alerts")]),
+    };
+    expect(verdictOf(stages, "ami").problems).toEqual([
+      "staging: unexpected import of aws_ecs_cluster.cluster (id apps-staging)",
+      "production: unexpected import of aws_sns_topic.alerts (id apps-staging)",
+    ]);
+  });
+
+  it("fails when no amiId changed, even with nothing touched", () => {
+    const verdict = verdictOf({ staging: report([], []) }, "ami");
+    expect(verdict).toEqual({
+      expect: "ami",
+      pass: false,
+      problems: ["no stage's amiId changed"],
+      warnings: [],
+    });
+  });
+
+  it("warns of deletes and renames without an expectation, and judges nothing", () => {
+    const stages = {
+      production: report(
+        [],
+        [
+          { address: "aws_sns_topic.gone", action: "delete", reasons: ["deleted"] },
+          { address: "aws_sqs_queue.a", action: "delete", reasons: ["deleted"] },
+          { address: "aws_sqs_queue.b", action: "create", reasons: ["created"] },
+        ],
+      ),
+    };
+    expect(verdictOf(stages, undefined)).toEqual({
+      expect: null,
+      pass: null,
+      problems: [],
+      warnings: [
+        "production: DELETE aws_sns_topic.gone",
+        "production: RENAMED? aws_sqs_queue.a is deleted and aws_sqs_queue.b created: a changed construct id destroys the live object and creates a new one",
+      ],
+    });
+  });
+});
+
+describe("firstErrorLine", () => {
+  it.each([
+    [
+      "the app's own error line",
+      "warning: something\nerror: stacks/stages.json: staging.amiId: must be ...\n",
+      "stacks/stages.json: staging.amiId: must be ...",
+    ],
+    [
+      "esbuild's error with its location",
+      '✘ [ERROR] Expected ";" but found "oops"\n\n    main.ts:3:6:\n      3 │ const oops oops\n',
+      'main.ts:3:6: Expected ";" but found "oops"',
+    ],
+    [
+      "Node's error under a stack trace",
+      "/tmp/x/build/app.js:10\n  throw new Error('boom');\n  ^\n\nError: boom\n    at Object.<anonymous>\n",
+      "Error: boom",
+    ],
+    ["the last line of anything else", "something odd\nKilled\n", "Killed"],
+  ])("picks %s", (_what, stderr, line) => {
+    expect(firstErrorLine(stderr)).toBe(line);
+  });
+});

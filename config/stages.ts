@@ -1,0 +1,320 @@
+import { readFileSync } from "node:fs";
+import * as v from "valibot";
+import { closestName } from "./closest-name";
+import { clusterNameProblem } from "./cluster-names";
+import { ConfigError, describeValue, renderPath } from "./config-error";
+import {
+  INSTANCE_TYPE_PATTERN,
+  INSTANCE_TYPE_RULE,
+  launchConfigurationProblem,
+} from "./instance-types";
+import { parseJsonText } from "./json-text";
+import { resourceIdPattern, resourceIdRule } from "./naming-rules";
+import { placeholderFields, stripPlaceholders } from "./placeholders";
+
+/** The stages this app deploys, in rollout order: an AMI goes to staging first. */
+export const STAGE_NAMES = ["staging", "production"] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+// Every schema carries the message people see: "<stage>.<field>: <message>, got <value>".
+const text = () => v.string("must be a string");
+const matching = (pattern: RegExp, message: string) => v.pipe(text(), v.regex(pattern, message));
+const idOf = (prefix: string, what: string) =>
+  matching(resourceIdPattern(prefix), `${resourceIdRule(prefix)} (${what})`);
+/** The rule for an `amiId`, also applied by the CLI to the ids people give it. */
+export const amiIdSchema = idOf("ami", "an AMI id");
+const wholeNumber = (min: number) =>
+  v.pipe(
+    v.number("must be a whole number"),
+    v.integer("must be a whole number"),
+    v.minValue(min, `must be a whole number of at least ${min}`),
+  );
+const positiveInt = wholeNumber(1);
+const count = wholeNumber(0);
+// Valibot's object and record schemas take a list too (as an object keyed 0, 1, ...).
+const notAList = (message: string) => v.custom<unknown>((input) => !Array.isArray(input), message);
+const textMap = () =>
+  v.pipe(
+    notAList("must be an object of strings"),
+    v.record(text(), text(), "must be an object of strings"),
+  );
+const object = <T extends v.ObjectEntries>(entries: T) =>
+  v.pipe(notAList("must be an object"), v.strictObject(entries, "must be an object"));
+
+/** Settings of the drain Lambda and lifecycle hook; each is optional, see InstanceDrainProps. */
+const drainEntries = {
+  drainTimeoutMinutes: v.optional(positiveInt),
+  heartbeatTimeoutSeconds: v.optional(positiveInt),
+  registrationTimeoutSeconds: v.optional(positiveInt),
+  lambdaTimeoutSeconds: v.optional(positiveInt),
+  pollSeconds: v.optional(positiveInt),
+  memorySizeMb: v.optional(positiveInt),
+  logRetentionDays: v.optional(positiveInt),
+};
+const drainSchema = object(drainEntries);
+
+const alarmEntries = {
+  /** SNS topic notified when the alarm fires and when it recovers (e.g. the on-call topic). */
+  actionsTopicArn: v.optional(
+    matching(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "must be an SNS topic ARN"),
+  ),
+  evaluationPeriods: v.optional(positiveInt),
+};
+const alarmSchema = object(alarmEntries);
+
+const stageEntries = {
+  /** AWS region of the stage, e.g. us-east-1. */
+  region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
+  /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
+  clusterName: v.pipe(
+    text(),
+    v.check(
+      (name) => clusterNameProblem(name) === undefined,
+      (issue) => clusterNameProblem(String(issue.input)) ?? "",
+    ),
+  ),
+  /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
+  amiId: amiIdSchema,
+  instanceType: v.pipe(
+    matching(INSTANCE_TYPE_PATTERN, INSTANCE_TYPE_RULE),
+    v.check(
+      (type) => launchConfigurationProblem(type) === undefined,
+      (issue) => launchConfigurationProblem(String(issue.input)) ?? "",
+    ),
+  ),
+  /** At least 1: the low-instance alarm fires when fewer than minSize instances serve. */
+  minSize: v.pipe(
+    v.number("must be a whole number"),
+    v.integer("must be a whole number"),
+    v.minValue(1, "must be at least 1 (the low-instance alarm fires below minSize instances)"),
+  ),
+  maxSize: positiveInt,
+  desiredCapacity: count,
+  subnetIds: v.pipe(
+    v.array(idOf("subnet", "a subnet id"), "must be a list"),
+    v.minLength(1, "must list at least one subnet"),
+  ),
+  securityGroupIds: v.pipe(
+    v.array(idOf("sg", "a security group id"), "must be a list"),
+    v.minLength(1, "must list at least one security group"),
+  ),
+  instanceProfileName: matching(/^[\w+=,.@-]{1,128}$/, "must be an IAM instance profile name"),
+  keyName: v.optional(v.pipe(text(), v.minLength(1, "must not be empty"))),
+  rootVolumeSizeGiB: v.optional(positiveInt),
+  /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
+  ecsAgentSettings: v.optional(textMap()),
+  containerInsights: v.optional(v.boolean("must be true or false")),
+  /** S3 bucket of the Terraform state (one state key per stage). */
+  stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+  /** DynamoDB lock table, only for Terraform older than 1.10; otherwise an S3 lock file. */
+  stateLockTable: v.optional(matching(/^[\w.-]{3,255}$/, "must be a DynamoDB table name")),
+  drain: v.optional(drainSchema),
+  alarm: v.optional(alarmSchema),
+  tags: v.optional(textMap()),
+};
+
+const stageSchema = v.pipe(
+  object(stageEntries),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const stage = dataset.value;
+    // An ARN of another region or partition fails at apply, or silently: an alarm notifies nobody.
+    const partition = partitionOf(stage.region);
+    for (const { path, arn } of arnsIn(stage, [])) {
+      const [, arnPartition, , arnRegion] = arn.split(":");
+      const message =
+        arnPartition !== partition
+          ? `must be in the stage's partition (${partition}, from region ${stage.region})`
+          : arnRegion !== "" && arnRegion !== stage.region
+            ? `must be in the stage's region (${stage.region})`
+            : undefined;
+      if (message !== undefined) addIssue({ message, path });
+    }
+    const fail = (field: "maxSize" | "desiredCapacity", message: string) =>
+      addIssue({ message, path: [pathItem(stage, field)] });
+    if (stage.maxSize < stage.minSize) {
+      fail("maxSize", `must be at least minSize (${stage.minSize})`);
+    } else if (stage.desiredCapacity < stage.minSize || stage.desiredCapacity > stage.maxSize) {
+      fail(
+        "desiredCapacity",
+        `must be between minSize (${stage.minSize}) and maxSize (${stage.maxSize})`,
+      );
+    }
+  }),
+);
+
+const stagesSchema = v.pipe(
+  object({ staging: stageSchema, production: stageSchema }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { staging, production } = dataset.value;
+    const fail = (field: "minSize" | "subnetIds" | "clusterName", message: string) =>
+      addIssue({
+        message,
+        path: [pathItem(dataset.value, "production"), pathItem(production, field)],
+      });
+    // Production survives the loss of an instance or an AZ: two instances, two subnets.
+    if (production.minSize < 2) {
+      fail("minSize", "must be at least 2 (production runs on two or more instances)");
+    }
+    if (new Set(production.subnetIds).size < 2) {
+      fail("subnetIds", "must list at least two distinct subnets (production spans two AZs)");
+    }
+    // Each drain function may act on the ASGs named `<clusterName>-*`: those sets must not meet.
+    const [a, b] = [`${staging.clusterName}-`, `${production.clusterName}-`];
+    if (a.startsWith(b) || b.startsWith(a)) {
+      fail(
+        "clusterName",
+        `must not equal staging's or share its "<clusterName>-" prefix ("${staging.clusterName}"), or each stage's drain function could act on the other's ASGs`,
+      );
+    }
+  }),
+);
+
+/** The path item of `key` in an object, for issues added by cross-field checks. */
+function pathItem<T extends object>(input: T, key: keyof T & string): v.ObjectPathItem {
+  return {
+    type: "object",
+    origin: "value",
+    input: input as Record<string, unknown>,
+    key,
+    value: input[key],
+  };
+}
+
+/** Every string in a stage that is an ARN, with its path for an issue. */
+function* arnsIn(
+  value: unknown,
+  path: readonly v.IssuePathItem[],
+): Generator<{ path: [v.IssuePathItem, ...v.IssuePathItem[]]; arn: string }> {
+  const [first, ...rest] = path;
+  if (typeof value === "string" && value.startsWith("arn:") && first !== undefined) {
+    yield { path: [first, ...rest], arn: value };
+  } else if (Array.isArray(value)) {
+    for (const [key, item] of value.entries()) {
+      yield* arnsIn(item, [
+        ...path,
+        { type: "array", origin: "value", input: value, key, value: item },
+      ]);
+    }
+  } else if (typeof value === "object" && value !== null) {
+    const input = value as Record<string, unknown>;
+    for (const [key, item] of Object.entries(input)) {
+      yield* arnsIn(item, [...path, { type: "object", origin: "value", input, key, value: item }]);
+    }
+  }
+}
+
+/** The ARN partition of a region: `aws`, or `aws-cn` and `aws-us-gov` for those regions. */
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** One stage's validated settings, as written in stacks/stages.json. */
+export type StageConfig = v.InferOutput<typeof stageSchema>;
+export type Stages = Readonly<Record<StageName, StageConfig>>;
+
+/** Validated stages and, per stage, the fields that still hold placeholders (`subnetIds[0]`). */
+export interface LoadedStages {
+  readonly stages: Stages;
+  readonly placeholders: Readonly<Record<StageName, readonly string[]>>;
+}
+
+/**
+ * Validates parsed stages.json content. Throws a ConfigError whose one-line message names the
+ * source, the stage and field, what is allowed and the value received. Placeholder prefixes
+ * (see placeholders.ts) are removed from the values returned.
+ */
+export function parseStages(raw: unknown, source: string): Stages {
+  return validateStages(raw, source).stages;
+}
+
+/** Reads and validates a stages file (by default stacks/stages.json). */
+export function readStages(path: string): Stages {
+  return loadStages(path).stages;
+}
+
+/**
+ * Reads and validates a stages file, keeping track of placeholders. Syntax errors and keys
+ * given twice are reported with their line and column.
+ */
+export function loadStages(path: string): LoadedStages {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+  }
+  return validateStages(parseJsonText(text, path), path);
+}
+
+function validateStages(raw: unknown, source: string): LoadedStages {
+  const { value, placeholders } = stripPlaceholders(raw);
+  const result = v.safeParse(stagesSchema, value);
+  if (!result.success) {
+    // An unknown key explains the "missing" one next to it (`amiID` for `amiId`): report it first.
+    const issue = result.issues.find(isUnknownKey) ?? result.issues[0];
+    throw new ConfigError(`${source}: ${describeIssue(issue, raw)}`);
+  }
+  return {
+    stages: result.output,
+    placeholders: {
+      staging: placeholderFields(placeholders, "staging"),
+      production: placeholderFields(placeholders, "production"),
+    },
+  };
+}
+
+// A strict object reports a key it does not know as expecting "never" there.
+function isUnknownKey(issue: v.BaseIssue<unknown>): boolean {
+  return issue.type === "strict_object" && issue.expected === "never";
+}
+
+/** The keys allowed in the object that holds the last key of `path`. */
+function knownKeys(path: readonly (string | number)[]): readonly string[] {
+  if (path.length === 1) return STAGE_NAMES;
+  if (path.length === 2) return Object.keys(stageEntries);
+  const nested: Readonly<Record<string, object>> = { drain: drainEntries, alarm: alarmEntries };
+  return Object.hasOwn(nested, path[1]) ? Object.keys(nested[path[1]]) : [];
+}
+
+// More than this many known keys make a line nobody reads; the README has the table.
+const MAX_LISTED_KEYS = 8;
+
+function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
+  const path = (issue.path ?? []).map((item) =>
+    typeof item.key === "number" ? item.key : String(item.key),
+  );
+  if (path.length === 0) {
+    return `must be an object keyed by stage name (${STAGE_NAMES.join(", ")}), got ${describeValue(raw)}`;
+  }
+  const key = path[path.length - 1];
+  const parent = valueAt(raw, path.slice(0, -1));
+  const present =
+    parent !== null && typeof parent === "object" && Object.hasOwn(parent, String(key));
+  const where = renderPath(path);
+  if (!present) return `${where}: ${path.length === 1 ? "stage" : "field"} is missing`;
+  if (isUnknownKey(issue)) {
+    const what = path.length === 1 ? "unknown stage" : "unknown field";
+    const known = knownKeys(path);
+    const guess = closestName(String(key), known);
+    if (guess !== undefined) return `${where}: ${what}; did you mean ${guess}?`;
+    const list =
+      known.length <= MAX_LISTED_KEYS
+        ? `known: ${known.join(", ")}`
+        : 'see "Configuration" in README.md';
+    return `${where}: ${what} (${list})`;
+  }
+  return `${where}: ${issue.message}, got ${describeValue(valueAt(raw, path))}`;
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}

@@ -1,0 +1,178 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { loadStages, STAGE_NAMES, type StageName, type Stages } from "../../config/stages";
+import {
+  changeSet,
+  readSynthesizedStack,
+  type SynthesizedDocument,
+} from "../../change-set/change-set";
+import {
+  configChanges,
+  flagChanges,
+  verdictOf,
+  type Expectation,
+  type StageReport,
+  type Verdict,
+} from "./verdict";
+import { ConfigError } from "../../config/config-error";
+import { commitOf, fileAt, locateProject, withDetachedCheckout, type Env } from "./git-worktree";
+import { SynthError, synthesize } from "./synthesize";
+
+/**
+ * The change guard: synthesizes a base commit and the working tree, each into a temporary
+ * directory, and runs the change-set prediction on each stage's two `cdk.tf.json`, so a reviewer
+ * sees what a pull request touches, and why, before reading a plan.
+ */
+
+/** Bumped only when a field changes meaning or goes away; new fields may appear meanwhile. */
+export const REPORT_VERSION = 1;
+
+/** The base when `--base` is not given: the PR's usual target, else the last commit. */
+export const DEFAULT_BASES = ["origin/main", "HEAD"] as const;
+
+export interface GuardOptions {
+  /** The project directory (holds cdktf.json); the working tree side of the comparison. */
+  readonly projectDir: string;
+  /** The stages file, absolute or relative to `projectDir`; must be inside the repository. */
+  readonly stagesFile: string;
+  /** @default the first of DEFAULT_BASES that exists */
+  readonly base?: string;
+  /** Reports only this stage; the verdict judges every stage all the same. @default every stage */
+  readonly stage?: StageName;
+  /** @default no expectation: the verdict only carries the warnings */
+  readonly expect?: Expectation;
+  readonly env: Env;
+  /** Aborting it stops the synths; the temporary worktree is removed all the same. */
+  readonly signal: AbortSignal;
+}
+
+export interface GuardReport {
+  readonly version: typeof REPORT_VERSION;
+  readonly base: { readonly ref: string; readonly commit: string };
+  /** Only the stage `--stage` names, otherwise every stage, in rollout order. */
+  readonly stages: Readonly<Partial<Record<StageName, StageReport>>>;
+  /** Judges every stage, also those `--stage` leaves out of `stages`. */
+  readonly verdict: Verdict;
+}
+
+/**
+ * Compares the working tree with `options.base` stage by stage.
+ *
+ * @throws ConfigError (one line) when the project is not in a git repository, the base ref is
+ *   unknown, the base's package-lock.json differs from the working tree's, or either side does
+ *   not synthesize.
+ */
+export async function runChangeGuard(options: GuardOptions): Promise<GuardReport> {
+  const { projectDir, env, signal } = options;
+  const location = await locateProject(projectDir, env);
+  const stagesFile = relative(projectDir, resolve(projectDir, options.stagesFile));
+  if (stagesFile.startsWith("..") || isAbsolute(stagesFile)) {
+    throw new ConfigError(
+      `${options.stagesFile}: the stages file must be inside the project to be compared with the base`,
+    );
+  }
+  const { ref, commit } = await resolveBase(location.root, options.base, env);
+  await assertSameLockfile(location.root, location.prefix, projectDir, ref, commit, env);
+
+  const work = mkdtempSync(join(tmpdir(), "apps-cluster-changes-"));
+  try {
+    const baseOut = join(work, "base");
+    const headOut = join(work, "head");
+    const before = await withDetachedCheckout(
+      location,
+      join(projectDir, "node_modules"),
+      commit,
+      env,
+      async ({ projectDir: baseDir }) => {
+        // Both at once; a failure of either is reported after both have ended. The stages file
+        // is named relative to each side's project dir, so errors name it as people know it.
+        const [base, head] = await Promise.allSettled([
+          synthesize(baseDir, stagesFile, baseOut, env, signal),
+          synthesize(projectDir, stagesFile, headOut, env, signal),
+        ]);
+        for (const [side, result] of [
+          [`the base ${ref} (${commit.slice(0, 12)})`, base],
+          ["the working tree", head],
+        ] as const) {
+          if (result.status === "fulfilled") continue;
+          const error: unknown = result.reason;
+          if (!(error instanceof SynthError)) throw error;
+          throw new ConfigError(`${side} does not synthesize: ${error.line}`);
+        }
+        // A base whose stages file the current loader rejects changes "(stage)" as a whole.
+        return stagesOf(join(baseDir, stagesFile));
+      },
+    );
+    const after = loadStages(join(projectDir, stagesFile)).stages;
+    const stages: Partial<Record<StageName, StageReport>> = {};
+    for (const stage of STAGE_NAMES) {
+      stages[stage] = {
+        configChanges: configChanges(before?.[stage], after[stage]),
+        changes: flagChanges(changeSet(stackOf(baseOut, stage), stackOf(headOut, stage))),
+      };
+    }
+    // `--stage` narrows what is shown, never what is judged: "nothing in any other stage" is
+    // part of every expectation, and a delete elsewhere is worth a warning all the same.
+    const shown = options.stage === undefined ? stages : { [options.stage]: stages[options.stage] };
+    return {
+      version: REPORT_VERSION,
+      base: { ref, commit },
+      stages: shown,
+      verdict: verdictOf(stages, options.expect),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function resolveBase(
+  root: string,
+  base: string | undefined,
+  env: Env,
+): Promise<{ ref: string; commit: string }> {
+  for (const ref of base === undefined ? DEFAULT_BASES : [base]) {
+    const commit = await commitOf(root, ref, env);
+    if (commit !== undefined) return { ref, commit };
+  }
+  if (base !== undefined)
+    throw new ConfigError(`--base ${base}: no such commit in this repository`);
+  throw new ConfigError(
+    "the repository has no commit to compare with yet (no origin/main, no HEAD)",
+  );
+}
+
+/** The base is synthesized with the working tree's node_modules: only sound for one lockfile. */
+async function assertSameLockfile(
+  root: string,
+  prefix: string,
+  projectDir: string,
+  ref: string,
+  commit: string,
+  env: Env,
+): Promise<void> {
+  const lockfile = `${prefix}package-lock.json`;
+  const base = await fileAt(root, commit, lockfile, env);
+  const current = join(projectDir, "package-lock.json");
+  const head = existsSync(current) ? readFileSync(current) : undefined;
+  if (base === undefined && head === undefined) return;
+  if (base !== undefined && head !== undefined && base.equals(head)) return;
+  throw new ConfigError(
+    `the base ${ref} has another package-lock.json than the working tree, so the installed node_modules cannot synthesize it; compare with a base that has the same lockfile (or check it out and npm ci)`,
+  );
+}
+
+/** A stages file read with the working tree's loader; undefined when that cannot read it. */
+function stagesOf(file: string): Stages | undefined {
+  try {
+    return loadStages(file).stages;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stage's synthesized stack; a stack one side does not have is empty there. */
+function stackOf(outdir: string, stage: StageName): SynthesizedDocument {
+  if (!existsSync(join(outdir, "stacks", stage, "cdk.tf.json"))) return {};
+  return readSynthesizedStack(outdir, stage);
+}

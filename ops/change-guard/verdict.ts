@@ -1,0 +1,155 @@
+import type { ChangeAction, JsonValue, ResourceChange } from "../../change-set/change-set";
+import { renderPath } from "../../config/config-error";
+import { jsonEqual } from "../../change-set/json-equal";
+import { isJsonObject } from "../../change-set/json-object";
+
+/**
+ * What the change guard concludes from each stage's change set and stage-config change: which
+ * entries to flag (deletes, likely renames), and whether the change is what `--expect` says.
+ */
+
+/** A change-set entry with the guard's flag: a delete, or half of a likely rename. */
+export interface GuardChange extends ResourceChange {
+  /** `DELETE` for a plain delete; `RENAMED?` for a delete or create whose type has the other. */
+  readonly flag?: "DELETE" | "RENAMED?";
+}
+
+/** One stage's part of the report. */
+export interface StageReport {
+  /** Fields of the stage in the stages file that changed, e.g. `amiId`, `drain.pollSeconds`. */
+  readonly configChanges: readonly string[];
+  readonly changes: readonly GuardChange[];
+}
+
+/** What `--expect` can name. */
+export type Expectation = "ami";
+
+export interface Verdict {
+  /** The `--expect` given, or null. */
+  readonly expect: Expectation | null;
+  /** Whether the change is what `expect` says; null without `expect`. */
+  readonly pass: boolean | null;
+  /** Each way the change differs from `expect`, one line each. */
+  readonly problems: readonly string[];
+  /** Deletes and likely renames, one line each, reported whatever `expect` is. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The three entries an AMI update plans, and nothing else, in a stage whose `amiId` changed,
+ * each with the only reasons it may have as the change set words them: the image, then
+ * references to what that replaces. Any other reason (user data, another argument, a trigger)
+ * is a second change riding along with the AMI.
+ */
+export const AMI_UPDATE: ReadonlyMap<string, { action: ChangeAction; reason: RegExp }> = new Map([
+  ["aws_launch_configuration.instances", { action: "replace", reason: /^image_id changed$/ }],
+  [
+    "aws_autoscaling_group.instances",
+    { action: "replace", reason: /^\w+ refers to replaced aws_launch_configuration\.instances$/ },
+  ],
+  [
+    "aws_cloudwatch_metric_alarm.low_instance_alarm",
+    { action: "update", reason: /^\w+ refers to replaced aws_autoscaling_group\.instances$/ },
+  ],
+]);
+
+/**
+ * The paths of what differs between two parsed stage configs: objects are compared field by
+ * field, anything else (lists included) as a whole. A stage missing on one side is `(stage)`.
+ */
+export function configChanges(before: unknown, after: unknown, path: string[] = []): string[] {
+  if (isJsonObject(before) && isJsonObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => configChanges(before[key], after[key], [...path, key]));
+  }
+  if (jsonEqual(before as JsonValue | undefined, after as JsonValue | undefined)) return [];
+  return [path.length === 0 ? "(stage)" : renderPath(path)];
+}
+
+/** Flags each delete, and each delete and create of one type in one stage as a likely rename. */
+export function flagChanges(changes: readonly ResourceChange[]): GuardChange[] {
+  const typeOf = (address: string) => address.split(".")[0];
+  const typesWith = (action: ChangeAction) =>
+    new Set(changes.filter((c) => c.action === action).map((c) => typeOf(c.address)));
+  const deleted = typesWith("delete");
+  const created = typesWith("create");
+  return changes.map((change) => {
+    const type = typeOf(change.address);
+    if (change.action === "delete") {
+      return { ...change, flag: created.has(type) ? "RENAMED?" : "DELETE" };
+    }
+    if (change.action === "create" && deleted.has(type)) return { ...change, flag: "RENAMED?" };
+    return change;
+  });
+}
+
+/** The warnings and, with `expect`, the verdict on the stages reported. */
+export function verdictOf(
+  stages: Readonly<Record<string, StageReport>>,
+  expect: Expectation | undefined,
+): Verdict {
+  const warnings = Object.entries(stages).flatMap(([stage, { changes }]) =>
+    warningsOf(stage, changes),
+  );
+  if (expect === undefined) return { expect: null, pass: null, problems: [], warnings };
+  const problems = amiOnlyProblems(stages);
+  return { expect, pass: problems.length === 0, problems, warnings };
+}
+
+function warningsOf(stage: string, changes: readonly GuardChange[]): string[] {
+  const deletes = changes.filter((c) => c.flag === "DELETE").map((c) => c.address);
+  const renamedFrom = changes.filter((c) => c.action === "delete" && c.flag === "RENAMED?");
+  const warnings = deletes.map((address) => `${stage}: DELETE ${address}`);
+  for (const { address } of renamedFrom) {
+    const type = address.split(".")[0];
+    const to = changes
+      .filter((c) => c.action === "create" && c.address.startsWith(`${type}.`))
+      .map((c) => c.address);
+    warnings.push(
+      `${stage}: RENAMED? ${address} is deleted and ${to.join(", ")} created: a changed construct id destroys the live object and creates a new one`,
+    );
+  }
+  return warnings;
+}
+
+/** Why the change is not an AMI update of one or more stages (nothing when it is). */
+function amiOnlyProblems(stages: Readonly<Record<string, StageReport>>): string[] {
+  const problems: string[] = [];
+  let amiChanged = false;
+  for (const [stage, { configChanges: fields, changes }] of Object.entries(stages)) {
+    for (const field of fields.filter((f) => f !== "amiId")) {
+      problems.push(`${stage}: stage setting ${field} changed (only amiId may)`);
+    }
+    const amiStage = fields.includes("amiId");
+    amiChanged ||= amiStage;
+    const expected: typeof AMI_UPDATE = amiStage ? AMI_UPDATE : new Map();
+    for (const change of changes) {
+      const { address, action } = change;
+      // An import adopts an object whatever else the plan does: never part of an AMI update.
+      if (change.importId !== undefined) {
+        problems.push(`${stage}: unexpected import of ${address} (id ${change.importId})`);
+        continue;
+      }
+      const wanted = expected.get(address);
+      if (wanted?.action === action) {
+        const others = change.reasons.filter((reason) => !wanted.reason.test(reason));
+        problems.push(
+          ...others.map(
+            (reason) => `${stage}: unexpected reason for the ${action} of ${address}: ${reason}`,
+          ),
+        );
+        continue;
+      }
+      const instead = wanted === undefined ? "" : ` (expected ${wanted.action})`;
+      const why = amiStage ? "" : " in a stage whose amiId did not change";
+      problems.push(`${stage}: unexpected ${action} of ${address}${instead}${why}`);
+    }
+    for (const [address, { action }] of expected) {
+      if (!changes.some((c) => c.address === address)) {
+        problems.push(`${stage}: expected ${action} of ${address}, which is not touched`);
+      }
+    }
+  }
+  if (!amiChanged) problems.unshift("no stage's amiId changed");
+  return problems;
+}
