@@ -1,4 +1,4 @@
-import type { ChangeAction, ResourceChange } from "./change-set";
+import type { ChangeAction, ResourceChange } from "./types";
 
 // The symbols `terraform plan` prints for each action; `!` for what a plan does not show.
 const SYMBOLS: Readonly<Record<ChangeAction, string>> = {

@@ -16,7 +16,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { SAFETY_MARGIN_MS } from "../lambda/instance-drain/timing";
+import { drainEnvironment, SAFETY_MARGIN_MS } from "../lambda/instance-drain/contract";
 import { ConfigError, describeValue } from "../config/config-error";
 import { DrainFailures } from "./drain-failures";
 import { EcsCluster } from "./ecs-cluster";
@@ -309,12 +309,12 @@ export class InstanceDrain extends Construct {
       memorySize: memorySizeMb,
       loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       environment: {
-        variables: {
-          CLUSTER_NAME: cluster.clusterName,
-          POLL_SECONDS: String(timing.pollSeconds),
-          MAX_DRAIN_SECONDS: String(timing.drainTimeoutMinutes * 60),
-          REGISTRATION_TIMEOUT_SECONDS: String(timing.registrationTimeoutSeconds),
-        },
+        variables: drainEnvironment({
+          clusterName: cluster.clusterName,
+          pollSeconds: timing.pollSeconds,
+          maxDrainSeconds: timing.drainTimeoutMinutes * 60,
+          registrationTimeoutSeconds: timing.registrationTimeoutSeconds,
+        }),
       },
       deadLetterConfig: { targetArn: this.failures.queue.arn },
       // The first invocation must be able to log and to act.

@@ -1,7 +1,7 @@
 import type { AwsClients } from "./aws-clients";
 import { usableInstances } from "./capacity";
 import type { Clock } from "./clock";
-import type { DrainConfig } from "./config";
+import type { DrainConfig } from "./contract";
 import {
   describeContainerInstance,
   findContainerInstanceArn,
@@ -9,11 +9,12 @@ import {
   type ContainerInstanceState,
 } from "./container-instance";
 import { raiseDrainBlockedAlarm } from "./drain-blocked";
-import { handOff, type LifecycleRequest } from "./hand-off";
+import { handOff } from "./hand-off";
+import type { LifecycleRequest } from "./messages";
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
 import { stillNotStopped, tasksNotStopped } from "./tasks";
-import { HEARTBEAT_INTERVAL_MS, SAFETY_MARGIN_MS } from "./timing";
+import { HEARTBEAT_INTERVAL_MS, SAFETY_MARGIN_MS } from "./contract";
 
 /**
  * The first delivery of a notification arrives within seconds; one older than this reaches an

@@ -1,13 +1,17 @@
 import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
-import { readConfig, type DrainConfig, type DrainEnvironment } from "./config";
+import { readConfig, type DrainConfig, type DrainEnvironment } from "./contract";
 import { isClusterNotFound } from "./container-instance";
 import { drainInstance, type DrainDependencies } from "./drain";
 import { DrainBlockedError } from "./drain-blocked";
-import { DRAINING_SINCE_ATTRIBUTE, type LifecycleRequest } from "./hand-off";
 import { admitInstance } from "./launch";
 import { completeLifecycleAction, describePlacements } from "./lifecycle-action";
-import { parseNotification, type LifecycleNotification } from "./notification";
-import { SAFETY_MARGIN_MS } from "./timing";
+import {
+  DRAINING_SINCE_ATTRIBUTE,
+  type LifecycleNotification,
+  type LifecycleRequest,
+} from "./messages";
+import { parseNotification } from "./notification";
+import { SAFETY_MARGIN_MS } from "./contract";
 
 /** Everything the handler needs, so tests and the benchmark can supply their own. */
 export interface HandlerDependencies extends DrainDependencies {

@@ -1,14 +1,15 @@
-import type { DrainConfig } from "./config";
+import type { DrainConfig } from "./contract";
 import {
   describeContainerInstance,
   findContainerInstanceArn,
   type ContainerInstanceState,
 } from "./container-instance";
 import type { DrainDependencies } from "./drain";
-import { handOff, type LifecycleRequest } from "./hand-off";
+import { handOff } from "./hand-off";
+import type { LifecycleRequest } from "./messages";
 import { completeLifecycleAction, type LifecycleActionResult } from "./lifecycle-action";
 import type { LogLevel } from "./log";
-import { SAFETY_MARGIN_MS } from "./timing";
+import { SAFETY_MARGIN_MS } from "./contract";
 
 /**
  * Holds a launching instance in Pending:Wait until it is an ACTIVE container instance of the

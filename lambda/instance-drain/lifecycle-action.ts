@@ -4,7 +4,7 @@ import {
   RecordLifecycleActionHeartbeatCommand,
   type AutoScalingClient,
 } from "@aws-sdk/client-auto-scaling";
-import type { LifecycleNotification } from "./notification";
+import type { LifecycleNotification } from "./messages";
 
 /**
  * `done` when this call completed the action (or restarted its heartbeat); `already-done` when

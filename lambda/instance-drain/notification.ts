@@ -1,30 +1,15 @@
-import { DRAIN_BLOCKED, type DrainBlockedAlarm } from "./drain-blocked";
+import {
+  DRAIN_BLOCKED,
+  type DrainBlockedAlarm,
+  type LifecycleNotification,
+  type Transition,
+} from "./messages";
 
 /** The two lifecycle transitions the function acts on, by their name in the notification. */
 const TRANSITIONS = {
   "autoscaling:EC2_INSTANCE_LAUNCHING": "launching",
   "autoscaling:EC2_INSTANCE_TERMINATING": "terminating",
-} as const;
-
-/**
- * `launching`: the launch hook holds a new instance in Pending:Wait until it has registered with
- * the cluster. `terminating`: the termination hook holds an old one until its tasks have moved.
- */
-export type Transition = (typeof TRANSITIONS)[keyof typeof TRANSITIONS];
-
-/** What the function needs from an Auto Scaling lifecycle notification. */
-export interface LifecycleNotification {
-  readonly transition: Transition;
-  readonly instanceId: string;
-  readonly lifecycleHookName: string;
-  readonly autoScalingGroupName: string;
-  /** Absent only in hand-written test messages; the instance id identifies the action too. */
-  readonly lifecycleActionToken?: string;
-  /** The notification's `Time` in epoch milliseconds: the start of the drain or launch budget. */
-  readonly issuedAt: number;
-  /** `cluster` from the hook's `NotificationMetadata`, when it names one. */
-  readonly cluster?: string;
-}
+} as const satisfies Record<string, Transition>;
 
 /**
  * The three ways a message can go: act on it, nothing to do (`ignored`), or a message that can
