@@ -1,3 +1,4 @@
+import { FIXED_ADDRESSES } from "../constructs/readable-address";
 import { Argument } from "commander";
 import { STAGE_NAMES, type StageName } from "../config/stages";
 import type { CliContext, CommandGroup } from "./context";
@@ -162,12 +163,12 @@ function whatTheFirstApplyDoes(
 ): string[] {
   const actionOf = (address: string) => changes.find((c) => c.address === address)?.action;
   const lines: string[] = [];
-  if (actionOf("aws_ecs_cluster.cluster") === "replace") {
+  if (actionOf(FIXED_ADDRESSES.cluster) === "replace") {
     lines.push("STOP: the ECS cluster would be replaced, with every service on it. Do not apply.");
   }
   const rolls =
-    actionOf("aws_launch_configuration.instances") === "replace" &&
-    actionOf("aws_autoscaling_group.instances") === "replace";
+    actionOf(FIXED_ADDRESSES.launchConfiguration) === "replace" &&
+    actionOf(FIXED_ADDRESSES.autoScalingGroup) === "replace";
   if (rolls) {
     lines.push(
       "The first apply is a rollout: Terraform creates a new launch configuration and ASG beside the",

@@ -1,3 +1,4 @@
+import { FIXED_ADDRESSES } from "../constructs/readable-address";
 import { readFileSync } from "node:fs";
 import { Argument, Option } from "commander";
 import { ConfigError, describeValue } from "../config/config-error";
@@ -186,9 +187,9 @@ async function setAmi(
   context.out(`wrote ${path}; next:`);
   context.out(`  1. commit it on a branch and open a PR; the plan of ${stage} must show only`);
   context.out(
-    "     aws_launch_configuration.instances replaced, aws_autoscaling_group.instances replaced,",
+    `     ${FIXED_ADDRESSES.launchConfiguration} replaced, ${FIXED_ADDRESSES.autoScalingGroup} replaced,`,
   );
-  context.out("     aws_cloudwatch_metric_alarm.low_instance_alarm updated in place");
+  context.out(`     ${FIXED_ADDRESSES.lowInstanceAlarm} updated in place`);
   context.out(`     (locally: npm run diff -- ${stage})`);
   context.out(`  2. after the apply: npm run cluster -- rollout watch ${stage}`);
 }

@@ -8,7 +8,7 @@ import { ConfigError, describeValue } from "../config/config-error";
 import { resourceIdPattern, resourceIdRule } from "../config/naming-rules";
 import { EcsCluster } from "./ecs-cluster";
 import { InstanceDrain } from "./instance-drain";
-import { readable } from "./readable-address";
+import { atFixedAddress, FIXED_ADDRESSES, readable } from "./readable-address";
 import { ReplacementTrigger } from "./replacement-trigger";
 
 /** Group metrics the ASG publishes; the low-instance alarm needs GroupInServiceInstances. */
@@ -147,7 +147,7 @@ export class ClusterInstances extends Construct {
       "drain_hook",
     );
 
-    this.launchConfiguration = readable(
+    this.launchConfiguration = atFixedAddress(
       new LaunchConfiguration(this, "LaunchConfiguration", {
         namePrefix: cluster.instanceNamePrefix,
         imageId: props.amiId,
@@ -174,10 +174,10 @@ export class ClusterInstances extends Construct {
           replaceTriggeredBy: [this.drainHookSettings.address],
         },
       }),
-      "instances",
+      FIXED_ADDRESSES.launchConfiguration,
     );
 
-    this.autoScalingGroup = readable(
+    this.autoScalingGroup = atFixedAddress(
       new AutoscalingGroup(this, "AutoScalingGroup", {
         // Named after the launch configuration, so a new one forces a new ASG; the generated
         // suffix gives a replacement of the same launch configuration (a tainted ASG after a
@@ -206,7 +206,7 @@ export class ClusterInstances extends Construct {
         dependsOn: drain.drainDependencies,
         lifecycle: { createBeforeDestroy: true },
       }),
-      "instances",
+      FIXED_ADDRESSES.autoScalingGroup,
     );
   }
 }

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { ConfigError, describeValue } from "../config/config-error";
 import { clusterNameProblem, clusterNames, type ClusterNames } from "../config/cluster-names";
-import { readable } from "./readable-address";
+import { atFixedAddress, FIXED_ADDRESSES } from "./readable-address";
 
 export interface EcsClusterProps {
   /**
@@ -44,14 +44,14 @@ export class EcsCluster extends Construct {
     this.clusterName = props.clusterName;
     this.names = clusterNames(props.clusterName);
     this.instanceNamePrefix = this.names.instancePrefix;
-    this.cluster = readable(
+    this.cluster = atFixedAddress(
       new EcsClusterResource(this, "Cluster", {
         name: props.clusterName,
         setting: [
           { name: "containerInsights", value: props.containerInsights ? "enabled" : "disabled" },
         ],
       }),
-      "cluster",
+      FIXED_ADDRESSES.cluster,
     );
   }
 }

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ConfigError, describeValue } from "../config/config-error";
-import { readable } from "./readable-address";
+import { atFixedAddress, FIXED_ADDRESSES } from "./readable-address";
 
 export interface LowInstanceAlarmProps {
   /** The ASG whose in-service instances are watched (by name, so an AMI update updates it). */
@@ -50,7 +50,7 @@ export class LowInstanceAlarm extends Construct {
       );
     }
     const actions = props.actionsTopicArn ? [props.actionsTopicArn] : undefined;
-    this.alarm = readable(
+    this.alarm = atFixedAddress(
       new CloudwatchMetricAlarm(this, "Alarm", {
         alarmName: props.alarmName,
         alarmDescription: `Fewer than ${props.minimumInstances} instances in service`,
@@ -66,7 +66,7 @@ export class LowInstanceAlarm extends Construct {
         alarmActions: actions,
         okActions: actions,
       }),
-      "low_instance_alarm",
+      FIXED_ADDRESSES.lowInstanceAlarm,
     );
   }
 }

@@ -8,8 +8,7 @@ import {
   startDraining,
   type ContainerInstanceState,
 } from "./container-instance";
-import { raiseDrainBlockedAlarm } from "./drain-blocked";
-import { handOff } from "./hand-off";
+import { handOff, raiseDrainBlockedAlarm } from "./own-topic";
 import type { LifecycleRequest } from "./messages";
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";

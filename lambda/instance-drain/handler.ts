@@ -2,7 +2,7 @@ import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
 import { readConfig, type DrainConfig, type DrainEnvironment } from "./contract";
 import { isClusterNotFound } from "./container-instance";
 import { drainInstance, type DrainDependencies } from "./drain";
-import { DrainBlockedError } from "./drain-blocked";
+import { DrainBlockedError } from "./own-topic";
 import { admitInstance } from "./launch";
 import { completeLifecycleAction, describePlacements } from "./lifecycle-action";
 import {

@@ -5,7 +5,7 @@ import {
   type ContainerInstanceState,
 } from "./container-instance";
 import type { DrainDependencies } from "./drain";
-import { handOff } from "./hand-off";
+import { handOff } from "./own-topic";
 import type { LifecycleRequest } from "./messages";
 import { completeLifecycleAction, type LifecycleActionResult } from "./lifecycle-action";
 import type { LogLevel } from "./log";

@@ -1,4 +1,9 @@
 import {
+  addressParts,
+  FIXED_ADDRESSES,
+  type FixedAddress,
+} from "../../constructs/readable-address";
+import {
   BACKEND_ADDRESS,
   changeSet,
   type ResourceChange,
@@ -24,32 +29,30 @@ interface Counterpart {
   readonly importIdAttribute: string;
 }
 
+/** The old HCL's type and name at a fixed address of this project (the two use the same). */
+function counterpartAt(address: FixedAddress): Pick<Counterpart, "type" | "name" | "to"> {
+  const [type, name] = addressParts(address);
+  return { type, name, to: address };
+}
+
 export const COUNTERPARTS: readonly Counterpart[] = [
   // `terraform import aws_ecs_cluster.x <name>`
   {
-    type: "aws_ecs_cluster",
-    name: "cluster",
-    to: "aws_ecs_cluster.cluster",
+    ...counterpartAt(FIXED_ADDRESSES.cluster),
     importIdAttribute: "name",
   },
   // Launch configurations and ASGs import by name.
   {
-    type: "aws_launch_configuration",
-    name: "instances",
-    to: "aws_launch_configuration.instances",
+    ...counterpartAt(FIXED_ADDRESSES.launchConfiguration),
     importIdAttribute: "name",
   },
   {
-    type: "aws_autoscaling_group",
-    name: "instances",
-    to: "aws_autoscaling_group.instances",
+    ...counterpartAt(FIXED_ADDRESSES.autoScalingGroup),
     importIdAttribute: "name",
   },
   // Metric alarms import by alarm name.
   {
-    type: "aws_cloudwatch_metric_alarm",
-    name: "low_instance_alarm",
-    to: "aws_cloudwatch_metric_alarm.low_instance_alarm",
+    ...counterpartAt(FIXED_ADDRESSES.lowInstanceAlarm),
     importIdAttribute: "alarm_name",
   },
 ];
@@ -197,10 +200,10 @@ function checkLiveSettings(
   stage: AdoptedStage,
   source: string,
 ): void {
-  const cluster = imports.find((planned) => planned.to === "aws_ecs_cluster.cluster");
+  const cluster = imports.find((planned) => planned.to === FIXED_ADDRESSES.cluster);
   if (cluster === undefined) {
     throw new ConfigError(
-      `${source}: ${module} has no aws_ecs_cluster.cluster to adopt: a create under the live name would take over the existing cluster unnoticed, managed by two states; find the module that holds ${stage.stage}'s cluster (--module)`,
+      `${source}: ${module} has no ${FIXED_ADDRESSES.cluster} to adopt: a create under the live name would take over the existing cluster unnoticed, managed by two states; find the module that holds ${stage.stage}'s cluster (--module)`,
     );
   }
   const liveName = cluster.id;

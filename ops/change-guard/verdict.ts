@@ -1,3 +1,4 @@
+import { FIXED_ADDRESSES } from "../../constructs/readable-address";
 import type { ChangeAction, JsonValue, ResourceChange } from "../../change-set/change-set";
 import { renderPath } from "../../config/config-error";
 import { jsonEqual } from "../../change-set/json-equal";
@@ -41,15 +42,20 @@ export interface Verdict {
  * references to what that replaces. Any other reason (user data, another argument, a trigger)
  * is a second change riding along with the AMI.
  */
+/** The change set's reason for an attribute that names a replaced resource, as a pattern. */
+function refersToReplaced(address: string): RegExp {
+  return new RegExp(`^\\w+ refers to replaced ${address.replaceAll(".", "\\.")}$`);
+}
+
 export const AMI_UPDATE: ReadonlyMap<string, { action: ChangeAction; reason: RegExp }> = new Map([
-  ["aws_launch_configuration.instances", { action: "replace", reason: /^image_id changed$/ }],
+  [FIXED_ADDRESSES.launchConfiguration, { action: "replace", reason: /^image_id changed$/ }],
   [
-    "aws_autoscaling_group.instances",
-    { action: "replace", reason: /^\w+ refers to replaced aws_launch_configuration\.instances$/ },
+    FIXED_ADDRESSES.autoScalingGroup,
+    { action: "replace", reason: refersToReplaced(FIXED_ADDRESSES.launchConfiguration) },
   ],
   [
-    "aws_cloudwatch_metric_alarm.low_instance_alarm",
-    { action: "update", reason: /^\w+ refers to replaced aws_autoscaling_group\.instances$/ },
+    FIXED_ADDRESSES.lowInstanceAlarm,
+    { action: "update", reason: refersToReplaced(FIXED_ADDRESSES.autoScalingGroup) },
   ],
 ]);
 
