@@ -8,7 +8,6 @@ const {
   mkdirSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -18,7 +17,8 @@ const { pathToFileURL } = require("node:url");
 
 const root = join(module.path, "..");
 const build = join(root, "build");
-// Which bundle is current, and what it was built from (files outside node_modules + lockfile).
+// Which bundle is current, and what it was built from (files outside node_modules, the lockfile
+// and this launcher).
 const pointerFile = join(build, "cli.json");
 
 function currentBundle() {
@@ -46,9 +46,15 @@ function bundle() {
     target: "node20",
     // The SDK's ES modules, which esbuild can tree-shake (its CommonJS build is one file per client).
     mainFields: ["module", "main"],
-    // Bundled CommonJS packages (commander) call require() for Node's modules.
+    // Bundled CommonJS packages call require() for Node's modules (commander) and read
+    // __filename (write-file-atomic), which ES modules do not have: give them both.
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      js: [
+        "import { createRequire } from 'node:module';",
+        "import { fileURLToPath } from 'node:url';",
+        "const require = createRequire(import.meta.url);",
+        "const __filename = fileURLToPath(import.meta.url);",
+      ].join(" "),
     },
     outExtension: { ".js": ".mjs" },
     outdir,
@@ -62,9 +68,12 @@ function bundle() {
   }
   const inputs = Object.keys(metafile.inputs).filter((input) => !input.startsWith("node_modules/"));
   const entry = relative(root, join(outdir, "main.mjs"));
-  const temporary = `${pointerFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ entry, inputs: [...inputs, "package-lock.json"] }));
-  renameSync(temporary, pointerFile);
+  // The launcher itself is an input: its build options shape the bundle.
+  const pointer = JSON.stringify({
+    entry,
+    inputs: [...inputs, "package-lock.json", "bin/apps-cluster.cjs"],
+  });
+  require("write-file-atomic").sync(pointerFile, pointer);
   // Earlier builds are no longer pointed at; a CLI still running one has loaded what it needs.
   for (const old of readdirSync(build)) {
     if (old.startsWith("cli-") && join(build, old) !== outdir) {

@@ -1,3 +1,9 @@
+import {
+  isServerError,
+  isThrottlingError,
+  isTransientError as isTransientAwsError,
+} from "@smithy/core/retry";
+import type { SdkError } from "@smithy/types";
 import { ConfigError } from "../config/config-error";
 
 /**
@@ -6,14 +12,8 @@ import { ConfigError } from "../config/config-error";
  * and keeps its stack trace.
  */
 
-const THROTTLING = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-  "RequestThrottled",
-  "RequestThrottledException",
-]);
+// Throttling, network and timeout errors are classified by the SDK's own retry rules
+// (@smithy/core/retry), so the CLI calls an error transient exactly when the SDK would retry it.
 const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
 const BAD_CREDENTIALS = new Set([
   "UnrecognizedClientException",
@@ -23,15 +23,9 @@ const BAD_CREDENTIALS = new Set([
   "SignatureDoesNotMatch",
 ]);
 const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "RequestExpired"]);
-const NETWORK = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN"]);
 
-interface AwsLikeError {
-  name?: string;
-  message?: string;
-  code?: string;
-  $fault?: string;
-  $metadata?: { attempts?: number };
-}
+/** An SDK error, or a Node.js network error the SDK passes on (its `code`). */
+type AwsLikeError = SdkError & { code?: string };
 
 export function describeKnownError(
   error: unknown,
@@ -49,11 +43,12 @@ export function describeKnownError(
   if (BAD_CREDENTIALS.has(name)) return `AWS rejected the credentials (${detail})`;
   if (name === "ClusterNotFoundException") return `ECS cluster not found (${detail})`;
   if (name === "ParameterNotFound") return `SSM parameter not found (${detail})`;
-  if (THROTTLING.has(name)) {
+  const awsError = error as AwsLikeError;
+  if (isThrottlingError(awsError)) {
     const attempts = $metadata?.attempts ?? 1;
     return `AWS throttled the request (${name}) and it still failed after ${attempts} attempt(s); wait a minute and run it again`;
   }
-  if (code !== undefined && NETWORK.has(code)) {
+  if (code !== undefined && isTransientAwsError(awsError)) {
     const where = env.AWS_ENDPOINT_URL ? ` at ${env.AWS_ENDPOINT_URL} (AWS_ENDPOINT_URL)` : "";
     return `cannot reach AWS${where}: ${code}`;
   }
@@ -67,11 +62,6 @@ export function describeKnownError(
 /** Errors worth trying again later: throttling, the network, a fault on AWS's side. */
 export function isTransientError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
-  const { name = "", code, $fault } = error as AwsLikeError;
-  return (
-    THROTTLING.has(name) ||
-    (code !== undefined && NETWORK.has(code)) ||
-    name === "TimeoutError" ||
-    $fault === "server"
-  );
+  const awsError = error as AwsLikeError;
+  return isThrottlingError(awsError) || isTransientAwsError(awsError) || isServerError(awsError);
 }

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { zipSync } from "fflate";
+import { sync as writeFileAtomicSync } from "write-file-atomic";
 
 /** Every zip entry gets this timestamp, so the same code always gives the same zip bytes. */
 const FIXED_MTIME = new Date("1980-01-01T00:00:00Z");
@@ -48,20 +49,14 @@ export function packageLambda(
   const zip = zipSync({ "index.js": [result.outputFiles[0].contents, { mtime: FIXED_MTIME }] });
   const ownInputs = Object.keys(result.metafile.inputs).filter((p) => !p.includes("node_modules"));
   mkdirSync(outDir, { recursive: true });
-  writeAtomically(zipPath, zip);
+  // Concurrent synths (tests, CI) must never read a half-written zip: write, then rename.
+  writeFileAtomicSync(zipPath, Buffer.from(zip));
   // The zip is recorded too, so a deleted or edited zip is rebuilt.
   const record = Object.fromEntries(
     [...BUILD_INPUTS, ...ownInputs, zipPath].sort().map((path) => [path, hashOf(path)]),
   );
-  writeAtomically(recordPath, JSON.stringify(record, null, 2) + "\n");
+  writeFileAtomicSync(recordPath, JSON.stringify(record, null, 2) + "\n");
   return zipPath;
-}
-
-/** Concurrent synths (tests, CI) must never read a half-written zip. */
-function writeAtomically(path: string, data: Uint8Array | string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
 }
 
 function isUpToDate(recordPath: string): boolean {

@@ -51,6 +51,13 @@ describe("errors the operator can meet are one line and exit 2", () => {
       "AWS throttled the request (ThrottlingException) and it still failed after 3 attempt(s); wait a minute and run it again",
     ],
     [
+      "throttling the SDK recognises by its HTTP status (429) alone",
+      Object.assign(serviceError("SomeNewLimitError", "Too many requests", 4), {
+        $metadata: { attempts: 4, httpStatusCode: 429 },
+      }),
+      "AWS throttled the request (SomeNewLimitError) and it still failed after 4 attempt(s); wait a minute and run it again",
+    ],
+    [
       "an unreachable endpoint",
       Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
       "cannot reach AWS: ECONNREFUSED",

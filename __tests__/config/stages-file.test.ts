@@ -72,9 +72,9 @@ describe("replaceFileAtomically", () => {
   it("leaves the original and no temporary file when the write fails half-way", () => {
     const path = copyOfStages();
     const before = fs.readFileSync(path);
-    const write = fs.writeFileSync;
-    jest.spyOn(fs, "writeFileSync").mockImplementation((file, data) => {
-      write(file, String(data).slice(0, 10));
+    const write = fs.writeSync;
+    jest.spyOn(fs, "writeSync").mockImplementation((fd, data) => {
+      write(fd, String(data).slice(0, 10));
       throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
     });
     expect(() => replaceFileAtomically(path, "a much longer new content\n")).toThrow(
