@@ -1,0 +1,138 @@
+/**
+ * How long `npm test` takes, phase by phase, and which jest suites take the time: each phase of
+ * `npm test` (type-check, eslint, prettier, jest) run as its own process, `--runs` times, with
+ * the median, min and max wall time and the peak memory of the largest single process (GNU
+ * time's maximum resident set size); then jest's own time per suite, slowest first.
+ *
+ *   npm run bench:test [-- --runs 3] [-- --suites 12]
+ *
+ * Run it on an idle machine: the target is the whole `npm test` within two minutes on 2 cores.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    suites: { type: "string", default: "12" },
+  },
+});
+const runs = Number(values.runs);
+const suitesShown = Number(values.suites);
+for (const [flag, value] of [
+  ["--runs", runs],
+  ["--suites", suitesShown],
+] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench:test: ${flag} must be a whole number of at least 1`);
+    process.exit(2);
+  }
+}
+
+const GNU_TIME = "/usr/bin/time";
+const work = mkdtempSync(join(tmpdir(), "bench-test-"));
+const jestReport = join(work, "jest.json");
+
+/** The phases of `npm test`, in its order (package.json: typecheck, lint, jest). */
+const PHASES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ["typecheck (tsc --noEmit)", ["node_modules/.bin/tsc", "--noEmit"]],
+  ["lint (eslint .)", ["node_modules/.bin/eslint", "."]],
+  ["format (prettier --check .)", ["node_modules/.bin/prettier", "--check", "."]],
+  ["jest", ["node_modules/.bin/jest", "--json", `--outputFile=${jestReport}`]],
+];
+
+interface Sample {
+  readonly seconds: number;
+  readonly peakMiB?: number;
+}
+
+function run(command: readonly string[]): Promise<Sample> {
+  const peakFile = join(work, "peak");
+  const withTime = existsSync(GNU_TIME);
+  const [file, ...args] = withTime ? [GNU_TIME, "-f", "%M", "-o", peakFile, ...command] : command;
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return fail(new Error(`${command.join(" ")} failed:\n${stderr}`));
+      const peakMiB = withTime ? Number(readFileSync(peakFile, "utf8").trim()) / 1024 : undefined;
+      done({ seconds, peakMiB });
+    });
+  });
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+const spread = (xs: readonly number[], unit: string) =>
+  `median ${median(xs).toFixed(1)}${unit}  min ${Math.min(...xs).toFixed(1)}${unit}  max ${Math.max(...xs).toFixed(1)}${unit}`;
+
+interface JestReport {
+  readonly numTotalTests: number;
+  readonly testResults: ReadonlyArray<{
+    readonly name: string;
+    readonly startTime: number;
+    readonly endTime: number;
+  }>;
+}
+
+async function main() {
+  const samples = new Map<string, Sample[]>(PHASES.map(([name]) => [name, []]));
+  const totals: number[] = [];
+  const suiteSeconds = new Map<string, number[]>();
+  let tests = 0;
+  for (let index = 0; index < runs; index++) {
+    let total = 0;
+    for (const [name, command] of PHASES) {
+      const sample = await run(command);
+      samples.get(name)!.push(sample);
+      total += sample.seconds;
+    }
+    totals.push(total);
+    const report = JSON.parse(readFileSync(jestReport, "utf8")) as JestReport;
+    tests = report.numTotalTests;
+    for (const suite of report.testResults) {
+      const name = relative(process.cwd(), suite.name);
+      const times = suiteSeconds.get(name) ?? [];
+      times.push((suite.endTime - suite.startTime) / 1000);
+      suiteSeconds.set(name, times);
+    }
+    process.stderr.write(`run ${index + 1}/${runs}: ${total.toFixed(1)} s\n`);
+  }
+
+  console.log(`npm test, ${runs} run(s), ${tests} jest tests in ${suiteSeconds.size} suites`);
+  for (const [name, phase] of samples) {
+    const peaks = phase.flatMap((sample) => (sample.peakMiB === undefined ? [] : [sample.peakMiB]));
+    const memory = peaks.length > 0 ? `  peak ${Math.max(...peaks).toFixed(0)} MiB` : "";
+    console.log(
+      `  ${name.padEnd(28)} ${spread(
+        phase.map((sample) => sample.seconds),
+        " s",
+      )}${memory}`,
+    );
+  }
+  console.log(`  ${"whole npm test".padEnd(28)} ${spread(totals, " s")}`);
+  console.log(`slowest jest suites (median of their own time; workers run them side by side):`);
+  const slowest = [...suiteSeconds]
+    .map(([name, times]) => [name, median(times)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, suitesShown);
+  for (const [name, seconds] of slowest) {
+    console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${name}`);
+  }
+}
+
+main()
+  .catch((error: Error) => {
+    console.error(`bench:test: ${error.message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(work, { recursive: true, force: true }));
