@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { AwsClients } from "../lambda/instance-drain/aws-clients";
-import type { Clock } from "../lambda/instance-drain/clock";
+import type { VirtualClock } from "../__tests__/support/virtual-clock";
 import type { DrainHandler } from "../lambda/instance-drain/handler";
 import {
   ASG_NAME,
@@ -41,32 +41,6 @@ const NEW_INSTANCE_ARN =
  * the drain benchmark and the handler's property test so both judge the handler by one model.
  * API calls take no virtual time; only sleeps and SNS deliveries move the clock.
  */
-
-/**
- * Time that only moves when someone sleeps or a delivery is due. A loop that never ends would
- * never yield to a timeout, so the clock throws after more sleeps than any drain needs.
- */
-export class VirtualClock implements Clock {
-  private current: number;
-  private sleeps = 0;
-
-  constructor(startAt: number) {
-    this.current = startAt;
-  }
-
-  now(): number {
-    return this.current;
-  }
-
-  async sleep(ms: number): Promise<void> {
-    if (++this.sleeps > 100_000) throw new Error("Runaway loop: 100,000 sleeps in one drain");
-    this.current += ms;
-  }
-
-  advanceTo(at: number): void {
-    this.current = Math.max(this.current, at);
-  }
-}
 
 /** One task on the instance. */
 export interface SimulatedTask {

@@ -1,4 +1,5 @@
-import { NOTIFIED_AT, SimulatedAws, VirtualClock, type SimulatedTask } from "./drain-sim";
+import { virtualClock } from "../__tests__/support/virtual-clock";
+import { NOTIFIED_AT, SimulatedAws, type SimulatedTask } from "./drain-sim";
 import {
   DELIVERY_MS,
   HOOK_HEARTBEAT_TIMEOUT_MS,
@@ -71,7 +72,7 @@ interface Trial {
 
 async function trial(strategy: Strategy, minutes: number, seed: number): Promise<Trial> {
   const random = seeded(seed);
-  const sim = new SimulatedAws(new VirtualClock(NOTIFIED_AT), {
+  const sim = new SimulatedAws(virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 }), {
     tasks: tasksFor(minutes, random),
     hookHeartbeatTimeoutMs: HOOK_HEARTBEAT_TIMEOUT_MS,
   });

@@ -14,7 +14,8 @@ import type { GuardReport } from "../../ops/change-guard/change-guard";
 import type { CliIo, InterruptSignal } from "../../cli/context";
 import { runCli } from "../../cli/program";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
-import { virtualClock } from "./support";
+import { virtualClock } from "../support/virtual-clock";
+import { START } from "./support";
 
 // Every run synthesizes two commits in fresh Node processes: seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -59,7 +60,7 @@ async function changes(
     stdout: { write: (text) => (stdout += text) },
     stderr: { write: (text) => (stderr += text) },
     env,
-    clock: virtualClock(),
+    clock: virtualClock(START),
     onInterrupt: (listener) => {
       onInterrupt?.((signal = "SIGINT") => listener(signal));
       return () => undefined;

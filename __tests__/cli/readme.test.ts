@@ -5,7 +5,8 @@ import { resetAmiMocks } from "./ami-mocks";
 import type { Scene } from "./cluster-scene";
 import { mockScene } from "./scene-mocks";
 import { LOPSIDED, ROLLOUT } from "./scenes";
-import { cli, STAGES_FIXTURE, virtualClock } from "./support";
+import { virtualClock } from "../support/virtual-clock";
+import { cli, STAGES_FIXTURE, START } from "./support";
 
 /**
  * The README's rollout runbook shows each command with its output: this runs the runbook's
@@ -56,7 +57,7 @@ describe("README rollout runbook", () => {
 
   it.each(examples)("$ npm run cluster -- $args", async ({ args, output }) => {
     scenes = args.includes("production") ? [LOPSIDED] : ROLLOUT;
-    const clock = virtualClock((sleeps) => (step = sleeps));
+    const clock = virtualClock(START, { onSleep: (sleeps) => (step = sleeps) });
     const result = await cli(args, { stagesFile: "stacks/stages.json", clock });
     expect(result.stdout + result.stderr).toBe(output);
   });

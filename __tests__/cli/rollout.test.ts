@@ -7,7 +7,8 @@ import { sceneAnswer } from "./cluster-scene";
 import type { Scene } from "./cluster-scene";
 import { NEW_ASG, OLD_ASG, ROLLOUT } from "./scenes";
 import { mockScene } from "./scene-mocks";
-import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI, virtualClock, withoutAnsi } from "./support";
+import { virtualClock } from "../support/virtual-clock";
+import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI, START, withoutAnsi } from "./support";
 
 const OLD = COMMITTED_AMI;
 
@@ -15,7 +16,7 @@ let step = 0;
 let scenes: Scene[] = ROLLOUT;
 const aws = mockScene(() => scenes[Math.min(step, scenes.length - 1)]);
 /** A clock whose every sleep moves the cluster on to its next scene. */
-const clock = () => virtualClock((sleeps) => (step = sleeps));
+const clock = () => virtualClock(START, { onSleep: (sleeps) => (step = sleeps) });
 
 let stages: string;
 beforeEach(async () => {
@@ -78,9 +79,11 @@ describe("rollout watch", () => {
 
   it("stops cleanly on Ctrl-C with exit 130, saying what is pending", async () => {
     let press = () => undefined as void;
-    const timer = virtualClock((sleeps) => {
-      step = sleeps;
-      if (sleeps === 2) press();
+    const timer = virtualClock(START, {
+      onSleep: (sleeps) => {
+        step = sleeps;
+        if (sleeps === 2) press();
+      },
     });
     const result = await cli("rollout watch staging", {
       stagesFile: stages,

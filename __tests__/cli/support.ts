@@ -2,9 +2,10 @@ import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock, CliIo } from "../../cli/context";
+import { virtualClock } from "../support/virtual-clock";
 import { runCli } from "../../cli/program";
 
-/** Shared by the CLI tests: the CLI run in-process on a copy of the stages file, a virtual clock. */
+/** Shared by the CLI tests: the CLI run in-process on a copy of the stages file. */
 
 /**
  * The CLI tests' stages file: stacks/stages.json as it was written by hand (inline lists, one
@@ -22,27 +23,6 @@ export function copyOfStages(): string {
   const path = join(mkdtempSync(join(tmpdir(), "cli-stages-")), "stages.json");
   copyFileSync(STAGES_FIXTURE, path);
   return path;
-}
-
-export interface VirtualClock extends Clock {
-  readonly sleeps: number[];
-}
-
-/** Time that moves only when the CLI sleeps; `onSleep` runs after each sleep (e.g. Ctrl-C). */
-export function virtualClock(onSleep: (count: number) => void = () => undefined): VirtualClock {
-  let now = START;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async (ms, signal) => {
-      if (sleeps.length > 10_000) throw new Error("Runaway loop: 10,000 sleeps in one test");
-      sleeps.push(ms);
-      now += ms;
-      onSleep(sleeps.length);
-      if (signal.aborted) throw Object.assign(new Error("aborted"), { name: "AbortError" });
-    },
-  };
 }
 
 export interface RunOptions {
@@ -67,7 +47,7 @@ export async function cli(args: string, options: RunOptions = {}): Promise<RunRe
     stdout: { isTTY: options.tty ?? false, columns: 160, write: (text) => (stdout += text) },
     stderr: { write: (text) => (stderr += text) },
     env: { STAGES_FILE: options.stagesFile ?? STAGES_FIXTURE },
-    clock: options.clock ?? virtualClock(),
+    clock: options.clock ?? virtualClock(START),
     onInterrupt: (listener) => {
       options.interrupt?.(() => listener("SIGINT"));
       return () => undefined;

@@ -1,8 +1,7 @@
 import type { SNSEvent } from "aws-lambda";
-import type { Clock } from "../../../lambda/instance-drain/clock";
 import type { DrainHandler } from "../../../lambda/instance-drain/handler";
 
-/** Shared builders for the instance-drain tests: events, a virtual clock, AWS wire replies. */
+/** Shared builders for the instance-drain tests: events and AWS wire replies. */
 
 export const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:apps-staging-instance-drain";
 export const CLUSTER = "apps-staging";
@@ -57,29 +56,6 @@ export function snsEvent(message: string, topicArn = TOPIC_ARN): SNSEvent {
         },
       },
     ],
-  };
-}
-
-/**
- * Virtual time: `sleep` moves the clock instead of waiting, so hours of drain take milliseconds.
- * A loop that never ends would never give jest a chance to time out, so it throws instead.
- */
-export interface VirtualClock extends Clock {
-  advance(ms: number): void;
-}
-
-export function virtualClock(startAt: number): VirtualClock {
-  let now = startAt;
-  let sleeps = 0;
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      if (++sleeps > 10_000) throw new Error("Runaway loop: 10,000 sleeps in one test");
-      now += ms;
-    },
-    advance: (ms) => {
-      now += ms;
-    },
   };
 }
 

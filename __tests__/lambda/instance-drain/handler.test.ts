@@ -30,8 +30,8 @@ import {
   NOTIFIED_AT,
   snsEvent,
   TOPIC_ARN,
-  virtualClock,
 } from "./fixtures";
+import { virtualClock } from "../../support/virtual-clock";
 
 const ecs = mockClient(ECSClient);
 const autoScaling = mockClient(AutoScalingClient);

@@ -5,9 +5,9 @@ import {
   NOTIFIED_AT,
   SimulatedAws,
   TOPIC_ARN,
-  VirtualClock,
 } from "../../../bench/drain-sim";
 import { createHandler } from "../../../lambda/instance-drain/handler";
+import { virtualClock } from "../../support/virtual-clock";
 
 /** A drain: settings, when the instance's tasks stop, and how late SNS delivers. */
 const scenario = fc.record({
@@ -35,7 +35,7 @@ describe("instance drain handler (property)", () => {
       fc.asyncProperty(scenario, async (s) => {
         const pollMs = s.pollSeconds * 1000;
         const timeoutMs = s.timeoutSeconds * 1000;
-        const clock = new VirtualClock(NOTIFIED_AT);
+        const clock = virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 });
         // A heartbeat timeout just above one invocation plus one delivery: what the design needs.
         const sim = new SimulatedAws(clock, {
           tasks: s.tasks,

@@ -14,10 +14,10 @@ import {
   queryError,
   queryReply,
   terminatingWait,
-  virtualClock,
   type WireReply,
   type WireRequest,
 } from "./fixtures";
+import { virtualClock } from "../../support/virtual-clock";
 
 /**
  * These tests go through the real SDK clients, as the Lambda builds them, down to HTTP: only the
