@@ -2,7 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { startStandIn, type StandIn, type StandInRequest } from "./aws-stand-in";
+import { startAwsEndpoint, type AwsEndpoint, type AwsRequest } from "../support/aws-endpoint";
 import { sceneAnswer, type Scene } from "./cluster-scene";
 import {
   COMMITTED_AMI,
@@ -23,14 +23,14 @@ import {
 jest.setTimeout(60_000);
 
 const run = promisify(execFile);
-let standIn: StandIn;
+let endpoint: AwsEndpoint;
 
 beforeAll(async () => {
-  standIn = await startStandIn();
+  endpoint = await startAwsEndpoint();
 });
-afterAll(() => standIn.close());
+afterAll(() => endpoint.close());
 beforeEach(() => {
-  standIn.requests.length = 0;
+  endpoint.requests.length = 0;
 });
 
 /** The environment of an operator's shell pointed at the stand-in, nothing of this machine's AWS. */
@@ -40,7 +40,7 @@ function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   );
   return {
     ...env,
-    AWS_ENDPOINT_URL: standIn.url,
+    AWS_ENDPOINT_URL: endpoint.url,
     AWS_ACCESS_KEY_ID: "AKIDLOCAL",
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_CONFIG_FILE: "/nonexistent/config",
@@ -74,7 +74,7 @@ const recommended = JSON.stringify({
 });
 
 function awsAnswers(scene?: () => Scene) {
-  return (request: StandInRequest) => {
+  return (request: AwsRequest) => {
     switch (request.operation) {
       case "GetParameter":
         return {
@@ -134,11 +134,11 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
   });
 
   it("ami latest --json reads the public parameter in the staging region", async () => {
-    standIn.answer = awsAnswers();
+    endpoint.answer = awsAnswers();
     const result = await npmRunCluster(["ami", "latest", "--json"], environment());
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(result.stdout)).toMatchObject({ imageId: NEW_AMI, os: "Amazon Linux 2023" });
-    expect(standIn.requests).toEqual([
+    expect(endpoint.requests).toEqual([
       {
         service: "ssm",
         region: "us-east-1",
@@ -149,7 +149,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
   });
 
   it("ami set staging latest checks the image in EC2 and changes one line of the file", async () => {
-    standIn.answer = awsAnswers();
+    endpoint.answer = awsAnswers();
     const stages = copyOfStages();
     const before = readFileSync(stages, "utf8");
     const result = await npmRunCluster(
@@ -158,7 +158,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`staging.amiId: ${COMMITTED_AMI} -> ${NEW_AMI}`);
-    expect(standIn.requests.map((r) => `${r.service} ${r.region} ${r.operation}`).sort()).toEqual([
+    expect(endpoint.requests.map((r) => `${r.service} ${r.region} ${r.operation}`).sort()).toEqual([
       "ec2 us-east-1 DescribeImages",
       "ec2 us-east-1 DescribeInstanceTypes",
       "ec2 us-east-1 DescribeInstanceTypes",
@@ -168,7 +168,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
   });
 
   it("ami show --check exits 1 while a stage is behind the recommended AMI", async () => {
-    standIn.answer = awsAnswers();
+    endpoint.answer = awsAnswers();
     const result = await npmRunCluster(["ami", "show", "--check"], environment());
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
@@ -192,14 +192,14 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
       tasks: 1,
       status: "DRAINING",
     };
-    const polls = () => standIn.requests.filter((r) => r.operation === "ListContainerInstances");
+    const polls = () => endpoint.requests.filter((r) => r.operation === "ListContainerInstances");
     const scene = (): Scene => ({
       cluster: "apps-staging",
       // The old instance is gone from the second poll on.
       instances: polls().length <= 1 ? [old, instance] : [instance],
       services: [{ name: "web", desired: 2, running: 2 }],
     });
-    standIn.answer = awsAnswers(scene);
+    endpoint.answer = awsAnswers(scene);
     const result = await npmRunCluster(
       ["rollout", "watch", "staging", "--interval", "1s"],
       environment({ STAGES_FILE: stages }),
@@ -209,7 +209,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     expect(result.stdout).toMatch(
       /every container instance runs ami-0c5f3e7a9b1d24680, every service is steady\n$/,
     );
-    expect(new Set(standIn.requests.map((r) => `${r.service} ${r.region}`))).toEqual(
+    expect(new Set(endpoint.requests.map((r) => `${r.service} ${r.region}`))).toEqual(
       new Set(["ecs us-east-1", "autoscaling us-east-1"]),
     );
   });
@@ -217,7 +217,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
   it("rollout watch draws the live view on a terminal", async () => {
     const stages = copyOfStages();
     const instance = { id: "i-0new0000000000002", ami: COMMITTED_AMI, az: "us-east-1b", tasks: 2 };
-    standIn.answer = awsAnswers(() => ({
+    endpoint.answer = awsAnswers(() => ({
       cluster: "apps-staging",
       instances: [instance],
       services: [{ name: "web", desired: 2, running: 2 }],
@@ -241,7 +241,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
   it("balance check production --fix forces a new deployment of the lopsided service", async () => {
     const a = { id: "i-0aaa0000000000001", ami: COMMITTED_AMI, az: "us-east-1a", tasks: 2 };
     const b = { id: "i-0bbb0000000000002", ami: COMMITTED_AMI, az: "us-east-1b", tasks: 0 };
-    standIn.answer = awsAnswers(() => ({
+    endpoint.answer = awsAnswers(() => ({
       cluster: "apps-production",
       instances: [a, b],
       services: [{ name: "web", desired: 2, running: 2, taskOn: [a.id, a.id] }],
@@ -251,14 +251,14 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     expect(result.stdout).toContain(
       "web: all 2 running tasks on one instance (i-0aaa0000000000001)\n",
     );
-    const updates = standIn.requests.filter((r) => r.operation === "UpdateService");
+    const updates = endpoint.requests.filter((r) => r.operation === "UpdateService");
     expect(updates.map((r) => r.params)).toEqual([
       { cluster: "apps-production", service: "web", forceNewDeployment: true },
     ]);
   });
 
   it("an access-denied answer is one line and exit 2", async () => {
-    standIn.answer = () => ({
+    endpoint.answer = () => ({
       error: "AccessDeniedException",
       message: "not authorized to perform: ssm:GetParameter",
     });
@@ -276,17 +276,17 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     const result = await npmRunCluster(["ami", "latest"], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: no AWS credentials found \(.*\); set AWS_PROFILE .*\n$/);
-    expect(standIn.requests).toEqual([]);
+    expect(endpoint.requests).toEqual([]);
   });
 
   it("throttling that outlasts the SDK's retries is one line with the attempts", async () => {
-    standIn.answer = () => ({ error: "ThrottlingException", message: "Rate exceeded" });
+    endpoint.answer = () => ({ error: "ThrottlingException", message: "Rate exceeded" });
     const result = await npmRunCluster(["ami", "latest"], environment());
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       "error: AWS throttled the request (ThrottlingException) and it still failed after 3 attempt(s); wait a minute and run it again\n",
     );
-    expect(standIn.requests).toHaveLength(3);
+    expect(endpoint.requests).toHaveLength(3);
   });
 
   it("rollout watch stops on Ctrl-C with exit 130 and what is still pending", async () => {
@@ -296,7 +296,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
       az: "us-east-1a",
       tasks: 1,
     };
-    standIn.answer = awsAnswers(() => ({
+    endpoint.answer = awsAnswers(() => ({
       cluster: "apps-staging",
       instances: [stuck],
       services: [],

@@ -1,6 +1,6 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Context } from "aws-lambda";
+import { startAwsEndpoint, type AwsEndpoint } from "../../support/aws-endpoint";
+import type { WireReply, WireRequest } from "../../support/aws-wire";
 import {
   ASG_NAME,
   autoScalingInstancesReply,
@@ -10,12 +10,9 @@ import {
   ecsReply,
   INSTANCE_ID,
   lifecycleMessage,
-  parseWireRequest,
   queryError,
   queryReply,
   snsEvent,
-  type WireReply,
-  type WireRequest,
 } from "./fixtures";
 
 /**
@@ -30,9 +27,7 @@ const ENVIRONMENT = {
   CLUSTER_NAME: CLUSTER,
 };
 
-let server: Server;
-let requests: WireRequest[];
-let reply: (request: WireRequest) => WireReply;
+let endpoint: AwsEndpoint;
 let handler: typeof import("../../../lambda/instance-drain/index").handler;
 const savedEnvironment = { ...process.env };
 
@@ -45,29 +40,18 @@ function restoreEnvironment() {
 }
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const wire = parseWireRequest(request.headers, Buffer.concat(chunks).toString());
-      requests.push(wire);
-      const answer = reply(wire);
-      response.writeHead(answer.statusCode, answer.headers).end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  Object.assign(process.env, ENVIRONMENT, { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
+  endpoint = await startAwsEndpoint();
+  Object.assign(process.env, ENVIRONMENT, { AWS_ENDPOINT_URL: endpoint.url });
   ({ handler } = await import("../../../lambda/instance-drain/index"));
 });
 
 afterAll(async () => {
   restoreEnvironment();
-  await new Promise((resolve) => server.close(resolve));
+  await endpoint.close();
 });
 
 beforeEach(() => {
-  requests = [];
+  endpoint.requests.length = 0;
   jest.spyOn(console, "log").mockImplementation(() => undefined);
 });
 
@@ -105,7 +89,10 @@ class LocalAws {
   onRequest: (request: WireRequest, n: number) => void = () => undefined;
 
   answer(request: WireRequest): WireReply {
-    this.onRequest(request, requests.filter((r) => r.operation === request.operation).length);
+    this.onRequest(
+      request,
+      endpoint.requests.filter((r) => r.operation === request.operation).length,
+    );
     const { operation, params } = request;
     const ecsOperation = operation !== undefined && !("Action" in params);
     if (ecsOperation && !this.clusterExists) {
@@ -176,7 +163,7 @@ class LocalAws {
 let aws: LocalAws;
 beforeEach(() => {
   aws = new LocalAws();
-  reply = (request) => aws.answer(request);
+  endpoint.answer = (request) => aws.answer(request);
   process.env.POLL_SECONDS = "0.02";
 });
 afterEach(() => {
@@ -184,7 +171,7 @@ afterEach(() => {
 });
 
 const now = () => new Date().toISOString();
-const operations = () => requests.map(({ operation }) => operation);
+const operations = () => endpoint.requests.map(({ operation }) => operation);
 const task = (desired: string, last: string) => ({
   arn: "arn:aws:ecs:us-east-1:123456789012:task/apps-staging/web1",
   desired,
@@ -205,7 +192,7 @@ describe("instance drain handler (index.ts)", () => {
       "ListTasks",
       "CompleteLifecycleAction",
     ]);
-    expect(requests.at(-1)?.params).toMatchObject({ InstanceId: INSTANCE_ID });
+    expect(endpoint.requests.at(-1)?.params).toMatchObject({ InstanceId: INSTANCE_ID });
     const lines = jest.mocked(console.log).mock.calls.map(([line]) => JSON.parse(line));
     expect(lines).toEqual([
       expect.objectContaining({
@@ -220,8 +207,8 @@ describe("instance drain handler (index.ts)", () => {
 
   it("treats a completion that Auto Scaling no longer knows as done", async () => {
     aws.registered = false;
-    const answer = reply;
-    reply = (request) =>
+    const answer = endpoint.answer;
+    endpoint.answer = (request) =>
       request.operation === "CompleteLifecycleAction"
         ? queryError("ValidationError", `No active Lifecycle Action found with ${INSTANCE_ID}`)
         : answer(request);
@@ -270,7 +257,7 @@ describe("instance drain handler (index.ts)", () => {
 
     await handler(snsEvent(lifecycleMessage({ Time: now() })), context);
 
-    const capacityChecks = requests.filter(
+    const capacityChecks = endpoint.requests.filter(
       (r) => r.operation === "ListContainerInstances" && !r.params.filter,
     ).length;
     expect(capacityChecks).toBe(3);
@@ -294,7 +281,7 @@ describe("instance drain handler (index.ts)", () => {
     expect(operations().filter((op) => op === "ListContainerInstances")).toHaveLength(3);
     expect(operations()).not.toContain("UpdateContainerInstancesState");
     expect(operations().at(-1)).toBe("CompleteLifecycleAction");
-    expect(requests.at(-1)?.params).toMatchObject({ LifecycleActionResult: "CONTINUE" });
+    expect(endpoint.requests.at(-1)?.params).toMatchObject({ LifecycleActionResult: "CONTINUE" });
   });
 
   it("drains nothing for a forged notification (instance not in Terminating:Wait)", async () => {
@@ -316,6 +303,6 @@ describe("instance drain handler (index.ts)", () => {
       "ListContainerInstances",
       "CompleteLifecycleAction",
     ]);
-    expect(requests.at(-1)?.params).toMatchObject({ LifecycleActionResult: "CONTINUE" });
+    expect(endpoint.requests.at(-1)?.params).toMatchObject({ LifecycleActionResult: "CONTINUE" });
   });
 });

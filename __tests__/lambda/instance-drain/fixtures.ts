@@ -1,7 +1,8 @@
 import type { SNSEvent } from "aws-lambda";
 import type { DrainHandler } from "../../../lambda/instance-drain/handler";
+import { encodeAnswer, type WireReply } from "../../support/aws-wire";
 
-/** Shared builders for the instance-drain tests: events and AWS wire replies. */
+/** Shared builders for the instance-drain tests: events and the AWS answers they meet. */
 
 export const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:apps-staging-instance-drain";
 export const CLUSTER = "apps-staging";
@@ -64,51 +65,20 @@ export function invoke(handler: DrainHandler, message: string, timeoutMs = 900_0
   return handler(snsEvent(message), { getRemainingTimeInMillis: () => timeoutMs });
 }
 
-/** One AWS request as the wire sees it: operation name and flat parameters. */
-export interface WireRequest {
-  readonly operation: string;
-  readonly params: Record<string, unknown>;
-}
-
-/** One HTTP answer from a fake AWS endpoint. */
-export interface WireReply {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-/**
- * Decodes a request in either protocol the drain uses: ECS speaks JSON 1.1 (operation in
- * `X-Amz-Target`), Auto Scaling and SNS speak the query protocol (`Action=` in a form body).
- */
-export function parseWireRequest(headers: Record<string, unknown>, body: string): WireRequest {
-  const target = Object.entries(headers).find(([name]) => name.toLowerCase() === "x-amz-target");
-  if (target !== undefined) {
-    return { operation: String(target[1]).split(".")[1], params: JSON.parse(body) };
-  }
-  const params = Object.fromEntries(new URLSearchParams(body));
-  return { operation: params.Action, params };
-}
-
 /** A successful ECS (JSON 1.1) answer. */
-export function ecsReply(output: object): WireReply {
-  return json(200, output);
-}
+export const ecsReply = (output: object): WireReply => encodeAnswer("ecs", "unused", { output });
 
 /** An ECS (JSON 1.1) error, e.g. `ThrottlingException`. */
-export function ecsError(type: string, message: string): WireReply {
-  return json(400, { __type: type, message });
-}
+export const ecsError = (error: string, message: string): WireReply =>
+  encodeAnswer("ecs", "unused", { error, message });
 
-/** A successful query-protocol answer with an empty result (heartbeat, complete). */
-export function queryReply(operation: string): WireReply {
-  return xml(
-    200,
-    `<${operation}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">` +
-      `<${operation}Result/><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>` +
-      `</${operation}Response>`,
-  );
-}
+/** A successful Auto Scaling answer with an empty result (heartbeat, complete). */
+export const queryReply = (operation: string): WireReply =>
+  encodeAnswer("autoscaling", operation, { output: {} });
+
+/** An Auto Scaling error, e.g. `ValidationError`. */
+export const queryError = (error: string, message: string): WireReply =>
+  encodeAnswer("autoscaling", "unused", { error, message });
 
 /** Where Auto Scaling has an instance, for {@link autoScalingInstancesReply}. */
 export interface AutoScalingInstanceView {
@@ -117,50 +87,25 @@ export interface AutoScalingInstanceView {
   readonly state: string;
 }
 
-/** Auto Scaling's DescribeAutoScalingInstances answer (query protocol, XML). */
+/** Auto Scaling's DescribeAutoScalingInstances answer. */
 export function autoScalingInstancesReply(
   instances: readonly AutoScalingInstanceView[],
 ): WireReply {
-  const members = instances
-    .map(
-      ({ id, group, state }) =>
-        `<member><InstanceId>${id}</InstanceId><AutoScalingGroupName>${group}</AutoScalingGroupName>` +
-        `<LifecycleState>${state}</LifecycleState><AvailabilityZone>us-east-1a</AvailabilityZone>` +
-        `<HealthStatus>HEALTHY</HealthStatus><ProtectedFromScaleIn>false</ProtectedFromScaleIn></member>`,
-    )
-    .join("");
-  return xml(
-    200,
-    `<DescribeAutoScalingInstancesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">` +
-      `<DescribeAutoScalingInstancesResult><AutoScalingInstances>${members}</AutoScalingInstances>` +
-      `</DescribeAutoScalingInstancesResult><ResponseMetadata><RequestId>req-1</RequestId>` +
-      `</ResponseMetadata></DescribeAutoScalingInstancesResponse>`,
-  );
+  return encodeAnswer("autoscaling", "DescribeAutoScalingInstances", {
+    output: {
+      AutoScalingInstances: instances.map(({ id, group, state }) => ({
+        InstanceId: id,
+        AutoScalingGroupName: group,
+        LifecycleState: state,
+        AvailabilityZone: "us-east-1a",
+        HealthStatus: "HEALTHY",
+        ProtectedFromScaleIn: false,
+      })),
+    },
+  });
 }
 
 /** The notification's instance held by its termination hook in the notification's group. */
 export const terminatingWait = autoScalingInstancesReply([
   { id: INSTANCE_ID, group: ASG_NAME, state: "Terminating:Wait" },
 ]);
-
-/** A query-protocol error, e.g. Auto Scaling's `ValidationError`. */
-export function queryError(code: string, message: string): WireReply {
-  return xml(
-    400,
-    `<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error>` +
-      `<Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error>` +
-      `<RequestId>req-1</RequestId></ErrorResponse>`,
-  );
-}
-
-function json(statusCode: number, body: object): WireReply {
-  return {
-    statusCode,
-    headers: { "content-type": "application/x-amz-json-1.1" },
-    body: JSON.stringify(body),
-  };
-}
-
-function xml(statusCode: number, body: string): WireReply {
-  return { statusCode, headers: { "content-type": "text/xml" }, body };
-}

@@ -10,13 +10,11 @@ import {
   invoke,
   lifecycleMessage,
   NOTIFIED_AT,
-  parseWireRequest,
   queryError,
   queryReply,
   terminatingWait,
-  type WireReply,
-  type WireRequest,
 } from "./fixtures";
+import { parseWireRequest, type WireReply, type WireRequest } from "../../support/aws-wire";
 import { virtualClock } from "../../support/virtual-clock";
 
 /**
