@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { writeStagesFile } from "../support/stages-file";
 import { cli, STAGES_FIXTURE } from "./support";
 
 // Each run synthesizes the stacks in a subprocess (about a second on a busy machine).
@@ -18,9 +19,7 @@ function liveStages(
   stages.staging.clusterName = "AppsStaging";
   stages.production.clusterName = "AppsProd";
   edit(stages);
-  const path = join(mkdtempSync(join(tmpdir(), "cli-adopt-")), "stages.json");
-  writeFileSync(path, JSON.stringify(stages, null, 2));
-  return path;
+  return writeStagesFile(stages, "cli-adopt-");
 }
 const importsFileOf = (stagesFile: string, stage: string) =>
   join(stagesFile, "..", "imports", `${stage}.json`);

@@ -5,6 +5,7 @@ import { ConfigError } from "../../config/config-error";
 import { PLACEHOLDER_PREFIX } from "../../config/placeholders";
 import { loadStages, parseStages, readStages } from "../../config/stages";
 import { AMI_B, baseStages } from "../support/fixtures";
+import { writeStagesFile } from "../support/stages-file";
 
 type Mutable = Record<string, Record<string, unknown>>;
 
@@ -384,14 +385,12 @@ describe("stage config", () => {
     });
 
     it("reports a placeholder's field and synthesizes the value after the prefix", () => {
-      const path = join(dir, "placeholders.json");
       const stages = baseStages();
       Object.assign(stages.staging, {
         subnetIds: [`${PLACEHOLDER_PREFIX}subnet-0a1b2c3d4e5f60718`],
         stateBucket: `placeholder:${stages.staging.stateBucket}`,
       });
-      writeFileSync(path, JSON.stringify(stages));
-      expect(loadStages(path)).toEqual({
+      expect(loadStages(writeStagesFile(stages))).toEqual({
         stages: baseStages(),
         placeholders: { staging: ["stateBucket", "subnetIds[0]"], production: [] },
       });
@@ -406,9 +405,7 @@ describe("stage config", () => {
     });
 
     it("reads and validates a good file", () => {
-      const path = join(dir, "good.json");
-      writeFileSync(path, JSON.stringify(baseStages()));
-      expect(readStages(path).production.minSize).toBe(2);
+      expect(readStages(writeStagesFile(baseStages())).production.minSize).toBe(2);
     });
   });
 });
