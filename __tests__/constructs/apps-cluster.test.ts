@@ -1,3 +1,7 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
+import { Testing } from "cdktf";
 import { AppsCluster, AppsClusterProps } from "../../constructs/apps-cluster";
 import { AMI_A, DRAIN_ZIP, onlyResource, synthScope } from "../support/fixtures";
 
@@ -72,25 +76,27 @@ describe("AppsCluster", () => {
   });
 
   it("passes instance settings and tags to the launch configuration and the ASG", () => {
-    const doc = synth({
-      keyName: "ops",
-      rootVolumeSizeGiB: 50,
-      ecsAgentSettings: { ECS_LOGLEVEL: "warn" },
-      containerInsights: true,
-      tags: { Stage: "test" },
-    });
-    expect(onlyResource(doc, "aws_launch_configuration")).toMatchObject({
+    const synthesized = Testing.synthScope(
+      (scope) =>
+        new AppsCluster(scope, "Apps", {
+          ...props,
+          keyName: "ops",
+          rootVolumeSizeGiB: 50,
+          ecsAgentSettings: { ECS_LOGLEVEL: "warn" },
+          containerInsights: true,
+          tags: { Stage: "test" },
+        }),
+    );
+    expect(synthesized).toHaveResourceWithProperties(LaunchConfiguration, {
       key_name: "ops",
       root_block_device: expect.objectContaining({ volume_size: 50 }),
       user_data: expect.stringContaining("ECS_LOGLEVEL=warn"),
     });
-    expect(onlyResource(doc, "aws_ecs_cluster").setting).toEqual([
-      { name: "containerInsights", value: "enabled" },
-    ]);
-    expect(onlyResource(doc, "aws_autoscaling_group").tag).toContainEqual({
-      key: "Stage",
-      value: "test",
-      propagate_at_launch: true,
+    expect(synthesized).toHaveResourceWithProperties(EcsCluster, {
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, {
+      tag: expect.arrayContaining([{ key: "Stage", value: "test", propagate_at_launch: true }]),
     });
   });
 });

@@ -1,25 +1,25 @@
+import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { Testing } from "cdktf";
 import { EcsCluster } from "../../constructs/ecs-cluster";
-import { emptyStack, onlyResource, synthScope } from "../support/fixtures";
+import { emptyStack } from "../support/fixtures";
 
 describe("EcsCluster", () => {
   const synth = (containerInsights?: boolean) =>
-    onlyResource(
-      synthScope(
-        (scope) =>
-          new EcsCluster(scope, "Cluster", { clusterName: "apps-test", containerInsights }),
-      ),
-      "aws_ecs_cluster",
+    Testing.synthScope(
+      (scope) => new EcsCluster(scope, "Cluster", { clusterName: "apps-test", containerInsights }),
     );
 
   it("names the cluster and turns container insights off by default", () => {
-    expect(synth()).toMatchObject({
+    expect(synth()).toHaveResourceWithProperties(EcsClusterResource, {
       name: "apps-test",
       setting: [{ name: "containerInsights", value: "disabled" }],
     });
   });
 
   it("turns container insights on when asked", () => {
-    expect(synth(true).setting).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    expect(synth(true)).toHaveResourceWithProperties(EcsClusterResource, {
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
   });
 
   it("derives the instance name prefix from the cluster name", () => {
