@@ -54,7 +54,7 @@ describe("AppsCluster", () => {
         expect.objectContaining({ heartbeat_timeout: 300 }),
         expect.objectContaining({ heartbeat_timeout: 1200 }),
       ],
-      timeouts: { delete: `${20 + 20 + 10}m` },
+      timeouts: { delete: `${2 * 20 + 20 + 10}m` },
       wait_for_capacity_timeout: `${5 + 5}m`,
     });
   });
