@@ -25,6 +25,7 @@ describe("AppsCluster", () => {
     expect(Object.keys(doc.resource?.aws_autoscaling_group ?? {})).toEqual(["instances"]);
     expect(Object.keys(doc.resource?.aws_cloudwatch_metric_alarm ?? {}).sort()).toEqual([
       "instance_drain_errors",
+      "instance_drain_failure_backlog",
       "instance_drain_failures",
       "low_instance_alarm",
     ]);

@@ -167,13 +167,15 @@ describe("InstanceDrain", () => {
       });
     });
 
-    it("alarms as soon as one failed event is in the queue", () => {
+    it("alarms on each new failed event: any sent to the queue within 5 minutes (issue 16 §4)", () => {
       expect(failuresAlarm()).toMatchObject({
         alarm_name: "apps-test-instance-drain-failures",
         namespace: "AWS/SQS",
-        metric_name: "ApproximateNumberOfMessagesVisible",
+        metric_name: "NumberOfMessagesSent",
         dimensions: { QueueName: "${aws_sqs_queue.instance_drain_failures.name}" },
-        statistic: "Maximum",
+        statistic: "Sum",
+        period: 300,
+        evaluation_periods: 1,
         comparison_operator: "GreaterThanOrEqualToThreshold",
         threshold: 1,
         treat_missing_data: "notBreaching",
