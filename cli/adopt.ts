@@ -51,6 +51,8 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   const { formatChangeSet, readSynthesizedStack } = await import("../change-set/change-set");
   const { SynthError, synthesize } = await import("../ops/change-guard/synthesize");
   const { replaceFileAtomically } = await import("../config/atomic-file");
+  const { metadataAccessReport, metadataOptionsOf } =
+    await import("../ops/adoption/metadata-access");
   const { importsPath } = await import("../config/imports");
 
   const stages = await context.loadStages();
@@ -133,6 +135,21 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   );
   context.out();
   for (const line of whatTheFirstApplyDoes(firstPlan)) context.out(line);
+  const oldLaunchConfiguration = plan.imports.find(
+    ({ to }) => to === FIXED_ADDRESSES.launchConfiguration,
+  );
+  const [, newLaunchConfiguration] = FIXED_ADDRESSES.launchConfiguration.split(".");
+  const synthesizedLc =
+    synthesized.resource?.aws_launch_configuration?.[newLaunchConfiguration] ?? {};
+  if (oldLaunchConfiguration !== undefined) {
+    context.out();
+    for (const line of metadataAccessReport(
+      metadataOptionsOf(oldLaunchConfiguration.attributes),
+      metadataOptionsOf(synthesizedLc as Record<string, unknown>),
+    )) {
+      context.out(line);
+    }
+  }
   context.out();
   context.out(
     "after that apply, and once the old instances have drained, release them from the old state:",
