@@ -148,7 +148,7 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
     "  attributes the old objects set and this project does not are not compared: read the real plan",
   );
   context.out();
-  for (const line of whatTheFirstApplyDoes(firstPlan)) context.out(line);
+  for (const line of whatTheFirstApplyDoes(firstPlan, stage)) context.out(line);
   const oldLaunchConfiguration = plan.imports.find(
     ({ to }) => to === FIXED_ADDRESSES.launchConfiguration,
   );
@@ -191,6 +191,7 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
 /** The plain-words summary of the first apply, from the predicted actions. */
 function whatTheFirstApplyDoes(
   changes: readonly { readonly address: string; readonly action: string }[],
+  stage: StageName,
 ): string[] {
   const actionOf = (address: string) => changes.find((c) => c.address === address)?.action;
   const lines: string[] = [];
@@ -206,7 +207,9 @@ function whatTheFirstApplyDoes(
       "old ones (the AWS provider applies initial_lifecycle_hook only when it creates a group, so the",
       "imported one has none in its state and must be replaced), waits for the new instances to",
       "register, then deletes the old ASG. Its instances drain through the hook they have now, to the",
-      "old CloudFormation drain function: keep that function and its topic until they are gone.",
+      "old CloudFormation drain function, which releases instances while their tasks still serve:",
+      `apply the drain machinery first, then npm run cluster -- adopt hand-over ${stage}, then roll`,
+      "(docs/adopting.md, step 4). Keep the old function and its topic until the old ASG is gone.",
     );
   }
   const deleted = changes.filter((c) => c.action === "delete").map((c) => c.address);
