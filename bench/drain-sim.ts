@@ -61,6 +61,16 @@ export interface InstanceScenario {
   readonly alreadyDraining?: boolean;
   /** The hook's heartbeat timeout: without a heartbeat or completion, the instance goes then. */
   readonly hookHeartbeatTimeoutMs: number;
+  /**
+   * The new group's instance is InService this long after the notification; before that no
+   * other instance could take the tasks. @default 0
+   */
+  readonly capacityAfterMs?: number;
+  /**
+   * The tasks' `group`: `service:<name>` makes a task still desired RUNNING at the drain bound
+   * hold the instance. @default "family:app" — standalone tasks
+   */
+  readonly taskGroup?: string;
 }
 
 /** ECS, Auto Scaling and SNS as far as the drain of one instance sees them. */
@@ -71,6 +81,8 @@ export class SimulatedAws {
   readonly completions: { readonly at: number; readonly tasksLeft: number }[] = [];
   /** Every message published, in order. */
   readonly published: { readonly topicArn?: string; readonly message?: string }[] = [];
+  /** The `drainingSince` attribute of each published message (undefined: none). */
+  readonly drainingSinceAttributes: (string | undefined)[] = [];
   private status: string;
   private drainingSince: number;
   private lastHeartbeatAt = NOTIFIED_AT;
@@ -138,7 +150,12 @@ export class SimulatedAws {
   /** The cluster's ACTIVE instances: this one until DRAINING, and the new group's. */
   listActiveContainerInstances(): string[] {
     this.count("ecs:ListContainerInstances");
-    return [...(this.status === "ACTIVE" ? [CONTAINER_INSTANCE_ARN] : []), NEW_INSTANCE_ARN];
+    const capacity = this.hasCapacity() ? [NEW_INSTANCE_ARN] : [];
+    return [...(this.status === "ACTIVE" ? [CONTAINER_INSTANCE_ARN] : []), ...capacity];
+  }
+
+  private hasCapacity(): boolean {
+    return this.clock.now() >= NOTIFIED_AT + (this.scenario.capacityAfterMs ?? 0);
   }
 
   describeContainerInstances(arns: readonly string[]): ContainerInstance[] {
@@ -157,6 +174,10 @@ export class SimulatedAws {
 
   listTasks(desiredStatus: string | undefined): string[] {
     this.count("ecs:ListTasks");
+    return this.listTasksQuietly(desiredStatus);
+  }
+
+  private listTasksQuietly(desiredStatus: string | undefined): string[] {
     const now = this.clock.now();
     return this.scenario.tasks.flatMap((task, i) => {
       const desired = now < this.drainingSince + task.stopsAfterMs ? "RUNNING" : "STOPPED";
@@ -164,12 +185,17 @@ export class SimulatedAws {
     });
   }
 
-  describeTasks(arns: readonly string[]): { taskArn: string; lastStatus: string }[] {
+  describeTasks(
+    arns: readonly string[],
+  ): { taskArn: string; lastStatus: string; desiredStatus: string; group: string }[] {
     this.count("ecs:DescribeTasks");
     const running = new Set(this.notStopped().map(taskArnOf));
+    const desiredRunning = new Set(this.listTasksQuietly("RUNNING"));
     return arns.map((arn) => ({
       taskArn: arn,
       lastStatus: running.has(arn) ? "RUNNING" : "STOPPED",
+      desiredStatus: desiredRunning.has(arn) ? "RUNNING" : "STOPPED",
+      group: this.scenario.taskGroup ?? "family:app",
     }));
   }
 
@@ -212,9 +238,10 @@ export class SimulatedAws {
     this.lastHeartbeatAt = this.clock.now();
   }
 
-  publish(topicArn?: string, message?: string): void {
+  publish(topicArn?: string, message?: string, drainingSince?: string): void {
     this.count("sns:Publish");
     this.published.push({ topicArn, message });
+    this.drainingSinceAttributes.push(drainingSince);
   }
 
   /** Real SDK clients whose `send` is answered by this model, as the handler's dependencies. */
@@ -250,7 +277,8 @@ export class SimulatedAws {
       if (command instanceof CompleteLifecycleActionCommand) this.completeLifecycleAction();
       else if (command instanceof RecordLifecycleActionHeartbeatCommand) this.recordHeartbeat();
       else if (command instanceof PublishCommand) {
-        this.publish(command.input.TopicArn, command.input.Message);
+        const { TopicArn, Message, MessageAttributes } = command.input;
+        this.publish(TopicArn, Message, MessageAttributes?.drainingSince?.StringValue);
       } else throw new Error(`The simulation does not model ${command.constructor.name}`);
       return {};
     };
@@ -319,7 +347,15 @@ export async function deliver(
   sim.clock.advanceTo(NOTIFIED_AT + options.firstDeliveryMs);
   while (next !== undefined) {
     const startedAt = sim.clock.now();
-    await handler(snsEvent(next), { getRemainingTimeInMillis: () => options.timeoutMs });
+    const event = snsEvent(next);
+    const drainingSince = sim.drainingSinceAttributes[invocations - 1];
+    if (drainingSince !== undefined) {
+      // As Lambda delivers SNS message attributes, so each hand-off carries the drain's start.
+      event.Records[0].Sns.MessageAttributes = {
+        drainingSince: { Type: "Number", Value: drainingSince },
+      };
+    }
+    await handler(event, { getRemainingTimeInMillis: () => options.timeoutMs });
     if (sim.clock.now() > startedAt + options.timeoutMs) overruns++;
     next = sim.published[invocations]?.message;
     sim.clock.advanceTo(sim.clock.now() + options.redeliveryMs(invocations));

@@ -4,6 +4,11 @@ import { STAGE_NAMES, type StageName } from "../config/stages";
 import type { CliContext, CommandGroup } from "./context";
 import { formatTable, helpExamples } from "./format";
 
+interface HandOverOptions {
+  readonly apply?: boolean;
+  readonly group?: string;
+}
+
 interface AdoptOptions {
   readonly from: string;
   readonly module?: string;
@@ -17,13 +22,15 @@ interface AdoptOptions {
  * Terraform import blocks. See docs/adopting.md.
  */
 export const adoptCommands: CommandGroup = (program, context) => {
-  program
+  const adoptCommand = program
     .command("adopt")
     .description(
       "map a stage's resources in the old Terraform state to this project's, with their import ids (see docs/adopting.md)",
     )
     .addArgument(new Argument("<stage>", "the stage to adopt").choices(STAGE_NAMES))
-    .requiredOption(
+    // Checked in the action, not by commander: a required option of `adopt` would also be
+    // demanded of its `hand-over` subcommand.
+    .option(
       "--from <state>",
       "the old state: terraform.tfstate (format 4, e.g. `terraform state pull`) or `terraform show -json` output",
     )
@@ -37,20 +44,46 @@ export const adoptCommands: CommandGroup = (program, context) => {
         "adopt production --from old.tfstate --module production_cluster --write",
       ),
     )
-    .action((stage: StageName, options: AdoptOptions) => adopt(context, stage, options));
+    .action((stage: StageName, options: Partial<AdoptOptions>) => {
+      if (options.from === undefined) {
+        // Commander's own wording and exit, as for any required option.
+        adoptCommand.error("error: required option '--from <state>' not specified", {
+          code: "commander.missingMandatoryOptionValue",
+        });
+      }
+      return adopt(context, stage, options as AdoptOptions);
+    });
+  adoptCommand
+    .command("hand-over")
+    .description(
+      "point the old (imported) group's termination hook at this stack's drain topic and hook role, so the first rollout drains through this project's function; a dry run unless --apply",
+    )
+    .addArgument(
+      new Argument("<stage>", "the stage whose old group to hand over").choices(STAGE_NAMES),
+    )
+    .option("--apply", "change the hook (one PutLifecycleHook); without it, only show the change")
+    .option(
+      "--group <name>",
+      "the old group (default: the id of aws_autoscaling_group.instances in stacks/imports/<stage>.json)",
+    )
+    .addHelpText(
+      "after",
+      helpExamples("adopt hand-over staging", "adopt hand-over staging --apply"),
+    )
+    .action((stage: StageName, options: HandOverOptions) => handOver(context, stage, options));
 };
 
 async function adopt(context: CliContext, stage: StageName, options: AdoptOptions): Promise<void> {
-  const { readFileSync, mkdirSync, mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { dirname, join } = await import("node:path");
+  const { readFileSync, mkdirSync } = await import("node:fs");
+  const { dirname } = await import("node:path");
   const { ConfigError } = await import("../config/config-error");
   const { parseTerraformState } = await import("../ops/adoption/terraform-state");
   const { firstPlanAfterAdoption, planAdoption, stateRemovals } =
     await import("../ops/adoption/adoption");
-  const { formatChangeSet, readSynthesizedStack } = await import("../change-set/change-set");
-  const { SynthError, synthesize } = await import("../ops/change-guard/synthesize");
+  const { formatChangeSet } = await import("../change-set/change-set");
   const { replaceFileAtomically } = await import("../config/atomic-file");
+  const { metadataAccessReport, metadataOptionsOf } =
+    await import("../ops/adoption/metadata-access");
   const { importsPath } = await import("../config/imports");
 
   const stages = await context.loadStages();
@@ -77,27 +110,10 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   );
 
   // The stack as it synthesizes now, with the import blocks the imports file would add.
-  const outdir = mkdtempSync(join(tmpdir(), "apps-cluster-adopt-"));
-  let synthesized;
-  try {
-    await synthesize(
-      process.cwd(),
-      context.stagesFile,
-      outdir,
-      process.env,
-      new AbortController().signal,
-    ).catch((error: unknown) => {
-      throw error instanceof SynthError
-        ? new ConfigError(`the stacks do not synthesize: ${error.line}`)
-        : error;
-    });
-    synthesized = {
-      ...readSynthesizedStack(outdir, stage),
-      import: plan.imports.map(({ to, id }) => ({ to, id })),
-    };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  const synthesized = {
+    ...(await synthesizeStage(context, stage)),
+    import: plan.imports.map(({ to, id }) => ({ to, id })),
+  };
   const firstPlan = firstPlanAfterAdoption(plan, synthesized);
 
   context.out(`${stage}: adopting ${module} of ${options.from}`);
@@ -132,7 +148,22 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
     "  attributes the old objects set and this project does not are not compared: read the real plan",
   );
   context.out();
-  for (const line of whatTheFirstApplyDoes(firstPlan)) context.out(line);
+  for (const line of whatTheFirstApplyDoes(firstPlan, stage)) context.out(line);
+  const oldLaunchConfiguration = plan.imports.find(
+    ({ to }) => to === FIXED_ADDRESSES.launchConfiguration,
+  );
+  const [, newLaunchConfiguration] = FIXED_ADDRESSES.launchConfiguration.split(".");
+  const synthesizedLc =
+    synthesized.resource?.aws_launch_configuration?.[newLaunchConfiguration] ?? {};
+  if (oldLaunchConfiguration !== undefined) {
+    context.out();
+    for (const line of metadataAccessReport(
+      metadataOptionsOf(oldLaunchConfiguration.attributes),
+      metadataOptionsOf(synthesizedLc as Record<string, unknown>),
+    )) {
+      context.out(line);
+    }
+  }
   context.out();
   context.out(
     "after that apply, and once the old instances have drained, release them from the old state:",
@@ -160,6 +191,7 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
 /** The plain-words summary of the first apply, from the predicted actions. */
 function whatTheFirstApplyDoes(
   changes: readonly { readonly address: string; readonly action: string }[],
+  stage: StageName,
 ): string[] {
   const actionOf = (address: string) => changes.find((c) => c.address === address)?.action;
   const lines: string[] = [];
@@ -175,10 +207,108 @@ function whatTheFirstApplyDoes(
       "old ones (the AWS provider applies initial_lifecycle_hook only when it creates a group, so the",
       "imported one has none in its state and must be replaced), waits for the new instances to",
       "register, then deletes the old ASG. Its instances drain through the hook they have now, to the",
-      "old CloudFormation drain function: keep that function and its topic until they are gone.",
+      "old CloudFormation drain function, which releases instances while their tasks still serve:",
+      `apply the drain machinery first, then npm run cluster -- adopt hand-over ${stage}, then roll`,
+      "(docs/adopting.md, step 4). Keep the old function and its topic until the old ASG is gone.",
     );
   }
   const deleted = changes.filter((c) => c.action === "delete").map((c) => c.address);
   if (deleted.length > 0) lines.push(`It deletes: ${deleted.join(", ")}.`);
   return lines;
+}
+
+/** The stage's stack as it synthesizes now, in a temporary directory. */
+async function synthesizeStage(context: CliContext, stage: StageName) {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { ConfigError } = await import("../config/config-error");
+  const { readSynthesizedStack } = await import("../change-set/change-set");
+  const { SynthError, synthesize } = await import("../ops/change-guard/synthesize");
+  const outdir = mkdtempSync(join(tmpdir(), "apps-cluster-adopt-"));
+  try {
+    await synthesize(
+      process.cwd(),
+      context.stagesFile,
+      outdir,
+      process.env,
+      new AbortController().signal,
+    ).catch((error: unknown) => {
+      throw error instanceof SynthError
+        ? new ConfigError(`the stacks do not synthesize: ${error.line}`)
+        : error;
+    });
+    return readSynthesizedStack(outdir, stage);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `adopt hand-over <stage>`: once this stack's drain machinery is applied, the old group's
+ * termination hook notifies this stack's topic (ops/adoption/hand-over.ts). Dry run by default.
+ */
+async function handOver(
+  context: CliContext,
+  stage: StageName,
+  options: HandOverOptions,
+): Promise<void> {
+  const { ConfigError } = await import("../config/config-error");
+  const { clusterNames } = await import("../config/cluster-names");
+  const { importsPath, readStageImports } = await import("../config/imports");
+  const { applyHandOver, planHandOver, undoCommand } = await import("../ops/adoption/hand-over");
+  const { autoScalingClient, snsClient } = await import("./aws");
+
+  const config = (await context.loadStages())[stage];
+  const path = importsPath(context.stagesFile, stage);
+  const groupName =
+    options.group ??
+    readStageImports(path)?.imports.find(({ to }) => to === FIXED_ADDRESSES.autoScalingGroup)?.id;
+  if (groupName === undefined) {
+    throw new ConfigError(
+      `${path}: no import of ${FIXED_ADDRESSES.autoScalingGroup} to name the old group; run adopt ${stage} --from <state> --write first, or pass --group`,
+    );
+  }
+  // The hook this stack gives its own groups: the heartbeat the function's timing assumes.
+  const [type, name] = FIXED_ADDRESSES.autoScalingGroup.split(".");
+  const group = (await synthesizeStage(context, stage)).resource?.[type]?.[name] as
+    { initial_lifecycle_hook?: Record<string, unknown>[] } | undefined;
+  const ownHook = group?.initial_lifecycle_hook?.find(
+    (hook) => hook.lifecycle_transition === "autoscaling:EC2_INSTANCE_TERMINATING",
+  );
+  const names = clusterNames(config.clusterName);
+  const autoScaling = await autoScalingClient(config.region);
+  const plan = await planHandOver(autoScaling, await snsClient(config.region), groupName, {
+    region: config.region,
+    groupNamePrefix: names.instancePrefix,
+    topicName: names.drainFunction,
+    hookRoleName: names.hookRole,
+    functionName: names.drainFunction,
+    heartbeatTimeoutSeconds: Number(ownHook?.heartbeat_timeout),
+    notificationMetadata: String(ownHook?.notification_metadata),
+  });
+  const describe = (target: typeof plan.current) =>
+    `notifies ${target.topicArn} as ${target.roleArn}, heartbeat ${target.heartbeatTimeoutSeconds} s, default ${target.defaultResult}` +
+    (target.notificationMetadata === undefined ? "" : `, metadata ${target.notificationMetadata}`);
+  const mode = plan.done ? "already handed over" : options.apply ? "applying" : "dry run";
+  context.out(`${stage}: termination hook ${plan.hookName} of ${plan.groupName} (${mode})`);
+  context.out(`  now:   ${describe(plan.current)}`);
+  if (plan.done) {
+    context.out("nothing to do: the old instances drain through this stack's function");
+    return;
+  }
+  context.out(`  after: ${describe(plan.next)}`);
+  context.out(
+    `checked: ${plan.groupName} is inside the drain function's IAM scope (${names.instancePrefix}*), no instance of it is terminating, ${names.drainFunction} is subscribed to the drain topic`,
+  );
+  if (!options.apply) {
+    context.out("nothing changed; --apply changes the hook (one PutLifecycleHook, nothing else)");
+  } else {
+    await applyHandOver(autoScaling, plan);
+    context.out(
+      `handed over: the old instances now drain through ${names.drainFunction}; next: the rollout (npm run deploy -- ${stage})`,
+    );
+  }
+  context.out("to undo it (before the rollout deletes the group):");
+  context.out(`  ${undoCommand(plan, config.region)}`);
 }

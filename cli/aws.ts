@@ -1,6 +1,7 @@
 import type { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ECSClient } from "@aws-sdk/client-ecs";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 
 /**
@@ -27,4 +28,9 @@ export async function ecsClient(region: string): Promise<ECSClient> {
 export async function autoScalingClient(region: string): Promise<AutoScalingClient> {
   const { AutoScalingClient } = await import("@aws-sdk/client-auto-scaling");
   return new AutoScalingClient({ region });
+}
+
+export async function snsClient(region: string): Promise<SNSClient> {
+  const { SNSClient } = await import("@aws-sdk/client-sns");
+  return new SNSClient({ region });
 }

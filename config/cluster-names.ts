@@ -21,6 +21,8 @@ export interface ClusterNames {
   readonly lowInstanceAlarm: string;
   readonly drainErrorsAlarm: string;
   readonly failureQueueAlarm: string;
+  /** The alarm that stays in ALARM while failed events wait in the queue. */
+  readonly failureBacklogAlarm: string;
 }
 
 export function clusterNames(clusterName: string): ClusterNames {
@@ -36,6 +38,7 @@ export function clusterNames(clusterName: string): ClusterNames {
     lowInstanceAlarm: `${clusterName}-low-instances`,
     drainErrorsAlarm: `${drainFunction}-errors`,
     failureQueueAlarm: failureQueue,
+    failureBacklogAlarm: `${failureQueue}-backlog`,
   };
 }
 

@@ -104,6 +104,13 @@ const stageEntries = {
   /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
   ecsAgentSettings: v.optional(textMap()),
   containerInsights: v.optional(v.boolean("must be true or false")),
+  /** 1: containers in bridge mode cannot reach instance metadata; 2: they can (IMDSv2 only). */
+  instanceMetadataHopLimit: v.optional(
+    v.picklist(
+      [1, 2],
+      "must be 1 (containers cannot reach instance metadata) or 2 (containers in bridge network mode can, with IMDSv2)",
+    ),
+  ),
   /** S3 bucket of the Terraform state (one state key per stage). */
   stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
   /** DynamoDB lock table, only for Terraform older than 1.10; otherwise an S3 lock file. */

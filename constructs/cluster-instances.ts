@@ -64,6 +64,15 @@ export interface ClusterInstancesProps {
    */
   readonly ecsAgentSettings?: Readonly<Record<string, string>>;
   /**
+   * How many network hops an IMDSv2 token may travel (IMDSv1 is always off). With 1, containers
+   * in bridge network mode (ECS's default on EC2) cannot reach instance metadata at all, so
+   * they cannot take the instance role's credentials: tasks use their task roles. With 2 they
+   * can, for apps that read instance metadata; changing it rolls the cluster (a new launch
+   * configuration). AWS recommends 1 for container hosts.
+   * @default 1 — only the instance itself (the ECS agent) reaches instance metadata
+   */
+  readonly instanceMetadataHopLimit?: 1 | 2;
+  /**
    * How long Terraform waits for a new ASG's instances to be InService (which, with the launch
    * hook, means registered with the cluster) before it fails the apply; the old ASG is only
    * deleted once the new one has its capacity. Must be longer than the launch hook's heartbeat,
@@ -157,11 +166,11 @@ export class ClusterInstances extends Construct {
         keyName: props.keyName,
         userData: ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {}),
         // IMDSv2 only; one hop keeps bridge-network containers off the instance's credentials
-        // (tasks use their task roles).
+        // (tasks use their task roles), unless the stage lets them through.
         metadataOptions: {
           httpEndpoint: "enabled",
           httpTokens: "required",
-          httpPutResponseHopLimit: 1,
+          httpPutResponseHopLimit: props.instanceMetadataHopLimit ?? 1,
         },
         rootBlockDevice: {
           volumeType: "gp3",
@@ -251,6 +260,10 @@ function validate(props: ClusterInstancesProps): void {
       `must be between minSize (${props.minSize}) and maxSize (${props.maxSize})`,
       props.desiredCapacity,
     );
+  }
+  const hopLimit = props.instanceMetadataHopLimit ?? 1;
+  if (hopLimit !== 1 && hopLimit !== 2) {
+    fail("instanceMetadataHopLimit", "must be 1 or 2", hopLimit);
   }
   const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
   if (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 30) {

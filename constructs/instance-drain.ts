@@ -16,34 +16,16 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { drainEnvironment, SAFETY_MARGIN_MS } from "../lambda/instance-drain/contract";
+import {
+  drainEnvironment,
+  DrainTimingError,
+  resolveDrainTiming,
+  type DrainTiming,
+} from "../lambda/instance-drain/contract";
 import { ConfigError, describeValue } from "../config/config-error";
 import { DrainFailures } from "./drain-failures";
 import { EcsCluster } from "./ecs-cluster";
 import { readable } from "./readable-address";
-
-/** Lambda's own limit on a function's timeout. */
-const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
-/** The end of each invocation the function keeps for its hand-off (lambda/instance-drain). */
-const HAND_OFF_SECONDS = SAFETY_MARGIN_MS / 1000;
-/**
- * Poll intervals an invocation must have room for before its hand-off (the first of them is
- * spent setting the instance DRAINING), or drains become a relay of short invocations.
- */
-const MIN_POLLS_PER_INVOCATION = 4;
-/** Auto Scaling's limits on a lifecycle hook's heartbeat timeout. */
-const MIN_HEARTBEAT_SECONDS = 30;
-const MAX_HEARTBEAT_SECONDS = 7200;
-/** Shortest launch-hook heartbeat allowed: an instance needs about a minute to boot and register. */
-const MIN_REGISTRATION_SECONDS = 60;
-/** A hook's global timeout is the lesser of 48 hours and 100 heartbeats. */
-const MAX_GLOBAL_TIMEOUT_SECONDS = 48 * 3600;
-/**
- * What the heartbeat must cover beyond one full invocation: SNS delivery and a cold start of the
- * next one, or, when an invocation fails, Lambda's two asynchronous retries (1 and 2 minutes
- * apart). Each invocation that continues a drain records a heartbeat as it starts.
- */
-const REDELIVERY_ALLOWANCE_SECONDS = 300;
 
 export interface InstanceDrainProps {
   /** The cluster whose instances are drained; scopes the function's ECS and ASG permissions. */
@@ -54,9 +36,12 @@ export interface InstanceDrainProps {
    */
   readonly codeZipPath: string;
   /**
-   * Longest time an instance may spend draining. After it the function lets the instance
-   * terminate even with tasks left (and logs a warning), so a stuck task cannot hold a rollout.
-   * @default 60 — one hour
+   * Longest time an instance may spend draining, counted from DRAINING; also the longest wait
+   * for another instance to take its tasks before DRAINING. After it the function lets the
+   * instance terminate even with tasks left (and logs a warning), so a stuck task cannot hold a
+   * rollout, unless a service still wants one of its tasks RUNNING there (a blocked drain).
+   * Twice this plus one heartbeat must fit in the hook's global timeout.
+   * @default 60 — one hour (DRAIN_TIMING_RULES in lambda/instance-drain/contract.ts)
    */
   readonly drainTimeoutMinutes?: number;
   /**
@@ -128,7 +113,8 @@ export class InstanceDrain extends Construct {
   /** Longest drain before the function lets an instance go. */
   public readonly drainTimeoutMinutes: number;
   /**
-   * Longest an instance can stay in Terminating:Wait: the drain bound plus one heartbeat (the
+   * Longest an instance can stay in Terminating:Wait in a drain that is not blocked: the wait for
+   * capacity (up to the drain bound), the drain bound from DRAINING, then one heartbeat (the
    * hook's own timeout, should the function stop working). The ASG's delete timeout exceeds it.
    */
   public readonly longestDrainMinutes: number;
@@ -148,8 +134,7 @@ export class InstanceDrain extends Construct {
     this.heartbeatTimeoutSeconds = timing.heartbeatTimeoutSeconds;
     this.registrationTimeoutSeconds = timing.registrationTimeoutSeconds;
     this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
-    this.longestDrainMinutes =
-      timing.drainTimeoutMinutes + Math.ceil(timing.heartbeatTimeoutSeconds / 60);
+    this.longestDrainMinutes = Math.ceil(timing.worstCaseDrainSeconds / 60);
     const memorySizeMb = props.memorySizeMb ?? 256;
     if (!Number.isInteger(memorySizeMb) || memorySizeMb < 128 || memorySizeMb > 10240) {
       throw new ConfigError(
@@ -312,7 +297,7 @@ export class InstanceDrain extends Construct {
         variables: drainEnvironment({
           clusterName: cluster.clusterName,
           pollSeconds: timing.pollSeconds,
-          maxDrainSeconds: timing.drainTimeoutMinutes * 60,
+          maxDrainSeconds: timing.maxDrainSeconds,
           registrationTimeoutSeconds: timing.registrationTimeoutSeconds,
         }),
       },
@@ -385,86 +370,16 @@ export class InstanceDrain extends Construct {
   }
 }
 
-interface DrainTiming {
-  readonly drainTimeoutMinutes: number;
-  readonly lambdaTimeoutSeconds: number;
-  readonly heartbeatTimeoutSeconds: number;
-  readonly registrationTimeoutSeconds: number;
-  readonly pollSeconds: number;
-}
-
-/** Applies the defaults and checks that the hook, the function and the drain bound fit together. */
+/** Applies the defaults and checks the timeouts, with the contract's rules. */
 function drainTiming(props: InstanceDrainProps): DrainTiming {
-  const fail = (prop: keyof InstanceDrainProps, rule: string): never => {
-    throw new ConfigError(`InstanceDrain ${prop} ${rule}, got ${describeValue(props[prop])}`);
-  };
-  const wholeNumber = (prop: keyof InstanceDrainProps, fallback: number, min: number): number => {
-    const value = props[prop] ?? fallback;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      fail(prop, `must be a whole number of at least ${min}`);
-    }
-    return value as number;
-  };
-
-  const drainTimeoutMinutes = wholeNumber("drainTimeoutMinutes", 60, 1);
-  const lambdaTimeoutSeconds = wholeNumber("lambdaTimeoutSeconds", MAX_LAMBDA_TIMEOUT_SECONDS, 120);
-  if (lambdaTimeoutSeconds > MAX_LAMBDA_TIMEOUT_SECONDS) {
-    fail("lambdaTimeoutSeconds", `must be at most ${MAX_LAMBDA_TIMEOUT_SECONDS} (Lambda's limit)`);
-  }
-  const pollSeconds = wholeNumber("pollSeconds", 10, 1);
-  const maxPollSeconds = Math.floor(
-    (lambdaTimeoutSeconds - HAND_OFF_SECONDS) / MIN_POLLS_PER_INVOCATION,
-  );
-  if (pollSeconds > maxPollSeconds) {
-    fail(
-      "pollSeconds",
-      `must be at most ${maxPollSeconds}: ${MIN_POLLS_PER_INVOCATION} poll intervals and the ${HAND_OFF_SECONDS} s hand-off must fit in lambdaTimeoutSeconds (${lambdaTimeoutSeconds})`,
+  try {
+    return resolveDrainTiming(props);
+  } catch (error) {
+    if (!(error instanceof DrainTimingError)) throw error;
+    throw new ConfigError(
+      `InstanceDrain ${error.field} ${error.rule}, got ${describeValue(error.value)}`,
     );
   }
-  const minHeartbeat = lambdaTimeoutSeconds + REDELIVERY_ALLOWANCE_SECONDS;
-  const heartbeatTimeoutSeconds = wholeNumber(
-    "heartbeatTimeoutSeconds",
-    minHeartbeat,
-    MIN_HEARTBEAT_SECONDS,
-  );
-  if (heartbeatTimeoutSeconds > MAX_HEARTBEAT_SECONDS) {
-    fail(
-      "heartbeatTimeoutSeconds",
-      `must be at most ${MAX_HEARTBEAT_SECONDS} (Auto Scaling's limit)`,
-    );
-  }
-  if (heartbeatTimeoutSeconds < minHeartbeat) {
-    fail(
-      "heartbeatTimeoutSeconds",
-      `must be at least lambdaTimeoutSeconds + ${REDELIVERY_ALLOWANCE_SECONDS} (${minHeartbeat}) so the hook outlives an invocation and its retries`,
-    );
-  }
-  const registrationTimeoutSeconds = props.registrationTimeoutSeconds ?? 600;
-  if (
-    typeof registrationTimeoutSeconds !== "number" ||
-    !Number.isInteger(registrationTimeoutSeconds) ||
-    registrationTimeoutSeconds < MIN_REGISTRATION_SECONDS ||
-    registrationTimeoutSeconds > MAX_HEARTBEAT_SECONDS
-  ) {
-    fail(
-      "registrationTimeoutSeconds",
-      `must be a whole number from ${MIN_REGISTRATION_SECONDS} (time to boot and register) to ${MAX_HEARTBEAT_SECONDS} (Auto Scaling's limit)`,
-    );
-  }
-  const globalTimeoutSeconds = Math.min(MAX_GLOBAL_TIMEOUT_SECONDS, 100 * heartbeatTimeoutSeconds);
-  if (drainTimeoutMinutes * 60 + heartbeatTimeoutSeconds > globalTimeoutSeconds) {
-    fail(
-      "drainTimeoutMinutes",
-      `plus one heartbeat must fit in the hook's global timeout (${globalTimeoutSeconds / 60} minutes)`,
-    );
-  }
-  return {
-    drainTimeoutMinutes,
-    lambdaTimeoutSeconds,
-    heartbeatTimeoutSeconds,
-    registrationTimeoutSeconds,
-    pollSeconds,
-  };
 }
 
 /**

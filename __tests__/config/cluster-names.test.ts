@@ -79,6 +79,7 @@ describe("cluster names", () => {
       lowInstanceAlarm: "AppsProd-low-instances",
       drainErrorsAlarm: "AppsProd-instance-drain-errors",
       failureQueueAlarm: "AppsProd-instance-drain-failures",
+      failureBacklogAlarm: "AppsProd-instance-drain-failures-backlog",
     });
   });
 });

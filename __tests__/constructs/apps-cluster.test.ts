@@ -29,6 +29,7 @@ describe("AppsCluster", () => {
     expect(Object.keys(doc.resource?.aws_autoscaling_group ?? {})).toEqual(["instances"]);
     expect(Object.keys(doc.resource?.aws_cloudwatch_metric_alarm ?? {}).sort()).toEqual([
       "instance_drain_errors",
+      "instance_drain_failure_backlog",
       "instance_drain_failures",
       "low_instance_alarm",
     ]);
@@ -58,7 +59,7 @@ describe("AppsCluster", () => {
         expect.objectContaining({ heartbeat_timeout: 300 }),
         expect.objectContaining({ heartbeat_timeout: 1200 }),
       ],
-      timeouts: { delete: `${20 + 20 + 10}m` },
+      timeouts: { delete: `${2 * 20 + 20 + 10}m` },
       wait_for_capacity_timeout: `${5 + 5}m`,
     });
   });

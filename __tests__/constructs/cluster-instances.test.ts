@@ -212,12 +212,13 @@ describe("ClusterInstances", () => {
     });
 
     it("waits on delete for the longest drain plus 10 minutes of shutdown by default", () => {
-      // Default drain: 60 min bound + one 1200 s heartbeat (20 min) + 10 min shutdown.
-      expect(synth().asg.timeouts).toEqual({ delete: "90m" });
+      // Default drain: up to 60 min waiting for capacity + the 60 min bound + one 1200 s
+      // heartbeat (20 min) + 10 min shutdown.
+      expect(synth().asg.timeouts).toEqual({ delete: "150m" });
     });
 
     it("takes the shutdown allowance from props", () => {
-      expect(synth({ shutdownAllowanceMinutes: 4 }).asg.timeouts).toEqual({ delete: "84m" });
+      expect(synth({ shutdownAllowanceMinutes: 4 }).asg.timeouts).toEqual({ delete: "144m" });
     });
 
     it("propagates Name and the given tags to instances, sorted by key", () => {
@@ -241,7 +242,7 @@ describe("ClusterInstances", () => {
     const instances = new ClusterInstances(stack, "Instances", { cluster, drain, ...required });
     expect(instances.launchConfiguration).toBeInstanceOf(LaunchConfiguration);
     expect(instances.autoScalingGroup).toBeInstanceOf(AutoscalingGroup);
-    expect(instances.deleteTimeoutMinutes).toBe(90);
+    expect(instances.deleteTimeoutMinutes).toBe(150);
     expect(instances.capacityTimeoutMinutes).toBe(15);
   });
 

@@ -167,13 +167,15 @@ describe("InstanceDrain", () => {
       });
     });
 
-    it("alarms as soon as one failed event is in the queue", () => {
+    it("alarms on each new failed event: any sent to the queue within 5 minutes (issue 16 §4)", () => {
       expect(failuresAlarm()).toMatchObject({
         alarm_name: "apps-test-instance-drain-failures",
         namespace: "AWS/SQS",
-        metric_name: "ApproximateNumberOfMessagesVisible",
+        metric_name: "NumberOfMessagesSent",
         dimensions: { QueueName: "${aws_sqs_queue.instance_drain_failures.name}" },
-        statistic: "Maximum",
+        statistic: "Sum",
+        period: 300,
+        evaluation_periods: 1,
         comparison_operator: "GreaterThanOrEqualToThreshold",
         threshold: 1,
         treat_missing_data: "notBreaching",
@@ -365,7 +367,8 @@ describe("InstanceDrain", () => {
       const { drain } = clusterWithDrain(emptyStack());
       expect(drain.heartbeatTimeoutSeconds).toBe(1200);
       expect(drain.drainTimeoutMinutes).toBe(60);
-      expect(drain.longestDrainMinutes).toBe(80);
+      // The capacity wait and the drain bound, 60 minutes each, then one heartbeat.
+      expect(drain.longestDrainMinutes).toBe(2 * 60 + 20);
     });
 
     it("follows a shorter function timeout with a shorter default heartbeat", () => {
@@ -379,7 +382,7 @@ describe("InstanceDrain", () => {
         lambdaTimeoutSeconds: 600,
         heartbeatTimeoutSeconds: 1000,
       });
-      expect(drain.longestDrainMinutes).toBe(30 + 17);
+      expect(drain.longestDrainMinutes).toBe(2 * 30 + 17);
     });
 
     test.each<[string, Partial<InstanceDrainProps>, string]>([
@@ -415,8 +418,14 @@ describe("InstanceDrain", () => {
       ],
       [
         "a drain bound beyond the hook's global timeout",
-        { lambdaTimeoutSeconds: 120, heartbeatTimeoutSeconds: 420, drainTimeoutMinutes: 694 },
-        "InstanceDrain drainTimeoutMinutes plus one heartbeat must fit in the hook's global timeout (700 minutes), got 694",
+        { lambdaTimeoutSeconds: 120, heartbeatTimeoutSeconds: 420, drainTimeoutMinutes: 347 },
+        "InstanceDrain drainTimeoutMinutes must fit twice (the wait for capacity, then the drain) plus one heartbeat (420 s) in the hook's global timeout (700 minutes: the lesser of 48 hours and 100 heartbeats); the worst case would be 701 minutes, got 347",
+      ],
+      [
+        // Issue 16 §3: passed the old check (1200 + 20 minutes < 2000), worst case 40 hours.
+        "a drain bound whose capacity wait and drain outlive the hook",
+        { drainTimeoutMinutes: 1200, heartbeatTimeoutSeconds: 1200 },
+        "InstanceDrain drainTimeoutMinutes must fit twice (the wait for capacity, then the drain) plus one heartbeat (1200 s) in the hook's global timeout (2000 minutes: the lesser of 48 hours and 100 heartbeats); the worst case would be 2420 minutes, got 1200",
       ],
       [
         "a registration timeout too short to boot and register",

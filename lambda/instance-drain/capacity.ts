@@ -10,11 +10,20 @@ import { describePlacements } from "./lifecycle-action";
 const MAX_INSTANCES_PER_DESCRIBE = 100;
 
 /**
- * EC2 instance ids of the cluster's instances that can take tasks now: ACTIVE, agent connected,
- * and not themselves on their way out (a `Terminating*` lifecycle state of Auto Scaling).
- * `exceptInstanceId`, the instance being drained, never counts. Instances outside any Auto
- * Scaling group count, as do new ones still held in Pending:Wait by the launch hook (they are
- * registered, so ECS already places tasks on them).
+ * Auto Scaling states of an instance that can no longer be taken away by a launch hook: in
+ * service, or on its way there because its launch action was completed with CONTINUE (by this
+ * function, the only one that completes the launch hook). An instance still in `Pending:Wait`
+ * is not capacity even when ECS has registered it: should its admission fail (the completion
+ * throttled or denied through Lambda's retries), the launch hook times out with ABANDON and
+ * Auto Scaling terminates it, with whatever tasks were just drained onto it.
+ */
+const SETTLED_STATES: ReadonlySet<string> = new Set(["InService", "Pending:Proceed"]);
+
+/**
+ * EC2 instance ids of the cluster's instances that can take tasks now and keep them: ACTIVE,
+ * agent connected, and in service ({@link SETTLED_STATES}). `exceptInstanceId`, the instance
+ * being drained, never counts. Instances outside any Auto Scaling group count: no lifecycle
+ * hook can abandon or terminate them.
  */
 export async function usableInstances(
   ecs: ECSClient,
@@ -43,7 +52,8 @@ export async function usableInstances(
   if (candidates.length === 0) return [];
 
   const placements = await describePlacements(autoScaling, candidates);
-  return candidates.filter(
-    (id) => !(placements.get(id)?.lifecycleState ?? "").startsWith("Terminating"),
-  );
+  return candidates.filter((id) => {
+    const placement = placements.get(id);
+    return placement === undefined || SETTLED_STATES.has(placement.lifecycleState);
+  });
 }

@@ -32,17 +32,194 @@ export function drainEnvironment(settings: DrainSettings): Record<string, string
   };
 }
 
-/** Seconds between two looks at the instance's task counts when `POLL_SECONDS` is unset. */
-export const DEFAULT_POLL_SECONDS = 10;
-
-/** Seconds after the notification's `Time` at which the instance is released anyway. */
-export const DEFAULT_MAX_DRAIN_SECONDS = 3600;
+/**
+ * Time kept free at the end of an invocation for the last DescribeContainerInstances, then
+ * RecordLifecycleActionHeartbeat and Publish: each at worst `MAX_ATTEMPTS` × `REQUEST_TIMEOUT_MS`
+ * (aws-clients.ts) plus about 3 s of throttling backoff (≈ 18 s, ≈ 54 s for the three).
+ * Of a 900 s Lambda timeout it leaves 840 s, so one invocation per 14 minutes of drain.
+ */
+export const SAFETY_MARGIN_MS = 60_000;
 
 /**
- * Seconds a new instance gets to register with the cluster when `REGISTRATION_TIMEOUT_SECONDS`
- * is unset: the launch hook's heartbeat timeout, after which Auto Scaling abandons it anyway.
+ * How often a drain records a lifecycle heartbeat while tasks remain. Independent of the Lambda
+ * timeout, so an old ASG's hook keeps its instances even when a rollout also changes the
+ * function's timeout (the old hook's heartbeat may be shorter than the new invocation).
+ * The construct's shortest allowed heartbeat (420 s) leaves room for a poll and a retry.
  */
-export const DEFAULT_REGISTRATION_TIMEOUT_SECONDS = 600;
+export const HEARTBEAT_INTERVAL_MS = 300_000;
+
+/** Lambda's own limit on a function's timeout. */
+const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
+/** Auto Scaling's limits on a lifecycle hook's heartbeat timeout. */
+const MIN_HEARTBEAT_SECONDS = 30;
+const MAX_HEARTBEAT_SECONDS = 7200;
+/** A hook's global timeout is the lesser of 48 hours and 100 heartbeats. */
+const MAX_GLOBAL_TIMEOUT_SECONDS = 48 * 3600;
+/**
+ * What the heartbeat must cover beyond one full invocation: SNS delivery and a cold start of the
+ * next one, or, when an invocation fails, Lambda's two asynchronous retries (1 and 2 minutes
+ * apart). Each invocation that continues a drain records a heartbeat as it starts.
+ */
+export const REDELIVERY_ALLOWANCE_SECONDS = 300;
+/**
+ * Poll intervals an invocation must have room for before its hand-off (the first of them is
+ * spent setting the instance DRAINING), or drains become a relay of short invocations.
+ */
+const MIN_POLLS_PER_INVOCATION = 4;
+
+/** The drain's timing settings, as the stage's `drain` block and InstanceDrainProps name them. */
+export interface DrainTimingInput {
+  readonly drainTimeoutMinutes?: number;
+  readonly lambdaTimeoutSeconds?: number;
+  readonly heartbeatTimeoutSeconds?: number;
+  readonly registrationTimeoutSeconds?: number;
+  readonly pollSeconds?: number;
+}
+
+/**
+ * Each timing setting's default and fixed bounds: the one place both sides take them from.
+ * The construct applies the defaults and checks the bounds; the function reads the values the
+ * construct wrote into its environment (see {@link readConfig}).
+ */
+export const DRAIN_TIMING_RULES = {
+  /** The drain bound (`MAX_DRAIN_SECONDS` in minutes); the capacity wait before DRAINING too. */
+  drainTimeoutMinutes: { default: 60, min: 1 },
+  lambdaTimeoutSeconds: {
+    default: MAX_LAMBDA_TIMEOUT_SECONDS,
+    min: 120,
+    max: MAX_LAMBDA_TIMEOUT_SECONDS,
+  },
+  /** Default: `lambdaTimeoutSeconds` + {@link REDELIVERY_ALLOWANCE_SECONDS}. */
+  heartbeatTimeoutSeconds: { min: MIN_HEARTBEAT_SECONDS, max: MAX_HEARTBEAT_SECONDS },
+  /** At least a minute: an instance needs about that long to boot and register. */
+  registrationTimeoutSeconds: { default: 600, min: 60, max: MAX_HEARTBEAT_SECONDS },
+  pollSeconds: { default: 10, min: 1 },
+} as const;
+
+/** Every timeout of the drain, with the defaults applied and checked to fit together. */
+export interface DrainTiming {
+  readonly drainTimeoutMinutes: number;
+  readonly lambdaTimeoutSeconds: number;
+  readonly heartbeatTimeoutSeconds: number;
+  readonly registrationTimeoutSeconds: number;
+  readonly pollSeconds: number;
+  /** `MAX_DRAIN_SECONDS`: the drain bound, and the longest wait for capacity before DRAINING. */
+  readonly maxDrainSeconds: number;
+  /** How long Auto Scaling lets a lifecycle action wait at most: min(48 h, 100 heartbeats). */
+  readonly globalTimeoutSeconds: number;
+  /**
+   * Longest an instance can stay in Terminating:Wait in a drain that is not blocked: up to
+   * `MAX_DRAIN_SECONDS` waiting for another instance to take its tasks, then up to
+   * `MAX_DRAIN_SECONDS` of draining, then, should the function stop working, one heartbeat.
+   */
+  readonly worstCaseDrainSeconds: number;
+}
+
+/** A timing setting that was refused: which one, the value given, and the rule it broke. */
+export class DrainTimingError extends Error {
+  override readonly name = "DrainTimingError";
+  constructor(
+    readonly field: keyof DrainTimingInput,
+    readonly value: unknown,
+    readonly rule: string,
+  ) {
+    super(`${field} ${rule}, got ${JSON.stringify(value) ?? "nothing"}`);
+  }
+}
+
+/** The hook's global timeout for a heartbeat timeout. */
+export function hookGlobalTimeoutSeconds(heartbeatTimeoutSeconds: number): number {
+  return Math.min(MAX_GLOBAL_TIMEOUT_SECONDS, 100 * heartbeatTimeoutSeconds);
+}
+
+/**
+ * Applies the defaults and checks that the hook, the function and the drain bound fit together;
+ * throws a {@link DrainTimingError} naming the first setting that does not.
+ */
+export function resolveDrainTiming(input: DrainTimingInput): DrainTiming {
+  const rules = DRAIN_TIMING_RULES;
+  const fail = (field: keyof DrainTimingInput, rule: string): never => {
+    throw new DrainTimingError(field, input[field], rule);
+  };
+  const wholeNumber = (field: keyof DrainTimingInput, fallback: number, min: number): number => {
+    const value = input[field] ?? fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+      fail(field, `must be a whole number of at least ${min}`);
+    }
+    return value;
+  };
+
+  const drainTimeoutMinutes = wholeNumber(
+    "drainTimeoutMinutes",
+    rules.drainTimeoutMinutes.default,
+    rules.drainTimeoutMinutes.min,
+  );
+  const lambda = rules.lambdaTimeoutSeconds;
+  const lambdaTimeoutSeconds = wholeNumber("lambdaTimeoutSeconds", lambda.default, lambda.min);
+  if (lambdaTimeoutSeconds > lambda.max) {
+    fail("lambdaTimeoutSeconds", `must be at most ${lambda.max} (Lambda's limit)`);
+  }
+  const pollSeconds = wholeNumber("pollSeconds", rules.pollSeconds.default, rules.pollSeconds.min);
+  const handOffSeconds = SAFETY_MARGIN_MS / 1000;
+  const maxPollSeconds = Math.floor(
+    (lambdaTimeoutSeconds - handOffSeconds) / MIN_POLLS_PER_INVOCATION,
+  );
+  if (pollSeconds > maxPollSeconds) {
+    fail(
+      "pollSeconds",
+      `must be at most ${maxPollSeconds}: ${MIN_POLLS_PER_INVOCATION} poll intervals and the ${handOffSeconds} s hand-off must fit in lambdaTimeoutSeconds (${lambdaTimeoutSeconds})`,
+    );
+  }
+  const heartbeat = rules.heartbeatTimeoutSeconds;
+  const minHeartbeat = lambdaTimeoutSeconds + REDELIVERY_ALLOWANCE_SECONDS;
+  const heartbeatTimeoutSeconds = wholeNumber(
+    "heartbeatTimeoutSeconds",
+    minHeartbeat,
+    heartbeat.min,
+  );
+  if (heartbeatTimeoutSeconds > heartbeat.max) {
+    fail("heartbeatTimeoutSeconds", `must be at most ${heartbeat.max} (Auto Scaling's limit)`);
+  }
+  if (heartbeatTimeoutSeconds < minHeartbeat) {
+    fail(
+      "heartbeatTimeoutSeconds",
+      `must be at least lambdaTimeoutSeconds + ${REDELIVERY_ALLOWANCE_SECONDS} (${minHeartbeat}) so the hook outlives an invocation and its retries`,
+    );
+  }
+  const registration = rules.registrationTimeoutSeconds;
+  const registrationTimeoutSeconds = input.registrationTimeoutSeconds ?? registration.default;
+  if (
+    typeof registrationTimeoutSeconds !== "number" ||
+    !Number.isInteger(registrationTimeoutSeconds) ||
+    registrationTimeoutSeconds < registration.min ||
+    registrationTimeoutSeconds > registration.max
+  ) {
+    fail(
+      "registrationTimeoutSeconds",
+      `must be a whole number from ${registration.min} (time to boot and register) to ${registration.max} (Auto Scaling's limit)`,
+    );
+  }
+  const maxDrainSeconds = drainTimeoutMinutes * 60;
+  const globalTimeoutSeconds = hookGlobalTimeoutSeconds(heartbeatTimeoutSeconds);
+  const worstCaseDrainSeconds = 2 * maxDrainSeconds + heartbeatTimeoutSeconds;
+  if (worstCaseDrainSeconds > globalTimeoutSeconds) {
+    // The hook would release the instance with its tasks before the function gives up on it.
+    fail(
+      "drainTimeoutMinutes",
+      `must fit twice (the wait for capacity, then the drain) plus one heartbeat (${heartbeatTimeoutSeconds} s) in the hook's global timeout (${globalTimeoutSeconds / 60} minutes: the lesser of 48 hours and 100 heartbeats); the worst case would be ${Math.ceil(worstCaseDrainSeconds / 60)} minutes`,
+    );
+  }
+  return {
+    drainTimeoutMinutes,
+    lambdaTimeoutSeconds,
+    heartbeatTimeoutSeconds,
+    registrationTimeoutSeconds,
+    pollSeconds,
+    maxDrainSeconds,
+    globalTimeoutSeconds,
+    worstCaseDrainSeconds,
+  };
+}
 
 /** Settings read from the Lambda's environment on every invocation. */
 export interface DrainConfig {
@@ -65,6 +242,9 @@ export type DrainEnvironment = Readonly<Record<string, string | undefined>>;
  * shows up in the function's error metric instead of silently draining with a guessed setting.
  */
 export function readConfig(env: DrainEnvironment, log: Logger): DrainConfig {
+  // The construct sets every variable; an unset one (a test, a hand-made function) gets the
+  // construct's own default, from the same rules, never a second opinion.
+  const defaults = resolveDrainTiming({});
   const seconds = (name: string, fallback: number): number => {
     const raw = env[name];
     if (raw === undefined) return fallback;
@@ -76,27 +256,11 @@ export function readConfig(env: DrainEnvironment, log: Logger): DrainConfig {
   };
   const cluster = env[DRAIN_ENVIRONMENT.clusterName]?.trim();
   return {
-    pollMs: seconds(DRAIN_ENVIRONMENT.pollSeconds, DEFAULT_POLL_SECONDS) * 1000,
-    maxDrainMs: seconds(DRAIN_ENVIRONMENT.maxDrainSeconds, DEFAULT_MAX_DRAIN_SECONDS) * 1000,
+    pollMs: seconds(DRAIN_ENVIRONMENT.pollSeconds, defaults.pollSeconds) * 1000,
+    maxDrainMs: seconds(DRAIN_ENVIRONMENT.maxDrainSeconds, defaults.maxDrainSeconds) * 1000,
     registrationTimeoutMs:
-      seconds(DRAIN_ENVIRONMENT.registrationTimeoutSeconds, DEFAULT_REGISTRATION_TIMEOUT_SECONDS) *
+      seconds(DRAIN_ENVIRONMENT.registrationTimeoutSeconds, defaults.registrationTimeoutSeconds) *
       1000,
     defaultCluster: cluster === "" ? undefined : cluster,
   };
 }
-
-/**
- * Time kept free at the end of an invocation for the last DescribeContainerInstances, then
- * RecordLifecycleActionHeartbeat and Publish: each at worst `MAX_ATTEMPTS` × `REQUEST_TIMEOUT_MS`
- * (aws-clients.ts) plus about 3 s of throttling backoff (≈ 18 s, ≈ 54 s for the three).
- * Of a 900 s Lambda timeout it leaves 840 s, so one invocation per 14 minutes of drain.
- */
-export const SAFETY_MARGIN_MS = 60_000;
-
-/**
- * How often a drain records a lifecycle heartbeat while tasks remain. Independent of the Lambda
- * timeout, so an old ASG's hook keeps its instances even when a rollout also changes the
- * function's timeout (the old hook's heartbeat may be shorter than the new invocation).
- * The construct's shortest allowed heartbeat (420 s) leaves room for a poll and a retry.
- */
-export const HEARTBEAT_INTERVAL_MS = 300_000;

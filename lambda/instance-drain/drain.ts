@@ -12,7 +12,13 @@ import { handOff, raiseDrainBlockedAlarm } from "./own-topic";
 import type { LifecycleRequest } from "./messages";
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
-import { stillNotStopped, tasksNotStopped } from "./tasks";
+import {
+  servicesOf,
+  standaloneTasks,
+  stillNotStopped,
+  tasksNotStopped,
+  wantedTasks,
+} from "./tasks";
 import { HEARTBEAT_INTERVAL_MS, SAFETY_MARGIN_MS } from "./contract";
 
 /**
@@ -35,8 +41,9 @@ export interface DrainDependencies extends AwsClients {
  *   deregistration delay and its stop timeout).
  * - The instance is set DRAINING only while another instance can take its tasks (ACTIVE, agent
  *   connected, not itself terminating); until then the function waits, keeping the hook alive.
- * - `MAX_DRAIN_SECONDS` after DRAINING was set the instance is released even with tasks left,
- *   but never while it holds tasks nobody else could run. Then, and when no capacity has
+ * - `MAX_DRAIN_SECONDS` after DRAINING was set the instance is released even with tasks left
+ *   (standalone tasks are named in the log), but never while a service still wants one of its
+ *   tasks RUNNING there: ECS has no healthy replacement yet. Then, and when no capacity has
  *   appeared `MAX_DRAIN_SECONDS` after the notification, the drain is blocked: the function
  *   keeps the instance (for as long as the hook's global timeout allows) and raises the alarm
  *   once per invocation ({@link raiseDrainBlockedAlarm}).
@@ -122,7 +129,7 @@ class InstanceDrain {
 
       const now = clock.now();
       const deadline = this.deadline();
-      if (now >= deadline && (await this.atDeadline(draining))) return;
+      if (now >= deadline && (await this.atDeadline(draining, arn))) return;
       if (now - this.heartbeatAt >= HEARTBEAT_INTERVAL_MS) {
         if (!(await this.heartbeat(this.tasksField()))) return;
         this.decide("info", "heartbeat", "Still draining: recorded a heartbeat", this.tasksField());
@@ -213,23 +220,50 @@ class InstanceDrain {
   }
 
   /**
-   * Past the deadline. A DRAINING instance is released (true) unless it still holds scheduled
-   * tasks and no other instance could take them; an instance still waiting for capacity is not.
-   * Either of those is a blocked drain: the instance is kept and the alarm raised.
+   * Past the deadline. A DRAINING instance is released (true) unless a service still wants one
+   * of its tasks RUNNING: ECS then has no healthy replacement elsewhere yet (the tasks do not
+   * fit, a placement constraint or host port, or the new AMI breaks the app), and releasing the
+   * instance would kill the service's last healthy copies. Standalone tasks (RunTask) are
+   * released: nothing would start them anywhere else, however long we waited. An instance still
+   * waiting for capacity is kept too. Both are a blocked drain: kept, logged, the alarm raised.
    */
-  private async atDeadline(draining: boolean): Promise<boolean> {
+  private async atDeadline(draining: boolean, arn: string): Promise<boolean> {
+    const bound = this.config.maxDrainMs / 1000;
     const tasksLeft = total(this.tasks);
-    if (draining && (this.tasks.scheduled === 0 || (await this.usableCapacity()).length > 0)) {
-      const reason = `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) passed with ${tasksLeft} tasks not yet stopped`;
-      await this.complete("warn", reason, tasksLeft);
-      return true;
+    let why: string;
+    let services: string[] = [];
+    if (draining) {
+      const { ecs } = this.deps;
+      const wanted =
+        this.tasks.scheduled > 0 ? await wantedTasks(ecs, this.request.cluster, arn) : [];
+      services = servicesOf(wanted);
+      if (services.length === 0) {
+        const standalone = standaloneTasks(wanted);
+        if (standalone.length > 0) {
+          this.decide(
+            "warn",
+            "release-standalone",
+            `MAX_DRAIN_SECONDS (${bound}) passed: releasing ${standalone.length} standalone task(s) no service will start elsewhere: ${standalone.map(({ arn: task, group }) => `${task} (${group || "no group"})`).join(", ")}`,
+            {
+              tasks: standalone.map(({ arn: task }) => task),
+              groups: standalone.map((t) => t.group),
+            },
+          );
+        }
+        const reason = `MAX_DRAIN_SECONDS (${bound}) passed with ${tasksLeft} tasks not yet stopped`;
+        await this.complete("warn", reason, tasksLeft);
+        return true;
+      }
+      why = `MAX_DRAIN_SECONDS (${bound}) after DRAINING, service(s) ${services.join(", ")} still want ${wanted.length - standaloneTasks(wanted).length} task(s) RUNNING here (no healthy replacement elsewhere yet)`;
+    } else {
+      why = `MAX_DRAIN_SECONDS (${bound}) after the notification, still no other instance could take the ${tasksLeft} tasks`;
     }
     if (!this.blocked) {
       this.blocked = true;
-      const why = draining
-        ? `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) after DRAINING, no other instance could take the ${tasksLeft} tasks still scheduled here`
-        : `MAX_DRAIN_SECONDS (${this.config.maxDrainMs / 1000}) after the notification, still no other instance could take the ${tasksLeft} tasks`;
-      this.decide("error", "drain-blocked", `${why}: keeping the instance`, this.tasksField());
+      this.decide("error", "drain-blocked", `${why}: keeping the instance`, {
+        ...this.tasksField(),
+        ...(services.length > 0 ? { services } : {}),
+      });
       await raiseDrainBlockedAlarm(this.deps.sns, this.request, why);
     }
     return false;

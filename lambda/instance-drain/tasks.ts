@@ -56,3 +56,57 @@ export async function stillNotStopped(
   }
   return running;
 }
+
+/** A task ECS still wants on the instance (desired RUNNING), with what started it. */
+export interface WantedTask {
+  readonly arn: string;
+  /** `service:<name>` for a service's task; `family:<name>` (or a custom group) for RunTask. */
+  readonly group: string;
+}
+
+/** The prefix ECS gives the `group` of every task a service started. */
+const SERVICE_GROUP = "service:";
+
+/**
+ * Tasks on the container instance still desired RUNNING and not yet STOPPED. On a DRAINING
+ * instance a service's task keeps that status only while ECS has no healthy replacement
+ * elsewhere (minimum healthy percent); a standalone task keeps it because nothing moves it.
+ */
+export async function wantedTasks(
+  ecs: ECSClient,
+  cluster: string,
+  containerInstanceArn: string,
+): Promise<WantedTask[]> {
+  const arns: string[] = [];
+  const pages = paginateListTasks(
+    { client: ecs },
+    { cluster, containerInstance: containerInstanceArn, desiredStatus: "RUNNING" },
+  );
+  for await (const page of pages) arns.push(...(page.taskArns ?? []));
+  const wanted: WantedTask[] = [];
+  for (let i = 0; i < arns.length; i += MAX_TASKS_PER_DESCRIBE) {
+    const output = await ecs.send(
+      new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + MAX_TASKS_PER_DESCRIBE) }),
+    );
+    for (const task of output.tasks ?? []) {
+      if (task.lastStatus === "STOPPED" || task.desiredStatus === "STOPPED" || !task.taskArn) {
+        continue;
+      }
+      wanted.push({ arn: task.taskArn, group: task.group ?? "" });
+    }
+  }
+  return wanted;
+}
+
+/** The services (sorted, once each) that `tasks` belong to; standalone tasks have none. */
+export function servicesOf(tasks: readonly WantedTask[]): string[] {
+  const names = tasks
+    .filter(({ group }) => group.startsWith(SERVICE_GROUP))
+    .map(({ group }) => group.slice(SERVICE_GROUP.length));
+  return [...new Set(names)].sort();
+}
+
+/** The tasks no service will start anywhere else. */
+export function standaloneTasks(tasks: readonly WantedTask[]): WantedTask[] {
+  return tasks.filter(({ group }) => !group.startsWith(SERVICE_GROUP));
+}

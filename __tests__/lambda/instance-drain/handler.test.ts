@@ -590,7 +590,8 @@ describe("instance drain handler", () => {
       await drain();
 
       expect(autoScaling).toHaveReceivedCommandTimes(CompleteLifecycleActionCommand, 1);
-      const warning = logs.find((entry) => entry.level === "warn");
+      // The mock's tasks have no service group: standalone, so released (and named) at the bound.
+      const warning = logs.find((entry) => entry.level === "warn" && entry.action === "complete");
       expect(warning).toMatchObject({ action: "complete", tasksLeft: 3, instanceId: INSTANCE_ID });
       expect(warning?.message).toMatch(/MAX_DRAIN_SECONDS \(1800\).*3 tasks/);
       expect(clock.now() - NOTIFIED_AT).toBeLessThan(31 * MINUTE);
@@ -822,6 +823,8 @@ describe("instance drain handler: never draining into nothing", () => {
     ["agent disconnected", { ...usableInstance(), agentConnected: false }],
     ["DRAINING", { ...usableInstance(), status: "DRAINING" }],
     ["Terminating:Proceed", { ...usableInstance(), lifecycleState: "Terminating:Proceed" }],
+    // Registered but still abandonable by the launch hook (issue 16 §2).
+    ["in Pending:Wait", { ...usableInstance(), lifecycleState: "Pending:Wait" }],
   ])("does not count another instance that is %s as capacity", async (_case, other) => {
     const { handler } = setUp({ tasksLeft: () => 2, others: [other] });
 
@@ -834,7 +837,7 @@ describe("instance drain handler: never draining into nothing", () => {
   });
 
   it.each([
-    ["in Pending:Wait (registered, held by the launch hook)", "Pending:Wait"],
+    ["in Pending:Proceed (its launch action completed)", "Pending:Proceed"],
     ["outside any Auto Scaling group", undefined],
   ])("counts an ACTIVE, connected instance %s as capacity", async (_case, lifecycleState) => {
     const { handler } = setUp({

@@ -1,0 +1,176 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  autoScalingInstancesReply,
+  CONTAINER_INSTANCE_ARN,
+  ecsReply,
+  parseWireRequest,
+  queryReply,
+  type WireReply,
+  type WireRequest,
+} from "./fixtures";
+
+/**
+ * A small stateful ECS and Auto Scaling behind a local HTTP endpoint, for scenario tests of the
+ * exported handler: the notification's instance with tasks that carry their `group` (service or
+ * standalone), and the cluster's other instances with their Auto Scaling lifecycle states.
+ */
+
+/** A task on the drained instance. */
+export interface LocalTask {
+  readonly arn: string;
+  /** `service:<name>` or `family:<name>`. */
+  readonly group: string;
+  desired: "RUNNING" | "STOPPED";
+  last: "PENDING" | "RUNNING" | "STOPPED";
+}
+
+/** Another instance of the cluster: ACTIVE and agent connected, in `state` of a group. */
+export interface LocalInstance {
+  readonly id: string;
+  state: string;
+  group: string;
+}
+
+export class LocalAws {
+  /** Every request, in order. */
+  readonly requests: WireRequest[] = [];
+  instanceId: string;
+  /** The drained instance's group and lifecycle state. */
+  group: string;
+  lifecycleState = "Terminating:Wait";
+  status = "ACTIVE";
+  tasks: LocalTask[] = [];
+  others: LocalInstance[] = [];
+  /** Called before each answer with the number of earlier requests of that operation. */
+  onRequest: (request: WireRequest, n: number) => void = () => undefined;
+
+  constructor(instanceId: string, group: string) {
+    this.instanceId = instanceId;
+    this.group = group;
+  }
+
+  operations(): string[] {
+    return this.requests.map(({ operation }) => operation);
+  }
+
+  /** The SNS messages published, with their `drainingSince` attribute when set. */
+  published(): { message: string; subject?: string; drainingSince?: string }[] {
+    return this.requests
+      .filter((r) => r.operation === "Publish")
+      .map(({ params }) => ({
+        message: String(params.Message),
+        subject: params.Subject === undefined ? undefined : String(params.Subject),
+        drainingSince:
+          params["MessageAttributes.entry.1.Name"] === "drainingSince"
+            ? String(params["MessageAttributes.entry.1.Value.StringValue"])
+            : undefined,
+      }));
+  }
+
+  answer(request: WireRequest): WireReply {
+    const n = this.requests.filter((r) => r.operation === request.operation).length;
+    this.requests.push(request);
+    this.onRequest(request, n);
+    const { operation, params } = request;
+    switch (operation) {
+      case "DescribeAutoScalingInstances":
+        return autoScalingInstancesReply(
+          Object.entries(params)
+            .filter(([key]) => key.startsWith("InstanceIds.member."))
+            .flatMap(([, value]) => {
+              const id = String(value);
+              if (id === this.instanceId) {
+                return [{ id, group: this.group, state: this.lifecycleState }];
+              }
+              const other = this.others.find((o) => o.id === id);
+              return other ? [{ id, group: other.group, state: other.state }] : [];
+            }),
+        );
+      case "ListContainerInstances": {
+        if (params.filter) return ecsReply({ containerInstanceArns: [CONTAINER_INSTANCE_ARN] });
+        const own = this.status === "ACTIVE" ? [CONTAINER_INSTANCE_ARN] : [];
+        return ecsReply({ containerInstanceArns: [...own, ...this.others.map((o) => o.id)] });
+      }
+      case "DescribeContainerInstances":
+        return ecsReply({
+          containerInstances: (params.containerInstances as string[]).map((arn) =>
+            arn === CONTAINER_INSTANCE_ARN
+              ? this.view()
+              : {
+                  containerInstanceArn: arn,
+                  ec2InstanceId: arn,
+                  status: "ACTIVE",
+                  agentConnected: true,
+                },
+          ),
+        });
+      case "UpdateContainerInstancesState":
+        this.status = "DRAINING";
+        return ecsReply({ containerInstances: [this.view()] });
+      case "ListTasks":
+        return ecsReply({
+          taskArns: this.tasks.filter((t) => t.desired === params.desiredStatus).map((t) => t.arn),
+        });
+      case "DescribeTasks":
+        return ecsReply({
+          tasks: this.tasks
+            .filter((t) => (params.tasks as string[]).includes(t.arn))
+            .map((t) => ({
+              taskArn: t.arn,
+              group: t.group,
+              desiredStatus: t.desired,
+              lastStatus: t.last,
+            })),
+        });
+      case "Publish":
+        return publishReply();
+      default:
+        return queryReply(operation);
+    }
+  }
+
+  private view() {
+    return {
+      containerInstanceArn: CONTAINER_INSTANCE_ARN,
+      ec2InstanceId: this.instanceId,
+      status: this.status,
+      agentConnected: true,
+      runningTasksCount: this.tasks.filter((t) => t.desired === "RUNNING").length,
+      pendingTasksCount: 0,
+    };
+  }
+}
+
+function publishReply(): WireReply {
+  return {
+    statusCode: 200,
+    headers: { "content-type": "text/xml" },
+    body:
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>` +
+      `<MessageId>republished</MessageId></PublishResult><ResponseMetadata><RequestId>req-1` +
+      `</RequestId></ResponseMetadata></PublishResponse>`,
+  };
+}
+
+/** Serves whatever `current()` returns on 127.0.0.1; resolves to the endpoint URL. */
+export async function serveLocalAws(
+  current: () => LocalAws,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const answer = current().answer(
+        parseWireRequest(request.headers, Buffer.concat(chunks).toString()),
+      );
+      response.writeHead(answer.statusCode, answer.headers).end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
