@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseWireRequest, queryError, type WireRequest } from "../lambda/instance-drain/fixtures";
+import { queryError } from "../lambda/instance-drain/fixtures";
+import { parseWireRequest, type WireRequest } from "../support/aws-wire";
 import { cli, STAGES_FIXTURE } from "./support";
 
 /**

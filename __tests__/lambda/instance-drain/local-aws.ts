@@ -4,11 +4,9 @@ import {
   autoScalingInstancesReply,
   CONTAINER_INSTANCE_ARN,
   ecsReply,
-  parseWireRequest,
   queryReply,
-  type WireReply,
-  type WireRequest,
 } from "./fixtures";
+import { parseWireRequest, type WireReply, type WireRequest } from "../../support/aws-wire";
 
 /**
  * A small stateful ECS and Auto Scaling behind a local HTTP endpoint, for scenario tests of the

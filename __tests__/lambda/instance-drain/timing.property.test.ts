@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { deliver, NOTIFIED_AT, SimulatedAws, VirtualClock } from "../../../bench/drain-sim";
+import { deliver, NOTIFIED_AT, SimulatedAws } from "../../../bench/drain-sim";
+import { virtualClock } from "../../support/virtual-clock";
 import { ClusterInstances } from "../../../constructs/cluster-instances";
 import {
   drainEnvironment,
@@ -154,7 +155,7 @@ describe("drain timing contract (property)", () => {
         fc.pre(allowed(input));
         const timing = resolveDrainTiming(input);
         const boundMs = timing.maxDrainSeconds * 1000;
-        const clock = new VirtualClock(NOTIFIED_AT);
+        const clock = virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 });
         const sim = new SimulatedAws(clock, {
           tasks: stopsPermille.map((p) => ({
             pendingForMs: 0,
