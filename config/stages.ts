@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
+import { partitionOf, regionProblem } from "./aws-regions";
 import { closestName } from "./closest-name";
 import { clusterNameProblem } from "./cluster-names";
 import { ConfigError, describeValue, renderPath } from "./config-error";
@@ -64,7 +65,13 @@ const alarmSchema = object(alarmEntries);
 
 const stageEntries = {
   /** AWS region of the stage, e.g. us-east-1. */
-  region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
+  region: v.pipe(
+    text(),
+    v.check(
+      (region) => regionProblem(region) === undefined,
+      (issue) => regionProblem(String(issue.input)) ?? "",
+    ),
+  ),
   /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
   clusterName: v.pipe(
     text(),
@@ -203,13 +210,6 @@ function* arnsIn(
       yield* arnsIn(item, [...path, { type: "object", origin: "value", input, key, value: item }]);
     }
   }
-}
-
-/** The ARN partition of a region: `aws`, or `aws-cn` and `aws-us-gov` for those regions. */
-function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 /** One stage's validated settings, as written in stacks/stages.json. */
