@@ -16,6 +16,7 @@ import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../c
 import { ec2Client, ssmClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
 import { formatTable, helpExamples } from "./format";
+import { parseRegion } from "./options";
 
 /** `ami latest|show|set|promote`: find the recommended ECS-optimized AMI, put it in a stage. */
 export const amiCommands: CommandGroup = (program, context) => {
@@ -35,7 +36,7 @@ export const amiCommands: CommandGroup = (program, context) => {
     .addOption(
       new Option("--arch <arch>", "CPU architecture").choices(AMI_ARCHITECTURES).default("x86_64"),
     )
-    .option("--region <region>", "AWS region (default: the staging stage's)")
+    .option("--region <region>", "AWS region (default: the staging stage's)", parseRegion)
     .option("--json", "print id, image name, ECS agent version and OS as JSON")
     .addHelpText("after", helpExamples("ami latest", "ami latest --arch arm64 --json"))
     .action(

@@ -29,9 +29,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * `--timeout`, Ctrl-C): a timeout per attempt alone still lets retries outlast the command.
  */
 export async function clientConfig(region: string, signal?: AbortSignal, env: Env = process.env) {
-  checkAwsEnvironment(region, env);
-  const profile = env.AWS_PROFILE;
-  if (profile !== undefined && profile !== "") await checkProfileExists(profile, env);
+  await checkAwsSetup(region, env);
   const { NodeHttpHandler } = await import("@smithy/node-http-handler");
   const timeouts = {
     connectionTimeout: AWS_CONNECTION_TIMEOUT_MS,
@@ -48,6 +46,13 @@ export async function clientConfig(region: string, signal?: AbortSignal, env: En
     }
   }
   return { region, requestHandler: new CommandBoundHandler(timeouts) };
+}
+
+/** Everything below, before a client is made (also by `npm run diff|deploy`). */
+export async function checkAwsSetup(region: string, env: Env): Promise<void> {
+  checkAwsEnvironment(region, env);
+  const profile = env.AWS_PROFILE;
+  if (profile !== undefined && profile !== "") await checkProfileExists(profile, env);
 }
 
 /**
