@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import * as v from "valibot";
+import { NUMBER_LIMITS, numberLimitProblem } from "./aws-limits";
 import { partitionOf, regionProblem } from "./aws-regions";
 import { closestName } from "./closest-name";
 import { clusterNameProblem } from "./cluster-names";
@@ -12,6 +12,8 @@ import {
 import { parseJsonText } from "./json-text";
 import { resourceIdPattern, resourceIdRule } from "./naming-rules";
 import { placeholderFields, stripPlaceholders } from "./placeholders";
+import { tagProblem } from "./tag-rules";
+import { readUtf8File } from "./utf8-text";
 
 /** The stages this app deploys, in rollout order: an AMI goes to staging first. */
 export const STAGE_NAMES = ["staging", "production"] as const;
@@ -148,6 +150,10 @@ const stageSchema = v.pipe(
       );
     }
   }),
+  // AWS's documented limits on each number and on the tags (config/aws-limits.ts, tag-rules.ts).
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (dataset.typed) for (const issue of awsLimitIssues(dataset.value)) addIssue(issue);
+  }),
 );
 
 const stagesSchema = v.pipe(
@@ -187,6 +193,57 @@ function pathItem<T extends object>(input: T, key: keyof T & string): v.ObjectPa
     key,
     value: input[key],
   };
+}
+
+/** Marks an issue about a key, shown with the key (`received`) rather than with its value. */
+const KEY_ISSUE = "key";
+
+interface LimitIssue {
+  readonly message: string;
+  readonly path: [v.IssuePathItem, ...v.IssuePathItem[]];
+  readonly expected?: string;
+  readonly received?: string;
+}
+
+/** Where a stage breaks a limit AWS documents: its numbers, its tags. */
+function awsLimitIssues(stage: Readonly<Record<string, unknown>>): LimitIssue[] {
+  const issues: LimitIssue[] = [];
+  for (const limit of NUMBER_LIMITS) {
+    const path = objectPath(stage, limit.path);
+    const value = path?.[path.length - 1].value;
+    const message = typeof value === "number" ? numberLimitProblem(limit, value) : undefined;
+    if (path !== undefined && message !== undefined) issues.push({ message, path });
+  }
+  const tags = stage.tags as Readonly<Record<string, string>> | undefined;
+  const problem = tags === undefined ? undefined : tagProblem(tags);
+  if (problem?.valueKey !== undefined) {
+    const path = objectPath(stage, ["tags", problem.valueKey]);
+    if (path !== undefined) issues.push({ message: problem.message, path });
+  } else if (problem !== undefined) {
+    const path = objectPath(stage, ["tags"]);
+    const key = problem.key === undefined ? {} : { expected: KEY_ISSUE, received: problem.key };
+    if (path !== undefined) issues.push({ message: problem.message, path, ...key });
+  }
+  return issues;
+}
+
+/** The path items of `keys` inside `input`; `undefined` when one of them is not there. */
+function objectPath(
+  input: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+): [v.ObjectPathItem, ...v.ObjectPathItem[]] | undefined {
+  const items: v.ObjectPathItem[] = [];
+  let parent: unknown = input;
+  for (const key of keys) {
+    if (parent === null || typeof parent !== "object" || !Object.hasOwn(parent, key)) {
+      return undefined;
+    }
+    const object = parent as Record<string, unknown>;
+    items.push({ type: "object", origin: "value", input: object, key, value: object[key] });
+    parent = object[key];
+  }
+  const [first, ...rest] = items;
+  return first === undefined ? undefined : [first, ...rest];
 }
 
 /** Every string in a stage that is an ARN, with its path for an issue. */
@@ -241,13 +298,7 @@ export function readStages(path: string): Stages {
  * given twice are reported with their line and column.
  */
 export function loadStages(path: string): LoadedStages {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
-  }
-  return validateStages(parseJsonText(text, path), path);
+  return validateStages(parseJsonText(readUtf8File(path), path), path);
 }
 
 function validateStages(raw: unknown, source: string): LoadedStages {
@@ -307,6 +358,8 @@ function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
         : 'see "Configuration" in README.md';
     return `${where}: ${what} (${list})`;
   }
+  if (issue.expected === KEY_ISSUE)
+    return `${where}: ${issue.message}, got ${describeValue(issue.received)}`;
   return `${where}: ${issue.message}, got ${describeValue(valueAt(raw, path))}`;
 }
 
