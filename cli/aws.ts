@@ -3,7 +3,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { ConfigError, describeValue } from "../config/config-error";
-import { regionProblem } from "../config/aws-regions";
+import { regionProblem } from "../config/aws-rules/regions";
 
 /**
  * The AWS clients of the commands, each loaded on first use so that `--help` and `ami show`

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { regionProblem } from "../config/aws-regions";
+import { regionProblem } from "../config/aws-rules/regions";
 
 /** Parses a duration like `90s`, `15m` or `1h` into milliseconds (commander option parser). */
 export function parseDuration(value: string): number {

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { NUMBER_LIMITS, numberLimitProblem } from "./aws-limits";
-import { partitionOf, regionProblem } from "./aws-regions";
+import { NUMBER_LIMITS, numberLimitProblem } from "./aws-rules/number-limits";
+import { partitionOf, regionProblem } from "./aws-rules/regions";
 import { closestName } from "./closest-name";
 import { clusterNameProblem } from "./cluster-names";
 import { ConfigError, describeValue, renderPath } from "./config-error";
@@ -12,7 +12,7 @@ import {
 import { parseJsonText } from "./json-text";
 import { resourceIdPattern, resourceIdRule } from "./naming-rules";
 import { placeholderFields, stripPlaceholders } from "./placeholders";
-import { tagProblem } from "./tag-rules";
+import { tagProblem } from "./aws-rules/tags";
 import { readUtf8File } from "./utf8-text";
 
 /** The stages this app deploys, in rollout order: an AMI goes to staging first. */
@@ -150,7 +150,7 @@ const stageSchema = v.pipe(
       );
     }
   }),
-  // AWS's documented limits on each number and on the tags (config/aws-limits.ts, tag-rules.ts).
+  // AWS's documented limits on each number and on the tags (config/aws-rules/).
   v.rawCheck(({ dataset, addIssue }) => {
     if (dataset.typed) for (const issue of awsLimitIssues(dataset.value)) addIssue(issue);
   }),

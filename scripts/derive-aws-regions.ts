@@ -1,5 +1,5 @@
 /**
- * Regenerates config/aws-regions.json, the regions of each AWS partition, from the AWS SDK's own
+ * Regenerates config/aws-rules/regions.json, the regions of each AWS partition, from the AWS SDK's own
  * partition data (`@aws-sdk/core`, what its endpoint resolution uses):
  *
  *   npm run derive:aws-regions
@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** What config/aws-regions.json holds. */
+/** What config/aws-rules/regions.json holds. */
 export interface AwsRegions {
   readonly source: string;
   /** Partition id (aws, aws-cn, aws-us-gov, ...) to its regions, sorted. */
@@ -46,7 +46,7 @@ export function sdkRegions(): AwsRegions {
 }
 
 if (require.main === module) {
-  const output = join(__dirname, "..", "config", "aws-regions.json");
+  const output = join(__dirname, "..", "config", "aws-rules", "regions.json");
   const regions = sdkRegions();
   writeFileSync(output, `${JSON.stringify(regions, null, 2)}\n`);
   console.log(

@@ -5,7 +5,7 @@ import { AppsCluster } from "../constructs/apps-cluster";
 import { ConfigError } from "../config/config-error";
 import { StageConfig } from "../config/stages";
 import type { ImportEntry } from "../config/imports";
-import { projectTags } from "../config/tag-rules";
+import { projectTags } from "../config/aws-rules/tags";
 import { StateBackend } from "./state-backend";
 
 export interface ClusterStackProps {

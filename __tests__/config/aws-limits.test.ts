@@ -157,7 +157,7 @@ describe("regions", () => {
   );
 
   it("uses the installed SDK's partition data (npm run derive:aws-regions after an SDK upgrade)", () => {
-    const derived = JSON.parse(readFileSync("config/aws-regions.json", "utf8"));
+    const derived = JSON.parse(readFileSync("config/aws-rules/regions.json", "utf8"));
     expect(derived).toEqual(sdkRegions());
   });
 });

@@ -1,9 +1,9 @@
-import { closestName } from "./closest-name";
-import derived from "./aws-regions.json";
+import { closestName } from "../closest-name";
+import derived from "./regions.json";
 
 /**
  * The AWS regions and their partitions, from the AWS SDK's own partition data
- * (config/aws-regions.json, derived by `npm run derive:aws-regions`). A region that matches the
+ * (config/aws-rules/regions.json, derived by `npm run derive:aws-regions`). A region that matches the
  * pattern but does not exist (`us-north-9`) would otherwise pass synth and fail at apply.
  */
 
