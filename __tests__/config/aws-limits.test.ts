@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../config/config-error";
+import { readStageImports } from "../../config/imports";
 import { parseStages, readStages } from "../../config/stages";
 import { baseStages } from "../support/fixtures";
 import { sdkRegions } from "../../scripts/derive-aws-regions";
@@ -249,6 +250,16 @@ describe("text that is not what it looks like", () => {
     expect(() => readStages(path)).toThrow(
       new ConfigError(
         `${path}:${line}:${column}: not UTF-8: byte 0xE9 (perhaps the file, or what was pasted into it, is Latin-1 or Windows-1252); save it as UTF-8 (in VS Code: "Save with Encoding", UTF-8; or iconv -t UTF-8)`,
+      ),
+    );
+  });
+
+  it("says an imports file saved as UTF-16 is not UTF-8", () => {
+    const path = join(dir, "staging-imports.json");
+    writeFileSync(path, Buffer.from('{ "imports": [] }', "utf16le"));
+    expect(() => readStageImports(path)).toThrow(
+      new ConfigError(
+        `${path}: not UTF-8: it is saved as UTF-16; save it as UTF-8 (in VS Code: "Save with Encoding", UTF-8; or iconv -t UTF-8)`,
       ),
     );
   });
