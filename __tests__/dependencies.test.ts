@@ -4,11 +4,13 @@ import { buildSync } from "esbuild";
 
 /**
  * package.json says what runs where: `dependencies` are what synth (the app, the drain function
- * it bundles) and the operator CLI load at run time; everything else, tests and type-only
- * imports included, is a devDependency. Read from esbuild's import graph of the entry points.
+ * it bundles), the operator CLI and the npm scripts operators run (diff, deploy, ...) load or
+ * start; everything else, tests and type-only imports included, is a devDependency. Read from
+ * esbuild's import graph of the entry points and from the scripts themselves.
  */
 
 const manifest = JSON.parse(readFileSync("package.json", "utf8")) as {
+  scripts: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
@@ -18,7 +20,16 @@ const RUN_TIME_ENTRY_POINTS = [
   "lambda/instance-drain/index.ts", // bundled by synth: its packages must be there at synth
   "cli/main.ts", // npm run cluster
   "bin/apps-cluster.cjs", // starts the CLI, bundling it on first use
+  "scripts/stage-command.ts", // npm run diff, deploy and tf check the stage and credentials first
 ];
+
+/** The npm scripts operators run, and the packages whose programs those scripts start. */
+const RUN_TIME_SCRIPTS = ["synth", "cdktf", "diff", "deploy", "tf", "cluster"];
+const PROGRAM_PACKAGES: Readonly<Record<string, string>> = {
+  esbuild: "esbuild",
+  cdktf: "cdktf-cli",
+  tsx: "tsx",
+};
 
 function packageOf(specifier: string): string {
   const parts = specifier.split("/");
@@ -40,12 +51,18 @@ const runTimePackages: ReadonlySet<string> = (() => {
   const specifiers = Object.values(metafile.inputs).flatMap(({ imports }) =>
     imports.filter((edge) => edge.external).map((edge) => edge.path),
   );
-  return new Set(
-    specifiers
+  const programs = RUN_TIME_SCRIPTS.flatMap((name) =>
+    Object.keys(PROGRAM_PACKAGES)
+      .filter((program) => new RegExp(`(^|[\\s/])${program}(\\s|$)`).test(manifest.scripts[name]))
+      .map((program) => PROGRAM_PACKAGES[program]),
+  );
+  return new Set([
+    ...programs,
+    ...specifiers
       // Paths esbuild could not resolve statically (a computed import()) are not packages.
       .filter((path) => !/^[./]/.test(path) && !path.startsWith("node:") && !builtins.has(path))
       .map(packageOf),
-  );
+  ]);
 })();
 
 describe("package.json", () => {

@@ -6,13 +6,15 @@
 // bundle at once.
 const {
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } = require("node:fs");
-const { dirname, join, relative } = require("node:path");
+const { tmpdir } = require("node:os");
+const { dirname, join, relative, resolve } = require("node:path");
 const { pathToFileURL } = require("node:url");
 
 const root = join(module.path, "..");
@@ -34,7 +36,7 @@ function currentBundle() {
 // Each build goes to a directory of its own and the pointer is renamed into place last, so a CLI
 // started meanwhile runs either the old bundle or the new one, never half of one.
 function bundle() {
-  const esbuild = require("esbuild");
+  const esbuild = loadEsbuild();
   const outdir = join(build, `cli-${Date.now()}-${process.pid}`);
   const { metafile, outputFiles } = esbuild.buildSync({
     absWorkingDir: root,
@@ -62,9 +64,11 @@ function bundle() {
     metafile: true,
     logLevel: "warning",
   });
-  for (const file of outputFiles) {
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.contents);
+  try {
+    writeFiles(outputFiles, outdir, outdir);
+  } catch {
+    // A read-only checkout (or a build/ that is not a writable folder) still runs the CLI.
+    return temporaryBundle(outputFiles, outdir);
   }
   const inputs = Object.keys(metafile.inputs).filter((input) => !input.startsWith("node_modules/"));
   const entry = relative(root, join(outdir, "main.mjs"));
@@ -83,4 +87,42 @@ function bundle() {
   return entry;
 }
 
-import(pathToFileURL(join(root, currentBundle() ?? bundle())).href);
+function writeFiles(outputFiles, from, to) {
+  for (const file of outputFiles) {
+    const path = join(to, relative(from, file.path));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.contents);
+  }
+}
+
+// The bundle of this start only, in the system's temporary folder, removed when the CLI exits.
+function temporaryBundle(outputFiles, outdir) {
+  let dir;
+  try {
+    dir = mkdtempSync(join(tmpdir(), "apps-cluster-cli-"));
+    writeFiles(outputFiles, outdir, dir);
+  } catch (error) {
+    fail(
+      `cannot write the CLI's bundle to ${build} nor to ${tmpdir()} (${error.code}); make one of them writable (or set TMPDIR)`,
+    );
+  }
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, "main.mjs");
+}
+
+// Without `npm ci` there is no esbuild: say so, rather than the stack of a failed require().
+function loadEsbuild() {
+  try {
+    return require("esbuild");
+  } catch (error) {
+    if (error.code !== "MODULE_NOT_FOUND") throw error;
+    return fail(`cannot load esbuild from ${join(root, "node_modules")}; run npm ci first`);
+  }
+}
+
+function fail(message) {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+import(pathToFileURL(resolve(root, currentBundle() ?? bundle())).href);

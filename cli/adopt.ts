@@ -176,6 +176,15 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
     context.out(`nothing written; with --write the imports go to ${path}`);
     return;
   }
+  // Import blocks of real objects beside placeholder subnets, profile or bucket: the plan would
+  // set the adopted group's subnets to the placeholders.
+  const { loadStages } = await import("../config/stages");
+  const placeholders = loadStages(context.stagesFile).placeholders[stage];
+  if (placeholders.length > 0) {
+    context.warn(
+      `${stage} still has placeholders in ${placeholders.join(", ")} (${context.stagesFile}): the import ids are real, those values are not; replace them before npm run diff -- ${stage}`,
+    );
+  }
   mkdirSync(dirname(path), { recursive: true });
   const file = {
     source: `${options.from} (${module})`,

@@ -8,7 +8,9 @@ import {
   AMI_FAMILIES,
   daysBetween,
   ecsImageFamily,
+  isOlderImage,
   unusableImageReason,
+  type ImageFacts,
   type AmiArchitecture,
   type AmiFamily,
 } from "../ops/ami/ecs-ami";
@@ -16,6 +18,7 @@ import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../c
 import { ec2Client, ssmClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
 import { formatTable, helpExamples } from "./format";
+import { parseRegion } from "./options";
 
 /** `ami latest|show|set|promote`: find the recommended ECS-optimized AMI, put it in a stage. */
 export const amiCommands: CommandGroup = (program, context) => {
@@ -35,7 +38,7 @@ export const amiCommands: CommandGroup = (program, context) => {
     .addOption(
       new Option("--arch <arch>", "CPU architecture").choices(AMI_ARCHITECTURES).default("x86_64"),
     )
-    .option("--region <region>", "AWS region (default: the staging stage's)")
+    .option("--region <region>", "AWS region (default: the staging stage's)", parseRegion)
     .option("--json", "print id, image name, ECS agent version and OS as JSON")
     .addHelpText("after", helpExamples("ami latest", "ami latest --arch arm64 --json"))
     .action(
@@ -82,6 +85,7 @@ export const amiCommands: CommandGroup = (program, context) => {
         .default("al2023"),
     )
     .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
+    .option("--allow-older", ALLOW_OLDER_HELP)
     .addHelpText(
       "after",
       helpExamples("ami set staging latest", "ami set staging <ami-id> --offline"),
@@ -90,9 +94,15 @@ export const amiCommands: CommandGroup = (program, context) => {
       async (
         stage: StageName,
         amiId: string,
-        options: { family: AmiFamily; offline?: boolean },
+        options: { family: AmiFamily; offline?: boolean; allowOlder?: boolean },
       ) => {
         const stages = await context.loadStages();
+        // The runbook's order: an AMI reaches a later stage only once an earlier one runs it.
+        if (stage !== STAGE_NAMES[0]) {
+          context.warn(
+            `ami set ${stage} skips the rollout order: set ${STAGE_NAMES[0]} first (ami set ${STAGE_NAMES[0]} <ami-id>), check it there, then copy it with: npm run cluster -- ami promote`,
+          );
+        }
         if (amiId === "latest") {
           if (options.offline) {
             throw new ConfigError(
@@ -102,7 +112,7 @@ export const amiCommands: CommandGroup = (program, context) => {
           warnIfAl2(context, options.family);
           amiId = await latestFor(stages[stage], options.family);
         }
-        await setAmi(context, stages, stage, amiId, { offline: options.offline });
+        await setAmi(context, stages, stage, amiId, options);
       },
     );
 
@@ -118,24 +128,36 @@ export const amiCommands: CommandGroup = (program, context) => {
       new Option("--to <stage>", "the stage to change").choices(STAGE_NAMES).default("production"),
     )
     .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
+    .option("--allow-older", ALLOW_OLDER_HELP)
     .addHelpText("after", helpExamples("ami promote", "ami promote --from staging --to production"))
-    .action(async (options: { from: StageName; to: StageName; offline?: boolean }) => {
-      const stages = await context.loadStages();
-      const amiId = stages[options.from].amiId;
-      if (options.from === options.to) {
-        throw new ConfigError(`ami promote: --from and --to are both ${options.from}`);
-      }
-      if (stages[options.to].amiId === amiId) {
-        throw new ConfigError(
-          `ami promote: ${options.to}.amiId is already ${amiId}, the same as ${options.from}.amiId; nothing to promote`,
-        );
-      }
-      await setAmi(context, stages, options.to, amiId, {
-        offline: options.offline,
-        promotedFrom: options.from,
-      });
-    });
+    .action(
+      async (options: {
+        from: StageName;
+        to: StageName;
+        offline?: boolean;
+        allowOlder?: boolean;
+      }) => {
+        const stages = await context.loadStages();
+        const amiId = stages[options.from].amiId;
+        if (options.from === options.to) {
+          throw new ConfigError(`ami promote: --from and --to are both ${options.from}`);
+        }
+        if (stages[options.to].amiId === amiId) {
+          throw new ConfigError(
+            `ami promote: ${options.to}.amiId is already ${amiId}, the same as ${options.from}.amiId; nothing to promote`,
+          );
+        }
+        await setAmi(context, stages, options.to, amiId, {
+          offline: options.offline,
+          allowOlder: options.allowOlder,
+          promotedFrom: options.from,
+        });
+      },
+    );
 };
+
+const ALLOW_OLDER_HELP =
+  "allow an image older than the stage's current one (a deliberate roll-back)";
 
 function warnIfAl2(context: CliContext, family: AmiFamily): void {
   if (family !== "al2") return;
@@ -163,7 +185,7 @@ async function setAmi(
   stages: Stages,
   stage: StageName,
   amiId: string,
-  options: { offline?: boolean; promotedFrom?: StageName },
+  options: { offline?: boolean; allowOlder?: boolean; promotedFrom?: StageName },
 ): Promise<void> {
   const { amiIdSchema } = await import("../config/stages");
   const v = await import("valibot");
@@ -173,7 +195,13 @@ async function setAmi(
   }
   const current = stages[stage].amiId;
   let imageName = "not checked: --offline";
-  if (!options.offline) imageName = await checkImage(context, stage, stages[stage], amiId);
+  if (!options.offline) {
+    const image = await checkImage(context, stage, stages[stage], amiId);
+    imageName = image.name ?? amiId;
+    if (current !== amiId && !options.allowOlder) {
+      await refuseOlderImage(stages, stage, image, options.promotedFrom);
+    }
+  }
   if (current === amiId) {
     context.out(`${stage}.amiId is already ${amiId}; ${context.stagesFile} is unchanged`);
     return;
@@ -194,13 +222,39 @@ async function setAmi(
   context.out(`  2. after the apply: npm run cluster -- rollout watch ${stage}`);
 }
 
-/** Checks in EC2 that the stage's instances can boot `amiId`; returns the image's name. */
+/**
+ * A rollout moves a stage forward: an image older than the one it runs (a mistyped id, or
+ * staging still behind production at `promote`) is refused, naming both images and their dates.
+ */
+async function refuseOlderImage(
+  stages: Stages,
+  stageName: StageName,
+  image: ImageFacts,
+  promotedFrom: StageName | undefined,
+): Promise<void> {
+  const { describeImages } = await import("../ops/ami/ec2-images");
+  const stage = stages[stageName];
+  const current = (await describeImages(await ec2Client(stage.region), [stage.amiId])).get(
+    stage.amiId,
+  );
+  if (current === undefined || !isOlderImage(image, current)) return;
+  const describe = (facts: ImageFacts) =>
+    `${facts.imageId} (${facts.name ?? "no name"}, created ${facts.creationDate?.slice(0, 10)})`;
+  const [command, whose, back] = promotedFrom
+    ? ["ami promote", `${promotedFrom}'s `, `roll ${stageName} back`]
+    : ["ami set", "", "roll back"];
+  throw new ConfigError(
+    `${command}: ${whose}${describe(image)} is older than ${stageName}'s current ${describe(current)}; pass --allow-older to ${back} on purpose`,
+  );
+}
+
+/** Checks in EC2 that the stage's instances can boot `amiId`; returns what EC2 says of it. */
 async function checkImage(
   context: CliContext,
   stageName: StageName,
   stage: StageConfig,
   amiId: string,
-): Promise<string> {
+): Promise<ImageFacts> {
   const { describeImages, instanceTypeArchitectures } = await import("../ops/ami/ec2-images");
   const ec2 = await ec2Client(stage.region);
   const [images, architectures] = await Promise.all([
@@ -217,7 +271,7 @@ async function checkImage(
   if (reason !== undefined || image === undefined) throw new ConfigError(reason ?? amiId);
   const family = ecsImageFamily(image);
   if (family !== undefined) warnIfAl2(context, family);
-  return image.name ?? amiId;
+  return image;
 }
 
 /** `ami show --check`: each stage's image against the recommended one of its family and arch. */

@@ -1,4 +1,5 @@
 import { Option } from "commander";
+import { ConfigError } from "../config/config-error";
 import type { Expectation } from "../ops/change-guard/verdict";
 import { STAGE_NAMES, type StageName } from "../config/stages";
 import { REPORT_FORMATS, type ReportFormat } from "./changes-format";
@@ -55,6 +56,7 @@ export const changesCommands: CommandGroup = (program, context) => {
 };
 
 async function changes(context: CliContext, options: ChangesOptions): Promise<void> {
+  await checkGitRuns(context.io.env);
   const { runChangeGuard } = await import("../ops/change-guard/change-guard");
   const { renderReport } = await import("./changes-format");
   const interrupted = new AbortController();
@@ -76,10 +78,44 @@ async function changes(context: CliContext, options: ChangesOptions): Promise<vo
     context.io.stdout.write(renderReport(report, options.format));
     if (report.verdict.pass === false) context.exitCode = EXIT_FINDING;
   } catch (error) {
-    if (!interrupted.signal.aborted) throw error;
+    if (!interrupted.signal.aborted) throw describeGitFailure(error) ?? error;
     context.warn("interrupted; the temporary worktree is removed");
     context.exitCode = exitCodeOf(stoppedBy);
   } finally {
     stopListening();
   }
+}
+
+/**
+ * Without git on PATH every git call fails the way one outside a repository does, and the
+ * guard would say "not inside a git repository".
+ */
+async function checkGitRuns(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const { execFile } = await import("node:child_process");
+  const missing = await new Promise<boolean>((done) =>
+    execFile("git", ["--version"], { env }, (error) => done(error?.code === "ENOENT")),
+  );
+  if (missing) {
+    throw new ConfigError(
+      `git is not installed or not on PATH (${env.PATH ?? "PATH is not set"}); the change guard needs it to check out the base commit`,
+    );
+  }
+}
+
+/**
+ * A git command that failed (e.g. `git worktree add` in a read-only clone, which cannot write
+ * .git/worktrees) as one line with git's own reason, instead of the child process's trace.
+ */
+function describeGitFailure(error: unknown): ConfigError | undefined {
+  const { cmd, stderr } = error as { cmd?: unknown; stderr?: unknown };
+  if (typeof cmd !== "string" || !cmd.startsWith("git ") || typeof stderr !== "string") {
+    return undefined;
+  }
+  const command = /^git [a-z-]+( (add|remove|prune))?/.exec(cmd)?.[0] ?? "git";
+  const reason = stderr.trim().split("\n")[0] || "no message";
+  const where =
+    command === "git worktree add"
+      ? "; the change guard checks the base commit out in a temporary worktree, which git registers in .git/worktrees: run it in a writable clone"
+      : "";
+  return new ConfigError(`${command} failed (${reason})${where}`);
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { regionProblem } from "../config/aws-rules/regions";
 
 /** Parses a duration like `90s`, `15m` or `1h` into milliseconds (commander option parser). */
 export function parseDuration(value: string): number {
@@ -9,4 +10,11 @@ export function parseDuration(value: string): number {
     );
   }
   return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
+}
+
+/** Checks a `--region` against the AWS SDK's partition data (commander option parser). */
+export function parseRegion(value: string): string {
+  const problem = regionProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
+  return value;
 }

@@ -58,27 +58,31 @@ async function watch(
   const { assertClusterExists, readClusterState } = await import("../ops/cluster/cluster-state");
   const { describePending, rolloutStatus } = await import("../ops/cluster/rollout-status");
   const { liveView, plainView } = await import("./rollout-view");
-  const ecs = await ecsClient(stage.region);
-  const autoScaling = await autoScalingClient(stage.region);
-  await assertClusterExists(ecs, stage.clusterName);
-
   const { clock, stdout } = context.io;
   const deadline = clock.now() + timeout;
   const interrupted = new AbortController();
+  // A call to an endpoint that accepts and never answers ends at the deadline or on Ctrl-C, not
+  // after the SDK's retries: in real time, like the calls it ends.
+  const stop = AbortSignal.any([interrupted.signal, AbortSignal.timeout(timeout)]);
+  const ecs = await ecsClient(stage.region, stop);
+  const autoScaling = await autoScalingClient(stage.region, stop);
   let stoppedBy: InterruptSignal = "SIGINT";
   const stopListening = context.io.onInterrupt((signal) => {
     stoppedBy = signal;
     interrupted.abort();
   });
-  const view = stdout.isTTY ? liveView(stdout, stage.amiId) : plainView(context, stage.amiId);
+  let view;
   let status;
   try {
+    await assertClusterExists(ecs, stage.clusterName);
+    view = stdout.isTTY ? liveView(stdout, stage.amiId) : plainView(context, stage.amiId);
     for (;;) {
       try {
         const state = await readClusterState(ecs, autoScaling, stage.clusterName);
         status = rolloutStatus(state, stage.amiId);
         view.show(state, status, clock.now());
       } catch (error) {
+        if (stop.aborted) break;
         // A rollout takes up to an hour: one poll that fails after the SDK's retries (throttled,
         // the network, AWS's side) is skipped, anything else ends the watch.
         if (!isTransientError(error)) throw error;
@@ -93,8 +97,11 @@ async function watch(
       });
       if (interrupted.signal.aborted) break;
     }
+  } catch (error) {
+    // Cut short while it asked whether the cluster exists: reported like any other stop below.
+    if (!stop.aborted) throw error;
   } finally {
-    view.stop();
+    view?.stop();
     stopListening();
   }
 

@@ -14,37 +14,38 @@ const MAX_VALUE_LENGTH = 80;
 
 /**
  * Renders a received value for an error message: JSON where it can be, so strings keep quotes;
- * invisible characters escaped; cut to one readable line, saying what was left out.
+ * characters other than printable ASCII escaped; cut to one readable line, saying what was left out.
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   const json = JSON.stringify(value);
-  const text = json === undefined ? String(value) : escapeInvisible(json);
+  const text = json === undefined ? String(value) : escapeNonAscii(json);
   if (text.length <= MAX_VALUE_LENGTH) return text;
   return `${text.slice(0, MAX_VALUE_LENGTH)}… (${sizeOf(value, text)})`;
 }
 
 /**
  * A path into a JSON document as people read it: `staging.subnetIds[1]`. A key that is not a
- * plain name is quoted, invisible characters escaped: `staging["ami\u200bId"]`.
+ * plain name is quoted, characters other than printable ASCII escaped: `staging["ami\u200bId"]`.
  */
 export function renderPath(path: readonly (string | number)[]): string {
   return path.reduce<string>((out, key) => {
     if (typeof key === "number") return `${out}[${key}]`;
-    if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${out}[${escapeInvisible(JSON.stringify(key))}]`;
+    if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${out}[${escapeNonAscii(JSON.stringify(key))}]`;
     return out ? `${out}.${key}` : key;
   }, "");
 }
 
-// Control, format (zero-width, byte-order mark, direction marks), private-use and separator
-// characters other than the plain space: what a terminal shows as nothing or as something else.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
+// Anything but printable ASCII: invisible characters (zero-width, byte-order mark, direction
+// marks, controls) and look-alikes (a Cyrillic "а" in an id) show as what they are. Matched per
+// UTF-16 unit, so a character beyond the BMP becomes its JSON surrogate pair.
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
 
-/** Replaces every invisible character with its `\uXXXX` escape. */
-export function escapeInvisible(text: string): string {
+/** Replaces every character that is not printable ASCII with its `\uXXXX` escape. */
+export function escapeNonAscii(text: string): string {
   return text.replace(
-    INVISIBLE,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
+    NOT_PRINTABLE_ASCII,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
 

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { ConfigError } from "./config-error";
 import type { StageName } from "./stages";
+import { readUtf8File } from "./utf8-text";
 
 /**
  * `stacks/imports/<stage>.json`: the live objects a stage's stack takes over instead of creating
@@ -37,9 +38,10 @@ export function importsPath(stagesFile: string, stage: StageName): string {
 /** A stage's imports, or undefined when it has no imports file. */
 export function readStageImports(path: string): StageImports | undefined {
   if (!existsSync(path)) return undefined;
+  const text = readUtf8File(path);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
   }

@@ -5,7 +5,7 @@ import {
   type Node,
   type ParseError,
 } from "jsonc-parser";
-import { ConfigError, escapeInvisible, renderPath } from "./config-error";
+import { ConfigError, escapeNonAscii, renderPath } from "./config-error";
 
 /** What each syntax error means, in the words of someone fixing the file. */
 const SYNTAX_ERRORS: Readonly<Record<ReturnType<typeof printParseErrorCode>, string>> = {
@@ -74,7 +74,7 @@ function syntaxMessage(text: string, error: number, offset: number): string {
     return `trailing comma before "${closing}"`;
   }
   if (code === "InvalidSymbol" && text[offset] !== undefined) {
-    return `unexpected character ${escapeInvisible(JSON.stringify(text[offset]))}`;
+    return `unexpected character ${escapeNonAscii(JSON.stringify(text[offset]))}`;
   }
   return SYNTAX_ERRORS[code];
 }

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
 import * as v from "valibot";
+import { NUMBER_LIMITS, numberLimitProblem } from "./aws-rules/number-limits";
+import { partitionOf, regionProblem } from "./aws-rules/regions";
 import { closestName } from "./closest-name";
 import { clusterNameProblem } from "./cluster-names";
 import { ConfigError, describeValue, renderPath } from "./config-error";
@@ -11,6 +12,8 @@ import {
 import { parseJsonText } from "./json-text";
 import { resourceIdPattern, resourceIdRule } from "./naming-rules";
 import { placeholderFields, stripPlaceholders } from "./placeholders";
+import { tagProblem } from "./aws-rules/tags";
+import { readUtf8File } from "./utf8-text";
 
 /** The stages this app deploys, in rollout order: an AMI goes to staging first. */
 export const STAGE_NAMES = ["staging", "production"] as const;
@@ -64,7 +67,13 @@ const alarmSchema = object(alarmEntries);
 
 const stageEntries = {
   /** AWS region of the stage, e.g. us-east-1. */
-  region: matching(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region like us-east-1"),
+  region: v.pipe(
+    text(),
+    v.check(
+      (region) => regionProblem(region) === undefined,
+      (issue) => regionProblem(String(issue.input)) ?? "",
+    ),
+  ),
   /** ECS cluster name; also the name prefix of the launch configuration and the ASG. */
   clusterName: v.pipe(
     text(),
@@ -148,6 +157,10 @@ const stageSchema = v.pipe(
       );
     }
   }),
+  // AWS's documented limits on each number and on the tags (config/aws-rules/).
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (dataset.typed) for (const issue of awsLimitIssues(dataset.value)) addIssue(issue);
+  }),
 );
 
 const stagesSchema = v.pipe(
@@ -189,6 +202,57 @@ function pathItem<T extends object>(input: T, key: keyof T & string): v.ObjectPa
   };
 }
 
+/** Marks an issue about a key, shown with the key (`received`) rather than with its value. */
+const KEY_ISSUE = "key";
+
+interface LimitIssue {
+  readonly message: string;
+  readonly path: [v.IssuePathItem, ...v.IssuePathItem[]];
+  readonly expected?: string;
+  readonly received?: string;
+}
+
+/** Where a stage breaks a limit AWS documents: its numbers, its tags. */
+function awsLimitIssues(stage: Readonly<Record<string, unknown>>): LimitIssue[] {
+  const issues: LimitIssue[] = [];
+  for (const limit of NUMBER_LIMITS) {
+    const path = objectPath(stage, limit.path);
+    const value = path?.[path.length - 1].value;
+    const message = typeof value === "number" ? numberLimitProblem(limit, value) : undefined;
+    if (path !== undefined && message !== undefined) issues.push({ message, path });
+  }
+  const tags = stage.tags as Readonly<Record<string, string>> | undefined;
+  const problem = tags === undefined ? undefined : tagProblem(tags);
+  if (problem?.valueKey !== undefined) {
+    const path = objectPath(stage, ["tags", problem.valueKey]);
+    if (path !== undefined) issues.push({ message: problem.message, path });
+  } else if (problem !== undefined) {
+    const path = objectPath(stage, ["tags"]);
+    const key = problem.key === undefined ? {} : { expected: KEY_ISSUE, received: problem.key };
+    if (path !== undefined) issues.push({ message: problem.message, path, ...key });
+  }
+  return issues;
+}
+
+/** The path items of `keys` inside `input`; `undefined` when one of them is not there. */
+function objectPath(
+  input: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+): [v.ObjectPathItem, ...v.ObjectPathItem[]] | undefined {
+  const items: v.ObjectPathItem[] = [];
+  let parent: unknown = input;
+  for (const key of keys) {
+    if (parent === null || typeof parent !== "object" || !Object.hasOwn(parent, key)) {
+      return undefined;
+    }
+    const object = parent as Record<string, unknown>;
+    items.push({ type: "object", origin: "value", input: object, key, value: object[key] });
+    parent = object[key];
+  }
+  const [first, ...rest] = items;
+  return first === undefined ? undefined : [first, ...rest];
+}
+
 /** Every string in a stage that is an ARN, with its path for an issue. */
 function* arnsIn(
   value: unknown,
@@ -210,13 +274,6 @@ function* arnsIn(
       yield* arnsIn(item, [...path, { type: "object", origin: "value", input, key, value: item }]);
     }
   }
-}
-
-/** The ARN partition of a region: `aws`, or `aws-cn` and `aws-us-gov` for those regions. */
-function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 /** One stage's validated settings, as written in stacks/stages.json. */
@@ -248,13 +305,7 @@ export function readStages(path: string): Stages {
  * given twice are reported with their line and column.
  */
 export function loadStages(path: string): LoadedStages {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code})`);
-  }
-  return validateStages(parseJsonText(text, path), path);
+  return validateStages(parseJsonText(readUtf8File(path), path), path);
 }
 
 function validateStages(raw: unknown, source: string): LoadedStages {
@@ -314,6 +365,8 @@ function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
         : 'see "Configuration" in README.md';
     return `${where}: ${what} (${list})`;
   }
+  if (issue.expected === KEY_ISSUE)
+    return `${where}: ${issue.message}, got ${describeValue(issue.received)}`;
   return `${where}: ${issue.message}, got ${describeValue(valueAt(raw, path))}`;
 }
 

@@ -5,6 +5,7 @@ import { AppsCluster } from "../constructs/apps-cluster";
 import { ConfigError } from "../config/config-error";
 import { StageConfig } from "../config/stages";
 import type { ImportEntry } from "../config/imports";
+import { projectTags } from "../config/aws-rules/tags";
 import { StateBackend } from "./state-backend";
 
 export interface ClusterStackProps {
@@ -24,7 +25,7 @@ export class ClusterStack extends TerraformStack {
   constructor(scope: Construct, stage: string, props: ClusterStackProps) {
     super(scope, stage);
     const { region, stateBucket, stateLockTable, tags: stageTags, ...cluster } = props.config;
-    const tags = { Project: "apps-cluster", Stage: stage, ManagedBy: "cdktf", ...stageTags };
+    const tags = { ...projectTags(stage), ...stageTags };
 
     new AwsProvider(this, "aws", { region, defaultTags: [{ tags }] });
     new StateBackend(this, {

@@ -179,4 +179,17 @@ describe("adopt", () => {
       stderr: "error: required option '--from <state>' not specified\n",
     });
   });
+
+  it("warns with --write while the stage still has placeholders, and still writes", async () => {
+    const stagesFile = liveStages((stages) => {
+      stages.staging.subnetIds = ["PLACEHOLDER:subnet-0a1b2c3d4e5f60718"];
+      stages.staging.stateBucket = "PLACEHOLDER:cob-digital-terraform-state";
+    });
+    const result = await cli(`adopt staging --from ${OLD_STATE} --write`, { stagesFile });
+    expect(result).toMatchObject({
+      code: 0,
+      stderr: `warning: staging still has placeholders in subnetIds[0], stateBucket (${stagesFile}): the import ids are real, those values are not; replace them before npm run diff -- staging\n`,
+    });
+    expect(existsSync(importsFileOf(stagesFile, "staging"))).toBe(true);
+  });
 });

@@ -160,6 +160,8 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     expect(result.stdout).toContain(`staging.amiId: ${COMMITTED_AMI} -> ${NEW_AMI}`);
     expect(endpoint.requests.map((r) => `${r.service} ${r.region} ${r.operation}`).sort()).toEqual([
       "ec2 us-east-1 DescribeImages",
+      // The current image, which the new one must not be older than.
+      "ec2 us-east-1 DescribeImages",
       "ec2 us-east-1 DescribeInstanceTypes",
       "ec2 us-east-1 DescribeInstanceTypes",
       "ssm us-east-1 GetParameter",

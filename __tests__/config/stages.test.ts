@@ -231,7 +231,7 @@ describe("stage config", () => {
     [
       "a region that is not one",
       (s) => (s.staging.region = "boston"),
-      'stages.json: staging.region: must be an AWS region like us-east-1, got "boston"',
+      `stages.json: staging.region: must be an AWS region like us-east-1 (the AWS SDK's partition data has none by that name), got "boston"`,
     ],
     [
       "a drain setting of zero",

@@ -112,6 +112,15 @@ export function unusableImageReason(
   return undefined;
 }
 
+/** Whether `image` was created before `than` (false when either date is unknown). */
+export function isOlderImage(image: ImageFacts, than: ImageFacts): boolean {
+  const [created, other] = [
+    Date.parse(image.creationDate ?? ""),
+    Date.parse(than.creationDate ?? ""),
+  ];
+  return created < other;
+}
+
 /** Whole days from `older` to `newer` (ISO dates), never negative. */
 export function daysBetween(older: string, newer: string): number {
   const days = Math.floor((Date.parse(newer) - Date.parse(older)) / 86_400_000);

@@ -1,0 +1,267 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { clientConfig } from "../../cli/aws";
+import { createTestRepo, type TestRepo } from "../support/git-repo";
+import { cli, STAGES_FIXTURE } from "./support";
+
+/**
+ * A half-broken laptop at 9 pm: an endpoint that never answers, a checkout that cannot be
+ * written, no `npm ci` yet, environment variables with mistakes, no git. Each is one line naming
+ * what is wrong, never a stack trace, never a hang.
+ */
+
+// Each case starts node (and some npm): seconds on a busy machine.
+jest.setTimeout(60_000);
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** Runs a program to its end, as a shell would. */
+function runProgram(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<Run> {
+  const started = Date.now();
+  return new Promise((done) => {
+    execFile(command, args, options, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+      done({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+/** An operator's shell with static credentials and nothing of this machine's AWS set-up. */
+function awsEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")),
+  );
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: "AKIDLOCAL",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_CONFIG_FILE: "/nonexistent/config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+    AWS_EC2_METADATA_DISABLED: "true",
+    STAGES_FILE: resolve(STAGES_FIXTURE),
+    ...extra,
+  };
+}
+
+const runBin = (args: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()) =>
+  runProgram(process.execPath, [join(cwd, "bin/apps-cluster.cjs"), ...args], { env, cwd });
+
+describe("AWS that does not answer", () => {
+  let server: Server;
+  let url: string;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    // Accepts every connection and never answers.
+    server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((closed) => server.close(closed));
+  });
+
+  it("rollout watch --timeout ends the whole command at about the timeout, exit 1", async () => {
+    const result = await runBin(
+      ["rollout", "watch", "staging", "--timeout", "2s"],
+      awsEnvironment({ AWS_ENDPOINT_URL: url }),
+    );
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: "error: rollout watch staging: timed out after 2s; still pending: not read yet\n",
+    });
+    // Node's start-up and the bundle check on a busy machine, not the SDK's 3 × 10 s.
+    expect(result.seconds).toBeLessThan(9);
+  });
+
+  it("every client is made with the SDK's connection and request timeouts, which throw", async () => {
+    const { requestHandler } = await clientConfig("us-east-1", undefined, {});
+    // The handler resolves its options on its first request; an aborted one is enough.
+    const request = { protocol: "http:", hostname: "127.0.0.1", method: "GET", path: "/" };
+    await requestHandler
+      .handle(request as never, { abortSignal: AbortSignal.abort() })
+      .catch(() => undefined);
+    expect(requestHandler.httpHandlerConfigs()).toMatchObject({
+      connectionTimeout: 5_000,
+      requestTimeout: 10_000,
+      throwOnRequestTimeout: true,
+    });
+  });
+});
+
+describe("a mistake in the AWS environment", () => {
+  test.each<[string, string[], Record<string, string>, string]>([
+    [
+      "an AWS_ENDPOINT_URL that is not a URL",
+      ["ami", "latest"],
+      { AWS_ENDPOINT_URL: "localhost:4566" },
+      'error: AWS_ENDPOINT_URL must be an http(s) URL like http://localhost:4566, got "localhost:4566"; fix it, or unset it to reach AWS itself\n',
+    ],
+    [
+      "a service's endpoint variable that is not a URL",
+      ["ami", "latest"],
+      { AWS_ENDPOINT_URL_SSM: "not a url" },
+      'error: AWS_ENDPOINT_URL_SSM must be an http(s) URL like http://localhost:4566, got "not a url"; fix it, or unset it to reach AWS itself\n',
+    ],
+    [
+      "an AWS_PROFILE that no config file has",
+      ["ami", "latest"],
+      { AWS_PROFILE: "cob-prod" },
+      'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
+    ],
+    [
+      "a malformed --region",
+      ["ami", "latest", "--region", "us-east1"],
+      {},
+      "error: option '--region <region>' argument 'us-east1' is invalid. must be an AWS region (did you mean us-east-1?).\n",
+    ],
+    [
+      "a --region that does not exist",
+      ["ami", "latest", "--region", "us-north-9"],
+      {},
+      "error: option '--region <region>' argument 'us-north-9' is invalid. must be an AWS region like us-east-1 (the AWS SDK's partition data has none by that name; us- regions: us-east-1, us-east-2, us-west-1, us-west-2, us-iso-east-1, us-iso-west-1, …).\n",
+    ],
+  ])("%s is one line, exit 2", async (_case, args, extra, message) => {
+    const result = await runBin(
+      args,
+      awsEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", ...extra }),
+    );
+    expect(result).toMatchObject({ code: 2, stdout: "", stderr: message });
+  });
+});
+
+describe("a checkout the CLI cannot write, or without npm ci", () => {
+  let repo: TestRepo;
+  beforeAll(() => {
+    repo = createTestRepo();
+  });
+
+  it("runs --help from a bundle in the temporary folder when build/ cannot be written", async () => {
+    rmSync(join(repo.dir, "build"), { recursive: true, force: true });
+    // A file where the folder should be: what a read-only checkout gives, even to root.
+    writeFileSync(join(repo.dir, "build"), "");
+    const temporary = mkdtempSync(join(tmpdir(), "cli-tmp-"));
+    const result = await runBin(["--help"], { ...process.env, TMPDIR: temporary }, repo.dir);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toContain("  ami set [options] <stage> <ami-id>\n");
+    // Its bundle is removed when it exits.
+    expect(readdirSync(temporary)).toEqual([]);
+  });
+
+  it("says in one line what could not be written and where when no folder can be", async () => {
+    const result = await runBin(
+      ["--help"],
+      { ...process.env, TMPDIR: join(repo.dir, "build", "nowhere") },
+      repo.dir,
+    );
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: `error: cannot write the CLI's bundle to ${join(repo.dir, "build")} nor to ${join(repo.dir, "build", "nowhere")} (ENOTDIR); make one of them writable (or set TMPDIR)\n`,
+    });
+  });
+
+  it('says "run npm ci first" without node_modules', async () => {
+    rmSync(join(repo.dir, "build"), { recursive: true, force: true });
+    rmSync(join(repo.dir, "node_modules"));
+    const result = await runBin(["--help"], process.env, repo.dir);
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: `error: cannot load esbuild from ${join(repo.dir, "node_modules")}; run npm ci first\n`,
+    });
+    expect(existsSync(join(repo.dir, "build"))).toBe(false);
+  });
+});
+
+describe("changes without a working git", () => {
+  it("says git is missing when it is not on PATH", async () => {
+    const result = await runBin(["changes"], { ...process.env, PATH: "/nonexistent" });
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr:
+        "error: git is not installed or not on PATH (/nonexistent); the change guard needs it to check out the base commit\n",
+    });
+  });
+
+  it("names what git could not write when the clone's .git cannot take a worktree", async () => {
+    const repo = createTestRepo();
+    repo.commit("the project");
+    // A file where git keeps its worktrees: what a read-only clone gives, even to root.
+    writeFileSync(join(repo.dir, ".git", "worktrees"), "");
+    const env = { ...process.env };
+    delete env.STAGES_FILE;
+    const result = await runBin(["changes", "--base", "HEAD"], env, repo.dir);
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr:
+        "error: git worktree add failed (fatal: could not create leading directories of '.git/worktrees/tree': Not a directory); the change guard checks the base commit out in a temporary worktree, which git registers in .git/worktrees: run it in a writable clone\n",
+    });
+  });
+});
+
+describe("npm run diff, deploy and tf check first", () => {
+  test.each<[string, string[], Record<string, string>, string]>([
+    [
+      "diff without credentials",
+      ["diff", "--", "staging"],
+      {},
+      'error: no AWS credentials for staging (Could not load credentials from any providers); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n',
+    ],
+    [
+      "deploy with a profile no config file has",
+      ["deploy", "--", "production"],
+      { AWS_PROFILE: "cob-prod" },
+      'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
+    ],
+    [
+      "diff without a stage",
+      ["diff"],
+      {},
+      "error: name a stage: npm run diff -- <staging|production>\n",
+    ],
+    [
+      "tf with a stage that does not exist",
+      ["tf", "--", "stagin", "plan"],
+      {},
+      'error: unknown stage "stagin" (did you mean staging? npm run tf -- <staging|production> <validate|plan|apply>)\n',
+    ],
+  ])("npm run %s is one line, exit 2", async (_case, args, extra, message) => {
+    const env = awsEnvironment(extra);
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    const result = await runProgram("npm", ["run", "--silent", ...args], { env });
+    expect({
+      ...result,
+      stderr: result.stderr.replace(/^npm (error|ERR!).*\n?/gm, ""),
+    }).toMatchObject({ code: 2, stdout: "", stderr: message });
+  });
+});
+
+describe("the in-process CLI", () => {
+  it("refuses a malformed --region before any AWS call", async () => {
+    const result = await cli("ami latest --region US-EAST-1");
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "error: option '--region <region>' argument 'US-EAST-1' is invalid. must be an AWS region (did you mean us-east-1?).\n",
+    });
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * `npm run diff|deploy -- <stage>` and `npm run tf -- <stage> <command>`: checks what those
+ * commands would otherwise fail on after 5 to 35 lines of cdktf and Terraform output (a stage
+ * that does not exist, the stages file, AWS credentials for diff and deploy) and says it in one
+ * line, exit 2. When the checks pass, it runs the command itself, whose output is unchanged:
+ *
+ *   diff|deploy: CHECKPOINT_DISABLE=1 cdktf <diff|deploy> <args>   (set by the npm script)
+ *   tf:          npm run --silent synth, then __tests__/terraform/tf.ts <args>
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { join } from "node:path";
+import { checkAwsSetup } from "../cli/aws";
+import { closestName } from "../config/closest-name";
+import { ConfigError } from "../config/config-error";
+import { readStages, STAGE_NAMES, type StageName, type Stages } from "../config/stages";
+
+const KINDS = ["diff", "deploy", "tf"] as const;
+type Kind = (typeof KINDS)[number];
+
+const STAGES = `<${STAGE_NAMES.join("|")}>`;
+const USAGE: Record<Kind, string> = {
+  diff: `npm run diff -- ${STAGES}`,
+  deploy: `npm run deploy -- ${STAGES}`,
+  tf: `npm run tf -- ${STAGES} <validate|plan|apply>`,
+};
+
+/** The stages named in `args` (cdktf's stack arguments: what is not an option). */
+function namedStages(kind: Kind, args: readonly string[]): StageName[] {
+  const named = kind === "tf" ? args.slice(0, 1) : args.filter((arg) => !arg.startsWith("-"));
+  if (named.length === 0) throw new ConfigError(`name a stage: ${USAGE[kind]}`);
+  return named.map((stage) => {
+    if ((STAGE_NAMES as readonly string[]).includes(stage)) return stage as StageName;
+    const guess = closestName(stage, STAGE_NAMES);
+    const hint = guess === undefined ? "" : `did you mean ${guess}? `;
+    throw new ConfigError(`unknown stage "${stage}" (${hint}${USAGE[kind]})`);
+  });
+}
+
+/** Throws a ConfigError when the SDK's default chain finds no credentials for `stage`. */
+async function checkCredentials(stages: Stages, stage: StageName): Promise<void> {
+  await checkAwsSetup(stages[stage].region, process.env);
+  const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
+  try {
+    await defaultProvider()();
+  } catch (error) {
+    throw new ConfigError(
+      `no AWS credentials for ${stage} (${(error as Error).message}); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+    );
+  }
+}
+
+/** Runs a command with this process's output; resolves to its exit code. */
+function run(command: string, args: readonly string[]): Promise<number> {
+  const child = spawn(command, args, { stdio: "inherit" });
+  // Ctrl-C reaches the child too (same process group): let it stop on its own terms.
+  const ignore = () => undefined;
+  process.on("SIGINT", ignore);
+  return new Promise((done) =>
+    child.on("close", (code, signal) => {
+      process.off("SIGINT", ignore);
+      // Ended by a signal: exit as a shell reports it, 128 + its number.
+      done(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
+    }),
+  );
+}
+
+async function main([kind, ...args]: readonly string[]): Promise<number> {
+  if (!(KINDS as readonly string[]).includes(kind)) {
+    throw new ConfigError(`usage: stage-command.ts <${KINDS.join("|")}> <args>`);
+  }
+  const stageNames = namedStages(kind as Kind, args);
+  const stages = readStages(process.env.STAGES_FILE ?? "stacks/stages.json");
+  if (kind === "tf") {
+    const synth = await run("npm", ["run", "--silent", "synth"]);
+    if (synth !== 0) return synth;
+    return run(process.execPath, ["--import", "tsx", "__tests__/terraform/tf.ts", ...args]);
+  }
+  for (const stage of stageNames) await checkCredentials(stages, stage);
+  return run(join("node_modules", ".bin", "cdktf"), [kind, ...args]);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exitCode = 2;
+  },
+);
