@@ -231,6 +231,18 @@ describe("npm run diff, deploy and tf check first", () => {
       'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
     ],
     [
+      "diff with an option's value before the stage",
+      ["diff", "--", "--var-file", "local.tfvars", "production"],
+      {},
+      'error: no AWS credentials for production (Could not load credentials from any providers); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n',
+    ],
+    [
+      "deploy with a stage that does not exist",
+      ["deploy", "--", "prod"],
+      {},
+      'error: unknown stage "prod" (did you mean production? npm run deploy -- <staging|production>)\n',
+    ],
+    [
       "diff without a stage",
       ["diff"],
       {},
