@@ -1,5 +1,13 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -173,6 +181,24 @@ describe("a checkout the CLI cannot write, or without npm ci", () => {
       stdout: "",
       stderr: `error: cannot write the CLI's bundle to ${join(repo.dir, "build")} nor to ${join(repo.dir, "build", "nowhere")} (ENOTDIR); make one of them writable (or set TMPDIR)\n`,
     });
+  });
+
+  it('says "run npm ci first" when node_modules lacks a package the CLI needs', async () => {
+    rmSync(join(repo.dir, "build"), { recursive: true, force: true });
+    rmSync(join(repo.dir, "node_modules"));
+    mkdirSync(join(repo.dir, "node_modules"));
+    for (const name of readdirSync("node_modules")) {
+      if (name === "commander") continue;
+      symlinkSync(resolve("node_modules", name), join(repo.dir, "node_modules", name));
+    }
+    const result = await runBin(["--help"], process.env, repo.dir);
+    rmSync(join(repo.dir, "node_modules"), { recursive: true });
+    symlinkSync(resolve("node_modules"), join(repo.dir, "node_modules"));
+    // Whichever file esbuild reports first.
+    expect(result).toMatchObject({ code: 2, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^error: cannot bundle the CLI: Could not resolve "commander" \(from cli\/[\w-]+\.ts\); run npm ci first\n$/,
+    );
   });
 
   it('says "run npm ci first" without node_modules', async () => {
