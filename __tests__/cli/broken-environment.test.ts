@@ -293,6 +293,16 @@ describe("npm run diff, deploy and tf check first", () => {
 });
 
 describe("the in-process CLI", () => {
+  it("refuses a --timeout longer than a day, which Node's timers cannot hold", async () => {
+    const result = await cli("rollout watch staging --timeout 1000h");
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "error: option '--timeout <duration>' argument '1000h' is invalid. expected at most 24h.\n",
+    });
+  });
+
   it("refuses a malformed --region before any AWS call", async () => {
     const result = await cli("ami latest --region US-EAST-1");
     expect(result).toEqual({
