@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -94,6 +94,25 @@ describe("AWS that does not answer", () => {
     });
     // Node's start-up and the bundle check on a busy machine, not the SDK's 3 × 10 s.
     expect(result.seconds).toBeLessThan(9);
+  });
+
+  it("rollout watch stops on Ctrl-C while a call hangs, exit 130", async () => {
+    const child = spawn(process.execPath, ["bin/apps-cluster.cjs", "rollout", "watch", "staging"], {
+      env: awsEnvironment({ AWS_ENDPOINT_URL: url }),
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    // Once the call has reached the endpoint, which never answers.
+    const connected = sockets.length;
+    while (sockets.length === connected) await new Promise((wait) => setTimeout(wait, 50));
+    const pressed = Date.now();
+    child.kill("SIGINT");
+    const code = await new Promise((done) => child.on("close", done));
+    expect({ code, stdout }).toEqual({
+      code: 130,
+      stdout: "stopped; still pending on staging (apps-staging, us-east-1): not read yet\n",
+    });
+    expect(Date.now() - pressed).toBeLessThan(3_000);
   });
 
   it("every client is made with the SDK's connection and request timeouts, which throw", async () => {
