@@ -38,7 +38,7 @@ function currentBundle() {
 function bundle() {
   const esbuild = loadEsbuild();
   const outdir = join(build, `cli-${Date.now()}-${process.pid}`);
-  const { metafile, outputFiles } = esbuild.buildSync({
+  const { metafile, outputFiles } = buildOrFail(esbuild, {
     absWorkingDir: root,
     entryPoints: { main: "cli/main.ts" },
     bundle: true,
@@ -62,7 +62,6 @@ function bundle() {
     outdir,
     write: false,
     metafile: true,
-    logLevel: "warning",
   });
   try {
     writeFiles(outputFiles, outdir, outdir);
@@ -118,6 +117,27 @@ function loadEsbuild() {
     if (error.code !== "MODULE_NOT_FOUND") throw error;
     return fail(`cannot load esbuild from ${join(root, "node_modules")}; run npm ci first`);
   }
+}
+
+// A package esbuild cannot find means an incomplete node_modules: one line, not esbuild's report.
+function buildOrFail(esbuild, options) {
+  let result;
+  try {
+    result = esbuild.buildSync({ ...options, logLevel: "silent" });
+  } catch (error) {
+    const errors = error.errors ?? [];
+    const missing = errors.find(({ text }) => text.startsWith("Could not resolve"));
+    if (missing !== undefined) {
+      const from = missing.location ? ` (from ${missing.location.file})` : "";
+      fail(`cannot bundle the CLI: ${missing.text}${from}; run npm ci first`);
+    }
+    if (errors.length === 0) throw error;
+    process.stderr.write(esbuild.formatMessagesSync(errors, { kind: "error" }).join(""));
+    process.exit(2);
+  }
+  const warnings = esbuild.formatMessagesSync(result.warnings, { kind: "warning" });
+  process.stderr.write(warnings.join(""));
+  return result;
 }
 
 function fail(message) {

@@ -64,7 +64,8 @@ export function checkAwsEnvironment(region: string, env: Env): void {
   const problem = regionProblem(region);
   if (problem !== undefined) throw new ConfigError(`region ${describeValue(region)}: ${problem}`);
   for (const [name, value] of Object.entries(env)) {
-    if (!/^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(name) || value === undefined) continue;
+    // An empty variable is one not set, for the SDK as for a shell.
+    if (!/^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(name) || !value) continue;
     if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
       throw new ConfigError(
         `${name} must be an http(s) URL like http://localhost:4566, got ${describeValue(value)}; fix it, or unset it to reach AWS itself`,

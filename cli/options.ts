@@ -9,8 +9,13 @@ export function parseDuration(value: string): number {
       "expected a positive whole number of s, m or h, like 15s or 60m.",
     );
   }
-  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
+  const ms = Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
+  // Longer than any rollout, and Node's timers fire at once past 2^31 ms (about 24 days).
+  if (ms > MAX_DURATION_MS) throw new InvalidArgumentError("expected at most 24h.");
+  return ms;
 }
+
+const MAX_DURATION_MS = 24 * 3_600_000;
 
 /** Checks a `--region` against the AWS SDK's partition data (commander option parser). */
 export function parseRegion(value: string): string {

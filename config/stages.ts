@@ -202,6 +202,34 @@ function pathItem<T extends object>(input: T, key: keyof T & string): v.ObjectPa
   };
 }
 
+/**
+ * The path of every number field a stage may have, read from the schema: each must have an AWS
+ * limit in config/aws-rules/number-limits.ts (a test holds the two together).
+ */
+export function numberFieldPaths(): string[][] {
+  const nested: Readonly<Record<string, v.ObjectEntries>> = {
+    drain: drainEntries,
+    alarm: alarmEntries,
+  };
+  return Object.entries(stageEntries).flatMap(([key, schema]) =>
+    Object.hasOwn(nested, key)
+      ? Object.entries(nested[key])
+          .filter(([, field]) => isNumberSchema(field))
+          .map(([field]) => [key, field])
+      : isNumberSchema(schema)
+        ? [[key]]
+        : [],
+  );
+}
+
+function isNumberSchema(schema: v.GenericSchema): boolean {
+  const inner =
+    schema.type === "optional"
+      ? (schema as v.OptionalSchema<v.GenericSchema, undefined>).wrapped
+      : schema;
+  return inner.type === "number";
+}
+
 /** Marks an issue about a key, shown with the key (`received`) rather than with its value. */
 const KEY_ISSUE = "key";
 

@@ -25,16 +25,30 @@ const USAGE: Record<Kind, string> = {
   tf: `npm run tf -- ${STAGES} <validate|plan|apply>`,
 };
 
-/** The stages named in `args` (cdktf's stack arguments: what is not an option). */
+const isStage = (arg: string): arg is StageName => (STAGE_NAMES as readonly string[]).includes(arg);
+
+/**
+ * The stages named in `args`: tf's first argument, or cdktf's stack arguments (what is not an
+ * option). A word right after an option may be that option's value (`--var-file x`), so only
+ * one elsewhere is taken for a mistyped stage.
+ */
 function namedStages(kind: Kind, args: readonly string[]): StageName[] {
-  const named = kind === "tf" ? args.slice(0, 1) : args.filter((arg) => !arg.startsWith("-"));
-  if (named.length === 0) throw new ConfigError(`name a stage: ${USAGE[kind]}`);
-  return named.map((stage) => {
-    if ((STAGE_NAMES as readonly string[]).includes(stage)) return stage as StageName;
-    const guess = closestName(stage, STAGE_NAMES);
+  const words =
+    kind === "tf"
+      ? args.slice(0, 1)
+      : args.filter((arg, i) => !arg.startsWith("-") && (isStage(arg) || !isOptionValue(args, i)));
+  if (words.length === 0) throw new ConfigError(`name a stage: ${USAGE[kind]}`);
+  return words.map((word) => {
+    if (isStage(word)) return word;
+    const guess = closestName(word, STAGE_NAMES);
     const hint = guess === undefined ? "" : `did you mean ${guess}? `;
-    throw new ConfigError(`unknown stage "${stage}" (${hint}${USAGE[kind]})`);
+    throw new ConfigError(`unknown stage "${word}" (${hint}${USAGE[kind]})`);
   });
+}
+
+function isOptionValue(args: readonly string[], index: number): boolean {
+  const before = args[index - 1];
+  return before !== undefined && before.startsWith("-") && !before.includes("=");
 }
 
 /** Throws a ConfigError when the SDK's default chain finds no credentials for `stage`. */

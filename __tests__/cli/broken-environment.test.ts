@@ -1,5 +1,13 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -86,6 +94,25 @@ describe("AWS that does not answer", () => {
     });
     // Node's start-up and the bundle check on a busy machine, not the SDK's 3 × 10 s.
     expect(result.seconds).toBeLessThan(9);
+  });
+
+  it("rollout watch stops on Ctrl-C while a call hangs, exit 130", async () => {
+    const child = spawn(process.execPath, ["bin/apps-cluster.cjs", "rollout", "watch", "staging"], {
+      env: awsEnvironment({ AWS_ENDPOINT_URL: url }),
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    // Once the call has reached the endpoint, which never answers.
+    const connected = sockets.length;
+    while (sockets.length === connected) await new Promise((wait) => setTimeout(wait, 50));
+    const pressed = Date.now();
+    child.kill("SIGINT");
+    const code = await new Promise((done) => child.on("close", done));
+    expect({ code, stdout }).toEqual({
+      code: 130,
+      stdout: "stopped; still pending on staging (apps-staging, us-east-1): not read yet\n",
+    });
+    expect(Date.now() - pressed).toBeLessThan(3_000);
   });
 
   it("every client is made with the SDK's connection and request timeouts, which throw", async () => {
@@ -175,6 +202,24 @@ describe("a checkout the CLI cannot write, or without npm ci", () => {
     });
   });
 
+  it('says "run npm ci first" when node_modules lacks a package the CLI needs', async () => {
+    rmSync(join(repo.dir, "build"), { recursive: true, force: true });
+    rmSync(join(repo.dir, "node_modules"));
+    mkdirSync(join(repo.dir, "node_modules"));
+    for (const name of readdirSync("node_modules")) {
+      if (name === "commander") continue;
+      symlinkSync(resolve("node_modules", name), join(repo.dir, "node_modules", name));
+    }
+    const result = await runBin(["--help"], process.env, repo.dir);
+    rmSync(join(repo.dir, "node_modules"), { recursive: true });
+    symlinkSync(resolve("node_modules"), join(repo.dir, "node_modules"));
+    // Whichever file esbuild reports first.
+    expect(result).toMatchObject({ code: 2, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^error: cannot bundle the CLI: Could not resolve "commander" \(from cli\/[\w-]+\.ts\); run npm ci first\n$/,
+    );
+  });
+
   it('says "run npm ci first" without node_modules', async () => {
     rmSync(join(repo.dir, "build"), { recursive: true, force: true });
     rmSync(join(repo.dir, "node_modules"));
@@ -231,6 +276,18 @@ describe("npm run diff, deploy and tf check first", () => {
       'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
     ],
     [
+      "diff with an option's value before the stage",
+      ["diff", "--", "--var-file", "local.tfvars", "production"],
+      {},
+      'error: no AWS credentials for production (Could not load credentials from any providers); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n',
+    ],
+    [
+      "deploy with a stage that does not exist",
+      ["deploy", "--", "prod"],
+      {},
+      'error: unknown stage "prod" (did you mean production? npm run deploy -- <staging|production>)\n',
+    ],
+    [
       "diff without a stage",
       ["diff"],
       {},
@@ -255,6 +312,16 @@ describe("npm run diff, deploy and tf check first", () => {
 });
 
 describe("the in-process CLI", () => {
+  it("refuses a --timeout longer than a day, which Node's timers cannot hold", async () => {
+    const result = await cli("rollout watch staging --timeout 1000h");
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "error: option '--timeout <duration>' argument '1000h' is invalid. expected at most 24h.\n",
+    });
+  });
+
   it("refuses a malformed --region before any AWS call", async () => {
     const result = await cli("ami latest --region US-EAST-1");
     expect(result).toEqual({

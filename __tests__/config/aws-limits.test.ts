@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../config/config-error";
 import { readStageImports } from "../../config/imports";
-import { parseStages, readStages } from "../../config/stages";
+import { NUMBER_LIMITS } from "../../config/aws-rules/number-limits";
+import { numberFieldPaths, parseStages, readStages } from "../../config/stages";
 import { baseStages } from "../support/fixtures";
 import { sdkRegions } from "../../scripts/derive-aws-regions";
 
@@ -28,6 +29,11 @@ const manyTags = (count: number) =>
   Object.fromEntries(Array.from({ length: count }, (_, i) => [`Tag${i}`, "x"]));
 
 describe("numbers past the limits AWS documents", () => {
+  it("has a limit for every number field of a stage", () => {
+    const limited = NUMBER_LIMITS.map(({ path }) => path.join("."));
+    expect(numberFieldPaths().map((path) => path.join("."))).toEqual(limited);
+  });
+
   test.each<[string, (s: Mutable) => void, string]>([
     [
       "maxSize 1e300",
