@@ -370,11 +370,12 @@ export async function deliver(
   let invocations = 0;
   let overruns = 0;
   let next: string | undefined = lifecycleMessage();
+  let drainingSince: string | undefined;
   sim.clock.advanceTo(NOTIFIED_AT + options.firstDeliveryMs);
   while (next !== undefined) {
     const startedAt = sim.clock.now();
+    const publishedBefore = sim.published.length;
     const event = snsEvent(next);
-    const drainingSince = sim.drainingSinceAttributes[invocations - 1];
     if (drainingSince !== undefined) {
       // As Lambda delivers SNS message attributes, so each hand-off carries the drain's start.
       event.Records[0].Sns.MessageAttributes = {
@@ -383,7 +384,14 @@ export async function deliver(
     }
     await handler(event, { getRemainingTimeInMillis: () => options.timeoutMs });
     if (sim.clock.now() > startedAt + options.timeoutMs) overruns++;
-    next = sim.published[invocations]?.message;
+    // A blocked drain also publishes its alarm, which a separate invocation receives and fails
+    // on (the errors alarm); only the hand-off continues the drain.
+    const handOff = sim.published
+      .map((published, i) => ({ ...published, drainingSince: sim.drainingSinceAttributes[i] }))
+      .slice(publishedBefore)
+      .find(({ message }) => !(message ?? "").includes('"DrainBlocked"'));
+    next = handOff?.message;
+    drainingSince = handOff?.drainingSince;
     sim.clock.advanceTo(sim.clock.now() + options.redeliveryMs(invocations));
     invocations++;
   }
