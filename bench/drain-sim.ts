@@ -107,8 +107,8 @@ export class SimulatedAws {
   readonly completions: { readonly at: number; readonly tasksLeft: number }[] = [];
   /** Every message published, in order. */
   readonly published: { readonly topicArn?: string; readonly message?: string }[] = [];
-  /** The `drainingSince` attribute of each published message (undefined: none). */
-  readonly drainingSinceAttributes: (string | undefined)[] = [];
+  /** The message attributes of each published message (`drainingSince`, `heldUntil`). */
+  readonly messageAttributes: Record<string, string>[] = [];
   private status: string;
   private drainingSince: number;
   private lastHeartbeatAt = NOTIFIED_AT;
@@ -264,10 +264,10 @@ export class SimulatedAws {
     this.lastHeartbeatAt = this.clock.now();
   }
 
-  publish(topicArn?: string, message?: string, drainingSince?: string): void {
+  publish(topicArn?: string, message?: string, attributes: Record<string, string> = {}): void {
     this.count("sns:Publish");
     this.published.push({ topicArn, message });
-    this.drainingSinceAttributes.push(drainingSince);
+    this.messageAttributes.push(attributes);
   }
 
   /** Real SDK clients whose `send` is answered by this model, as the handler's dependencies. */
@@ -304,7 +304,10 @@ export class SimulatedAws {
       else if (command instanceof RecordLifecycleActionHeartbeatCommand) this.recordHeartbeat();
       else if (command instanceof PublishCommand) {
         const { TopicArn, Message, MessageAttributes } = command.input;
-        this.publish(TopicArn, Message, MessageAttributes?.drainingSince?.StringValue);
+        const attributes = Object.entries(MessageAttributes ?? {}).map(
+          ([name, value]) => [name, String(value.StringValue)] as const,
+        );
+        this.publish(TopicArn, Message, Object.fromEntries(attributes));
       } else throw new Error(`The simulation does not model ${command.constructor.name}`);
       return {};
     };
@@ -370,28 +373,26 @@ export async function deliver(
   let invocations = 0;
   let overruns = 0;
   let next: string | undefined = lifecycleMessage();
-  let drainingSince: string | undefined;
+  let attributes: Record<string, string> = {};
   sim.clock.advanceTo(NOTIFIED_AT + options.firstDeliveryMs);
   while (next !== undefined) {
     const startedAt = sim.clock.now();
     const publishedBefore = sim.published.length;
     const event = snsEvent(next);
-    if (drainingSince !== undefined) {
-      // As Lambda delivers SNS message attributes, so each hand-off carries the drain's start.
-      event.Records[0].Sns.MessageAttributes = {
-        drainingSince: { Type: "Number", Value: drainingSince },
-      };
-    }
+    // As Lambda delivers SNS message attributes: each hand-off carries the drain's start.
+    event.Records[0].Sns.MessageAttributes = Object.fromEntries(
+      Object.entries(attributes).map(([name, value]) => [name, { Type: "Number", Value: value }]),
+    );
     await handler(event, { getRemainingTimeInMillis: () => options.timeoutMs });
     if (sim.clock.now() > startedAt + options.timeoutMs) overruns++;
     // A blocked drain also publishes its alarm, which a separate invocation receives and fails
     // on (the errors alarm); only the hand-off continues the drain.
     const handOff = sim.published
-      .map((published, i) => ({ ...published, drainingSince: sim.drainingSinceAttributes[i] }))
+      .map((published, i) => ({ ...published, attributes: sim.messageAttributes[i] }))
       .slice(publishedBefore)
       .find(({ message }) => !(message ?? "").includes('"DrainBlocked"'));
     next = handOff?.message;
-    drainingSince = handOff?.drainingSince;
+    attributes = handOff?.attributes ?? {};
     sim.clock.advanceTo(sim.clock.now() + options.redeliveryMs(invocations));
     invocations++;
   }

@@ -84,6 +84,9 @@ class InstanceDrain {
   private stoppingListedInFull = false;
   private waitingForCapacityLogged = false;
   private blocked = false;
+  /** The last look that found a service still wanting a task RUNNING here past the bound. */
+  private heldUntil: number | undefined;
+  private waitingAfterHoldLogged = false;
   private capacity: readonly string[] | undefined;
 
   constructor(
@@ -93,6 +96,7 @@ class InstanceDrain {
   ) {
     this.heartbeatAt = request.notification.issuedAt;
     this.drainingSince = request.drainingSince;
+    this.heldUntil = request.heldUntil;
     this.capacityDeadline = request.notification.issuedAt + config.maxDrainMs;
   }
 
@@ -237,6 +241,8 @@ class InstanceDrain {
       const wanted =
         this.tasks.scheduled > 0 ? await wantedTasks(ecs, this.request.cluster, arn) : [];
       services = servicesOf(wanted);
+      const now = this.deps.clock.now();
+      if (services.length === 0 && this.stoppingAfterHold(now)) return false;
       if (services.length === 0) {
         const standalone = standaloneTasks(wanted);
         if (standalone.length > 0) {
@@ -254,6 +260,7 @@ class InstanceDrain {
         await this.complete("warn", reason, tasksLeft);
         return true;
       }
+      this.heldUntil = now;
       why = `MAX_DRAIN_SECONDS (${bound}) after DRAINING, service(s) ${services.join(", ")} still want ${wanted.length - standaloneTasks(wanted).length} task(s) RUNNING here (no healthy replacement elsewhere yet)`;
     } else {
       why = `MAX_DRAIN_SECONDS (${bound}) after the notification, still no other instance could take the ${tasksLeft} tasks`;
@@ -269,10 +276,35 @@ class InstanceDrain {
     return false;
   }
 
+  /**
+   * After a hold, ECS stops the services' old tasks only once their replacements are healthy,
+   * and those tasks still answer requests through the load balancer's deregistration delay: so
+   * they get a whole drain bound from the end of the hold to reach STOPPED (as a drain that
+   * waited for capacity gets one from DRAINING), not a release at the next poll.
+   */
+  private stoppingAfterHold(now: number): boolean {
+    if (this.heldUntil === undefined || total(this.tasks) === 0) return false;
+    if (now >= this.heldUntil + this.config.maxDrainMs) return false;
+    if (!this.waitingAfterHoldLogged) {
+      this.waitingAfterHoldLogged = true;
+      this.decide(
+        "info",
+        "wait-after-hold",
+        "No service wants a task RUNNING here any more: waiting for the stopping tasks to reach STOPPED",
+        this.tasksField(),
+      );
+    }
+    return true;
+  }
+
   /** Near the invocation's end: a heartbeat, then the notification to the next invocation. */
   private async endInvocation(): Promise<void> {
     if (!(await this.heartbeat(this.tasksField()))) return;
-    await handOff(this.deps.sns, { ...this.request, drainingSince: this.drainingSince });
+    await handOff(this.deps.sns, {
+      ...this.request,
+      drainingSince: this.drainingSince,
+      heldUntil: this.heldUntil,
+    });
     this.decide(
       "info",
       "hand-off",

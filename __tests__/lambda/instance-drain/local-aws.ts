@@ -54,18 +54,23 @@ export class LocalAws {
     return this.requests.map(({ operation }) => operation);
   }
 
-  /** The SNS messages published, with their `drainingSince` attribute when set. */
-  published(): { message: string; subject?: string; drainingSince?: string }[] {
+  /** The SNS messages published, with their message attributes by name. */
+  published(): { message: string; subject?: string; attributes: Record<string, string> }[] {
     return this.requests
       .filter((r) => r.operation === "Publish")
-      .map(({ params }) => ({
-        message: String(params.Message),
-        subject: params.Subject === undefined ? undefined : String(params.Subject),
-        drainingSince:
-          params["MessageAttributes.entry.1.Name"] === "drainingSince"
-            ? String(params["MessageAttributes.entry.1.Value.StringValue"])
-            : undefined,
-      }));
+      .map(({ params }) => {
+        const attributes: Record<string, string> = {};
+        for (let i = 1; params[`MessageAttributes.entry.${i}.Name`] !== undefined; i++) {
+          attributes[String(params[`MessageAttributes.entry.${i}.Name`])] = String(
+            params[`MessageAttributes.entry.${i}.Value.StringValue`],
+          );
+        }
+        return {
+          message: String(params.Message),
+          subject: params.Subject === undefined ? undefined : String(params.Subject),
+          attributes,
+        };
+      });
   }
 
   answer(request: WireRequest): WireReply {
