@@ -112,6 +112,8 @@ export class InstanceDrain extends Construct {
   public readonly failures: DrainFailures;
   /** Longest drain before the function lets an instance go. */
   public readonly drainTimeoutMinutes: number;
+  /** Every timeout of the drain, from the contract the function shares. */
+  public readonly timing: DrainTiming;
   /**
    * Longest an instance can stay in Terminating:Wait in a drain that is not blocked: the wait for
    * capacity (up to the drain bound), the drain bound from DRAINING, then one heartbeat (the
@@ -131,6 +133,7 @@ export class InstanceDrain extends Construct {
   constructor(scope: Construct, id: string, props: InstanceDrainProps) {
     super(scope, id);
     const timing = drainTiming(props);
+    this.timing = timing;
     this.heartbeatTimeoutSeconds = timing.heartbeatTimeoutSeconds;
     this.registrationTimeoutSeconds = timing.registrationTimeoutSeconds;
     this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
