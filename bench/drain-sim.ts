@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import {
   DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
   ListContainerInstancesCommand,
@@ -288,6 +289,13 @@ export class SimulatedAws {
       }
       if (command instanceof ListTasksCommand) {
         return { taskArns: this.listTasks(command.input.desiredStatus) };
+      }
+      if (command instanceof DescribeServicesCommand) {
+        this.count("ecs:DescribeServices");
+        const names = command.input.services ?? [];
+        return {
+          services: names.map((serviceName) => ({ serviceName, schedulingStrategy: "REPLICA" })),
+        };
       }
       if (command instanceof DescribeTasksCommand) {
         return { tasks: this.describeTasks(command.input.tasks ?? []) };

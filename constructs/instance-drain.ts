@@ -198,6 +198,7 @@ export class InstanceDrain extends Construct {
 
     const containerInstances = `arn:${partition}:ecs:${region}:${account}:container-instance/${cluster.clusterName}/*`;
     const tasks = `arn:${partition}:ecs:${region}:${account}:task/${cluster.clusterName}/*`;
+    const services = `arn:${partition}:ecs:${region}:${account}:service/${cluster.clusterName}/*`;
     const inCluster = [
       { test: "ArnEquals", variable: "ecs:cluster", values: [cluster.cluster.arn] },
     ];
@@ -232,6 +233,14 @@ export class InstanceDrain extends Construct {
           sid: "DescribeInstanceTasks",
           actions: ["ecs:DescribeTasks"],
           resources: [tasks],
+          condition: inCluster,
+        },
+        {
+          // At the drain bound: a daemon service's task does not hold an instance (ECS stops
+          // it last), so the function asks which of the services still there are daemons.
+          sid: "DescribeClusterServices",
+          actions: ["ecs:DescribeServices"],
+          resources: [services],
           condition: inCluster,
         },
         {

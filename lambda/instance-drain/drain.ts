@@ -13,6 +13,7 @@ import type { LifecycleRequest } from "./messages";
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
 import {
+  daemonServices,
   servicesOf,
   standaloneTasks,
   stillNotStopped,
@@ -87,6 +88,8 @@ class InstanceDrain {
   /** The last look that found a service still wanting a task RUNNING here past the bound. */
   private heldUntil: number | undefined;
   private waitingAfterHoldLogged = false;
+  /** Services whose scheduling strategy was looked up: true for a daemon. */
+  private readonly daemonChecked = new Map<string, boolean>();
   private capacity: readonly string[] | undefined;
 
   constructor(
@@ -207,7 +210,7 @@ class InstanceDrain {
           this.decide(
             "warn",
             "wait-for-capacity",
-            "Not draining yet: no other ACTIVE, agent-connected instance that is not terminating could take the tasks",
+            "Not draining yet: no other ACTIVE, agent-connected, InService instance could take the tasks",
             { tasksLeft: scheduled },
           );
         }
@@ -241,6 +244,13 @@ class InstanceDrain {
       const wanted =
         this.tasks.scheduled > 0 ? await wantedTasks(ecs, this.request.cluster, arn) : [];
       services = servicesOf(wanted);
+      // A service's scheduling strategy does not change: asked once per invocation.
+      const unknown = services.filter((service) => !this.daemonChecked.has(service));
+      if (unknown.length > 0) {
+        const daemons = await daemonServices(ecs, this.request.cluster, unknown);
+        for (const service of unknown) this.daemonChecked.set(service, daemons.has(service));
+      }
+      services = services.filter((service) => this.daemonChecked.get(service) !== true);
       const now = this.deps.clock.now();
       if (services.length === 0 && this.stoppingAfterHold(now)) return false;
       if (services.length === 0) {
@@ -261,7 +271,10 @@ class InstanceDrain {
         return true;
       }
       this.heldUntil = now;
-      why = `MAX_DRAIN_SECONDS (${bound}) after DRAINING, service(s) ${services.join(", ")} still want ${wanted.length - standaloneTasks(wanted).length} task(s) RUNNING here (no healthy replacement elsewhere yet)`;
+      const held = wanted.filter(({ group }) =>
+        services.some((name) => group === `service:${name}`),
+      );
+      why = `MAX_DRAIN_SECONDS (${bound}) after DRAINING, service(s) ${services.join(", ")} still want ${held.length} task(s) RUNNING here (no healthy replacement elsewhere yet)`;
     } else {
       why = `MAX_DRAIN_SECONDS (${bound}) after the notification, still no other instance could take the ${tasksLeft} tasks`;
     }

@@ -169,6 +169,32 @@ describe("instance drain at the drain deadline (issue 16 §1)", () => {
     expect(logged("complete")).toEqual([expect.objectContaining({ level: "warn", tasksLeft: 1 })]);
   });
 
+  it("does not hold for a daemon service (ECS stops its task last), releasing with the standalone task", async () => {
+    aws.status = "DRAINING";
+    aws.daemons = ["log-agent"];
+    aws.tasks = [task("report1", "family:nightly-report"), task("agent1", "service:log-agent")];
+
+    await handler(snsEvent(lifecycleMessage({ Time: new Date().toISOString() })), context(2000));
+
+    expect(completions()).toHaveLength(1);
+    expect(logged("drain-blocked")).toHaveLength(0);
+    expect(aws.requests.find((r) => r.operation === "DescribeServices")?.params).toMatchObject({
+      cluster: "apps-staging",
+      services: ["log-agent"],
+    });
+  });
+
+  it("holds when ECS will not say whether a service is a daemon (DescribeServices denied)", async () => {
+    aws.status = "DRAINING";
+    aws.daemons = undefined;
+    aws.tasks = [task("web1", "service:web")];
+
+    await handler(snsEvent(lifecycleMessage({ Time: new Date().toISOString() })), context(400));
+
+    expect(completions()).toHaveLength(0);
+    expect(logged("drain-blocked")).toEqual([expect.objectContaining({ services: ["web"] })]);
+  });
+
   it("holds for the service and names only it when service and standalone tasks are both left", async () => {
     aws.status = "DRAINING";
     aws.tasks = [task("report1", "family:nightly-report"), task("web1", "service:web")];

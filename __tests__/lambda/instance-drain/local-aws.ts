@@ -42,6 +42,8 @@ export class LocalAws {
   status = "ACTIVE";
   tasks: LocalTask[] = [];
   others: LocalInstance[] = [];
+  /** Services whose scheduling strategy is DAEMON; `undefined`: DescribeServices is denied. */
+  daemons: string[] | undefined = [];
   /** Called before each answer with the number of earlier requests of that operation. */
   onRequest: (request: WireRequest, n: number) => void = () => undefined;
 
@@ -127,6 +129,20 @@ export class LocalAws {
               desiredStatus: t.desired,
               lastStatus: t.last,
             })),
+        });
+      case "DescribeServices":
+        if (this.daemons === undefined) {
+          return {
+            statusCode: 400,
+            headers: { "content-type": "application/x-amz-json-1.1" },
+            body: JSON.stringify({ __type: "AccessDeniedException", message: "denied" }),
+          };
+        }
+        return ecsReply({
+          services: (params.services as string[]).map((serviceName) => ({
+            serviceName,
+            schedulingStrategy: this.daemons?.includes(serviceName) ? "DAEMON" : "REPLICA",
+          })),
         });
       case "Publish":
         return publishReply();
