@@ -133,9 +133,19 @@ describe("instance drain at the drain deadline (issue 16 §1)", () => {
 
     // The replacement is healthy: ECS stops the old task, which still serves (last RUNNING).
     aws.tasks = [task("web1", "service:web", "STOPPED")];
-    const first = aws.published().filter((p) => !p.message.includes("DrainBlocked"));
-    // Shorter than the 0.2 s bound that now counts from the end of the hold.
-    await handler(delivered(first[0]), context(100));
+    const [first] = aws.published().filter((p) => !p.message.includes("DrainBlocked"));
+    expect(first.attributes.heldUntil).toMatch(/^\d+$/);
+    // The next invocation, well past the bound from DRAINING, the hold having just ended. (Times
+    // set here rather than raced against a 0.2 s bound, so a busy machine cannot flip it.)
+    process.env.MAX_DRAIN_SECONDS = "5";
+    const now = Date.now();
+    await handler(
+      delivered({
+        message: first.message,
+        attributes: { drainingSince: String(now - 60_000), heldUntil: String(now) },
+      }),
+      context(100),
+    ).finally(() => (process.env.MAX_DRAIN_SECONDS = ENVIRONMENT.MAX_DRAIN_SECONDS));
     expect(completions()).toHaveLength(0);
     expect(logged("wait-after-hold")).toEqual([
       expect.objectContaining({ level: "info", tasksLeft: 1 }),
