@@ -3,8 +3,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseWireRequest, queryError, type WireRequest } from "../lambda/instance-drain/fixtures";
-import { cli, STAGES_FIXTURE } from "./support";
+import {
+  parseWireRequest,
+  queryError,
+  type WireRequest,
+} from "../../lambda/instance-drain/fixtures";
+import { cli, STAGES_FIXTURE } from "../support";
 
 /**
  * Issue 16 §6: `adopt hand-over <stage>` against a scripted Auto Scaling (and SNS) endpoint:
