@@ -238,10 +238,11 @@ export class InstanceDrain extends Construct {
         {
           // At the drain bound: a daemon service's task does not hold an instance (ECS stops
           // it last), so the function asks which of the services still there are daemons.
+          // The service ARN names the cluster already; no ecs:cluster condition, since a key
+          // the action does not provide would deny silently (the drain would then hold).
           sid: "DescribeClusterServices",
           actions: ["ecs:DescribeServices"],
           resources: [services],
-          condition: inCluster,
         },
         {
           // Confirms that a notification's instance really is in Pending:Wait or

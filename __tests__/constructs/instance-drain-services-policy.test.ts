@@ -14,9 +14,6 @@ describe("InstanceDrain function policy", () => {
       resources: [
         expect.stringMatching(/^arn:\$\{.*\}:ecs:\$\{.*\}:\$\{.*\}:service\/apps-test\/\*$/),
       ],
-      condition: [
-        { test: "ArnEquals", variable: "ecs:cluster", values: ["${aws_ecs_cluster.cluster.arn}"] },
-      ],
     });
   });
 });
