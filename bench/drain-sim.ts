@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import {
   DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
   ListContainerInstancesCommand,
@@ -81,8 +82,8 @@ export class SimulatedAws {
   readonly completions: { readonly at: number; readonly tasksLeft: number }[] = [];
   /** Every message published, in order. */
   readonly published: { readonly topicArn?: string; readonly message?: string }[] = [];
-  /** The `drainingSince` attribute of each published message (undefined: none). */
-  readonly drainingSinceAttributes: (string | undefined)[] = [];
+  /** The message attributes of each published message (`drainingSince`, `heldUntil`). */
+  readonly messageAttributes: Record<string, string>[] = [];
   private status: string;
   private drainingSince: number;
   private lastHeartbeatAt = NOTIFIED_AT;
@@ -238,10 +239,10 @@ export class SimulatedAws {
     this.lastHeartbeatAt = this.clock.now();
   }
 
-  publish(topicArn?: string, message?: string, drainingSince?: string): void {
+  publish(topicArn?: string, message?: string, attributes: Record<string, string> = {}): void {
     this.count("sns:Publish");
     this.published.push({ topicArn, message });
-    this.drainingSinceAttributes.push(drainingSince);
+    this.messageAttributes.push(attributes);
   }
 
   /** Real SDK clients whose `send` is answered by this model, as the handler's dependencies. */
@@ -263,6 +264,13 @@ export class SimulatedAws {
       if (command instanceof ListTasksCommand) {
         return { taskArns: this.listTasks(command.input.desiredStatus) };
       }
+      if (command instanceof DescribeServicesCommand) {
+        this.count("ecs:DescribeServices");
+        const names = command.input.services ?? [];
+        return {
+          services: names.map((serviceName) => ({ serviceName, schedulingStrategy: "REPLICA" })),
+        };
+      }
       if (command instanceof DescribeTasksCommand) {
         return { tasks: this.describeTasks(command.input.tasks ?? []) };
       }
@@ -278,7 +286,10 @@ export class SimulatedAws {
       else if (command instanceof RecordLifecycleActionHeartbeatCommand) this.recordHeartbeat();
       else if (command instanceof PublishCommand) {
         const { TopicArn, Message, MessageAttributes } = command.input;
-        this.publish(TopicArn, Message, MessageAttributes?.drainingSince?.StringValue);
+        const attributes = Object.entries(MessageAttributes ?? {}).map(
+          ([name, value]) => [name, String(value.StringValue)] as const,
+        );
+        this.publish(TopicArn, Message, Object.fromEntries(attributes));
       } else throw new Error(`The simulation does not model ${command.constructor.name}`);
       return {};
     };
@@ -344,20 +355,26 @@ export async function deliver(
   let invocations = 0;
   let overruns = 0;
   let next: string | undefined = lifecycleMessage();
+  let attributes: Record<string, string> = {};
   sim.clock.advanceTo(NOTIFIED_AT + options.firstDeliveryMs);
   while (next !== undefined) {
     const startedAt = sim.clock.now();
+    const publishedBefore = sim.published.length;
     const event = snsEvent(next);
-    const drainingSince = sim.drainingSinceAttributes[invocations - 1];
-    if (drainingSince !== undefined) {
-      // As Lambda delivers SNS message attributes, so each hand-off carries the drain's start.
-      event.Records[0].Sns.MessageAttributes = {
-        drainingSince: { Type: "Number", Value: drainingSince },
-      };
-    }
+    // As Lambda delivers SNS message attributes: each hand-off carries the drain's start.
+    event.Records[0].Sns.MessageAttributes = Object.fromEntries(
+      Object.entries(attributes).map(([name, value]) => [name, { Type: "Number", Value: value }]),
+    );
     await handler(event, { getRemainingTimeInMillis: () => options.timeoutMs });
     if (sim.clock.now() > startedAt + options.timeoutMs) overruns++;
-    next = sim.published[invocations]?.message;
+    // A blocked drain also publishes its alarm, which a separate invocation receives and fails
+    // on (the errors alarm); only the hand-off continues the drain.
+    const handOff = sim.published
+      .map((published, i) => ({ ...published, attributes: sim.messageAttributes[i] }))
+      .slice(publishedBefore)
+      .find(({ message }) => !(message ?? "").includes('"DrainBlocked"'));
+    next = handOff?.message;
+    attributes = handOff?.attributes ?? {};
     sim.clock.advanceTo(sim.clock.now() + options.redeliveryMs(invocations));
     invocations++;
   }

@@ -13,6 +13,8 @@ export const DELIVERY_MS = { min: 100, max: 1_000 } as const;
 /** One way of draining an instance, run against the simulation. */
 export interface Strategy {
   readonly label: string;
+  /** The tasks' `group` in the simulation; by default standalone (see InstanceScenario). */
+  readonly taskGroup?: string;
   /** Drains the instance in `sim`; returns how many Lambda invocations it took. */
   run(sim: SimulatedAws, random: () => number): Promise<number>;
 }
@@ -82,9 +84,10 @@ export const pollUntilTimeout: Strategy = {
 };
 
 /** (c) The real handler, on the simulation's clock and clients. */
-export function thisHandler(maxDrainSeconds: number): Strategy {
+export function thisHandler(maxDrainSeconds: number, taskGroup?: string): Strategy {
   return {
-    label: `(c) this handler, MAX_DRAIN_SECONDS=${maxDrainSeconds}`,
+    label: `(c) this handler, ${taskGroup === undefined ? "" : "service tasks, "}MAX_DRAIN_SECONDS=${maxDrainSeconds}`,
+    taskGroup,
     async run(sim, random) {
       const handler = createHandler({
         ...sim.clients(),

@@ -7,6 +7,7 @@ import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuratio
 import { ConfigError, describeValue } from "../config/config-error";
 import { resourceIdPattern, resourceIdRule } from "../config/naming-rules";
 import { EcsCluster } from "./ecs-cluster";
+import { groupTimeouts } from "../lambda/instance-drain/contract";
 import { InstanceDrain } from "./instance-drain";
 import { atFixedAddress, FIXED_ADDRESSES, readable } from "./readable-address";
 import { ReplacementTrigger } from "./replacement-trigger";
@@ -119,7 +120,10 @@ export class ClusterInstances extends Construct {
     super(scope, id);
     validate(props);
     const { cluster, drain } = props;
-    this.deleteTimeoutMinutes = drain.longestDrainMinutes + (props.shutdownAllowanceMinutes ?? 10);
+    this.deleteTimeoutMinutes = groupTimeouts(
+      drain.timing,
+      props.shutdownAllowanceMinutes,
+    ).deleteTimeoutMinutes;
     this.capacityTimeoutMinutes = capacityTimeout(props);
 
     const metadata = JSON.stringify({ cluster: cluster.clusterName });
@@ -230,7 +234,8 @@ function ecsUserData(clusterName: string, settings: Readonly<Record<string, stri
 /** The capacity wait: by default one launch-hook heartbeat in whole minutes plus 5. */
 function capacityTimeout(props: ClusterInstancesProps): number {
   const heartbeat = props.drain.registrationTimeoutSeconds;
-  const minutes = props.capacityTimeoutMinutes ?? Math.ceil(heartbeat / 60) + 5;
+  const minutes =
+    props.capacityTimeoutMinutes ?? groupTimeouts(props.drain.timing).defaultCapacityTimeoutMinutes;
   if (!Number.isInteger(minutes) || minutes * 60 <= heartbeat) {
     throw new ConfigError(
       `ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds ${heartbeat}), got ${describeValue(props.capacityTimeoutMinutes)}`,

@@ -112,6 +112,8 @@ export class InstanceDrain extends Construct {
   public readonly failures: DrainFailures;
   /** Longest drain before the function lets an instance go. */
   public readonly drainTimeoutMinutes: number;
+  /** Every timeout of the drain, from the contract the function shares. */
+  public readonly timing: DrainTiming;
   /**
    * Longest an instance can stay in Terminating:Wait in a drain that is not blocked: the wait for
    * capacity (up to the drain bound), the drain bound from DRAINING, then one heartbeat (the
@@ -131,6 +133,7 @@ export class InstanceDrain extends Construct {
   constructor(scope: Construct, id: string, props: InstanceDrainProps) {
     super(scope, id);
     const timing = drainTiming(props);
+    this.timing = timing;
     this.heartbeatTimeoutSeconds = timing.heartbeatTimeoutSeconds;
     this.registrationTimeoutSeconds = timing.registrationTimeoutSeconds;
     this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
@@ -195,6 +198,7 @@ export class InstanceDrain extends Construct {
 
     const containerInstances = `arn:${partition}:ecs:${region}:${account}:container-instance/${cluster.clusterName}/*`;
     const tasks = `arn:${partition}:ecs:${region}:${account}:task/${cluster.clusterName}/*`;
+    const services = `arn:${partition}:ecs:${region}:${account}:service/${cluster.clusterName}/*`;
     const inCluster = [
       { test: "ArnEquals", variable: "ecs:cluster", values: [cluster.cluster.arn] },
     ];
@@ -230,6 +234,15 @@ export class InstanceDrain extends Construct {
           actions: ["ecs:DescribeTasks"],
           resources: [tasks],
           condition: inCluster,
+        },
+        {
+          // At the drain bound: a daemon service's task does not hold an instance (ECS stops
+          // it last), so the function asks which of the services still there are daemons.
+          // The service ARN names the cluster already; no ecs:cluster condition, since a key
+          // the action does not provide would deny silently (the drain would then hold).
+          sid: "DescribeClusterServices",
+          actions: ["ecs:DescribeServices"],
+          resources: [services],
         },
         {
           // Confirms that a notification's instance really is in Pending:Wait or

@@ -127,6 +127,24 @@ export class DrainTimingError extends Error {
   }
 }
 
+/** Minutes an instance gets to shut down after its drain, by default, in the delete timeout. */
+export const DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES = 10;
+
+/**
+ * Terraform's waits on the group, derived from the drain's timing: the delete timeout outlasts
+ * the worst case of a drain plus the shutdown; the capacity wait, by default, outlasts the
+ * launch hook's heartbeat (the longest a new instance can take to be admitted) by 5 minutes.
+ */
+export function groupTimeouts(
+  timing: Pick<DrainTiming, "worstCaseDrainSeconds" | "registrationTimeoutSeconds">,
+  shutdownAllowanceMinutes = DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES,
+): { deleteTimeoutMinutes: number; defaultCapacityTimeoutMinutes: number } {
+  return {
+    deleteTimeoutMinutes: Math.ceil(timing.worstCaseDrainSeconds / 60) + shutdownAllowanceMinutes,
+    defaultCapacityTimeoutMinutes: Math.ceil(timing.registrationTimeoutSeconds / 60) + 5,
+  };
+}
+
 /** The hook's global timeout for a heartbeat timeout. */
 export function hookGlobalTimeoutSeconds(heartbeatTimeoutSeconds: number): number {
   return Math.min(MAX_GLOBAL_TIMEOUT_SECONDS, 100 * heartbeatTimeoutSeconds);

@@ -13,6 +13,7 @@ import type { LifecycleRequest } from "./messages";
 import { completeLifecycleAction, recordHeartbeat } from "./lifecycle-action";
 import type { LogLevel, Logger } from "./log";
 import {
+  daemonServices,
   servicesOf,
   standaloneTasks,
   stillNotStopped,
@@ -84,6 +85,11 @@ class InstanceDrain {
   private stoppingListedInFull = false;
   private waitingForCapacityLogged = false;
   private blocked = false;
+  /** The last look that found a service still wanting a task RUNNING here past the bound. */
+  private heldUntil: number | undefined;
+  private waitingAfterHoldLogged = false;
+  /** Services whose scheduling strategy was looked up: true for a daemon. */
+  private readonly daemonChecked = new Map<string, boolean>();
   private capacity: readonly string[] | undefined;
 
   constructor(
@@ -93,6 +99,7 @@ class InstanceDrain {
   ) {
     this.heartbeatAt = request.notification.issuedAt;
     this.drainingSince = request.drainingSince;
+    this.heldUntil = request.heldUntil;
     this.capacityDeadline = request.notification.issuedAt + config.maxDrainMs;
   }
 
@@ -203,7 +210,7 @@ class InstanceDrain {
           this.decide(
             "warn",
             "wait-for-capacity",
-            "Not draining yet: no other ACTIVE, agent-connected instance that is not terminating could take the tasks",
+            "Not draining yet: no other ACTIVE, agent-connected, InService instance could take the tasks",
             { tasksLeft: scheduled },
           );
         }
@@ -237,6 +244,15 @@ class InstanceDrain {
       const wanted =
         this.tasks.scheduled > 0 ? await wantedTasks(ecs, this.request.cluster, arn) : [];
       services = servicesOf(wanted);
+      // A service's scheduling strategy does not change: asked once per invocation.
+      const unknown = services.filter((service) => !this.daemonChecked.has(service));
+      if (unknown.length > 0) {
+        const daemons = await daemonServices(ecs, this.request.cluster, unknown);
+        for (const service of unknown) this.daemonChecked.set(service, daemons.has(service));
+      }
+      services = services.filter((service) => this.daemonChecked.get(service) !== true);
+      const now = this.deps.clock.now();
+      if (services.length === 0 && this.stoppingAfterHold(now)) return false;
       if (services.length === 0) {
         const standalone = standaloneTasks(wanted);
         if (standalone.length > 0) {
@@ -254,7 +270,11 @@ class InstanceDrain {
         await this.complete("warn", reason, tasksLeft);
         return true;
       }
-      why = `MAX_DRAIN_SECONDS (${bound}) after DRAINING, service(s) ${services.join(", ")} still want ${wanted.length - standaloneTasks(wanted).length} task(s) RUNNING here (no healthy replacement elsewhere yet)`;
+      this.heldUntil = now;
+      const held = wanted.filter(({ group }) =>
+        services.some((name) => group === `service:${name}`),
+      );
+      why = `MAX_DRAIN_SECONDS (${bound}) after DRAINING, service(s) ${services.join(", ")} still want ${held.length} task(s) RUNNING here (no healthy replacement elsewhere yet)`;
     } else {
       why = `MAX_DRAIN_SECONDS (${bound}) after the notification, still no other instance could take the ${tasksLeft} tasks`;
     }
@@ -269,10 +289,35 @@ class InstanceDrain {
     return false;
   }
 
+  /**
+   * After a hold, ECS stops the services' old tasks only once their replacements are healthy,
+   * and those tasks still answer requests through the load balancer's deregistration delay: so
+   * they get a whole drain bound from the end of the hold to reach STOPPED (as a drain that
+   * waited for capacity gets one from DRAINING), not a release at the next poll.
+   */
+  private stoppingAfterHold(now: number): boolean {
+    if (this.heldUntil === undefined || total(this.tasks) === 0) return false;
+    if (now >= this.heldUntil + this.config.maxDrainMs) return false;
+    if (!this.waitingAfterHoldLogged) {
+      this.waitingAfterHoldLogged = true;
+      this.decide(
+        "info",
+        "wait-after-hold",
+        "No service wants a task RUNNING here any more: waiting for the stopping tasks to reach STOPPED",
+        this.tasksField(),
+      );
+    }
+    return true;
+  }
+
   /** Near the invocation's end: a heartbeat, then the notification to the next invocation. */
   private async endInvocation(): Promise<void> {
     if (!(await this.heartbeat(this.tasksField()))) return;
-    await handOff(this.deps.sns, { ...this.request, drainingSince: this.drainingSince });
+    await handOff(this.deps.sns, {
+      ...this.request,
+      drainingSince: this.drainingSince,
+      heldUntil: this.heldUntil,
+    });
     this.decide(
       "info",
       "hand-off",

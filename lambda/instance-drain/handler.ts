@@ -7,6 +7,7 @@ import { admitInstance } from "./launch";
 import { completeLifecycleAction, describePlacements } from "./lifecycle-action";
 import {
   DRAINING_SINCE_ATTRIBUTE,
+  HELD_UNTIL_ATTRIBUTE,
   type LifecycleNotification,
   type LifecycleRequest,
 } from "./messages";
@@ -103,7 +104,10 @@ async function handleRecord(
   }
   if (!(await isHeldByItsHook(deps, notification))) return;
 
-  const drainingSince = Number(record.Sns.MessageAttributes?.[DRAINING_SINCE_ATTRIBUTE]?.Value);
+  const attribute = (name: string) => {
+    const value = Number(record.Sns.MessageAttributes?.[name]?.Value);
+    return Number.isFinite(value) ? value : undefined;
+  };
   const request: LifecycleRequest = {
     notification,
     cluster,
@@ -111,7 +115,8 @@ async function handleRecord(
     message,
     subject: record.Sns.Subject || undefined,
     invocationDeadline,
-    drainingSince: Number.isFinite(drainingSince) ? drainingSince : undefined,
+    drainingSince: attribute(DRAINING_SINCE_ATTRIBUTE),
+    heldUntil: attribute(HELD_UNTIL_ATTRIBUTE),
   };
   try {
     if (notification.transition === "launching") await admitInstance(deps, config, request);

@@ -34,10 +34,18 @@ export interface LifecycleRequest {
   readonly invocationDeadline: number;
   /** When an earlier invocation set the instance DRAINING (the `drainingSince` attribute). */
   readonly drainingSince?: number;
+  /**
+   * The last time an earlier invocation found a service still wanting a task RUNNING on the
+   * instance past the drain bound (the `heldUntil` attribute): the drain bound of the tasks ECS
+   * stops after such a hold counts from it.
+   */
+  readonly heldUntil?: number;
 }
 
 /** The SNS message attribute that carries `drainingSince` from one invocation to the next. */
 export const DRAINING_SINCE_ATTRIBUTE = "drainingSince";
+/** The SNS message attribute that carries `heldUntil` from one invocation to the next. */
+export const HELD_UNTIL_ATTRIBUTE = "heldUntil";
 
 /**
  * A blocked drain (the instance holds tasks no other instance could run, past the drain bound)

@@ -2,6 +2,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import {
   DRAIN_BLOCKED,
   DRAINING_SINCE_ATTRIBUTE,
+  HELD_UNTIL_ATTRIBUTE,
   type DrainBlockedAlarm,
   type LifecycleRequest,
 } from "./messages";
@@ -20,16 +21,20 @@ export async function handOff(sns: SNSClient, request: LifecycleRequest): Promis
       TopicArn: request.topicArn,
       Message: request.message,
       Subject: request.subject,
-      MessageAttributes:
-        request.drainingSince === undefined
-          ? undefined
-          : {
-              [DRAINING_SINCE_ATTRIBUTE]: {
-                DataType: "Number",
-                StringValue: String(request.drainingSince),
-              },
-            },
+      MessageAttributes: numberAttributes({
+        [DRAINING_SINCE_ATTRIBUTE]: request.drainingSince,
+        [HELD_UNTIL_ATTRIBUTE]: request.heldUntil,
+      }),
     }),
+  );
+}
+
+/** SNS Number attributes for the values that are set; undefined when none is. */
+function numberAttributes(values: Record<string, number | undefined>) {
+  const set = Object.entries(values).filter(([, value]) => value !== undefined);
+  if (set.length === 0) return undefined;
+  return Object.fromEntries(
+    set.map(([name, value]) => [name, { DataType: "Number", StringValue: String(value) }]),
   );
 }
 

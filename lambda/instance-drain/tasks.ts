@@ -1,4 +1,5 @@
 import {
+  DescribeServicesCommand,
   DescribeTasksCommand,
   paginateListTasks,
   type DesiredStatus,
@@ -109,4 +110,40 @@ export function servicesOf(tasks: readonly WantedTask[]): string[] {
 /** The tasks no service will start anywhere else. */
 export function standaloneTasks(tasks: readonly WantedTask[]): WantedTask[] {
   return tasks.filter(({ group }) => !group.startsWith(SERVICE_GROUP));
+}
+
+/** ECS's limit on services per DescribeServices call. */
+const MAX_SERVICES_PER_DESCRIBE = 10;
+
+/**
+ * Those of `services` whose scheduling strategy is DAEMON. ECS stops a daemon's task on a
+ * draining instance only after every other task there, and runs a copy on every instance, so
+ * its task is never the last healthy copy: it must not hold the instance (behind a standalone
+ * task nothing stops, it would hold it until the hook's global timeout). When ECS cannot say
+ * (the call fails), none is taken for a daemon: holding is the safe side.
+ */
+export async function daemonServices(
+  ecs: ECSClient,
+  cluster: string,
+  services: readonly string[],
+): Promise<Set<string>> {
+  const daemons = new Set<string>();
+  try {
+    for (let i = 0; i < services.length; i += MAX_SERVICES_PER_DESCRIBE) {
+      const output = await ecs.send(
+        new DescribeServicesCommand({
+          cluster,
+          services: services.slice(i, i + MAX_SERVICES_PER_DESCRIBE),
+        }),
+      );
+      for (const service of output.services ?? []) {
+        if (service.schedulingStrategy === "DAEMON" && service.serviceName) {
+          daemons.add(service.serviceName);
+        }
+      }
+    }
+  } catch {
+    return new Set();
+  }
+  return daemons;
 }

@@ -60,6 +60,20 @@ const task = (name: string, group: string, desired: LocalTask["desired"] = "RUNN
   desired,
   last: "RUNNING" as LocalTask["last"],
 });
+/** The event Lambda delivers for a published message, attributes as SNS passes them on. */
+function delivered({
+  message,
+  attributes,
+}: {
+  message: string;
+  attributes: Record<string, string>;
+}) {
+  const event = snsEvent(message);
+  event.Records[0].Sns.MessageAttributes = Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, { Type: "Number", Value: value }]),
+  );
+  return event;
+}
 const completions = () => aws.requests.filter((r) => r.operation === "CompleteLifecycleAction");
 const logged = (action: string) => lines.filter((line) => line.action === action);
 
@@ -83,7 +97,10 @@ describe("instance drain at the drain deadline (issue 16 §1)", () => {
     );
     const handOffs = published.filter(({ message }) => !message.includes("DrainBlocked"));
     expect(handOffs).toHaveLength(1);
-    expect(handOffs[0].drainingSince).toMatch(/^\d+$/);
+    expect(handOffs[0].attributes).toEqual({
+      drainingSince: expect.stringMatching(/^\d+$/),
+      heldUntil: expect.stringMatching(/^\d+$/),
+    });
     expect(logged("drain-blocked")).toEqual([
       expect.objectContaining({ level: "error", services: ["api", "web"], tasksLeft: 2 }),
     ]);
@@ -100,17 +117,48 @@ describe("instance drain at the drain deadline (issue 16 §1)", () => {
     // The replacement is healthy elsewhere: ECS stops the old task.
     aws.tasks = [{ ...task("web1", "service:web", "STOPPED"), last: "STOPPED" }];
     const [handOff] = aws.published().filter((p) => !p.message.includes("DrainBlocked"));
-    const event = snsEvent(handOff.message);
-    event.Records[0].Sns.MessageAttributes = {
-      drainingSince: { Type: "Number", Value: String(handOff.drainingSince) },
-    };
-    await handler(event, context(400));
+    await handler(delivered(handOff), context(400));
 
     expect(completions()).toHaveLength(1);
     expect(completions()[0].params).toMatchObject({
       InstanceId: INSTANCE_ID,
       LifecycleActionResult: "CONTINUE",
     });
+  });
+
+  it("after a hold, waits for the service's stopping task to reach STOPPED (its deregistration delay) before releasing", async () => {
+    aws.status = "DRAINING";
+    aws.tasks = [task("web1", "service:web")];
+    await handler(snsEvent(lifecycleMessage({ Time: new Date().toISOString() })), context(400));
+
+    // The replacement is healthy: ECS stops the old task, which still serves (last RUNNING).
+    aws.tasks = [task("web1", "service:web", "STOPPED")];
+    const [first] = aws.published().filter((p) => !p.message.includes("DrainBlocked"));
+    expect(first.attributes.heldUntil).toMatch(/^\d+$/);
+    // The next invocation, well past the bound from DRAINING, the hold having just ended. (Times
+    // set here rather than raced against a 0.2 s bound, so a busy machine cannot flip it.)
+    process.env.MAX_DRAIN_SECONDS = "5";
+    const now = Date.now();
+    await handler(
+      delivered({
+        message: first.message,
+        attributes: { drainingSince: String(now - 60_000), heldUntil: String(now) },
+      }),
+      context(100),
+    ).finally(() => (process.env.MAX_DRAIN_SECONDS = ENVIRONMENT.MAX_DRAIN_SECONDS));
+    expect(completions()).toHaveLength(0);
+    expect(logged("wait-after-hold")).toEqual([
+      expect.objectContaining({ level: "info", tasksLeft: 1 }),
+    ]);
+    // No new alarm: this is no longer a blocked drain.
+    expect(aws.published().filter((p) => p.message.includes("DrainBlocked"))).toHaveLength(1);
+
+    // The task has reached STOPPED by the next invocation: released at its first look.
+    aws.tasks[0].last = "STOPPED";
+    const second = aws.published().filter((p) => !p.message.includes("DrainBlocked"));
+    await handler(delivered(second.at(-1) as (typeof second)[number]), context(2000));
+    expect(completions()).toHaveLength(1);
+    expect(logged("complete").at(-1)).toMatchObject({ level: "info", tasksLeft: 0 });
   });
 
   it("releases standalone tasks at the deadline with a log line naming them, and keeps nothing", async () => {
@@ -129,6 +177,32 @@ describe("instance drain at the drain deadline (issue 16 §1)", () => {
     });
     expect(String(standalone.message)).toMatch(/report1 \(family:nightly-report\)/);
     expect(logged("complete")).toEqual([expect.objectContaining({ level: "warn", tasksLeft: 1 })]);
+  });
+
+  it("does not hold for a daemon service (ECS stops its task last), releasing with the standalone task", async () => {
+    aws.status = "DRAINING";
+    aws.daemons = ["log-agent"];
+    aws.tasks = [task("report1", "family:nightly-report"), task("agent1", "service:log-agent")];
+
+    await handler(snsEvent(lifecycleMessage({ Time: new Date().toISOString() })), context(2000));
+
+    expect(completions()).toHaveLength(1);
+    expect(logged("drain-blocked")).toHaveLength(0);
+    expect(aws.requests.find((r) => r.operation === "DescribeServices")?.params).toMatchObject({
+      cluster: "apps-staging",
+      services: ["log-agent"],
+    });
+  });
+
+  it("holds when ECS will not say whether a service is a daemon (DescribeServices denied)", async () => {
+    aws.status = "DRAINING";
+    aws.daemons = undefined;
+    aws.tasks = [task("web1", "service:web")];
+
+    await handler(snsEvent(lifecycleMessage({ Time: new Date().toISOString() })), context(400));
+
+    expect(completions()).toHaveLength(0);
+    expect(logged("drain-blocked")).toEqual([expect.objectContaining({ services: ["web"] })]);
   });
 
   it("holds for the service and names only it when service and standalone tasks are both left", async () => {

@@ -1,12 +1,11 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   autoScalingInstancesReply,
   CONTAINER_INSTANCE_ARN,
   ecsReply,
   queryReply,
 } from "./fixtures";
-import { parseWireRequest, type WireReply, type WireRequest } from "../../support/aws-wire";
+import { startAwsEndpoint, type AwsEndpoint } from "../../support/aws-endpoint";
+import { encodeAnswer, type WireReply, type WireRequest } from "../../support/aws-wire";
 
 /**
  * A small stateful ECS and Auto Scaling behind a local HTTP endpoint, for scenario tests of the
@@ -40,6 +39,8 @@ export class LocalAws {
   status = "ACTIVE";
   tasks: LocalTask[] = [];
   others: LocalInstance[] = [];
+  /** Services whose scheduling strategy is DAEMON; `undefined`: DescribeServices is denied. */
+  daemons: string[] | undefined = [];
   /** Called before each answer with the number of earlier requests of that operation. */
   onRequest: (request: WireRequest, n: number) => void = () => undefined;
 
@@ -52,18 +53,23 @@ export class LocalAws {
     return this.requests.map(({ operation }) => operation);
   }
 
-  /** The SNS messages published, with their `drainingSince` attribute when set. */
-  published(): { message: string; subject?: string; drainingSince?: string }[] {
+  /** The SNS messages published, with their message attributes by name. */
+  published(): { message: string; subject?: string; attributes: Record<string, string> }[] {
     return this.requests
       .filter((r) => r.operation === "Publish")
-      .map(({ params }) => ({
-        message: String(params.Message),
-        subject: params.Subject === undefined ? undefined : String(params.Subject),
-        drainingSince:
-          params["MessageAttributes.entry.1.Name"] === "drainingSince"
-            ? String(params["MessageAttributes.entry.1.Value.StringValue"])
-            : undefined,
-      }));
+      .map(({ params }) => {
+        const attributes: Record<string, string> = {};
+        for (let i = 1; params[`MessageAttributes.entry.${i}.Name`] !== undefined; i++) {
+          attributes[String(params[`MessageAttributes.entry.${i}.Name`])] = String(
+            params[`MessageAttributes.entry.${i}.Value.StringValue`],
+          );
+        }
+        return {
+          message: String(params.Message),
+          subject: params.Subject === undefined ? undefined : String(params.Subject),
+          attributes,
+        };
+      });
   }
 
   answer(request: WireRequest): WireReply {
@@ -121,8 +127,22 @@ export class LocalAws {
               lastStatus: t.last,
             })),
         });
+      case "DescribeServices":
+        if (this.daemons === undefined) {
+          return {
+            statusCode: 400,
+            headers: { "content-type": "application/x-amz-json-1.1" },
+            body: JSON.stringify({ __type: "AccessDeniedException", message: "denied" }),
+          };
+        }
+        return ecsReply({
+          services: (params.services as string[]).map((serviceName) => ({
+            serviceName,
+            schedulingStrategy: this.daemons?.includes(serviceName) ? "DAEMON" : "REPLICA",
+          })),
+        });
       case "Publish":
-        return publishReply();
+        return encodeAnswer("sns", operation, { output: { MessageId: "republished" } });
       default:
         return queryReply(operation);
     }
@@ -140,35 +160,9 @@ export class LocalAws {
   }
 }
 
-function publishReply(): WireReply {
-  return {
-    statusCode: 200,
-    headers: { "content-type": "text/xml" },
-    body:
-      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>` +
-      `<MessageId>republished</MessageId></PublishResult><ResponseMetadata><RequestId>req-1` +
-      `</RequestId></ResponseMetadata></PublishResponse>`,
-  };
-}
-
-/** Serves whatever `current()` returns on 127.0.0.1; resolves to the endpoint URL. */
-export async function serveLocalAws(
-  current: () => LocalAws,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const answer = current().answer(
-        parseWireRequest(request.headers, Buffer.concat(chunks).toString()),
-      );
-      response.writeHead(answer.statusCode, answer.headers).end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+/** Serves whatever `current()` answers on the shared local AWS endpoint. */
+export async function serveLocalAws(current: () => LocalAws): Promise<AwsEndpoint> {
+  const endpoint = await startAwsEndpoint();
+  endpoint.answer = (request) => current().answer(request);
+  return endpoint;
 }

@@ -1,11 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { queryError } from "../lambda/instance-drain/fixtures";
-import { parseWireRequest, type WireRequest } from "../support/aws-wire";
-import { cli, STAGES_FIXTURE } from "./support";
+import { startAwsEndpoint, type AwsEndpoint, type AwsRequest } from "../../support/aws-endpoint";
+import type { AwsAnswer } from "../../support/aws-wire";
+import { cli, STAGES_FIXTURE } from "../support";
 
 /**
  * Issue 16 §6: `adopt hand-over <stage>` against a scripted Auto Scaling (and SNS) endpoint:
@@ -25,7 +23,7 @@ const NEW_ROLE = `arn:aws:iam::${ACCOUNT}:role/AppsStaging-lifecycle-hook`;
 
 /** The scripted account: the old group with its hook, and this stack's topic. */
 class ScriptedAccount {
-  requests: WireRequest[] = [];
+  requests: AwsRequest[] = [];
   hook = {
     LifecycleHookName: "AppsStaging-drain",
     AutoScalingGroupName: OLD_GROUP,
@@ -39,29 +37,27 @@ class ScriptedAccount {
   topicExists = true;
   subscribed = true;
 
-  answer(request: WireRequest): { status: number; body: string } {
+  answer(request: AwsRequest): AwsAnswer {
     this.requests.push(request);
     const { operation, params } = request;
     switch (operation) {
       case "DescribeAutoScalingGroups":
-        return ok(
-          operation,
-          `<AutoScalingGroups><member><AutoScalingGroupName>${OLD_GROUP}</AutoScalingGroupName>` +
-            `<AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:${ACCOUNT}:autoScalingGroup:7d3e2b1a:autoScalingGroupName/${OLD_GROUP}</AutoScalingGroupARN>` +
-            `<Instances>${this.instanceStates
-              .map(
-                (state, i) =>
-                  `<member><InstanceId>i-0old00000000000${i}</InstanceId><LifecycleState>${state}</LifecycleState></member>`,
-              )
-              .join("")}</Instances></member></AutoScalingGroups>`,
-        );
+        return {
+          output: {
+            AutoScalingGroups: [
+              {
+                AutoScalingGroupName: OLD_GROUP,
+                AutoScalingGroupARN: `arn:aws:autoscaling:us-east-1:${ACCOUNT}:autoScalingGroup:7d3e2b1a:autoScalingGroupName/${OLD_GROUP}`,
+                Instances: this.instanceStates.map((state, i) => ({
+                  InstanceId: `i-0old00000000000${i}`,
+                  LifecycleState: state,
+                })),
+              },
+            ],
+          },
+        };
       case "DescribeLifecycleHooks":
-        return ok(
-          operation,
-          `<LifecycleHooks><member>${Object.entries(this.hook)
-            .map(([key, value]) => `<${key}>${escape(value)}</${key}>`)
-            .join("")}</member></LifecycleHooks>`,
-        );
+        return { output: { LifecycleHooks: [this.hook] } };
       case "PutLifecycleHook":
         for (const key of [
           "NotificationTargetARN",
@@ -72,24 +68,27 @@ class ScriptedAccount {
         ]) {
           if (params[key] !== undefined) this.hook[key] = String(params[key]);
         }
-        return ok(operation, "");
+        return { output: {} };
       case "GetTopicAttributes":
-        if (!this.topicExists) {
-          const error = queryError("NotFound", "Topic does not exist");
-          return { status: 404, body: error.body };
-        }
-        return ok(operation, "<Attributes/>");
+        return this.topicExists
+          ? { output: { Attributes: [] } }
+          : { error: "NotFound", message: "Topic does not exist" };
       case "ListSubscriptionsByTopic":
-        return ok(
-          operation,
-          `<Subscriptions>${
-            this.subscribed
-              ? `<member><Protocol>lambda</Protocol><Endpoint>arn:aws:lambda:us-east-1:${ACCOUNT}:function:AppsStaging-instance-drain</Endpoint><TopicArn>${NEW_TOPIC}</TopicArn></member>`
-              : ""
-          }</Subscriptions>`,
-        );
+        return {
+          output: {
+            Subscriptions: this.subscribed
+              ? [
+                  {
+                    Protocol: "lambda",
+                    Endpoint: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:AppsStaging-instance-drain`,
+                    TopicArn: NEW_TOPIC,
+                  },
+                ]
+              : [],
+          },
+        };
       default:
-        return { status: 400, body: queryError("InvalidAction", operation).body };
+        return { error: "InvalidAction", message: operation };
     }
   }
 
@@ -98,37 +97,16 @@ class ScriptedAccount {
   }
 }
 
-function ok(operation: string, result: string) {
-  return {
-    status: 200,
-    body:
-      `<${operation}Response xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">` +
-      `<${operation}Result>${result}</${operation}Result>` +
-      `<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></${operation}Response>`,
-  };
-}
-
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-
 let account: ScriptedAccount;
-let server: Server;
+let endpoint: AwsEndpoint;
 const saved = { ...process.env };
 const VARIABLES = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const reply = account.answer(
-        parseWireRequest(request.headers, Buffer.concat(chunks).toString()),
-      );
-      response.writeHead(reply.status, { "content-type": "text/xml" }).end(reply.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  endpoint = await startAwsEndpoint();
+  endpoint.answer = (request) => account.answer(request);
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL: endpoint.url,
     AWS_ACCESS_KEY_ID: "AKIDLOCAL",
     AWS_SECRET_ACCESS_KEY: "local",
   });
@@ -138,7 +116,7 @@ afterAll(async () => {
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];
   }
-  await new Promise((resolve) => server.close(resolve));
+  await endpoint.close();
 });
 beforeEach(() => {
   account = new ScriptedAccount();

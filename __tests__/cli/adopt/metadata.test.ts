@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, STAGES_FIXTURE } from "./support";
+import { cli, STAGES_FIXTURE } from "../support";
 
 // Synthesizes the stacks in a subprocess (about a second on a busy machine).
 jest.setTimeout(60_000);
