@@ -136,6 +136,12 @@ export interface PlannedResourceChange {
 export interface PlanJson {
   readonly format_version?: string;
   readonly resource_changes?: readonly PlannedResourceChange[];
+  readonly configuration?: {
+    readonly provider_config?: unknown;
+    readonly root_module?: {
+      readonly resources?: readonly { readonly address: string; readonly [key: string]: unknown }[];
+    };
+  };
 }
 
 export interface StateResource {

@@ -6,19 +6,19 @@
  * stand-in provider's replace decision must equal the real one.
  */
 import * as fs from "node:fs";
-import type { SynthesizedDocument } from "../../../change-set/document";
+import { changeSet, type ResourceChange } from "../../../change-set/change-set";
 import { STAGE_FIELDS } from "../../../config/stages";
+import { planChanges } from "../../../ops/change-guard/plan-changes";
+import { configChanges, flagChanges, verdictOf } from "../../../ops/change-guard/verdict";
 import { baseStages } from "../../support/fixtures";
-import { CHANGE_SET_SCENARIOS } from "../change-set-scenarios";
-import { completeRequired } from "../combined-config";
 import { STAND_IN_DIR, plannedActions, terraformOnPath } from "../harness";
-import { STAGES, predictedActions, synthesize } from "../scenarios";
+import { predictedActions } from "../scenarios";
 import { readVendoredSchema } from "../stand-in-provider/schema";
+import { FIELD_EDITS, changeSetCases, fieldCases, type Case } from "./cases";
 import { judge, type JudgedScenario } from "./judge";
 import { findRealProvider, installRealProvider, type RealProvider } from "./mirror";
-import { standInReplacements, realReplacements } from "./replace-decisions";
+import { realReplacements, standInReplacements } from "./replace-decisions";
 import { NOT_EDITED, STAGE_EDITS } from "./stage-edits";
-import { withValidArguments } from "./valid-arguments";
 
 const terraform = terraformOnPath();
 const found = findRealProvider();
@@ -27,73 +27,61 @@ const missing =
 const suite = missing === undefined ? describe : describe.skip;
 // Jest does not list the tests of a wholly skipped file: this is the one line that says why.
 if (missing !== undefined) process.stderr.write(`Skipping the real-provider tests: ${missing}\n`);
-
-/** Scenarios the mirror's provider cannot plan: they use arguments only 6.x has. */
-const SIX_ONLY: Readonly<Record<string, string>> = {
-  "topic region": "per-resource region is new in provider 6",
-  "durable_config added": "Lambda durable_config is new in provider 6",
-  "durable_config changed": "Lambda durable_config is new in provider 6",
-};
-
-interface Case {
-  readonly name: string;
-  readonly before: SynthesizedDocument;
-  readonly after: SynthesizedDocument;
-}
+const version = "version" in found ? found.version : "(missing)";
 
 const schema = readVendoredSchema(STAND_IN_DIR);
-const changeSetCases: Case[] = CHANGE_SET_SCENARIOS.filter((s) => !(s.name in SIX_ONLY)).map(
-  (scenario) => {
-    const [before, after] = completeRequired(
-      withValidArguments([scenario.before, scenario.after]),
-      schema,
+const changeSets = changeSetCases(schema);
+
+suite(`the change set agrees with the real AWS provider ${version}`, () => {
+  jest.setTimeout(600_000);
+  let provider: RealProvider;
+  const judged = new Map<string, Case & { real: JudgedScenario }>();
+
+  beforeAll(async () => {
+    provider = installRealProvider(found as { version: string; mirror: string });
+    const cases = [...changeSets, ...fieldCases()];
+    const results = await judge(provider, cases);
+    cases.forEach((c, index) => judged.set(c.name, { ...c, real: results[index] }));
+  });
+
+  afterAll(() => {
+    if (provider !== undefined) fs.rmSync(provider.dir, { recursive: true, force: true });
+  });
+
+  it("has an edit for every field of a stage, or says why not", () => {
+    const covered = [...Object.keys(STAGE_EDITS), ...Object.keys(NOT_EDITED)].sort();
+    expect(covered).toEqual([...STAGE_FIELDS].sort());
+  });
+
+  // The guard judges a real plan (changes --plan) as it judges the prediction.
+  it.each(FIELD_EDITS.map((c) => [c.name, c] as const))(
+    "the guard's verdict on the real plan of %s is the prediction's",
+    (name, { stage, edit }) => {
+      const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
+      const settings = configChanges(baseStages()[stage], {
+        ...baseStages()[stage],
+        ...edit(baseStages()[stage]),
+      });
+      const verdict = (changes: readonly ResourceChange[]) =>
+        verdictOf({ [stage]: { configChanges: settings, changes: flagChanges(changes) } }, "ami");
+      const predicted = verdict(changeSet(before, after));
+      const planned = verdict(planChanges(real.plan));
+      expect(planned.pass).toBe(predicted.pass);
+      expect(planned.refused).toBe(predicted.refused);
+      expect(planned.stops.length).toBe(predicted.stops.length);
+      // An AMI update passes on its real plan, for exactly the reasons the runbook gives.
+      expect(planned.pass).toBe(name.endsWith(" amiId"));
+    },
+  );
+
+  it.each([...changeSets, ...FIELD_EDITS].map((c) => c.name))("for %s", (name) => {
+    const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
+    expect(predictedActions(before, after)).toEqual(
+      plannedActions({ resource_changes: real.changes }),
     );
-    return { name: scenario.name, before, after };
-  },
-);
-const fieldEdits = STAGES.flatMap((stage) =>
-  Object.entries(STAGE_EDITS).map(([field, edit]) => ({ name: `${stage} ${field}`, stage, edit })),
-);
-
-suite(
-  `the change set agrees with the real AWS provider ${"version" in found ? found.version : ""}`,
-  () => {
-    jest.setTimeout(600_000);
-    let provider: RealProvider;
-    const cases = new Map<string, Case & { judged?: JudgedScenario }>();
-
-    beforeAll(async () => {
-      provider = installRealProvider(found as { version: string; mirror: string });
-      const base = synthesize();
-      const fieldCases = fieldEdits.map(({ name, stage, edit }) => ({
-        name,
-        before: base[stage],
-        after: synthesize({ stage, settings: edit(baseStages()[stage]) })[stage],
-      }));
-      const all = [...changeSetCases, ...fieldCases];
-      const results = await judge(provider, all);
-      all.forEach((c, index) => cases.set(c.name, { ...c, judged: results[index] }));
-    });
-
-    afterAll(() => {
-      if (provider !== undefined) fs.rmSync(provider.dir, { recursive: true, force: true });
-    });
-
-    it("has an edit for every field of a stage, or says why not", () => {
-      const covered = [...Object.keys(STAGE_EDITS), ...Object.keys(NOT_EDITED)].sort();
-      expect(covered).toEqual([...STAGE_FIELDS].sort());
-    });
-
-    it.each([...changeSetCases, ...fieldEdits].map((c) => c.name))("for %s", (name) => {
-      const scenario = cases.get(name) as Case & { judged: JudgedScenario };
-      const real = scenario.judged;
-      expect(predictedActions(scenario.before, scenario.after)).toEqual(
-        plannedActions({ resource_changes: real.changes }),
-      );
-      // The stand-in decides replace or update from the same table as the prediction.
-      expect(standInReplacements(real.changes, scenario.after, schema)).toEqual(
-        realReplacements(real.changes),
-      );
-    });
-  },
-);
+    // The stand-in decides replace or update from the same table as the prediction.
+    expect(standInReplacements(real.changes, after, schema)).toEqual(
+      realReplacements(real.changes),
+    );
+  });
+});

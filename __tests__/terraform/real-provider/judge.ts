@@ -12,7 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { BlockConfig, SynthesizedDocument } from "../../../change-set/document";
 import { renamed } from "../combined-config";
-import { TerraformWorkspace, type PlannedResourceChange } from "../harness";
+import type { TerraformPlan } from "../../../ops/change-guard/plan-changes";
+import { TerraformWorkspace, type PlanJson, type PlannedResourceChange } from "../harness";
 import { forRealProvider } from "./convert";
 import type { RealProvider } from "./mirror";
 import { aliasOf, noOpState, resourceSchemas, writeState, type StateResource } from "./prior-state";
@@ -24,9 +25,14 @@ export interface PlanScenario {
   readonly after: SynthesizedDocument;
 }
 
-/** The real plan of one scenario: its resource changes with the scenario's prefix removed. */
+/**
+ * The real plan of one scenario, as if planned alone: its resource changes and the
+ * configuration's resources (with their expressions' references), the scenario's prefix removed.
+ */
 export interface JudgedScenario {
   readonly changes: readonly PlannedResourceChange[];
+  /** `terraform show -json`'s shape, so the change guard can read it as a plan. */
+  readonly plan: TerraformPlan;
 }
 
 /** How long each step took, in seconds (for the benchmark). */
@@ -91,11 +97,11 @@ export async function judge(
     });
     workspace.writeStack(afterConfig);
     writeState(workspace.dir, state, schemas);
-    let changes: readonly PlannedResourceChange[] = [];
+    let plan: PlanJson = {};
     timings.plan = await seconds(async () => {
-      changes = (await workspace.plan("-refresh=false")).resource_changes ?? [];
+      plan = await workspace.plan("-refresh=false");
     });
-    return scenarios.map((_, index) => ({ changes: ofPrefix(changes, `s${index}_`) }));
+    return scenarios.map((_, index) => ofScenario(plan, `s${index}_`));
   } finally {
     fs.rmSync(workspace.dir, { recursive: true, force: true });
   }
@@ -155,18 +161,28 @@ function aliasFor(aliases: Map<string, string>, document: SynthesizedDocument): 
   return aliases.get(key) as string;
 }
 
-function ofPrefix(
-  changes: readonly PlannedResourceChange[],
-  prefix: string,
-): PlannedResourceChange[] {
-  return changes
-    .filter((change) =>
-      change.address
-        .split(".")
-        .at(change.mode === "data" ? 2 : 1)
-        ?.startsWith(prefix),
-    )
-    .map((change) => ({ ...change, address: change.address.replace(`.${prefix}`, ".") }));
+/** One scenario's part of the combined plan, its names without the scenario's prefix. */
+function ofScenario(plan: PlanJson, prefix: string): JudgedScenario {
+  const mine = (address: string) =>
+    address
+      .split(".")
+      .at(address.startsWith("data.") ? 2 : 1)
+      ?.startsWith(prefix) === true;
+  // References name blocks as `type.<prefix>name`: removing `.<prefix>` after a type restores them.
+  const unprefixed = <T>(value: T): T =>
+    JSON.parse(JSON.stringify(value).replaceAll(`.${prefix}`, ".")) as T;
+  const changes = (plan.resource_changes ?? []).filter((change) => mine(change.address));
+  const resources = (plan.configuration?.root_module?.resources ?? []).filter((resource) =>
+    mine(resource.address),
+  );
+  return {
+    changes: unprefixed(changes),
+    plan: unprefixed({
+      format_version: plan.format_version ?? "1.2",
+      resource_changes: changes,
+      configuration: { root_module: { resources } },
+    }) as unknown as TerraformPlan,
+  };
 }
 
 async function seconds(step: () => Promise<unknown>): Promise<number> {

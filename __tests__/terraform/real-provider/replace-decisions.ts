@@ -6,7 +6,7 @@
  */
 import type { SynthesizedDocument } from "../../../change-set/document";
 import type { PlannedResourceChange } from "../harness";
-import { UNKNOWN, type Value } from "../stand-in-provider/cty";
+import { UNKNOWN, isUnknown, type Value } from "../stand-in-provider/cty";
 import { planChange } from "../stand-in-provider/managed-resources";
 import type { VendoredSchema } from "../stand-in-provider/schema";
 
@@ -55,7 +55,10 @@ export function standInReplacements(
       const proposed: Record<string, Value> = { ...before };
       for (const attribute of configured) {
         if (!(attribute in before) && !(attribute in planned)) continue;
-        proposed[attribute] = unknown[attribute] === true ? UNKNOWN : (planned[attribute] ?? null);
+        proposed[attribute] =
+          unknown[attribute] === true
+            ? UNKNOWN
+            : withPriorComputed(planned[attribute], unknown[attribute], before[attribute]);
       }
       const tagsAll = (planned.tags_all ?? {}) as Record<string, string>;
       const { requiresReplace } = planChange(
@@ -69,4 +72,42 @@ export function standInReplacements(
       return [change.address, [...requiresReplace].sort()];
     }),
   );
+}
+
+/**
+ * A planned value with each nested value the real provider left unknown (a computed part of a
+ * block, unknown only because the object is replaced) taken from the prior object.
+ */
+function withPriorComputed(
+  value: Value | undefined,
+  unknown: unknown,
+  prior: Value | undefined,
+): Value {
+  if (unknown === true) return prior === undefined ? UNKNOWN : prior;
+  if (Array.isArray(value)) {
+    const unknowns = Array.isArray(unknown) ? unknown : [];
+    const priors = Array.isArray(prior) ? prior : [];
+    return value.map((item, i) => withPriorComputed(item, unknowns[i], priors[i]));
+  }
+  if (value !== null && value !== undefined && typeof value === "object" && !isUnknown(value)) {
+    const unknowns = (typeof unknown === "object" && unknown !== null ? unknown : {}) as Record<
+      string,
+      unknown
+    >;
+    const priors = (
+      prior !== null && typeof prior === "object" && !Array.isArray(prior) && !isUnknown(prior)
+        ? prior
+        : {}
+    ) as Record<string, Value>;
+    const result: Record<string, Value> = {};
+    for (const key of new Set([...Object.keys(value), ...Object.keys(unknowns)])) {
+      result[key] = withPriorComputed(
+        (value as Record<string, Value>)[key],
+        unknowns[key],
+        priors[key],
+      );
+    }
+    return result;
+  }
+  return value ?? null;
 }
