@@ -41,8 +41,11 @@
  * 9. Each changed provider configuration is also an entry of its own (`provider.aws`, action
  *    `reconfigure`), whose reasons name each changed argument and flag those whose effect on
  *    resources is not predicted; a changed backend is an entry `terraform.backend` (action
- *    `migrate-state`): `terraform init -migrate-state` must run before any plan. These entries
- *    come first (backend, then providers by address), then the blocks sorted by address.
+ *    `migrate-state`): `terraform init -migrate-state` must run before any plan; a changed
+ *    `required_providers` entry (another provider version) is an entry
+ *    `terraform.required_providers.<name>` (action `reconfigure`), since the new provider may
+ *    plan the same configuration differently. These entries come first (backend, required
+ *    providers, then provider configurations by address), then the blocks sorted by address.
  * 10. A resource named in `options.tainted` (as a failed create leaves it in the state) is a
  *    `replace` whatever its configuration, and propagates like any replaced resource.
  * 11. A resource only in `after` that an `import` block of `after` names is imported, not
@@ -69,6 +72,7 @@ import {
   providersOf,
 } from "./providers";
 import { referencesIn, type Reference } from "./references";
+import { requiredProviderChanges } from "./required-providers";
 import { jsonEqual } from "./json-equal";
 import { replacementVerdict, type ReplacementVerdict } from "./replacement-rules";
 import { BACKEND_ADDRESS, type ChangeSetOptions, type ResourceChange } from "./types";
@@ -237,6 +241,9 @@ function stackChanges(
   const backend = backendDiff(before, after);
   if (backend !== undefined) {
     changes.push({ address: BACKEND_ADDRESS, action: "migrate-state", reasons: backend.reasons });
+  }
+  for (const { address, reasons } of requiredProviderChanges(before, after)) {
+    changes.push({ address, action: "reconfigure", reasons });
   }
   const addresses = new Set([...providers.before.keys(), ...providers.after.keys()]);
   for (const address of [...addresses].sort(compare)) {
