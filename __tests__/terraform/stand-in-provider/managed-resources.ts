@@ -64,7 +64,11 @@ export function planChange(
   const differs = (attribute: string) => !valuesEqual(prior[attribute], planned[attribute]);
   // As the SDK does (and the real provider's plans show): with no difference but the timeouts,
   // the planned state is the prior state, so Terraform plans nothing.
-  if (Object.keys(planned).filter(differs).every((attribute) => attribute === "timeouts")) {
+  if (
+    Object.keys(planned)
+      .filter(differs)
+      .every((attribute) => attribute === "timeouts")
+  ) {
     return { planned: prior, requiresReplace: [] };
   }
   const requiresReplace = Object.keys(planned)
