@@ -172,6 +172,15 @@ describe("changes --plan", () => {
     expect(run.code).toBe(1);
   });
 
+  it("fails a plan whose launch configuration boots another image than the stage's amiId", async () => {
+    repo.edit("stacks/stages.json", COMMITTED_AMI, "ami-0123456789abcdef0");
+    const run = await changes(`--plan ${planFile("stale.json", amiPlan())}`);
+    expect(run.stdout).toContain(
+      `staging: the plan's aws_launch_configuration.instances boots ${NEW_AMI}, but staging.amiId is ami-0123456789abcdef0 (a plan of another synth?)`,
+    );
+    expect(run.code).toBe(1);
+  });
+
   it("refuses a plan that replaces the ECS cluster, in every mode, unless --allow-destructive", async () => {
     const replaced = amiPlan("AppsStaging");
     replaced.resource_changes[0] = change(

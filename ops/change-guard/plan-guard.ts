@@ -66,15 +66,37 @@ export async function runPlanGuard(options: PlanGuardOptions): Promise<GuardRepo
   };
   const amiOnly = report.configChanges.length === 1 && report.configChanges[0] === "amiId";
   const expect = options.expect ?? (amiOnly ? "ami" : undefined);
+  const verdict = verdictOf({ [stage]: report }, expect, {
+    allowDestructive: options.allowDestructive,
+  });
+  const image = expect === undefined ? [] : imageProblems(plan, stage, after[stage].amiId);
   return {
     version: REPORT_VERSION,
     base: { ref, commit },
     plan: { file: options.planFile, stage },
     stages: { [stage]: report },
-    verdict: verdictOf({ [stage]: report }, expect, {
-      allowDestructive: options.allowDestructive,
-    }),
+    verdict:
+      image.length === 0
+        ? verdict
+        : { ...verdict, pass: false, problems: [...verdict.problems, ...image] },
   };
+}
+
+/**
+ * A plan made from another synth than this working tree's (a stale cdktf.out, another branch)
+ * can pass every rule with the wrong image: the launch configuration it plans must boot the
+ * stage's amiId.
+ */
+function imageProblems(plan: TerraformPlan, stage: StageName, amiId: string): string[] {
+  const configuration = (plan.resource_changes ?? []).find(
+    (change) => change.address === FIXED_ADDRESSES.launchConfiguration,
+  );
+  const after = configuration?.change.after;
+  const image = isJsonObject(after) ? after.image_id : undefined;
+  if (image === undefined || image === amiId) return [];
+  return [
+    `${stage}: the plan's ${FIXED_ADDRESSES.launchConfiguration} boots ${String(image)}, but ${stage}.amiId is ${amiId} (a plan of another synth?)`,
+  ];
 }
 
 /** The parsed plan; anything else is one line saying what the file is instead. */
