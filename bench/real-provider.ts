@@ -72,6 +72,8 @@ async function main(): Promise<void> {
       times.state.push(await seconds(() => noOpState(workspace, stack, schemas)));
       workspace.writeStack(amiChange);
       times.plan.push(await seconds(() => workspace.plan("-refresh=false")));
+      // The agreement's base state as a fresh clone builds it, without a kept one.
+      process.env.REAL_PROVIDER_STATE_CACHE = "off";
       const timings: Partial<JudgeTimings> = {};
       await judge(provider, cases, timings);
       combined.state.push(timings.baseState ?? Number.NaN);

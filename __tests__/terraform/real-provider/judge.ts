@@ -16,6 +16,7 @@ import type { TerraformPlan } from "../../../ops/change-guard/plan-changes";
 import { TerraformWorkspace, type PlanJson, type PlannedResourceChange } from "../harness";
 import { forRealProvider } from "./convert";
 import type { RealProvider } from "./mirror";
+import { keepState, readState, stateCacheFile } from "./state-cache";
 import { aliasOf, noOpState, resourceSchemas, writeState, type StateResource } from "./prior-state";
 
 export interface PlanScenario {
@@ -73,10 +74,12 @@ export async function judge(
     workspace.writeStack(baseConfig);
     timings.init = await seconds(() => workspace.init());
     const schemas = await resourceSchemas(workspace);
+    const cached = stateCacheFile(baseConfig, provider.version);
     let base = new Map<string, StateResource>();
     timings.baseState = await seconds(async () => {
-      base = await noOpState(workspace, baseConfig, schemas);
+      base = await noOpState(workspace, baseConfig, schemas, readState(cached));
     });
+    keepState(cached, base);
 
     const parts = scenarios.map((scenario, index) => ({
       prefix: `s${index}`,
