@@ -1,11 +1,11 @@
 /**
- * Many change scenarios planned by the real AWS provider in two Terraform runs: the distinct
- * `before` documents, each renamed with its own prefix and given its own provider
- * configuration (an alias), are merged and brought to a no-op prior state once; every
- * scenario's `after` is then renamed the same way and planned in one configuration, on a state
- * that holds a copy of its `before`'s objects. A scenario's resources therefore plan exactly as
- * they would alone, with their own provider block (region, default tags) and their own prior
- * state. The objects a data source reads stay per scenario for the same reason.
+ * Many change scenarios planned by the real AWS provider in one configuration: the distinct
+ * `before` documents, each renamed with its own prefix, are merged and brought to a no-op prior
+ * state once (several plans, see prior-state.ts); every scenario's `after` is then renamed with
+ * the scenario's own prefix and all are planned at once, on a state that holds a copy of each
+ * scenario's `before` objects. Each distinct provider block (region, default tags) is a provider
+ * configuration of its own (an alias), so a scenario's resources plan exactly as they would
+ * alone: with their own provider settings, prior state and data sources.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
