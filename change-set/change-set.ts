@@ -9,17 +9,23 @@
  * 2. A block in both is compared top-level attribute by top-level attribute (deep equality; `null`
  *    equals an omitted value). The cdktf metadata key `//` and the meta-arguments `lifecycle`,
  *    `depends_on`, `provider`, `count` and `for_each` are ignored: changing them changes no real
- *    object. A `timeouts` change is an in-place update.
+ *    object. A `timeouts` change alone plans nothing: the provider keeps the prior state when no
+ *    other attribute differs (seen in the real provider's plans); with another change it is
+ *    part of that update.
  * 3. A resource with a changed attribute that forces a new object (see `REPLACEMENT_RULES`) is a
  *    `replace`, otherwise an `update`. A resource type without rules is a `replace` on any change,
  *    with a reason saying so: a guard should rather over-warn.
  * 4. References are `type.name[.attribute]` and `data.type.name[.attribute]` inside `${...}` in any
  *    string, however deep (lists, maps, nested blocks, function calls, longer strings). Only those
  *    naming a block of `after` count.
- * 5. Until nothing changes: an attribute also changes when it refers to a block that is new or
- *    replaced (whatever attribute: a new object has new ids, ARNs and generated names), to an
- *    attribute of an updated resource that is itself changed (or to the whole updated object), or
- *    to a data source that is re-read. Each block's action is then decided from its changed
+ * 5. Until nothing changes: an attribute also changes when it refers to a block that is new, to
+ *    a replaced resource (a new object has new ids, ARNs and generated names; only an attribute
+ *    the configuration sets, unchanged, keeps its value, e.g. a fixed `name`), to an attribute
+ *    of an updated resource that is itself changed (or to the whole updated object), or to a
+ *    data source that is re-read. A data source is also re-read, at apply, when a resource it
+ *    refers to has any change pending, whatever attribute it reads (Terraform's
+ *    `read_because_dependency_pending`): every value read from it is then unknown in the plan,
+ *    so whatever uses it changes too. Each block's action is then decided from its changed
  *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`.
  * 6. Within the same fixpoint, a resource whose `lifecycle.replace_triggered_by` names an
  *    existing block that is replaced or updated (or, for `type.name.attribute`, whose attribute
@@ -35,8 +41,11 @@
  * 9. Each changed provider configuration is also an entry of its own (`provider.aws`, action
  *    `reconfigure`), whose reasons name each changed argument and flag those whose effect on
  *    resources is not predicted; a changed backend is an entry `terraform.backend` (action
- *    `migrate-state`): `terraform init -migrate-state` must run before any plan. These entries
- *    come first (backend, then providers by address), then the blocks sorted by address.
+ *    `migrate-state`): `terraform init -migrate-state` must run before any plan; a changed
+ *    `required_providers` entry (another provider version) is an entry
+ *    `terraform.required_providers.<name>` (action `reconfigure`), since the new provider may
+ *    plan the same configuration differently. These entries come first (backend, required
+ *    providers, then provider configurations by address), then the blocks sorted by address.
  * 10. A resource named in `options.tainted` (as a failed create leaves it in the state) is a
  *    `replace` whatever its configuration, and propagates like any replaced resource.
  * 11. A resource only in `after` that an `import` block of `after` names is imported, not
@@ -63,6 +72,7 @@ import {
   providersOf,
 } from "./providers";
 import { referencesIn, type Reference } from "./references";
+import { requiredProviderChanges } from "./required-providers";
 import { jsonEqual } from "./json-equal";
 import { replacementVerdict, type ReplacementVerdict } from "./replacement-rules";
 import { BACKEND_ADDRESS, type ChangeSetOptions, type ResourceChange } from "./types";
@@ -232,6 +242,9 @@ function stackChanges(
   if (backend !== undefined) {
     changes.push({ address: BACKEND_ADDRESS, action: "migrate-state", reasons: backend.reasons });
   }
+  for (const { address, reasons } of requiredProviderChanges(before, after)) {
+    changes.push({ address, action: "reconfigure", reasons });
+  }
   const addresses = new Set([...providers.before.keys(), ...providers.after.keys()]);
   for (const address of [...addresses].sort(compare)) {
     const reasons = providerReasons(providers.before.get(address), providers.after.get(address));
@@ -320,13 +333,28 @@ function propagate(state: State): void {
       }
       for (const [attribute, references] of block.references) {
         if (block.changed.has(attribute)) continue;
-        if (references.some((reference) => describeChange(reference, state) !== undefined)) {
+        if (references.some((reference) => changeSeenBy(block, reference, state) !== undefined)) {
           block.changed.add(attribute);
           grew = true;
         }
       }
     }
   }
+}
+
+/**
+ * How the target of a reference changes for the block that refers to it: what the attribute
+ * can see (`describeChange`), and for a data source any pending change of a resource it reads,
+ * which defers the read to apply.
+ */
+function changeSeenBy(block: Tracked, reference: Reference, state: State): string | undefined {
+  const seen = describeChange(reference, state);
+  if (seen !== undefined || block.kind !== "data") return seen;
+  const target = state.tracked.get(reference.address);
+  if (target === undefined || target.kind !== "resource" || actionOf(target) === undefined) {
+    return undefined;
+  }
+  return `${reference.address}, which has changes pending (read during apply)`;
 }
 
 /**
@@ -340,6 +368,8 @@ function describeChange(reference: Reference, state: State): string | undefined 
   if (target === undefined) return undefined;
   switch (actionOf(target)) {
     case "replace":
+      // A configured attribute the replacement keeps is known in the plan and the same.
+      if (attribute !== undefined && keepsConfiguredValue(target, attribute)) return undefined;
       return `replaced ${address}`;
     case "read":
       return `re-read ${address}`;
@@ -349,6 +379,11 @@ function describeChange(reference: Reference, state: State): string | undefined 
     default:
       return undefined;
   }
+}
+
+/** Whether the block's configuration sets `attribute` to the same value on both sides. */
+function keepsConfiguredValue(block: Tracked, attribute: string): boolean {
+  return Object.hasOwn(block.after, attribute) && !block.changed.has(attribute);
 }
 
 /**
@@ -363,7 +398,7 @@ function triggerFires(trigger: Reference, state: State): boolean {
   const action = actionOf(target);
   if (trigger.attribute === undefined) return action === "replace" || action === "update";
   if (target.changed.has(trigger.attribute)) return true;
-  return action === "replace" && !Object.hasOwn(target.after, trigger.attribute);
+  return action === "replace" && !keepsConfiguredValue(target, trigger.attribute);
 }
 
 /** What happens to a firing trigger's (existing) target, for a reason. */
@@ -374,7 +409,7 @@ function describeTarget(trigger: Reference, state: State): string {
 
 function actionOf(block: Tracked): "replace" | "update" | "read" | undefined {
   if (block.triggered || block.tainted) return "replace";
-  if (block.changed.size === 0) return undefined;
+  if (![...block.changed].some((attribute) => attribute !== "timeouts")) return undefined;
   if (block.kind === "data") return "read";
   return verdictsOf(block).some((verdict) => verdict !== "in-place") ? "replace" : "update";
 }
@@ -400,7 +435,7 @@ function reasonsOf(block: Tracked, state: State): string[] {
     if (block.ownChanges.has(attribute)) reasons.add(`${attribute} changed`);
     else if (block.inherited.has(attribute)) reasons.add(block.inherited.get(attribute) as string);
     for (const reference of block.references.get(attribute) ?? []) {
-      const change = describeChange(reference, state);
+      const change = changeSeenBy(block, reference, state);
       if (change !== undefined) reasons.add(`${attribute} refers to ${change}`);
     }
   }

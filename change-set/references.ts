@@ -42,10 +42,23 @@ export function referencesIn(value: JsonValue): Reference[] {
  * code again). Escaped `$${` and `%%{` are literal text.
  */
 export function expressionCode(template: string): string {
+  const mask = codeMask(template);
+  let code = "";
+  for (let i = 0; i < template.length; i++) {
+    if (!mask[i]) continue;
+    const char = template[i];
+    // A space in place of structure keeps tokens of neighbouring expressions apart.
+    code += char === '"' || char === "{" || char === "}" ? " " : char;
+  }
+  return code;
+}
+
+/** For each character of a template, whether it is expression code (see `expressionCode`). */
+export function codeMask(template: string): boolean[] {
   // What the scanner is inside: template text, expression code (an interpolation or a brace
   // inside one), or a quoted string literal within code.
   const stack: Array<"text" | "code" | "quoted"> = ["text"];
-  let code = "";
+  const mask = new Array<boolean>(template.length).fill(false);
   for (let i = 0; i < template.length; i++) {
     const char = template[i];
     const mode = stack[stack.length - 1];
@@ -53,8 +66,7 @@ export function expressionCode(template: string): string {
       if (char === '"') stack.push("quoted");
       else if (char === "{") stack.push("code");
       else if (char === "}") stack.pop();
-      // A space in place of structure keeps tokens of neighbouring expressions apart.
-      code += char === '"' || char === "{" || char === "}" ? " " : char;
+      mask[i] = true;
     } else if (mode === "quoted" && char === "\\") {
       i++;
     } else if (mode === "quoted" && char === '"') {
@@ -70,7 +82,7 @@ export function expressionCode(template: string): string {
       i++;
     }
   }
-  return code;
+  return mask;
 }
 
 function* stringsIn(value: JsonValue): Generator<string> {

@@ -16,8 +16,16 @@ export function renderReport(report: GuardReport, format: ReportFormat): string 
 const why = (change: GuardChange) =>
   change.reasons.length > 0 ? `${change.action}: ${change.reasons.join("; ")}` : change.action;
 
-const baseLine = ({ base }: GuardReport) =>
-  `base ${base.ref} (${base.commit.slice(0, 12)}) -> working tree`;
+const baseLine = ({ base, plan }: GuardReport) =>
+  plan === undefined
+    ? `base ${base.ref} (${base.commit.slice(0, 12)}) -> working tree`
+    : `plan ${plan.file} of ${plan.stage} (Terraform's own plan; settings against base ${base.ref} (${base.commit.slice(0, 12)}))`;
+
+/** The refusals of destructive changes, and whether --allow-destructive let them through. */
+function stopLines({ verdict }: GuardReport): string[] {
+  const allowed = verdict.stops.length > 0 && !verdict.refused;
+  return verdict.stops.map((s) => (allowed ? `${s} (allowed by --allow-destructive)` : s));
+}
 
 function stagesOf(report: GuardReport): [string, StageReport][] {
   return Object.entries(report.stages).filter(
@@ -52,6 +60,7 @@ function renderText(report: GuardReport): string {
     lines.push(...formatTable(rows).map((row) => `  ${row}`));
   }
   lines.push(...report.verdict.warnings.map((w) => `WARNING ${w}`));
+  lines.push(...stopLines(report));
   lines.push(...verdictLines(report));
   return `${lines.join("\n")}\n`;
 }
@@ -68,9 +77,12 @@ function renderMarkdown(report: GuardReport): string {
         ? `Change guard: :white_check_mark: only an AMI update (expect ${verdict.expect})`
         : `Change guard: :x: not only an AMI update (expect ${verdict.expect})`;
   const lines = [`### ${head}`, "", `${cell(baseLine(report))}`, ""];
+  for (const stop of stopLines(report)) lines.push(`- :stop_sign: **${cell(stop)}**`);
   for (const problem of verdict.problems) lines.push(`- ${cell(problem)}`);
   for (const warning of verdict.warnings) lines.push(`- :warning: **${cell(warning)}**`);
-  if (verdict.problems.length + verdict.warnings.length > 0) lines.push("");
+  if (verdict.problems.length + verdict.warnings.length + verdict.stops.length > 0) {
+    lines.push("");
+  }
   for (const [stage, { configChanges, changes }] of stagesOf(report)) {
     lines.push(`#### ${stage}`, "");
     if (configChanges.length > 0) {

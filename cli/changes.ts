@@ -16,6 +16,8 @@ interface ChangesOptions {
   base?: string;
   stage?: StageName;
   expect?: Expectation;
+  plan?: string;
+  allowDestructive?: boolean;
   format: ReportFormat;
 }
 
@@ -27,6 +29,14 @@ export const changesCommands: CommandGroup = (program, context) => {
       "synthesize a base commit and the working tree and list every resource the change touches, with its action and why",
     )
     .option("--base <git-ref>", "the commit to compare with (default: origin/main, else HEAD)")
+    .option(
+      "--plan <plan.json>",
+      "judge this plan (terraform show -json of a saved plan) instead of a prediction; its stage is the one whose clusterName its ECS cluster has, its settings are compared with --base, and an amiId-only change is judged as --expect ami",
+    )
+    .option(
+      "--allow-destructive",
+      "a change that replaces or deletes the ECS cluster, deletes the instances' group or moves the state is intended (otherwise it is refused: exit 1)",
+    )
     .addOption(
       new Option(
         "--stage <name>",
@@ -50,12 +60,14 @@ export const changesCommands: CommandGroup = (program, context) => {
         "changes",
         "changes --base origin/main --stage staging --expect ami",
         "changes --format markdown",
+        "changes --plan plan.json --format markdown",
       ),
     )
     .action((options: ChangesOptions) => changes(context, options));
 };
 
 async function changes(context: CliContext, options: ChangesOptions): Promise<void> {
+  if (options.plan !== undefined) return judgePlan(context, { ...options, plan: options.plan });
   await checkGitRuns(context.io.env);
   const { runChangeGuard } = await import("../ops/change-guard/change-guard");
   const { renderReport } = await import("./changes-format");
@@ -72,11 +84,12 @@ async function changes(context: CliContext, options: ChangesOptions): Promise<vo
       base: options.base,
       stage: options.stage,
       expect: options.expect,
+      allowDestructive: options.allowDestructive,
       env: context.io.env,
       signal: interrupted.signal,
     });
     context.io.stdout.write(renderReport(report, options.format));
-    if (report.verdict.pass === false) context.exitCode = EXIT_FINDING;
+    if (report.verdict.pass === false || report.verdict.refused) context.exitCode = EXIT_FINDING;
   } catch (error) {
     if (!interrupted.signal.aborted) throw describeGitFailure(error) ?? error;
     context.warn("interrupted; the temporary worktree is removed");
@@ -118,4 +131,25 @@ function describeGitFailure(error: unknown): ConfigError | undefined {
       ? "; the change guard checks the base commit out in a temporary worktree, which git registers in .git/worktrees: run it in a writable clone"
       : "";
   return new ConfigError(`${command} failed (${reason})${where}`);
+}
+
+/** `changes --plan`: the same report and verdict, on a plan Terraform made. */
+async function judgePlan(
+  context: CliContext,
+  options: ChangesOptions & { plan: string },
+): Promise<void> {
+  const { runPlanGuard } = await import("../ops/change-guard/plan-guard");
+  const { renderReport } = await import("./changes-format");
+  const report = await runPlanGuard({
+    projectDir: process.cwd(),
+    stagesFile: context.stagesFile,
+    planFile: options.plan,
+    stage: options.stage,
+    base: options.base,
+    expect: options.expect,
+    allowDestructive: options.allowDestructive,
+    env: context.io.env,
+  });
+  context.io.stdout.write(renderReport(report, options.format));
+  if (report.verdict.pass === false || report.verdict.refused) context.exitCode = EXIT_FINDING;
 }

@@ -129,6 +129,18 @@ const stageEntries = {
   tags: v.optional(textMap()),
 };
 
+/**
+ * Every field a stage can set, those of `drain` and `alarm` as `drain.pollSeconds`: what the
+ * tests edit one at a time to check each against the real provider's plan.
+ */
+export const STAGE_FIELDS: readonly string[] = Object.keys(stageEntries).flatMap((key) =>
+  key === "drain"
+    ? Object.keys(drainEntries).map((field) => `drain.${field}`)
+    : key === "alarm"
+      ? Object.keys(alarmEntries).map((field) => `alarm.${field}`)
+      : [key],
+);
+
 const stageSchema = v.pipe(
   object(stageEntries),
   v.rawCheck(({ dataset, addIssue }) => {

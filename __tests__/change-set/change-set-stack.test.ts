@@ -236,6 +236,41 @@ describe("changeSet with a backend change", () => {
   });
 });
 
+describe("changeSet with a provider version change", () => {
+  const pinned = (version: string): SynthesizedDocument => ({
+    ...stack(),
+    terraform: {
+      backend: { s3: S3 },
+      required_providers: { aws: { source: "aws", version } },
+    },
+  });
+
+  it("reports another provider version as its own line, although no resource changes", () => {
+    const changes = changeSet(pinned("6.25.0"), pinned("6.26.0"));
+    expect(changes).toEqual([
+      {
+        address: "terraform.required_providers.aws",
+        action: "reconfigure",
+        reasons: [
+          "version 6.25.0 → 6.26.0 (terraform init -upgrade; what the new provider plans differently is not predicted)",
+        ],
+      },
+    ]);
+    expect(formatChangeSet(changes)).toMatch(
+      /^! terraform\.required_providers\.aws changed \(version 6\.25\.0 → 6\.26\.0/,
+    );
+  });
+
+  it("reports nothing for the same pin, and a provider added or removed", () => {
+    expect(changeSet(pinned("6.25.0"), pinned("6.25.0"))).toEqual([]);
+    const unpinned = { ...stack(), terraform: { backend: { s3: S3 } } };
+    expect(changeSet(unpinned, pinned("6.25.0"))).toEqual([
+      { address: "terraform.required_providers.aws", action: "reconfigure", reasons: ["added"] },
+    ]);
+    expect(changeSet(pinned("6.25.0"), unpinned)[0].reasons).toEqual(["removed"]);
+  });
+});
+
 describe("the vendored provider schema", () => {
   it("agrees with the force-new rules: a region change replaces every regional type", () => {
     const regional = aws.regionalResources.filter((type) => Object.hasOwn(REPLACEMENT_RULES, type));

@@ -232,16 +232,31 @@ describe("changeSet", () => {
     },
   );
 
+  // The real provider keeps the prior state when nothing but timeouts differs.
   test.each(["aws_launch_configuration", "aws_ecs_cluster", "aws_made_up_thing"])(
-    "updates %s in place when only timeouts change",
+    "plans nothing for %s when only timeouts change",
     (type) => {
       const before = resources({ [type]: { x: { timeouts: { delete: "10m" } } } });
       const after = resources({ [type]: { x: { timeouts: { delete: "60m" } } } });
-      expect(changeSet(before, after)).toEqual([
-        { address: `${type}.x`, action: "update", reasons: ["timeouts changed"] },
-      ]);
+      expect(changeSet(before, after)).toEqual([]);
     },
   );
+
+  it("counts a timeouts change as part of an update with another change", () => {
+    const before = resources({
+      aws_autoscaling_group: { x: { max_size: 2, timeouts: { delete: "10m" } } },
+    });
+    const after = resources({
+      aws_autoscaling_group: { x: { max_size: 3, timeouts: { delete: "60m" } } },
+    });
+    expect(changeSet(before, after)).toEqual([
+      {
+        address: "aws_autoscaling_group.x",
+        action: "update",
+        reasons: ["max_size changed", "timeouts changed"],
+      },
+    ]);
+  });
 
   test.each<[string, JsonValue, JsonValue]>([
     ["//", { metadata: { path: "a" } }, { metadata: { path: "b" } }],

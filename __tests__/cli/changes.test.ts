@@ -92,7 +92,14 @@ describe("npm run cluster -- changes", () => {
     const { code, report, stages } = await touched("--expect ami");
     expect(stages).toEqual({ staging: AMI_UPDATE, production: [] });
     expect(report.stages.staging?.configChanges).toEqual(["amiId"]);
-    expect(report.verdict).toEqual({ expect: "ami", pass: true, problems: [], warnings: [] });
+    expect(report.verdict).toEqual({
+      expect: "ami",
+      pass: true,
+      problems: [],
+      warnings: [],
+      stops: [],
+      refused: false,
+    });
     expect(report.base).toEqual({ ref: "HEAD", commit: repo.git("rev-parse", "HEAD") });
     expect(code).toBe(0);
   });

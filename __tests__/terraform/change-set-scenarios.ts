@@ -92,10 +92,12 @@ const oneAttribute = (
   resources({ [type]: { x: after } }),
 ];
 
-const clusterAndPolicy = (name: string, policy: string) =>
+// The real provider checks that a role policy is a JSON policy; an alarm's description is
+// free text, so every kind of expression fits there.
+const clusterAndText = (name: string, text: string) =>
   resources({
     aws_ecs_cluster: { cluster: { name } },
-    aws_iam_role_policy: { p: { policy } },
+    aws_cloudwatch_metric_alarm: { p: { alarm_description: text } },
   });
 
 /** The launch configuration replaced whenever terraform_data.hook (or one attribute) changes. */
@@ -187,7 +189,11 @@ export const CHANGE_SET_SCENARIOS: readonly ChangeScenario[] = [
   ),
   scenario(
     "permission source_arn",
-    oneAttribute("aws_lambda_permission", { source_arn: "a" }, { source_arn: "b" }),
+    oneAttribute(
+      "aws_lambda_permission",
+      { source_arn: "arn:aws:sns:us-east-1:123456789012:a" },
+      { source_arn: "arn:aws:sns:us-east-1:123456789012:b" },
+    ),
   ),
   scenario(
     "function memory_size",
@@ -260,7 +266,8 @@ export const CHANGE_SET_SCENARIOS: readonly ChangeScenario[] = [
         { dimensions: { AutoScalingGroupName: "${aws_autoscaling_group.asg.name}" } },
       ],
       ["a changed attribute", { threshold: "${aws_autoscaling_group.asg.max_size}" }],
-      ["the whole object", { alarm_description: "${jsonencode(aws_autoscaling_group.asg)}" }],
+      // md5: the whole object as JSON is longer than a description may be.
+      ["the whole object", { alarm_description: "${md5(jsonencode(aws_autoscaling_group.asg))}" }],
     ] as const
   ).map(([what, alarm]) =>
     scenario(
@@ -292,6 +299,35 @@ export const CHANGE_SET_SCENARIOS: readonly ChangeScenario[] = [
     ) as [SynthesizedDocument, SynthesizedDocument],
   ),
   scenario(
+    "a data source that refers to an updated resource",
+    [[], [{ name: "containerInsights", value: "enabled" }]].map((setting) =>
+      resources(
+        {
+          aws_ecs_cluster: { cluster: { name: "apps", setting } },
+          aws_iam_role_policy: {
+            drain: { role: "drain", policy: "${data.aws_iam_policy_document.drain.json}" },
+          },
+        },
+        {
+          aws_iam_policy_document: {
+            drain: { statement: [{ resources: ["${aws_ecs_cluster.cluster.arn}"] }] },
+          },
+        },
+      ),
+    ) as [SynthesizedDocument, SynthesizedDocument],
+  ),
+  ...(["name", "id"] as const).map((attribute) =>
+    scenario(
+      `a reference to the ${attribute === "name" ? "configured" : "computed"} ${attribute} of a replaced resource`,
+      ["/", "/apps/"].map((path) =>
+        resources({
+          aws_iam_role: { r: { name: "r", path, assume_role_policy: "{}" } },
+          aws_iam_role_policy: { p: { name: "p", role: `\${aws_iam_role.r.${attribute}}` } },
+        }),
+      ) as [SynthesizedDocument, SynthesizedDocument],
+    ),
+  ),
+  scenario(
     "a data source whose own configuration changed",
     ["ecs:ListTasks", "ecs:DescribeTasks"].map((action) =>
       resources(
@@ -321,11 +357,8 @@ export const CHANGE_SET_SCENARIOS: readonly ChangeScenario[] = [
       ["plain text (not a reference)", "managed next to aws_ecs_cluster.cluster"],
       ["an escaped interpolation (not a reference)", "$${aws_ecs_cluster.cluster.arn}"],
     ] as const
-  ).map(([where, policy]) =>
-    scenario(`a reference inside ${where}`, [
-      clusterAndPolicy("a", policy),
-      clusterAndPolicy("b", policy),
-    ]),
+  ).map(([where, text]) =>
+    scenario(`a reference inside ${where}`, [clusterAndText("a", text), clusterAndText("b", text)]),
   ),
   scenario("durable_config added", [
     resources({ aws_lambda_function: { f: { function_name: "f" } } }),

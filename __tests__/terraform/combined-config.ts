@@ -5,6 +5,7 @@
  * added, the same on both sides, so Terraform accepts the blocks without changing the diff.
  */
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "../../change-set/change-set";
+import { codeMask } from "../../change-set/references";
 import type { CtyType } from "./stand-in-provider/cty";
 import type { VendoredSchema } from "./stand-in-provider/schema";
 
@@ -15,34 +16,68 @@ export function prefixOf(index: number): string {
   return `s${index}_`;
 }
 
-/** The document with every block renamed `<prefix><name>` and every reference to it rewritten. */
+/**
+ * The document with every block renamed `<prefix><name>` and every reference to it rewritten;
+ * only expression code changes, so plain text that mentions an address stays as it was.
+ */
 export function renamed(document: SynthesizedDocument, prefix: string): SynthesizedDocument {
-  let text = JSON.stringify({ resource: document.resource ?? {}, data: document.data ?? {} });
+  const replacements = new Map<string, string>();
   for (const [section, addressPrefix] of [
     ["resource", ""],
     ["data", "data."],
   ] as const) {
     for (const [type, byName] of Object.entries(document[section] ?? {})) {
       for (const name of Object.keys(byName)) {
-        // Not part of a longer traversal: no `data.` before a managed address, no longer name.
-        const address = escape(`${addressPrefix}${type}.${name}`);
-        const pattern = new RegExp(`(?<![\\w.-])${address}(?![\\w-])`, "g");
-        text = text.replace(pattern, `${addressPrefix}${type}.${prefix}${name}`);
+        replacements.set(
+          `${addressPrefix}${type}.${name}`,
+          `${addressPrefix}${type}.${prefix}${name}`,
+        );
       }
     }
   }
-  const parsed = JSON.parse(text) as { resource: Blocks; data: Blocks };
+  // Not part of a longer traversal: no `data.` before a managed address, no longer name.
+  const alternatives = [...replacements.keys()].map(escape).join("|");
+  const pattern =
+    replacements.size === 0
+      ? undefined
+      : new RegExp(`(?<![\\w.-])(?:${alternatives})(?![\\w-])`, "g");
+  const renameIn = (value: JsonValue, bare: boolean): JsonValue => {
+    if (typeof value === "string") {
+      if (pattern === undefined) return value;
+      // Only expression code changes, so plain text that mentions an address stays as it was.
+      const mask = bare ? undefined : codeMask(value);
+      return value.replace(pattern, (match: string, offset: number) =>
+        bare || mask?.[offset] ? (replacements.get(match) as string) : match,
+      );
+    }
+    if (Array.isArray(value)) return value.map((item) => renameIn(item, bare));
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, renameIn(item, bare || BARE.has(key))]),
+      );
+    }
+    return value;
+  };
   const rename = (blocks: Blocks): Blocks =>
     Object.fromEntries(
       Object.entries(blocks).map(([type, byName]) => [
         type,
         Object.fromEntries(
-          Object.entries(byName).map(([name, config]) => [`${prefix}${name}`, config]),
+          Object.entries(byName).map(([name, config]) => [
+            `${prefix}${name}`,
+            renameIn(config, false) as BlockConfig,
+          ]),
         ),
       ]),
     );
-  return { resource: rename(parsed.resource), data: rename(parsed.data) };
+  return {
+    resource: rename((document.resource ?? {}) as Blocks),
+    data: rename((document.data ?? {}) as Blocks),
+  };
 }
+
+/** Meta-arguments whose strings are references as a whole, without `${...}`. */
+const BARE = new Set(["depends_on", "replace_triggered_by"]);
 
 /** Adds each required argument that neither side sets, with the same placeholder on both. */
 export function completeRequired(

@@ -52,7 +52,7 @@ describe("plannedActions", () => {
 });
 
 describe("renamed", () => {
-  it("renames blocks and every mention of them (alike on both sides), not longer names", () => {
+  it("renames blocks and every reference to them, not longer names, not plain text", () => {
     const document = {
       resource: {
         aws_sns_topic: { t: { name: "aws_sns_topic.t stays" } },
@@ -62,6 +62,7 @@ describe("renamed", () => {
             endpoint: "${aws_sns_topic.t2.arn}",
             depends_on: ["aws_sns_topic.t"],
             protocol: "${data.aws_region.current.region}",
+            filter_policy: '$${aws_sns_topic.t.arn} ${jsonencode({ a = "${aws_sns_topic.t.id}" })}',
           },
         },
       },
@@ -69,13 +70,15 @@ describe("renamed", () => {
     };
     expect(renamed(document, "s1_")).toEqual({
       resource: {
-        aws_sns_topic: { s1_t: { name: "aws_sns_topic.s1_t stays" } },
+        aws_sns_topic: { s1_t: { name: "aws_sns_topic.t stays" } },
         aws_sns_topic_subscription: {
           s1_s: {
             topic_arn: "${aws_sns_topic.s1_t.arn}",
             endpoint: "${aws_sns_topic.t2.arn}",
             depends_on: ["aws_sns_topic.s1_t"],
             protocol: "${data.aws_region.s1_current.region}",
+            filter_policy:
+              '$${aws_sns_topic.t.arn} ${jsonencode({ a = "${aws_sns_topic.s1_t.id}" })}',
           },
         },
       },

@@ -15,7 +15,7 @@ import { readVendoredSchema } from "./stand-in-provider/schema";
 import { generateServerCertificate } from "./stand-in-provider/tls";
 
 export const STAND_IN_DIR = path.join(__dirname, "stand-in-provider");
-const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
+export const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
 /** The oldest Terraform the stacks promise to work with (README: Terraform ≥ 1.5). */
 export const MINIMUM_TERRAFORM = [1, 5] as const;
 
@@ -40,14 +40,17 @@ export function terraformOnPath(): { version: string } | { missing: string } {
   return { version };
 }
 
-/** The stand-in built once: an esbuild bundle, a filesystem mirror holding it, a CLI config. */
-export interface StandIn {
-  /** Holds the bundle, the mirror (the executable Terraform starts) and the CLI config. */
+/** Where Terraform finds an AWS provider: a CLI config naming a filesystem mirror. */
+export interface ProviderInstallation {
+  /** Holds the CLI config (and, for the stand-in, the bundle and the mirror). */
   readonly dir: string;
   readonly cliConfigFile: string;
-  /** What Terraform must pass on to the stand-in (its TLS certificate files). */
+  /** What Terraform must pass on to the provider (the stand-in's TLS certificate files). */
   readonly env: Readonly<Record<string, string>>;
 }
+
+/** The stand-in built once: an esbuild bundle, a filesystem mirror holding it, a CLI config. */
+export type StandIn = ProviderInstallation;
 
 export async function buildStandIn(
   into = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-aws-")),
@@ -73,18 +76,7 @@ export async function buildStandIn(
   );
   fs.chmodSync(executable, 0o755);
   const cliConfigFile = path.join(dir, "terraform.rc");
-  fs.writeFileSync(
-    cliConfigFile,
-    [
-      "provider_installation {",
-      "  filesystem_mirror {",
-      `    path    = ${JSON.stringify(path.join(dir, "mirror"))}`,
-      `    include = [${JSON.stringify(AWS_PROVIDER)}]`,
-      "  }",
-      "}",
-      "",
-    ].join("\n"),
-  );
+  writeMirrorConfig(cliConfigFile, path.join(dir, "mirror"));
   const certificate = await generateServerCertificate();
   const env = {
     STAND_IN_SERVER_CERT: path.join(dir, "server-cert.pem"),
@@ -95,8 +87,24 @@ export async function buildStandIn(
   return { dir, cliConfigFile, env };
 }
 
+/** A CLI config that installs hashicorp/aws from the filesystem mirror at `mirror` only. */
+export function writeMirrorConfig(cliConfigFile: string, mirror: string): void {
+  fs.writeFileSync(
+    cliConfigFile,
+    [
+      "provider_installation {",
+      "  filesystem_mirror {",
+      `    path    = ${JSON.stringify(mirror)}`,
+      `    include = [${JSON.stringify(AWS_PROVIDER)}]`,
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+}
+
 /** Terraform's name for this machine's platform, e.g. linux_amd64. */
-function platform(): string {
+export function platform(): string {
   const arch = { x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm" }[process.arch as string];
   return `${process.platform}_${arch ?? process.arch}`;
 }
@@ -116,13 +124,24 @@ export interface PlannedResourceChange {
     readonly actions: readonly string[];
     readonly before: Record<string, unknown> | null;
     readonly after: Record<string, unknown> | null;
+    /** Mirrors `after`: `true` where the value is known only after apply. */
+    readonly after_unknown?: unknown;
+    /** The paths of the attributes that force a replacement. */
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
     readonly importing?: { readonly id: string };
   };
   readonly action_reason?: string;
 }
 
 export interface PlanJson {
+  readonly format_version?: string;
   readonly resource_changes?: readonly PlannedResourceChange[];
+  readonly configuration?: {
+    readonly provider_config?: unknown;
+    readonly root_module?: {
+      readonly resources?: readonly { readonly address: string; readonly [key: string]: unknown }[];
+    };
+  };
 }
 
 export interface StateResource {
@@ -138,7 +157,7 @@ export class TerraformWorkspace {
   readonly applyLog: string;
 
   constructor(
-    private readonly standIn: StandIn,
+    private readonly standIn: ProviderInstallation,
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-workspace-")),
     /** Objects the stand-in can import, instead of its own import-fixture.json. */
     private readonly importFixtureFile?: string,
@@ -203,9 +222,9 @@ export class TerraformWorkspace {
     await this.mustRun("init", "-input=false", "-no-color");
   }
 
-  /** `plan -out` then `show -json` of that plan file. */
-  async plan(): Promise<PlanJson> {
-    await this.mustRun("plan", "-input=false", "-no-color", "-out=tfplan");
+  /** `plan -out` then `show -json` of that plan file; `options` such as `-refresh=false`. */
+  async plan(...options: string[]): Promise<PlanJson> {
+    await this.mustRun("plan", "-input=false", "-no-color", "-out=tfplan", ...options);
     return JSON.parse(await this.mustRun("show", "-json", "tfplan")) as PlanJson;
   }
 

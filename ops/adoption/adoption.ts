@@ -4,7 +4,6 @@ import {
   type FixedAddress,
 } from "../../constructs/readable-address";
 import {
-  BACKEND_ADDRESS,
   changeSet,
   type ResourceChange,
   type SynthesizedDocument,
@@ -234,8 +233,8 @@ export function stateRemovals(plan: AdoptionPlan): string[] {
 /**
  * What the first plan after adoption does, by the change-set prediction: `synthesized` is the
  * stage's stack with its import blocks, against an empty state into which the imports bring the
- * old objects (their attributes from the old state). Backend and provider entries are left out:
- * the new state starts empty either way.
+ * old objects (their attributes from the old state). Backend, provider and required-provider
+ * entries are left out: the new state starts empty either way.
  */
 export function firstPlanAfterAdoption(
   plan: AdoptionPlan,
@@ -245,6 +244,7 @@ export function firstPlanAfterAdoption(
     plan.imports.map(({ to, attributes }) => [to, attributes]),
   );
   return changeSet({}, synthesized, { importedState }).filter(
-    ({ address }) => !address.startsWith("provider.") && address !== BACKEND_ADDRESS,
+    // terraform.backend and terraform.required_providers.*, and provider.* configurations.
+    ({ address }) => !address.startsWith("provider.") && !address.startsWith("terraform."),
   );
 }

@@ -17,6 +17,7 @@ import {
 } from "./verdict";
 import { ConfigError } from "../../config/config-error";
 import { commitOf, fileAt, locateProject, withDetachedCheckout, type Env } from "./git-worktree";
+import { refuseRegionMove } from "./region-move";
 import { SynthError, synthesize } from "./synthesize";
 
 /**
@@ -40,8 +41,10 @@ export interface GuardOptions {
   readonly base?: string;
   /** Reports only this stage; the verdict judges every stage all the same. @default every stage */
   readonly stage?: StageName;
-  /** @default no expectation: the verdict only carries the warnings */
+  /** @default no expectation: the verdict only carries the warnings and refusals */
   readonly expect?: Expectation;
+  /** A change that loses running services or the state is intended. @default refused */
+  readonly allowDestructive?: boolean;
   readonly env: Env;
   /** Aborting it stops the synths; the temporary worktree is removed all the same. */
   readonly signal: AbortSignal;
@@ -50,6 +53,8 @@ export interface GuardOptions {
 export interface GuardReport {
   readonly version: typeof REPORT_VERSION;
   readonly base: { readonly ref: string; readonly commit: string };
+  /** The Terraform plan judged (`changes --plan`), instead of a prediction, and its stage. */
+  readonly plan?: { readonly file: string; readonly stage: StageName };
   /** Only the stage `--stage` names, otherwise every stage, in rollout order. */
   readonly stages: Readonly<Partial<Record<StageName, StageReport>>>;
   /** Judges every stage, also those `--stage` leaves out of `stages`. */
@@ -105,6 +110,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       },
     );
     const after = loadStages(join(projectDir, stagesFile)).stages;
+    refuseRegionMove(stagesFile, before, after, STAGE_NAMES);
     const stages: Partial<Record<StageName, StageReport>> = {};
     for (const stage of STAGE_NAMES) {
       stages[stage] = {
@@ -119,14 +125,15 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       version: REPORT_VERSION,
       base: { ref, commit },
       stages: shown,
-      verdict: verdictOf(stages, options.expect),
+      verdict: verdictOf(stages, options.expect, { allowDestructive: options.allowDestructive }),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-async function resolveBase(
+/** The commit `base` names, else the first of DEFAULT_BASES that exists. */
+export async function resolveBase(
   root: string,
   base: string | undefined,
   env: Env,

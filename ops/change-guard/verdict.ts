@@ -1,4 +1,5 @@
 import { FIXED_ADDRESSES } from "../../constructs/readable-address";
+import { destructiveChanges } from "./destructive";
 import type { ChangeAction, JsonValue, ResourceChange } from "../../change-set/change-set";
 import { renderPath } from "../../config/config-error";
 import { jsonEqual } from "../../change-set/json-equal";
@@ -34,6 +35,10 @@ export interface Verdict {
   readonly problems: readonly string[];
   /** Deletes and likely renames, one line each, reported whatever `expect` is. */
   readonly warnings: readonly string[];
+  /** Changes that lose running services or the state, one `STOP` line each (destructive.ts). */
+  readonly stops: readonly string[];
+  /** Whether the guard refuses the change: a `STOP` that `--allow-destructive` did not allow. */
+  readonly refused: boolean;
 }
 
 /**
@@ -89,17 +94,28 @@ export function flagChanges(changes: readonly ResourceChange[]): GuardChange[] {
   });
 }
 
-/** The warnings and, with `expect`, the verdict on the stages reported. */
+/**
+ * The warnings, the refusals of destructive changes and, with `expect`, the verdict on the
+ * stages reported. A destructive change is refused whatever `expect` is, unless
+ * `allowDestructive` says it is intended.
+ */
 export function verdictOf(
   stages: Readonly<Record<string, StageReport>>,
   expect: Expectation | undefined,
+  { allowDestructive = false }: { readonly allowDestructive?: boolean } = {},
 ): Verdict {
   const warnings = Object.entries(stages).flatMap(([stage, { changes }]) =>
     warningsOf(stage, changes),
   );
-  if (expect === undefined) return { expect: null, pass: null, problems: [], warnings };
+  const stops = Object.entries(stages).flatMap(([stage, report]) =>
+    destructiveChanges(stage, report.changes, report.configChanges),
+  );
+  const refused = stops.length > 0 && !allowDestructive;
+  if (expect === undefined) {
+    return { expect: null, pass: null, problems: [], warnings, stops, refused };
+  }
   const problems = amiOnlyProblems(stages);
-  return { expect, pass: problems.length === 0, problems, warnings };
+  return { expect, pass: problems.length === 0, problems, warnings, stops, refused };
 }
 
 function warningsOf(stage: string, changes: readonly GuardChange[]): string[] {

@@ -89,6 +89,8 @@ describe("verdictOf", () => {
       pass: true,
       problems: [],
       warnings: [],
+      stops: [],
+      refused: false,
     });
   });
 
@@ -163,6 +165,8 @@ describe("verdictOf", () => {
       pass: false,
       problems: ["no stage's amiId changed"],
       warnings: [],
+      stops: [],
+      refused: false,
     });
   });
 
@@ -185,6 +189,73 @@ describe("verdictOf", () => {
         "production: DELETE aws_sns_topic.gone",
         "production: RENAMED? aws_sqs_queue.a is deleted and aws_sqs_queue.b created: a changed construct id destroys the live object and creates a new one",
       ],
+      stops: [],
+      refused: false,
+    });
+  });
+
+  describe("refuses what loses running services or the state, in every mode", () => {
+    const cases: [string, ResourceChange, string][] = [
+      [
+        "the cluster replaced",
+        { address: "aws_ecs_cluster.cluster", action: "replace", reasons: ["name changed"] },
+        "staging: STOP replace of aws_ecs_cluster.cluster (name changed): the ECS cluster is deleted, and with it every service and running task on it",
+      ],
+      [
+        "the cluster deleted",
+        { address: "aws_ecs_cluster.cluster", action: "delete", reasons: ["deleted"] },
+        "staging: STOP delete of aws_ecs_cluster.cluster (deleted): the ECS cluster is deleted",
+      ],
+      [
+        "the group deleted without a successor",
+        { address: "aws_autoscaling_group.instances", action: "delete", reasons: ["deleted"] },
+        "staging: STOP delete of aws_autoscaling_group.instances (deleted): the cluster's instances terminate",
+      ],
+      [
+        "the state's backend changed",
+        { address: "terraform.backend", action: "migrate-state", reasons: ["bucket changed"] },
+        "staging: STOP migrate-state of terraform.backend (bucket changed): the stage's Terraform state is looked for elsewhere",
+      ],
+    ];
+    it.each(cases)("%s", (_what, change, line) => {
+      for (const expectation of [undefined, "ami"] as const) {
+        const verdict = verdictOf({ staging: report([], [change]) }, expectation);
+        expect(verdict.stops).toHaveLength(1);
+        expect(verdict.stops[0].startsWith(line)).toBe(true);
+        expect(verdict.refused).toBe(true);
+        expect(
+          verdictOf({ staging: report([], [change]) }, expectation, { allowDestructive: true }),
+        ).toMatchObject({ stops: verdict.stops, refused: false });
+      }
+    });
+
+    it("stops a changed stateBucket without a backend entry (a real plan), not a lock table change", () => {
+      const bucket = verdictOf({ staging: report(["stateBucket"], []) }, undefined);
+      expect(bucket.stops).toEqual([
+        "staging: STOP stateBucket changed: the stage's Terraform state is looked for elsewhere: without `terraform init -migrate-state` first, the next plan creates every resource again beside the live ones",
+      ]);
+      const lock: ResourceChange = {
+        address: "terraform.backend",
+        action: "migrate-state",
+        reasons: ["dynamodb_table changed"],
+      };
+      expect(verdictOf({ staging: report(["stateLockTable"], [lock]) }, undefined)).toMatchObject({
+        stops: [],
+        refused: false,
+      });
+    });
+
+    it("lets an AMI rollout's replacements and in-place cluster changes through", () => {
+      const cluster: ResourceChange = {
+        address: "aws_ecs_cluster.cluster",
+        action: "update",
+        reasons: ["setting changed"],
+      };
+      const verdict = verdictOf(
+        { staging: report(["amiId"], [...AMI_UPDATE, cluster]) },
+        undefined,
+      );
+      expect(verdict).toMatchObject({ stops: [], refused: false });
     });
   });
 });

@@ -3,6 +3,11 @@
  * Terraform plugin protocol 5 over mutual TLS. Terraform starts it (the harness points
  * `dev_overrides` at a wrapper script) and reads the handshake line from its stdout.
  *
+ * Checked, not trusted: its replace decisions (`change-set/replacement-rules.ts`) are compared,
+ * attribute by attribute, with the real hashicorp/aws provider's plans of every scenario
+ * (__tests__/terraform/real-provider/agreement.test.ts). It stays for what the real provider
+ * cannot do offline: applies, their order, imports.
+ *
  * Environment (set by the harness): STAND_IN_PROVIDER_DIR (this folder: protos, schema, import
  * fixture), STAND_IN_APPLY_LOG (the file every create/update/delete is appended to),
  * STAND_IN_SERVER_CERT and STAND_IN_SERVER_KEY (a TLS certificate made once per run), and

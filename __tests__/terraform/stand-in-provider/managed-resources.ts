@@ -61,8 +61,18 @@ export function planChange(
     prior,
     withProviderDefaults(proposed, settings) as ObjectValue,
   );
+  const differs = (attribute: string) => !valuesEqual(prior[attribute], planned[attribute]);
+  // As the SDK does (and the real provider's plans show): with no difference but the timeouts,
+  // the planned state is the prior state, so Terraform plans nothing.
+  if (
+    Object.keys(planned)
+      .filter(differs)
+      .every((attribute) => attribute === "timeouts")
+  ) {
+    return { planned: prior, requiresReplace: [] };
+  }
   const requiresReplace = Object.keys(planned)
-    .filter((attribute) => attribute !== "id" && !valuesEqual(prior[attribute], planned[attribute]))
+    .filter((attribute) => attribute !== "id" && differs(attribute))
     .filter(
       (attribute) =>
         replacementVerdict(type, attribute, json(prior[attribute]), json(planned[attribute])) !==

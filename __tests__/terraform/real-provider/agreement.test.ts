@@ -1,0 +1,87 @@
+/**
+ * The real hashicorp/aws provider judges the prediction: every change-set scenario and a
+ * single-field edit of every stage field, in both stages, planned by the provider binary of the
+ * machine's filesystem mirror (one base-state build and one plan for all of them). For each,
+ * the change set must give every managed resource the action of the real plan, and the
+ * stand-in provider's replace decision must equal the real one.
+ */
+import * as fs from "node:fs";
+import { changeSet, type ResourceChange } from "../../../change-set/change-set";
+import { STAGE_FIELDS } from "../../../config/stages";
+import { planChanges } from "../../../ops/change-guard/plan-changes";
+import { configChanges, flagChanges, verdictOf } from "../../../ops/change-guard/verdict";
+import { baseStages } from "../../support/fixtures";
+import { STAND_IN_DIR, plannedActions, terraformOnPath } from "../harness";
+import { predictedActions } from "../scenarios";
+import { readVendoredSchema } from "../stand-in-provider/schema";
+import { FIELD_EDITS, changeSetCases, fieldCases, type Case } from "./cases";
+import { judge, type JudgedScenario } from "./judge";
+import { findRealProvider, installRealProvider, type RealProvider } from "./mirror";
+import { realReplacements, standInReplacements } from "./replace-decisions";
+import { NOT_EDITED, STAGE_EDITS } from "./stage-edits";
+
+const terraform = terraformOnPath();
+const found = findRealProvider();
+const missing =
+  "missing" in terraform ? terraform.missing : "missing" in found ? found.missing : undefined;
+const suite = missing === undefined ? describe : describe.skip;
+// Jest does not list the tests of a wholly skipped file: this is the one line that says why.
+if (missing !== undefined) process.stderr.write(`Skipping the real-provider tests: ${missing}\n`);
+const version = "version" in found ? found.version : "(missing)";
+
+const schema = readVendoredSchema(STAND_IN_DIR);
+const changeSets = changeSetCases(schema);
+
+suite(`the change set agrees with the real AWS provider ${version}`, () => {
+  jest.setTimeout(600_000);
+  let provider: RealProvider;
+  const judged = new Map<string, Case & { real: JudgedScenario }>();
+
+  beforeAll(async () => {
+    provider = installRealProvider(found as { version: string; mirror: string });
+    const cases = [...changeSets, ...fieldCases()];
+    const results = await judge(provider, cases);
+    cases.forEach((c, index) => judged.set(c.name, { ...c, real: results[index] }));
+  });
+
+  afterAll(() => {
+    if (provider !== undefined) fs.rmSync(provider.dir, { recursive: true, force: true });
+  });
+
+  it("has an edit for every field of a stage, or says why not", () => {
+    const covered = [...Object.keys(STAGE_EDITS), ...Object.keys(NOT_EDITED)].sort();
+    expect(covered).toEqual([...STAGE_FIELDS].sort());
+  });
+
+  // The guard judges a real plan (changes --plan) as it judges the prediction.
+  it.each(FIELD_EDITS.map((c) => [c.name, c] as const))(
+    "the guard's verdict on the real plan of %s is the prediction's",
+    (name, { stage, edit }) => {
+      const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
+      const settings = configChanges(baseStages()[stage], {
+        ...baseStages()[stage],
+        ...edit(baseStages()[stage]),
+      });
+      const verdict = (changes: readonly ResourceChange[]) =>
+        verdictOf({ [stage]: { configChanges: settings, changes: flagChanges(changes) } }, "ami");
+      const predicted = verdict(changeSet(before, after));
+      const planned = verdict(planChanges(real.plan));
+      expect(planned.pass).toBe(predicted.pass);
+      expect(planned.refused).toBe(predicted.refused);
+      expect(planned.stops.length).toBe(predicted.stops.length);
+      // An AMI update passes on its real plan, for exactly the reasons the runbook gives.
+      expect(planned.pass).toBe(name.endsWith(" amiId"));
+    },
+  );
+
+  it.each([...changeSets, ...FIELD_EDITS].map((c) => c.name))("for %s", (name) => {
+    const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
+    expect(predictedActions(before, after)).toEqual(
+      plannedActions({ resource_changes: real.changes }),
+    );
+    // The stand-in decides replace or update from the same table as the prediction.
+    expect(standInReplacements(real.changes, after, schema)).toEqual(
+      realReplacements(real.changes),
+    );
+  });
+});

@@ -1,0 +1,174 @@
+import type { ChangeAction, ResourceChange } from "../../change-set/change-set";
+import { jsonEqual } from "../../change-set/json-equal";
+import { isJsonObject } from "../../change-set/json-object";
+import type { JsonValue } from "../../change-set/document";
+
+/**
+ * A plan Terraform made (`terraform show -json PLAN`) as change-set entries, with reasons worded
+ * as the prediction words them (`image_id changed`, `dimensions refers to replaced
+ * aws_autoscaling_group.instances`), so the guard's verdict rules judge a real plan exactly as
+ * they judge a predicted one. The plan's own decisions are taken as they are: which objects it
+ * replaces and which attributes force that (`replace_paths`), which it updates, which data
+ * sources it reads only at apply.
+ */
+
+/** The parts of Terraform's JSON plan format (format_version 1.x) the guard reads. */
+export interface TerraformPlan {
+  readonly format_version: string;
+  readonly resource_changes?: readonly PlanResourceChange[];
+  readonly configuration?: { readonly root_module?: ConfigModule };
+}
+
+export interface PlanResourceChange {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly module_address?: string;
+  readonly action_reason?: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+    readonly importing?: { readonly id?: string };
+  };
+}
+
+interface ConfigModule {
+  readonly resources?: readonly {
+    readonly address: string;
+    readonly expressions?: Readonly<Record<string, unknown>>;
+  }[];
+}
+
+const READ_REASONS: Readonly<Record<string, string>> = {
+  read_because_dependency_pending: "read during apply: a resource it refers to has changes pending",
+  read_because_config_unknown: "read during apply: its configuration has values known only then",
+  read_because_check_nested: "read during apply: a check block reads it",
+};
+
+/** The plan's entries in the change set's shape, sorted by address; no-ops left out. */
+export function planChanges(plan: TerraformPlan): ResourceChange[] {
+  const changes = plan.resource_changes ?? [];
+  const actions = new Map(changes.map((c) => [c.address, actionOf(c.change.actions)]));
+  const expressions = new Map(
+    (plan.configuration?.root_module?.resources ?? []).map((r) => [r.address, r.expressions ?? {}]),
+  );
+  const entries: ResourceChange[] = [];
+  for (const change of changes) {
+    const action = actionOf(change.change.actions);
+    const importId = change.change.importing?.id;
+    if (action === undefined && importId === undefined) continue;
+    const reasons = reasonsOf(change, action, expressions.get(change.address) ?? {}, actions);
+    entries.push({
+      address: change.address,
+      action: action ?? "import",
+      reasons: importId === undefined ? reasons : [`imported (id ${importId})`, ...reasons],
+      ...(importId === undefined ? {} : { importId }),
+    });
+  }
+  return entries.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+function actionOf(actions: readonly string[]): ChangeAction | undefined {
+  const joined = actions.join(",");
+  if (joined === "create,delete" || joined === "delete,create") return "replace";
+  if (joined === "create" || joined === "delete" || joined === "update" || joined === "read") {
+    return joined;
+  }
+  return undefined;
+}
+
+function reasonsOf(
+  change: PlanResourceChange,
+  action: ChangeAction | undefined,
+  expressions: Readonly<Record<string, unknown>>,
+  actions: ReadonlyMap<string, ChangeAction | undefined>,
+): string[] {
+  const because = (attribute: string) => attributeReasons(attribute, expressions, actions);
+  switch (action) {
+    case "create":
+      return ["created"];
+    case "delete":
+      return ["deleted"];
+    case "read":
+      return [READ_REASONS[change.action_reason ?? ""] ?? "read during apply"];
+    case "replace":
+      if (change.action_reason === "replace_because_tainted") return ["tainted"];
+      if (change.action_reason === "replace_by_triggers") return ["replace_triggered_by fired"];
+      return unique(
+        (change.change.replace_paths ?? []).flatMap((path) => because(String(path[0]))),
+      );
+    case "update":
+      return unique(changedAttributes(change).flatMap(because));
+    default:
+      return [];
+  }
+}
+
+/** Top-level attributes whose planned value differs from the prior one or is not known yet. */
+function changedAttributes(change: PlanResourceChange): string[] {
+  const before = isJsonObject(change.change.before) ? change.change.before : {};
+  const after = isJsonObject(change.change.after) ? change.change.after : {};
+  const unknown = isJsonObject(change.change.after_unknown) ? change.change.after_unknown : {};
+  const keys = new Set([...Object.keys(after), ...Object.keys(unknown)]);
+  return [...keys]
+    .filter(
+      (key) =>
+        hasUnknown(unknown[key]) ||
+        !jsonEqual(before[key] as JsonValue | undefined, after[key] as JsonValue | undefined),
+    )
+    .sort();
+}
+
+function hasUnknown(value: unknown): boolean {
+  if (value === true) return true;
+  if (Array.isArray(value)) return value.some(hasUnknown);
+  return isJsonObject(value) && Object.values(value).some(hasUnknown);
+}
+
+/**
+ * Why one attribute changes: each block it refers to that the plan changes (as the change set
+ * says it), or, when it refers to none, its own value.
+ */
+function attributeReasons(
+  attribute: string,
+  expressions: Readonly<Record<string, unknown>>,
+  actions: ReadonlyMap<string, ChangeAction | undefined>,
+): string[] {
+  const reasons = referencedBlocks(expressions[attribute]).flatMap((address) => {
+    const action = actions.get(address);
+    if (action === "replace") return [`${attribute} refers to replaced ${address}`];
+    if (action === "create") return [`${attribute} refers to new ${address}`];
+    if (action === "read") return [`${attribute} refers to re-read ${address}`];
+    if (action === "update") return [`${attribute} refers to changed ${address}`];
+    return [];
+  });
+  return reasons.length > 0 ? reasons : [`${attribute} changed`];
+}
+
+/** The blocks (`type.name`, `data.type.name`) an expression of the plan's configuration names. */
+function referencedBlocks(expression: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (isJsonObject(value)) {
+      const references = value.references;
+      if (Array.isArray(references)) {
+        for (const reference of references) {
+          const parts = String(reference).split(".");
+          const block = parts[0] === "data" ? parts.slice(0, 3) : parts.slice(0, 2);
+          if (block.length === (parts[0] === "data" ? 3 : 2)) found.add(block.join("."));
+        }
+      }
+      Object.values(value).forEach(visit);
+    }
+  };
+  visit(expression);
+  return [...found].sort();
+}
+
+function unique(reasons: readonly string[]): string[] {
+  return [...new Set(reasons)];
+}
