@@ -35,6 +35,7 @@ export const STAGE_EDITS: Readonly<Record<string, Edit>> = {
   instanceProfileName: (stage) => ({ instanceProfileName: `${stage.instanceProfileName}-2` }),
   keyName: () => ({ keyName: "digital-ops" }),
   rootVolumeSizeGiB: () => ({ rootVolumeSizeGiB: 60 }),
+  instanceMetadataHopLimit: () => ({ instanceMetadataHopLimit: 2 }),
   ecsAgentSettings: () => ({ ecsAgentSettings: { ECS_ENABLE_TASK_IAM_ROLE: "true" } }),
   containerInsights: (stage) => ({ containerInsights: !(stage.containerInsights ?? false) }),
   stateBucket: () => ({ stateBucket: "other-terraform-state" }),
