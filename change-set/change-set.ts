@@ -20,7 +20,9 @@
  *    replaced (whatever attribute: a new object has new ids, ARNs and generated names), to an
  *    attribute of an updated resource that is itself changed (or to the whole updated object), or
  *    to a data source that is re-read. Each block's action is then decided from its changed
- *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`.
+ *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`. An
+ *    update also changes the computed attributes the provider recomputes with it
+ *    (`RECOMPUTED_ON_UPDATE`: a launch template's `latest_version`, its new version).
  * 6. Within the same fixpoint, a resource whose `lifecycle.replace_triggered_by` names an
  *    existing block that is replaced or updated (or, for `type.name.attribute`, whose attribute
  *    changes) is a `replace`: Terraform's one meta-argument that changes what happens to a
@@ -64,7 +66,11 @@ import {
 } from "./providers";
 import { referencesIn, type Reference } from "./references";
 import { jsonEqual } from "./json-equal";
-import { replacementVerdict, type ReplacementVerdict } from "./replacement-rules";
+import {
+  recomputedOnUpdate,
+  replacementVerdict,
+  type ReplacementVerdict,
+} from "./replacement-rules";
 import { BACKEND_ADDRESS, type ChangeSetOptions, type ResourceChange } from "./types";
 
 export type { BlockConfig, BlocksByType, JsonValue, SynthesizedDocument } from "./document";
@@ -345,7 +351,7 @@ function describeChange(reference: Reference, state: State): string | undefined 
       return `re-read ${address}`;
     case "update":
       if (attribute === undefined) return `changed ${address}`;
-      return target.changed.has(attribute) ? `changed ${address}.${attribute}` : undefined;
+      return attributeChanges(target, attribute) ? `changed ${address}.${attribute}` : undefined;
     default:
       return undefined;
   }
@@ -362,8 +368,20 @@ function triggerFires(trigger: Reference, state: State): boolean {
   if (target === undefined) return false;
   const action = actionOf(target);
   if (trigger.attribute === undefined) return action === "replace" || action === "update";
-  if (target.changed.has(trigger.attribute)) return true;
+  if (attributeChanges(target, trigger.attribute)) return true;
   return action === "replace" && !Object.hasOwn(target.after, trigger.attribute);
+}
+
+/**
+ * Whether an attribute of an existing block changes: its own value, or a computed attribute the
+ * provider recomputes when the block is updated in place (a launch template's latest_version).
+ */
+function attributeChanges(target: Tracked, attribute: string): boolean {
+  if (target.changed.has(attribute)) return true;
+  return (
+    actionOf(target) === "update" &&
+    recomputedOnUpdate(target.type, target.changed).includes(attribute)
+  );
 }
 
 /** What happens to a firing trigger's (existing) target, for a reason. */
