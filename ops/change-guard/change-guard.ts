@@ -18,6 +18,7 @@ import {
 import { ConfigError } from "../../config/config-error";
 import { commitOf, fileAt, locateProject, withDetachedCheckout, type Env } from "./git-worktree";
 import { SynthError, synthesize } from "./synthesize";
+import type { LaunchKinds } from "./launch-expectations";
 
 /**
  * The change guard: synthesizes a base commit and the working tree, each into a temporary
@@ -119,7 +120,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       version: REPORT_VERSION,
       base: { ref, commit },
       stages: shown,
-      verdict: verdictOf(stages, options.expect),
+      verdict: verdictOf(stages, options.expect, launchKindsOf(before, after)),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -159,6 +160,19 @@ async function assertSameLockfile(
   if (base !== undefined && head !== undefined && base.equals(head)) return;
   throw new ConfigError(
     `the base ${ref} has another package-lock.json than the working tree, so the installed node_modules cannot synthesize it; compare with a base that has the same lockfile (or check it out and npm ci)`,
+  );
+}
+
+/** Each stage's launch kind in the base and the working tree, for the verdict. */
+function launchKindsOf(before: Stages | undefined, after: Stages): LaunchKinds {
+  return Object.fromEntries(
+    STAGE_NAMES.map((stage) => [
+      stage,
+      {
+        before: before?.[stage]?.launch ?? "configuration",
+        after: after[stage].launch ?? "configuration",
+      },
+    ]),
   );
 }
 
