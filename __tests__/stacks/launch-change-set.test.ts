@@ -196,3 +196,40 @@ describe("switching a stage's launch kind", () => {
     expectPlan(result.staging, AMI_UPDATE);
   });
 });
+
+describe("a stage's launch kind", () => {
+  it.each(STAGES)(
+    "changes nothing in %s but what instances launch from: the drain function, hooks, queues, policies and alarms are the same in both",
+    (stage) => {
+      const configuration = synthStages(baseStages())[stage];
+      const stages = baseStages();
+      stages[stage] = { ...stages[stage], ...TEMPLATE };
+      const template = synthStages(stages)[stage];
+      const launchOnly = new Set([
+        "aws_launch_configuration.instances",
+        "aws_launch_template.instances",
+        "terraform_data.launch_generation",
+        "aws_autoscaling_group.instances",
+      ]);
+      const others = (doc: typeof template) =>
+        Object.fromEntries(
+          Object.entries(doc.resource ?? {}).flatMap(([type, byName]) =>
+            Object.entries(byName)
+              .filter(([name]) => !launchOnly.has(`${type}.${name}`))
+              .map(([name, config]) => [`${type}.${name}`, config]),
+          ),
+        );
+      expect(others(template)).toEqual(others(configuration));
+      expect(Object.keys(others(template)).length).toBeGreaterThan(15);
+      expect(template.data).toEqual(configuration.data);
+      // The group differs only in how it is named, launched and replaced.
+      const group = (doc: typeof template) => {
+        const asg = { ...(doc.resource?.aws_autoscaling_group?.instances ?? {}) };
+        for (const key of ["name_prefix", "launch_configuration", "launch_template", "lifecycle"])
+          delete asg[key];
+        return asg;
+      };
+      expect(group(template)).toEqual(group(configuration));
+    },
+  );
+});

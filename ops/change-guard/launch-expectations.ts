@@ -180,3 +180,20 @@ export function launchSwitchProblems(
     return launchSwitch(before, after);
   });
 }
+
+const PAST_TENSE: Readonly<Partial<Record<ChangeAction, string>>> = {
+  create: "created",
+  delete: "deleted",
+  replace: "replaced",
+  update: "updated in place",
+};
+
+/** A plan as the CLI's advice words it: two entries a line, `<address> replaced`. */
+export function describePlan(plan: ExpectedPlan): string[] {
+  const entries = [...plan].map(
+    ([address, { action }]) => `${address} ${PAST_TENSE[action] ?? action}`,
+  );
+  const lines: string[] = [];
+  for (let i = 0; i < entries.length; i += 2) lines.push(entries.slice(i, i + 2).join(", "));
+  return lines.map((line, i) => (i < lines.length - 1 ? `${line},` : line));
+}
