@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { Testing } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -226,6 +227,33 @@ describe("ClusterInstances with launch: template", () => {
       expect(actions[TEMPLATE]).toBe("update");
       expect(actions[GENERATION]).toBe("replace");
       expect(actions[ASG]).toBe("replace");
+    });
+
+    it("for any combination of launch-setting changes: a new group, never an in-place group update", () => {
+      const changes = fc
+        .record(
+          {
+            amiId: fc.constant(AMI_B),
+            instanceType: fc.constantFrom("m8g.large", "c7i.xlarge", "t3.large"),
+            instanceMetadataHopLimit: fc.constant(2 as const),
+            rootVolumeSizeGiB: fc.integer({ min: 31, max: 200 }),
+            keyName: fc.constantFrom("ops", "break-glass"),
+            ecsAgentSettings: fc.constant({ ECS_LOGLEVEL: "warn" }),
+          },
+          { requiredKeys: [] },
+        )
+        .filter((change) => Object.keys(change).length > 0);
+      fc.assert(
+        fc.property(changes, (change) => {
+          const actions = rollout(change);
+          expect([actions[TEMPLATE], actions[GENERATION], actions[ASG]]).toEqual([
+            "update",
+            "replace",
+            "replace",
+          ]);
+        }),
+        { numRuns: 6 },
+      );
     });
 
     it("for new capacity: the group updated in place, no new generation", () => {
