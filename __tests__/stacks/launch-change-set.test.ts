@@ -131,6 +131,22 @@ describe("a launch template stage's change set", () => {
     });
   });
 
+  it("for a new stage tag updates the template and the group in place and rolls nothing", () => {
+    const result = changes("staging", TEMPLATE, { ...TEMPLATE, tags: { CostCenter: "digital" } });
+    const byAddress = Object.fromEntries(result.staging.map((c) => [c.address, c]));
+    expect(byAddress["aws_launch_template.instances"]?.action).toBe("update");
+    expect(byAddress["aws_autoscaling_group.instances"]).toEqual({
+      address: "aws_autoscaling_group.instances",
+      action: "update",
+      reasons: [
+        "launch_template refers to changed aws_launch_template.instances.latest_version",
+        "tag changed",
+      ],
+    });
+    expect(byAddress).not.toHaveProperty(["terraform_data.launch_generation"]);
+    expect(result.production).toEqual([]);
+  });
+
   it("for more capacity updates the group in place and rolls nothing", () => {
     const result = changes("production", TEMPLATE, { ...TEMPLATE, desiredCapacity: 3 });
     expect(actions(result.production)).toEqual({ "aws_autoscaling_group.instances": "update" });
