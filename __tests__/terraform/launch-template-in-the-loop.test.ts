@@ -187,10 +187,43 @@ suite(title, () => {
     });
   });
 
+  describe("a new drain hook heartbeat in the launch template stage", () => {
+    let result: Awaited<ReturnType<typeof step>>;
+    beforeAll(async () => {
+      result = await step(
+        staging({ launch: "template", amiId: AMI_B, drain: { heartbeatTimeoutSeconds: 1500 } }),
+      );
+    });
+
+    it("replaces the group through the hook trigger, leaving the template and generation alone, as predicted", () => {
+      expect(plannedActions(result.plan)).toEqual({
+        "terraform_data.drain_hook": "replace",
+        [ASG]: "replace",
+        [ALARM]: "update",
+      });
+      expect(plannedActions(result.plan)).toEqual(result.predicted);
+    });
+
+    it("creates the new group and updates the alarm before the old group is deleted", () => {
+      const { log, before, now } = result;
+      expect(log).toEqual([
+        { action: "create", type: "aws_autoscaling_group", id: now[ASG] },
+        { action: "update", type: "aws_cloudwatch_metric_alarm", id: now[ALARM] },
+        { action: "delete", type: "aws_autoscaling_group", id: before[ASG] },
+      ]);
+    });
+  });
+
   describe("switching staging back to its launch configuration", () => {
     let result: Awaited<ReturnType<typeof step>>;
     beforeAll(async () => {
-      result = await step(staging({ launch: "configuration", amiId: AMI_B }));
+      result = await step(
+        staging({
+          launch: "configuration",
+          amiId: AMI_B,
+          drain: { heartbeatTimeoutSeconds: 1500 },
+        }),
+      );
     });
 
     it("plans the switch back as predicted and defined", () => {
