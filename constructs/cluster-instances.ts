@@ -131,7 +131,7 @@ export class ClusterInstances extends Construct {
   public readonly autoScalingGroup: AutoscalingGroup;
   /** The ASG's delete timeout: how long Terraform waits for the old instances to drain. */
   public readonly deleteTimeoutMinutes: number;
-  /** `terraform_data.drain_hook`: both hooks' settings, whose change replaces the LC. */
+  /** `terraform_data.drain_hook`: both hooks' settings, whose change replaces the LC (or the ASG). */
   public readonly drainHookSettings: ReplacementTrigger;
   /** How long Terraform waits for the new ASG's registered capacity. */
   public readonly capacityTimeoutMinutes: number;
@@ -167,7 +167,8 @@ export class ClusterInstances extends Construct {
     // Launch first, then termination: the order of an instance's life, fixed for the output.
     const hooks = [launchHook, drainHook];
     // A changed inline hook forces a new ASG, which should follow a new launch configuration
-    // like any other rollout: so a hook change replaces the launch configuration too.
+    // like any other rollout: so a hook change replaces the launch configuration too (with a
+    // launch template, the ASG names this in replace_triggered_by itself).
     this.drainHookSettings = readable(
       new ReplacementTrigger(
         this,
@@ -213,7 +214,7 @@ export class ClusterInstances extends Construct {
         // launch settings: a new generation forces a new ASG, as a new launch configuration does.
         namePrefix: `${cluster.instanceNamePrefix}${template.generation.id}-`,
         // An explicit version, never $Latest or $Default: the old ASG keeps launching the old
-        // version while it drains, and a template update cannot reach a group in place.
+        // version while it drains, and the new version reaches only the new group.
         launchTemplate: { id: template.template.id, version: template.version },
         lifecycle: {
           createBeforeDestroy: true,
@@ -252,6 +253,7 @@ export class ClusterInstances extends Construct {
       FIXED_ADDRESSES.autoScalingGroup,
     );
   }
+
   /** `aws_launch_configuration.instances`, replaced with every change (it has no update). */
   private addLaunchConfiguration(
     cluster: EcsCluster,
