@@ -28,6 +28,10 @@ function stagesOf(report: GuardReport): [string, StageReport][] {
 /** How each expectation is worded: what passes, and what the change is. */
 const EXPECTATION_WORDS: Readonly<Record<Expectation, { pass: string; kind: string }>> = {
   ami: { pass: "only amiId changed, and only what it replaces", kind: "an AMI update" },
+  instance: {
+    pass: "only instanceType or amiId changed, and only what they replace",
+    kind: "an instance type or AMI update",
+  },
   launch: {
     pass: "only launch changed, and only what the switch replaces",
     kind: "a launch switch",

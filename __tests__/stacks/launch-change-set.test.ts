@@ -249,3 +249,54 @@ describe("a stage's launch kind", () => {
     },
   );
 });
+
+describe("changes --expect instance", () => {
+  const kinds = (staging: "configuration" | "template") =>
+    ({
+      staging: { before: staging, after: staging },
+      production: { before: "configuration", after: "configuration" },
+    }) as const;
+
+  it("passes a move to Graviton in a template stage: a new instance type and an arm64 AMI together", () => {
+    const result = changes("staging", TEMPLATE, {
+      ...TEMPLATE,
+      instanceType: "m8g.large",
+      amiId: AMI_B,
+    });
+    const stages = {
+      staging: report(["amiId", "instanceType"], result.staging),
+      production: report([], []),
+    };
+    expect(verdictOf(stages, "instance", kinds("template"))).toMatchObject({
+      pass: true,
+      problems: [],
+    });
+    // --expect ami refuses it: the instance type changed too.
+    expect(verdictOf(stages, "ami", kinds("template")).pass).toBe(false);
+  });
+
+  it("passes a new instance type in a launch configuration stage", () => {
+    const result = changes("staging", {}, { instanceType: "c6i.xlarge" });
+    const stages = {
+      staging: report(["instanceType"], result.staging),
+      production: report([], []),
+    };
+    expect(verdictOf(stages, "instance", kinds("configuration"))).toMatchObject({ pass: true });
+  });
+
+  it("fails when another setting changes with the instance type", () => {
+    const result = changes("staging", TEMPLATE, {
+      ...TEMPLATE,
+      instanceType: "m8g.large",
+      maxSize: 3,
+    });
+    const stages = {
+      staging: report(["instanceType", "maxSize"], result.staging),
+      production: report([], []),
+    };
+    expect(verdictOf(stages, "instance", kinds("template")).problems).toEqual([
+      "staging: stage setting maxSize changed (only instanceType, amiId may)",
+      "staging: unexpected reason for the replace of aws_autoscaling_group.instances: max_size changed",
+    ]);
+  });
+});

@@ -117,6 +117,34 @@ export const SWITCH_TO_CONFIGURATION: ExpectedPlan = new Map<string, ExpectedCha
   [ALARM, ALARM_FOLLOWS],
 ]);
 
+/**
+ * A new instance type (with or without a new AMI, as a move to Graviton needs both): the same
+ * rollout as an AMI update (`amiPlan`), the launch resource changed for either reason.
+ */
+export function instanceChange(amiPlan: ExpectedPlan): ExpectedPlan {
+  const launchReasons = oneOf("image_id changed", "instance_type changed");
+  return new Map(
+    [...amiPlan].map(([address, change]) => [
+      address,
+      change.reason.test("image_id changed") ? { ...change, reason: launchReasons } : change,
+    ]),
+  );
+}
+
+/**
+ * `--expect instance`: one stage or more got a new instance type and/or AMI, nothing else
+ * changed, and each plans the rollout of its launch kind (`amiPlanFor`, an AMI update's plan).
+ */
+export function instanceChangeProblems(
+  stages: Readonly<Record<string, StageChanges>>,
+  kinds: LaunchKinds,
+  amiPlanFor: (kind: LaunchKind) => ExpectedPlan,
+): string[] {
+  return expectedPlanProblems(stages, ["instanceType", "amiId"], (stage) =>
+    instanceChange(amiPlanFor(kinds[stage]?.after ?? "configuration")),
+  );
+}
+
 /** The plan of a switch between launch kinds (none when the kind stays). */
 export function launchSwitch(from: LaunchKind, to: LaunchKind): ExpectedPlan {
   if (from === to) return new Map();
@@ -124,23 +152,24 @@ export function launchSwitch(from: LaunchKind, to: LaunchKind): ExpectedPlan {
 }
 
 /**
- * Why the change is not exactly one setting's change with its plan, one line each (nothing when
- * it is): only `setting` may change in the stages file, each stage whose `setting` changed must
+ * Why the change is not exactly a change of `settings` with its plan, one line each (nothing
+ * when it is): only `settings` may change in the stages file, each stage where one changed must
  * touch exactly `expectedFor(stage)` for exactly its reasons, the other stages nothing, and
  * nothing may be imported.
  */
 export function expectedPlanProblems(
   stages: Readonly<Record<string, StageChanges>>,
-  setting: string,
+  settings: readonly string[],
   expectedFor: (stage: string) => ExpectedPlan,
 ): string[] {
   const problems: string[] = [];
   let settingChanged = false;
+  const named = settings.join(" or ");
   for (const [stage, { configChanges: fields, changes }] of Object.entries(stages)) {
-    for (const field of fields.filter((f) => f !== setting)) {
-      problems.push(`${stage}: stage setting ${field} changed (only ${setting} may)`);
+    for (const field of fields.filter((f) => !settings.includes(f))) {
+      problems.push(`${stage}: stage setting ${field} changed (only ${settings.join(", ")} may)`);
     }
-    const changedHere = fields.includes(setting);
+    const changedHere = fields.some((field) => settings.includes(field));
     settingChanged ||= changedHere;
     const expected: ExpectedPlan = changedHere ? expectedFor(stage) : new Map();
     for (const change of changes) {
@@ -157,7 +186,7 @@ export function expectedPlanProblems(
         continue;
       }
       const instead = wanted === undefined ? "" : ` (expected ${wanted.action})`;
-      const why = changedHere ? "" : ` in a stage whose ${setting} did not change`;
+      const why = changedHere ? "" : ` in a stage whose ${named} did not change`;
       problems.push(`${stage}: unexpected ${action} of ${address}${instead}${why}`);
     }
     for (const [address, { action }] of expected) {
@@ -166,7 +195,7 @@ export function expectedPlanProblems(
       }
     }
   }
-  if (!settingChanged) problems.unshift(`no stage's ${setting} changed`);
+  if (!settingChanged) problems.unshift(`no stage's ${named} changed`);
   return problems;
 }
 
@@ -175,7 +204,7 @@ export function launchSwitchProblems(
   stages: Readonly<Record<string, StageChanges>>,
   kinds: LaunchKinds,
 ): string[] {
-  return expectedPlanProblems(stages, "launch", (stage) => {
+  return expectedPlanProblems(stages, ["launch"], (stage) => {
     const { before, after } = kinds[stage] ?? { before: "configuration", after: "configuration" };
     return launchSwitch(before, after);
   });

@@ -6,6 +6,7 @@ import { isJsonObject } from "../../change-set/json-object";
 import type { LaunchKind } from "../../config/launch-kinds";
 import {
   AMI_UPDATE_FROM_TEMPLATE,
+  instanceChangeProblems,
   launchSwitchProblems,
   type ExpectedPlan,
   type LaunchKinds,
@@ -29,8 +30,11 @@ export interface StageReport {
   readonly changes: readonly GuardChange[];
 }
 
-/** What `--expect` can name: an AMI update, or a switch of launch kind (launch-expectations.ts). */
-export type Expectation = "ami" | "launch";
+/**
+ * What `--expect` can name: an AMI update, a new instance type (and AMI), or a switch of launch
+ * kind (launch-expectations.ts).
+ */
+export type Expectation = "ami" | "instance" | "launch";
 
 export interface Verdict {
   /** The `--expect` given, or null. */
@@ -114,7 +118,9 @@ export function verdictOf(
   const problems =
     expect === "launch"
       ? launchSwitchProblems(stages, launchKinds)
-      : amiOnlyProblems(stages, launchKinds);
+      : expect === "instance"
+        ? instanceChangeProblems(stages, launchKinds, amiUpdateFor)
+        : amiOnlyProblems(stages, launchKinds);
   return { expect, pass: problems.length === 0, problems, warnings };
 }
 

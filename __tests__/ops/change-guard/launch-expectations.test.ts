@@ -52,7 +52,7 @@ describe("launch expectations", () => {
     expect(
       expectedPlanProblems(
         { staging: { configChanges: ["amiId"], changes } },
-        "amiId",
+        ["amiId"],
         () => AMI_UPDATE_FROM_TEMPLATE,
       ),
     ).toEqual([
