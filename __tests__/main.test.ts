@@ -50,6 +50,31 @@ describe("main.ts (the cdktf app)", () => {
     }
   });
 
+  it("writes a stage without launch byte for byte as one with launch: configuration", async () => {
+    const stages = baseStages();
+    const explicit = {
+      staging: { ...stages.staging, launch: "configuration" },
+      production: { ...stages.production, launch: "configuration" },
+    };
+    const [unset, set] = [await synth(stages, "launch-unset"), await synth(explicit, "launch-set")];
+    expect([unset.code, set.code]).toEqual([0, 0]);
+    for (const stage of ["staging", "production"]) {
+      const a = readFileSync(stackFile(unset.outdir, stage));
+      expect(readFileSync(stackFile(set.outdir, stage)).equals(a)).toBe(true);
+    }
+  });
+
+  it("writes a launch template stage byte-identical on every run", async () => {
+    const stages = baseStages();
+    const template = { ...stages, staging: { ...stages.staging, launch: "template" } };
+    const first = await synth(template, "template-first");
+    const second = await synth(template, "template-second");
+    expect([first.code, second.code]).toEqual([0, 0]);
+    const a = readFileSync(stackFile(first.outdir, "staging"));
+    expect(JSON.parse(a.toString()).resource).toHaveProperty("aws_launch_template");
+    expect(readFileSync(stackFile(second.outdir, "staging")).equals(a)).toBe(true);
+  });
+
   it("needs no terraform binary (a broken one on PATH changes nothing)", async () => {
     const bin = join(work, "broken-terraform");
     mkdirSync(bin);

@@ -26,7 +26,9 @@
  *    refers to has any change pending, whatever attribute it reads (Terraform's
  *    `read_because_dependency_pending`): every value read from it is then unknown in the plan,
  *    so whatever uses it changes too. Each block's action is then decided from its changed
- *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`.
+ *    attributes by rules 2 and 3; a data source with any changed attribute is a `read`. An
+ *    update also changes the computed attributes the provider recomputes with it
+ *    (`RECOMPUTED_ON_UPDATE`: a launch template's `latest_version`, its new version).
  * 6. Within the same fixpoint, a resource whose `lifecycle.replace_triggered_by` names an
  *    existing block that is replaced or updated (or, for `type.name.attribute`, whose attribute
  *    changes) is a `replace`: Terraform's one meta-argument that changes what happens to a
@@ -74,7 +76,11 @@ import {
 import { referencesIn, type Reference } from "./references";
 import { requiredProviderChanges } from "./required-providers";
 import { jsonEqual } from "./json-equal";
-import { replacementVerdict, type ReplacementVerdict } from "./replacement-rules";
+import {
+  recomputedOnUpdate,
+  replacementVerdict,
+  type ReplacementVerdict,
+} from "./replacement-rules";
 import { BACKEND_ADDRESS, type ChangeSetOptions, type ResourceChange } from "./types";
 
 export type { BlockConfig, BlocksByType, JsonValue, SynthesizedDocument } from "./document";
@@ -375,7 +381,7 @@ function describeChange(reference: Reference, state: State): string | undefined 
       return `re-read ${address}`;
     case "update":
       if (attribute === undefined) return `changed ${address}`;
-      return target.changed.has(attribute) ? `changed ${address}.${attribute}` : undefined;
+      return attributeChanges(target, attribute) ? `changed ${address}.${attribute}` : undefined;
     default:
       return undefined;
   }
@@ -397,8 +403,20 @@ function triggerFires(trigger: Reference, state: State): boolean {
   if (target === undefined) return false;
   const action = actionOf(target);
   if (trigger.attribute === undefined) return action === "replace" || action === "update";
-  if (target.changed.has(trigger.attribute)) return true;
+  if (attributeChanges(target, trigger.attribute)) return true;
   return action === "replace" && !keepsConfiguredValue(target, trigger.attribute);
+}
+
+/**
+ * Whether an attribute of an existing block changes: its own value, or a computed attribute the
+ * provider recomputes when the block is updated in place (a launch template's latest_version).
+ */
+function attributeChanges(target: Tracked, attribute: string): boolean {
+  if (target.changed.has(attribute)) return true;
+  return (
+    actionOf(target) === "update" &&
+    recomputedOnUpdate(target.type, target.changed).includes(attribute)
+  );
 }
 
 /** What happens to a firing trigger's (existing) target, for a reason. */

@@ -75,6 +75,8 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   aws_lambda_permission: everyArgument,
   // autoscaling/launch_configuration.go: no Update.
   aws_launch_configuration: everyArgument,
+  // ec2/ec2_launch_template.go: every launch argument updates in place, as a new version.
+  aws_launch_template: listed(["name", "name_prefix", REGION]),
   // sns/topic.go
   aws_sns_topic: listed(["fifo_topic", "name", "name_prefix", REGION]),
   // sns/topic_policy.go
@@ -86,6 +88,30 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
   // Terraform's built-in terraform_data: `triggers_replace` replaces it, `input` is updated.
   terraform_data: listed(["triggers_replace"]),
 };
+
+/**
+ * Computed attributes that take a new value when a resource is updated in place, as a
+ * provider's CustomizeDiff marks them (`SetNewComputed`), with the arguments whose change does
+ * not do that. Whatever reads such an attribute changes with the update.
+ */
+export const RECOMPUTED_ON_UPDATE: Readonly<
+  Record<string, { readonly attributes: readonly string[]; readonly except: ReadonlySet<string> }>
+> = {
+  // ec2/ec2_launch_template.go: latest_version is known only after apply for any change but
+  // these three, tags included (the real provider's plans, 5.100.0, offline): whatever reads it
+  // changes with the update, even where AWS then makes no new version.
+  aws_launch_template: {
+    attributes: ["latest_version"],
+    except: new Set(["default_version", "description", "update_default_version"]),
+  },
+};
+
+/** The computed attributes of a resource updated in place that change with the update. */
+export function recomputedOnUpdate(type: string, changed: Iterable<string>): readonly string[] {
+  if (!Object.hasOwn(RECOMPUTED_ON_UPDATE, type)) return [];
+  const { attributes, except } = RECOMPUTED_ON_UPDATE[type];
+  return [...changed].some((attribute) => !except.has(attribute)) ? attributes : [];
+}
 
 /**
  * Whether a change to one top-level argument of a resource forces its replacement.

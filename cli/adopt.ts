@@ -87,6 +87,13 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
   const { importsPath } = await import("../config/imports");
 
   const stages = await context.loadStages();
+  // The old clusters launch from launch configurations: adopt into the same kind, then switch
+  // as a rollout of its own, rather than adopt and switch in one untested first apply.
+  if (stages[stage].launch === "template") {
+    throw new ConfigError(
+      `${context.stagesFile}: ${stage}.launch is "template", but adopt maps a live launch configuration cluster: adopt with "launch": "configuration" (or without launch), apply, then switch (changes --expect launch)`,
+    );
+  }
   const other = STAGE_NAMES.find((name) => name !== stage) as StageName;
   let text: string;
   try {

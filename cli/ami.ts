@@ -1,4 +1,3 @@
-import { FIXED_ADDRESSES } from "../constructs/readable-address";
 import { readFileSync } from "node:fs";
 import { Argument, Option } from "commander";
 import { ConfigError, describeValue } from "../config/config-error";
@@ -15,6 +14,8 @@ import {
   type AmiFamily,
 } from "../ops/ami/ecs-ami";
 import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../config/stages";
+import { describePlan } from "../ops/change-guard/launch-expectations";
+import { amiUpdateFor } from "../ops/change-guard/verdict";
 import { ec2Client, ssmClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
 import { formatTable, helpExamples } from "./format";
@@ -214,10 +215,7 @@ async function setAmi(
   context.out(`${stage}.amiId: ${current} -> ${amiId} (${imageName}${from})`);
   context.out(`wrote ${path}; next:`);
   context.out(`  1. commit it on a branch and open a PR; the plan of ${stage} must show only`);
-  context.out(
-    `     ${FIXED_ADDRESSES.launchConfiguration} replaced, ${FIXED_ADDRESSES.autoScalingGroup} replaced,`,
-  );
-  context.out(`     ${FIXED_ADDRESSES.lowInstanceAlarm} updated in place`);
+  for (const line of describePlan(amiUpdateFor(stages[stage].launch))) context.out(`     ${line}`);
   context.out(`     (locally: npm run diff -- ${stage})`);
   context.out(`  2. after the apply: npm run cluster -- rollout watch ${stage}`);
 }

@@ -1,5 +1,5 @@
 import type { GuardReport } from "../ops/change-guard/change-guard";
-import type { GuardChange, StageReport } from "../ops/change-guard/verdict";
+import type { Expectation, GuardChange, StageReport } from "../ops/change-guard/verdict";
 import { actionSymbol } from "../change-set/format";
 import { formatTable } from "./format";
 
@@ -33,10 +33,23 @@ function stagesOf(report: GuardReport): [string, StageReport][] {
   );
 }
 
+/** How each expectation is worded: what passes, and what the change is. */
+const EXPECTATION_WORDS: Readonly<Record<Expectation, { pass: string; kind: string }>> = {
+  ami: { pass: "only amiId changed, and only what it replaces", kind: "an AMI update" },
+  instance: {
+    pass: "only instanceType or amiId changed, and only what they replace",
+    kind: "an instance type or AMI update",
+  },
+  launch: {
+    pass: "only launch changed, and only what the switch replaces",
+    kind: "a launch switch",
+  },
+};
+
 function verdictLines({ verdict }: GuardReport): string[] {
   if (verdict.expect === null) return [];
   if (verdict.pass)
-    return [`expect ${verdict.expect}: pass (only amiId changed, and only what it replaces)`];
+    return [`expect ${verdict.expect}: pass (${EXPECTATION_WORDS[verdict.expect].pass})`];
   return [`expect ${verdict.expect}: FAIL`, ...verdict.problems.map((p) => `  ${p}`)];
 }
 
@@ -74,8 +87,8 @@ function renderMarkdown(report: GuardReport): string {
     verdict.expect === null
       ? "Change guard"
       : verdict.pass
-        ? `Change guard: :white_check_mark: only an AMI update (expect ${verdict.expect})`
-        : `Change guard: :x: not only an AMI update (expect ${verdict.expect})`;
+        ? `Change guard: :white_check_mark: only ${EXPECTATION_WORDS[verdict.expect].kind} (expect ${verdict.expect})`
+        : `Change guard: :x: not only ${EXPECTATION_WORDS[verdict.expect].kind} (expect ${verdict.expect})`;
   const lines = [`### ${head}`, "", `${cell(baseLine(report))}`, ""];
   for (const stop of stopLines(report)) lines.push(`- :stop_sign: **${cell(stop)}**`);
   for (const problem of verdict.problems) lines.push(`- ${cell(problem)}`);

@@ -46,8 +46,8 @@ export const changesCommands: CommandGroup = (program, context) => {
     .addOption(
       new Option(
         "--expect <kind>",
-        "exit 1 unless the change is exactly that: ami = only amiId changed, and only the launch configuration and ASG replaced and the low-instance alarm updated",
-      ).choices(["ami"]),
+        "exit 1 unless the change is exactly that: ami = only amiId changed, and only the launch configuration (or launch template and its generation) and ASG replaced and the low-instance alarm updated; instance = the same for instanceType (and amiId); launch = only the launch setting changed, as one rollout",
+      ).choices(["ami", "instance", "launch"]),
     )
     .addOption(
       new Option("--format <format>", "how to print the report")

@@ -6,6 +6,8 @@
 
 /** Characters AWS adds to a `name_prefix` to make a unique name (a timestamp and a counter). */
 const GENERATED_SUFFIX_LENGTH = 26;
+/** Length of the id Terraform gives a `terraform_data` object (a UUID). */
+const GENERATION_ID_LENGTH = 36;
 
 /** The names of one cluster's resources. */
 export interface ClusterNames {
@@ -97,6 +99,14 @@ const LIMITS: readonly Limit[] = [
     // The ASG's name_prefix is the launch configuration's generated name plus "-".
     what: "generated autoscaling group name",
     length: (n) => n.instancePrefix.length + 2 * GENERATED_SUFFIX_LENGTH + 1,
+    max: 255,
+    service: "autoscaling group names",
+  },
+  {
+    // With a launch template the ASG's name_prefix is the prefix, the generation's id (a UUID)
+    // and "-".
+    what: "generated autoscaling group name of a launch template stage",
+    length: (n) => n.instancePrefix.length + GENERATION_ID_LENGTH + 1 + GENERATED_SUFFIX_LENGTH,
     max: 255,
     service: "autoscaling group names",
   },

@@ -1,5 +1,6 @@
 /**
- * EC2 instance type rules for a cluster launched by a launch configuration.
+ * EC2 instance type rules: the format of every type, and the families a launch configuration
+ * cannot launch (a stage with `"launch": "template"` may use them).
  *
  * Source: Amazon EC2 Auto Scaling User Guide, "Auto Scaling launch configurations"
  * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/LaunchConfiguration.html): "As of
@@ -103,5 +104,5 @@ export function launchConfigurationProblem(instanceType: string): string | undef
   const family = instanceType.split(".")[0];
   if (!Object.hasOwn(FAMILIES_TOO_NEW_FOR_LAUNCH_CONFIGURATIONS, family)) return undefined;
   const { released, instead } = FAMILIES_TOO_NEW_FOR_LAUNCH_CONFIGURATIONS[family];
-  return `cannot be launched by a launch configuration (${family} is from ${released}; launch configurations support no instance type released after 2022): use an older family such as ${instead}, or move the cluster to a launch template`;
+  return `cannot be launched by a launch configuration (${family} is from ${released}; launch configurations support no instance type released after 2022): use an older family such as ${instead}, or set "launch": "template" for the stage (a launch template launches every current type)`;
 }

@@ -10,6 +10,7 @@ import {
   launchConfigurationProblem,
 } from "./instance-types";
 import { parseJsonText } from "./json-text";
+import { LAUNCH_KINDS } from "./launch-kinds";
 import { resourceIdPattern, resourceIdRule } from "./naming-rules";
 import { placeholderFields, stripPlaceholders } from "./placeholders";
 import { tagProblem } from "./aws-rules/tags";
@@ -84,11 +85,16 @@ const stageEntries = {
   ),
   /** The ECS-optimized AMI the instances boot from: the one value an AMI update changes. */
   amiId: amiIdSchema,
-  instanceType: v.pipe(
-    matching(INSTANCE_TYPE_PATTERN, INSTANCE_TYPE_RULE),
-    v.check(
-      (type) => launchConfigurationProblem(type) === undefined,
-      (issue) => launchConfigurationProblem(String(issue.input)) ?? "",
+  /** Checked against `launch` too: a launch configuration cannot launch post-2022 families. */
+  instanceType: matching(INSTANCE_TYPE_PATTERN, INSTANCE_TYPE_RULE),
+  /**
+   * What the instances launch from: a launch configuration (what the live clusters use) or a
+   * launch template (every current instance type). Changing it is one rollout.
+   */
+  launch: v.optional(
+    v.picklist(
+      LAUNCH_KINDS,
+      'must be "configuration" (a launch configuration, the default) or "template" (a launch template)',
     ),
   ),
   /** At least 1: the low-instance alarm fires when fewer than minSize instances serve. */
@@ -158,8 +164,12 @@ const stageSchema = v.pipe(
             : undefined;
       if (message !== undefined) addIssue({ message, path });
     }
-    const fail = (field: "maxSize" | "desiredCapacity", message: string) =>
+    const fail = (field: "maxSize" | "desiredCapacity" | "instanceType", message: string) =>
       addIssue({ message, path: [pathItem(stage, field)] });
+    const tooNew = launchConfigurationProblem(stage.instanceType);
+    if ((stage.launch ?? "configuration") === "configuration" && tooNew !== undefined) {
+      fail("instanceType", tooNew);
+    }
     if (stage.maxSize < stage.minSize) {
       fail("maxSize", `must be at least minSize (${stage.minSize})`);
     } else if (stage.desiredCapacity < stage.minSize || stage.desiredCapacity > stage.maxSize) {

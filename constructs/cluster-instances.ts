@@ -1,14 +1,19 @@
 import { Construct } from "constructs";
 import {
   AutoscalingGroup,
+  type AutoscalingGroupConfig,
   AutoscalingGroupInitialLifecycleHook,
 } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
 import { ConfigError, describeValue } from "../config/config-error";
+import { launchConfigurationProblem } from "../config/instance-types";
+import { LAUNCH_KINDS, type LaunchKind } from "../config/launch-kinds";
 import { resourceIdPattern, resourceIdRule } from "../config/naming-rules";
 import { EcsCluster } from "./ecs-cluster";
 import { groupTimeouts } from "../lambda/instance-drain/contract";
 import { InstanceDrain } from "./instance-drain";
+import { InstanceLaunchTemplate } from "./instance-launch-template";
+import { ecsUserData, metadataOptions, type LaunchSettings } from "./launch-settings";
 import { atFixedAddress, FIXED_ADDRESSES, readable } from "./readable-address";
 import { ReplacementTrigger } from "./replacement-trigger";
 
@@ -33,10 +38,24 @@ export interface ClusterInstancesProps {
   readonly cluster: EcsCluster;
   /** The drain machinery both lifecycle hooks notify; also sets their heartbeats. */
   readonly drain: InstanceDrain;
-  /** The ECS-optimized AMI to boot. Changing it replaces the launch configuration and the ASG. */
+  /**
+   * The ECS-optimized AMI to boot. Changing it replaces the launch configuration and the ASG
+   * (with a launch template: a new template version, a new generation and a new ASG).
+   */
   readonly amiId: string;
-  /** EC2 instance type, e.g. `t3.large`. */
+  /**
+   * EC2 instance type, e.g. `t3.large`. A launch configuration cannot launch families released
+   * after 2022 (config/instance-types.ts); a launch template can.
+   */
   readonly instanceType: string;
+  /**
+   * What the instances launch from. `template`: an `aws_launch_template` with the same settings
+   * and a `terraform_data.launch_generation` replaced whenever they change, from which the ASG
+   * takes its name, so every change of what instances launch with is still a new ASG, drained.
+   * Switching between the two is one rollout of its own.
+   * @default "configuration" — an `aws_launch_configuration`, as the live clusters use
+   */
+  readonly launch?: LaunchKind;
   /** Name of the IAM instance profile that lets the ECS agent register the instance. */
   readonly instanceProfileName: string;
   /** Security groups of the instances. */
@@ -105,13 +124,15 @@ export interface ClusterInstancesProps {
  * holds each one until the drain function has moved its tasks.
  */
 export class ClusterInstances extends Construct {
-  /** `aws_launch_configuration.instances`. */
-  public readonly launchConfiguration: LaunchConfiguration;
+  /** `aws_launch_configuration.instances`; undefined with `launch: "template"`. */
+  public readonly launchConfiguration?: LaunchConfiguration;
+  /** The launch template and its generation; undefined with `launch: "configuration"`. */
+  public readonly launchTemplate?: InstanceLaunchTemplate;
   /** `aws_autoscaling_group.instances`; its name changes with every launch configuration. */
   public readonly autoScalingGroup: AutoscalingGroup;
   /** The ASG's delete timeout: how long Terraform waits for the old instances to drain. */
   public readonly deleteTimeoutMinutes: number;
-  /** `terraform_data.drain_hook`: both hooks' settings, whose change replaces the LC. */
+  /** `terraform_data.drain_hook`: both hooks' settings, whose change replaces the LC (or the ASG). */
   public readonly drainHookSettings: ReplacementTrigger;
   /** How long Terraform waits for the new ASG's registered capacity. */
   public readonly capacityTimeoutMinutes: number;
@@ -150,7 +171,8 @@ export class ClusterInstances extends Construct {
     // Launch first, then termination: the order of an instance's life, fixed for the output.
     const hooks = [launchHook, drainHook];
     // A changed inline hook forces a new ASG, which should follow a new launch configuration
-    // like any other rollout: so a hook change replaces the launch configuration too.
+    // like any other rollout: so a hook change replaces the launch configuration too (with a
+    // launch template, the ASG names this in replace_triggered_by itself).
     this.drainHookSettings = readable(
       new ReplacementTrigger(
         this,
@@ -160,43 +182,56 @@ export class ClusterInstances extends Construct {
       "drain_hook",
     );
 
-    this.launchConfiguration = atFixedAddress(
-      new LaunchConfiguration(this, "LaunchConfiguration", {
-        namePrefix: cluster.instanceNamePrefix,
-        imageId: props.amiId,
-        instanceType: props.instanceType,
-        iamInstanceProfile: props.instanceProfileName,
-        securityGroups: [...props.securityGroupIds],
-        keyName: props.keyName,
-        userData: ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {}),
-        // IMDSv2 only; one hop keeps bridge-network containers off the instance's credentials
-        // (tasks use their task roles), unless the stage lets them through.
-        metadataOptions: {
-          httpEndpoint: "enabled",
-          httpTokens: "required",
-          httpPutResponseHopLimit: props.instanceMetadataHopLimit ?? 1,
-        },
-        rootBlockDevice: {
-          volumeType: "gp3",
-          volumeSize: props.rootVolumeSizeGiB ?? 30,
-          encrypted: true,
-          deleteOnTermination: true,
-        },
-        lifecycle: {
-          createBeforeDestroy: true,
-          replaceTriggeredBy: [this.drainHookSettings.address],
-        },
-      }),
-      FIXED_ADDRESSES.launchConfiguration,
-    );
-
-    this.autoScalingGroup = atFixedAddress(
-      new AutoscalingGroup(this, "AutoScalingGroup", {
+    const settings: LaunchSettings = {
+      amiId: props.amiId,
+      instanceType: props.instanceType,
+      instanceProfileName: props.instanceProfileName,
+      securityGroupIds: props.securityGroupIds,
+      keyName: props.keyName,
+      userData: ecsUserData(cluster.clusterName, props.ecsAgentSettings ?? {}),
+      instanceMetadataHopLimit: props.instanceMetadataHopLimit ?? 1,
+      rootVolumeSizeGiB: props.rootVolumeSizeGiB ?? 30,
+    };
+    let launch: Pick<
+      AutoscalingGroupConfig,
+      "namePrefix" | "launchConfiguration" | "launchTemplate" | "lifecycle"
+    >;
+    if ((props.launch ?? "configuration") === "configuration") {
+      const launchConfiguration = this.addLaunchConfiguration(cluster, settings);
+      this.launchConfiguration = launchConfiguration;
+      launch = {
         // Named after the launch configuration, so a new one forces a new ASG; the generated
         // suffix gives a replacement of the same launch configuration (a tainted ASG after a
         // failed rollout) a name of its own. It keeps the `<clusterName>-` prefix IAM relies on.
-        namePrefix: `${this.launchConfiguration.name}-`,
-        launchConfiguration: this.launchConfiguration.name,
+        namePrefix: `${launchConfiguration.name}-`,
+        launchConfiguration: launchConfiguration.name,
+        lifecycle: { createBeforeDestroy: true },
+      };
+    } else {
+      const template = new InstanceLaunchTemplate(this, "LaunchTemplate", {
+        namePrefix: cluster.instanceNamePrefix,
+        settings,
+      });
+      this.launchTemplate = template;
+      launch = {
+        // Named after the generation, which is replaced with every change of the template's
+        // launch settings: a new generation forces a new ASG, as a new launch configuration does.
+        namePrefix: `${cluster.instanceNamePrefix}${template.generation.id}-`,
+        // An explicit version, never $Latest or $Default: the old ASG keeps launching the old
+        // version while it drains, and the new version reaches only the new group.
+        launchTemplate: { id: template.template.id, version: template.version },
+        lifecycle: {
+          createBeforeDestroy: true,
+          replaceTriggeredBy: [template.generation.address, this.drainHookSettings.address],
+        },
+      };
+    }
+
+    this.autoScalingGroup = atFixedAddress(
+      new AutoscalingGroup(this, "AutoScalingGroup", {
+        namePrefix: launch.namePrefix,
+        launchConfiguration: launch.launchConfiguration,
+        launchTemplate: launch.launchTemplate,
         vpcZoneIdentifier: [...props.subnetIds],
         minSize: props.minSize,
         maxSize: props.maxSize,
@@ -217,18 +252,45 @@ export class ClusterInstances extends Construct {
         // drain machinery kept in place until then.
         timeouts: { delete: `${this.deleteTimeoutMinutes}m` },
         dependsOn: drain.drainDependencies,
-        lifecycle: { createBeforeDestroy: true },
+        lifecycle: launch.lifecycle,
       }),
       FIXED_ADDRESSES.autoScalingGroup,
     );
   }
-}
 
-/** User data that joins the instance to the cluster and applies the agent settings. */
-function ecsUserData(clusterName: string, settings: Readonly<Record<string, string>>): string {
-  const lines = [`ECS_CLUSTER=${clusterName}`];
-  for (const key of Object.keys(settings).sort()) lines.push(`${key}=${settings[key]}`);
-  return ["#!/bin/bash", "cat >> /etc/ecs/ecs.config <<'EOF'", ...lines, "EOF", ""].join("\n");
+  /** `aws_launch_configuration.instances`, replaced with every change (it has no update). */
+  private addLaunchConfiguration(
+    cluster: EcsCluster,
+    settings: LaunchSettings,
+  ): LaunchConfiguration {
+    return atFixedAddress(
+      new LaunchConfiguration(this, "LaunchConfiguration", {
+        namePrefix: cluster.instanceNamePrefix,
+        imageId: settings.amiId,
+        instanceType: settings.instanceType,
+        iamInstanceProfile: settings.instanceProfileName,
+        securityGroups: [...settings.securityGroupIds],
+        keyName: settings.keyName,
+        userData: settings.userData,
+        // IMDSv2 only; one hop keeps bridge-network containers off the instance's credentials
+        // (tasks use their task roles), unless the stage lets them through.
+        metadataOptions: metadataOptions(settings),
+        rootBlockDevice: {
+          volumeType: "gp3",
+          volumeSize: settings.rootVolumeSizeGiB,
+          encrypted: true,
+          deleteOnTermination: true,
+        },
+        lifecycle: {
+          createBeforeDestroy: true,
+          // A changed inline hook forces a new ASG, which follows a new launch configuration
+          // like any other rollout.
+          replaceTriggeredBy: [this.drainHookSettings.address],
+        },
+      }),
+      FIXED_ADDRESSES.launchConfiguration,
+    );
+  }
 }
 
 /** The capacity wait: by default one launch-hook heartbeat in whole minutes plus 5. */
@@ -265,6 +327,14 @@ function validate(props: ClusterInstancesProps): void {
       `must be between minSize (${props.minSize}) and maxSize (${props.maxSize})`,
       props.desiredCapacity,
     );
+  }
+  const launch = props.launch ?? "configuration";
+  if (!LAUNCH_KINDS.includes(launch)) {
+    fail("launch", `must be one of ${LAUNCH_KINDS.join(", ")}`, launch);
+  }
+  const tooNew = launchConfigurationProblem(props.instanceType);
+  if (launch === "configuration" && tooNew !== undefined) {
+    fail("instanceType", tooNew, props.instanceType);
   }
   const hopLimit = props.instanceMetadataHopLimit ?? 1;
   if (hopLimit !== 1 && hopLimit !== 2) {

@@ -9,6 +9,8 @@ import type { TerraformElement, TerraformResource } from "cdktf";
 export const FIXED_ADDRESSES = {
   cluster: "aws_ecs_cluster.cluster",
   launchConfiguration: "aws_launch_configuration.instances",
+  launchTemplate: "aws_launch_template.instances",
+  launchGeneration: "terraform_data.launch_generation",
   autoScalingGroup: "aws_autoscaling_group.instances",
   lowInstanceAlarm: "aws_cloudwatch_metric_alarm.low_instance_alarm",
 } as const;

@@ -34,6 +34,11 @@ export class ReplacementTrigger extends TerraformResource {
     return `${this.terraformResourceType}.${this.friendlyUniqueId}`;
   }
 
+  /** The id Terraform generates for each new object: a new one with every replacement. */
+  public get id(): string {
+    return this.getStringAttribute("id");
+  }
+
   protected synthesizeAttributes(): Record<string, unknown> {
     return { triggers_replace: hashMapper(anyToTerraform)(this.triggersReplace) };
   }

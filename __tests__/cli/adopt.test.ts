@@ -171,6 +171,17 @@ describe("adopt", () => {
     expect(existsSync(importsFileOf(stagesFile, "staging"))).toBe(false);
   });
 
+  it("refuses a stage that launches from a template, naming the way there, and writes nothing", async () => {
+    const stagesFile = liveStages((stages) => (stages.staging.launch = "template"));
+    const result = await cli(`adopt staging --from ${OLD_STATE} --write`, { stagesFile });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `error: ${stagesFile}: staging.launch is "template", but adopt maps a live launch configuration cluster: adopt with "launch": "configuration" (or without launch), apply, then switch (changes --expect launch)\n`,
+    });
+    expect(existsSync(importsFileOf(stagesFile, "staging"))).toBe(false);
+  });
+
   it("needs --from", async () => {
     const result = await cli("adopt staging", { stagesFile: liveStages() });
     expect(result).toEqual({

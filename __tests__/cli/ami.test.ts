@@ -210,6 +210,23 @@ describe("ami set", () => {
     expect(ec2).not.toHaveReceivedAnyCommand();
   });
 
+  it("names the launch template rollout in the advice for a stage that launches from a template", async () => {
+    const stages = copyOfStages();
+    const raw = JSON.parse(readFileSync(stages, "utf8")) as Record<string, Record<string, unknown>>;
+    raw.staging.launch = "template";
+    writeFileSync(stages, JSON.stringify(raw, null, 2));
+    const result = await cli(`ami set staging ${NEW_AMI} --offline`, { stagesFile: stages });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      [
+        "the plan of staging must show only",
+        "     aws_launch_template.instances updated in place, terraform_data.launch_generation replaced,",
+        "     aws_autoscaling_group.instances replaced, aws_cloudwatch_metric_alarm.low_instance_alarm updated in place",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("refuses latest with --offline", async () => {
     const result = await cli("ami set staging latest --offline", { stagesFile: copyOfStages() });
     expect(result.stderr).toBe(

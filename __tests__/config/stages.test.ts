@@ -62,7 +62,41 @@ describe("stage config", () => {
   ])("refuses %s, which launch configurations cannot launch, and suggests %s", (type, instead) => {
     const raw = edited((s) => (s.staging.instanceType = type));
     expect(() => parseStages(raw, "stages.json")).toThrow(
-      `use an older family such as ${instead}, or move the cluster to a launch template, got "${type}"`,
+      `use an older family such as ${instead}, or set "launch": "template" for the stage (a launch template launches every current type), got "${type}"`,
+    );
+  });
+
+  it.each(["m7i.large", "c8g.2xlarge", "r8i-flex.xlarge", "m7g.medium"])(
+    "accepts %s, which only a launch template can launch, in a stage that launches from one",
+    (instanceType) => {
+      const raw = edited((s) => Object.assign(s.production, { launch: "template", instanceType }));
+      const { production } = parseStages(raw, "stages.json");
+      expect(production).toMatchObject({ launch: "template", instanceType });
+    },
+  );
+
+  it("refuses a post-2022 type in a stage that says launch: configuration outright", () => {
+    const raw = edited((s) =>
+      Object.assign(s.staging, { launch: "configuration", instanceType: "m8g.large" }),
+    );
+    expect(() => parseStages(raw, "stages.json")).toThrow(
+      'stages.json: staging.instanceType: cannot be launched by a launch configuration (m8g is from 2024; launch configurations support no instance type released after 2022): use an older family such as m6g, or set "launch": "template" for the stage (a launch template launches every current type), got "m8g.large"',
+    );
+  });
+
+  it("still checks the format of an instance type in a launch template stage", () => {
+    const raw = edited((s) =>
+      Object.assign(s.staging, { launch: "template", instanceType: "m8g.huge" }),
+    );
+    expect(() => parseStages(raw, "stages.json")).toThrow(
+      'stages.json: staging.instanceType: must be an EC2 instance type like t3.large: <family>.<size>, the size one of nano, micro, small, medium, large, xlarge, <n>xlarge, metal, got "m8g.huge"',
+    );
+  });
+
+  it("refuses a launch kind it does not know, naming both", () => {
+    const raw = edited((s) => (s.production.launch = "templates"));
+    expect(() => parseStages(raw, "stages.json")).toThrow(
+      'stages.json: production.launch: must be "configuration" (a launch configuration, the default) or "template" (a launch template), got "templates"',
     );
   });
 
@@ -146,12 +180,12 @@ describe("stage config", () => {
     [
       "an instance type whose family launch configurations cannot launch",
       (s) => (s.production.instanceType = "m7i.large"),
-      'stages.json: production.instanceType: cannot be launched by a launch configuration (m7i is from 2023; launch configurations support no instance type released after 2022): use an older family such as m6i, or move the cluster to a launch template, got "m7i.large"',
+      'stages.json: production.instanceType: cannot be launched by a launch configuration (m7i is from 2023; launch configurations support no instance type released after 2022): use an older family such as m6i, or set "launch": "template" for the stage (a launch template launches every current type), got "m7i.large"',
     ],
     [
       "a Graviton4 instance type",
       (s) => (s.staging.instanceType = "c8g.2xlarge"),
-      'stages.json: staging.instanceType: cannot be launched by a launch configuration (c8g is from 2024; launch configurations support no instance type released after 2022): use an older family such as c6g, or move the cluster to a launch template, got "c8g.2xlarge"',
+      'stages.json: staging.instanceType: cannot be launched by a launch configuration (c8g is from 2024; launch configurations support no instance type released after 2022): use an older family such as c6g, or set "launch": "template" for the stage (a launch template launches every current type), got "c8g.2xlarge"',
     ],
     [
       "an instance size EC2 does not have",

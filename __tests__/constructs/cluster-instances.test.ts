@@ -236,6 +236,13 @@ describe("ClusterInstances", () => {
     });
   });
 
+  it("launches from a launch configuration by default, with no template or generation", () => {
+    const { doc } = synth();
+    expect(doc.resource).toHaveProperty("aws_launch_configuration");
+    expect(doc.resource).not.toHaveProperty("aws_launch_template");
+    expect(Object.keys(doc.resource?.terraform_data ?? {})).toEqual(["drain_hook"]);
+  });
+
   it("exposes the launch configuration, the ASG and the delete timeout", () => {
     const stack = emptyStack();
     const { cluster, drain } = clusterWithDrain(stack);
@@ -326,6 +333,21 @@ describe("ClusterInstances", () => {
       "a fractional capacity wait",
       { capacityTimeoutMinutes: 12.5 },
       "ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds 600), got 12.5",
+    ],
+    [
+      "a post-2022 instance type from a launch configuration",
+      { instanceType: "m7i.large" },
+      'ClusterInstances instanceType cannot be launched by a launch configuration (m7i is from 2023; launch configurations support no instance type released after 2022): use an older family such as m6i, or set "launch": "template" for the stage (a launch template launches every current type), got "m7i.large"',
+    ],
+    [
+      "a post-2022 instance type from launch: configuration said outright",
+      { launch: "configuration", instanceType: "c8g.large" },
+      'ClusterInstances instanceType cannot be launched by a launch configuration (c8g is from 2024; launch configurations support no instance type released after 2022): use an older family such as c6g, or set "launch": "template" for the stage (a launch template launches every current type), got "c8g.large"',
+    ],
+    [
+      "a launch kind it does not know",
+      { launch: "fleet" as ClusterInstancesProps["launch"] },
+      'ClusterInstances launch must be one of configuration, template, got "fleet"',
     ],
   ])("rejects %s", (_case, props, message) => {
     expect(() => synth(props)).toThrow(message);

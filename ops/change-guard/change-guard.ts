@@ -19,6 +19,7 @@ import { ConfigError } from "../../config/config-error";
 import { commitOf, fileAt, locateProject, withDetachedCheckout, type Env } from "./git-worktree";
 import { refuseRegionMove } from "./region-move";
 import { SynthError, synthesize } from "./synthesize";
+import type { LaunchKinds } from "./launch-expectations";
 
 /**
  * The change guard: synthesizes a base commit and the working tree, each into a temporary
@@ -125,7 +126,9 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       version: REPORT_VERSION,
       base: { ref, commit },
       stages: shown,
-      verdict: verdictOf(stages, options.expect, { allowDestructive: options.allowDestructive }),
+      verdict: verdictOf(stages, options.expect, launchKindsOf(before, after), {
+        allowDestructive: options.allowDestructive,
+      }),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -166,6 +169,19 @@ async function assertSameLockfile(
   if (base !== undefined && head !== undefined && base.equals(head)) return;
   throw new ConfigError(
     `the base ${ref} has another package-lock.json than the working tree, so the installed node_modules cannot synthesize it; compare with a base that has the same lockfile (or check it out and npm ci)`,
+  );
+}
+
+/** Each stage's launch kind in the base and the working tree, for the verdict. */
+export function launchKindsOf(before: Stages | undefined, after: Stages): LaunchKinds {
+  return Object.fromEntries(
+    STAGE_NAMES.map((stage) => [
+      stage,
+      {
+        before: before?.[stage]?.launch ?? "configuration",
+        after: after[stage].launch ?? "configuration",
+      },
+    ]),
   );
 }
 

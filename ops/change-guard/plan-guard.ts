@@ -11,7 +11,7 @@ import {
 } from "../../config/stages";
 import { FIXED_ADDRESSES } from "../../constructs/readable-address";
 import { isJsonObject } from "../../change-set/json-object";
-import { REPORT_VERSION, resolveBase, type GuardReport } from "./change-guard";
+import { launchKindsOf, REPORT_VERSION, resolveBase, type GuardReport } from "./change-guard";
 import { fileAt, locateProject, type Env } from "./git-worktree";
 import { planChanges, type TerraformPlan } from "./plan-changes";
 import { refuseRegionMove } from "./region-move";
@@ -66,7 +66,7 @@ export async function runPlanGuard(options: PlanGuardOptions): Promise<GuardRepo
   };
   const amiOnly = report.configChanges.length === 1 && report.configChanges[0] === "amiId";
   const expect = options.expect ?? (amiOnly ? "ami" : undefined);
-  const verdict = verdictOf({ [stage]: report }, expect, {
+  const verdict = verdictOf({ [stage]: report }, expect, launchKindsOf(before, after), {
     allowDestructive: options.allowDestructive,
   });
   const image = expect === undefined ? [] : imageProblems(plan, stage, after[stage].amiId);
@@ -88,15 +88,21 @@ export async function runPlanGuard(options: PlanGuardOptions): Promise<GuardRepo
  * stage's amiId.
  */
 function imageProblems(plan: TerraformPlan, stage: StageName, amiId: string): string[] {
-  const configuration = (plan.resource_changes ?? []).find(
-    (change) => change.address === FIXED_ADDRESSES.launchConfiguration,
-  );
-  const after = configuration?.change.after;
-  const image = isJsonObject(after) ? after.image_id : undefined;
-  if (image === undefined || image === amiId) return [];
-  return [
-    `${stage}: the plan's ${FIXED_ADDRESSES.launchConfiguration} boots ${String(image)}, but ${stage}.amiId is ${amiId} (a plan of another synth?)`,
+  // Whichever the stage launches from (launch configuration or template) names the image.
+  const launchers: readonly string[] = [
+    FIXED_ADDRESSES.launchConfiguration,
+    FIXED_ADDRESSES.launchTemplate,
   ];
+  return (plan.resource_changes ?? [])
+    .filter((change) => launchers.includes(change.address) && change.change.actions[0] !== "delete")
+    .flatMap((change) => {
+      const after = change.change.after;
+      const image = isJsonObject(after) ? after.image_id : undefined;
+      if (image === undefined || image === amiId) return [];
+      return [
+        `${stage}: the plan's ${change.address} boots ${String(image)}, but ${stage}.amiId is ${amiId} (a plan of another synth?)`,
+      ];
+    });
 }
 
 /** The parsed plan; anything else is one line saying what the file is instead. */

@@ -4,6 +4,14 @@ import type { ChangeAction, JsonValue, ResourceChange } from "../../change-set/c
 import { renderPath } from "../../config/config-error";
 import { jsonEqual } from "../../change-set/json-equal";
 import { isJsonObject } from "../../change-set/json-object";
+import type { LaunchKind } from "../../config/launch-kinds";
+import {
+  AMI_UPDATE_FROM_TEMPLATE,
+  instanceChangeProblems,
+  launchSwitchProblems,
+  type ExpectedPlan,
+  type LaunchKinds,
+} from "./launch-expectations";
 
 /**
  * What the change guard concludes from each stage's change set and stage-config change: which
@@ -23,8 +31,11 @@ export interface StageReport {
   readonly changes: readonly GuardChange[];
 }
 
-/** What `--expect` can name. */
-export type Expectation = "ami";
+/**
+ * What `--expect` can name: an AMI update, a new instance type (and AMI), or a switch of launch
+ * kind (launch-expectations.ts).
+ */
+export type Expectation = "ami" | "instance" | "launch";
 
 export interface Verdict {
   /** The `--expect` given, or null. */
@@ -64,6 +75,11 @@ export const AMI_UPDATE: ReadonlyMap<string, { action: ChangeAction; reason: Reg
   ],
 ]);
 
+/** The plan of an AMI update in a stage that launches from `kind`. */
+export function amiUpdateFor(kind: LaunchKind = "configuration"): ExpectedPlan {
+  return kind === "template" ? AMI_UPDATE_FROM_TEMPLATE : AMI_UPDATE;
+}
+
 /**
  * The paths of what differs between two parsed stage configs: objects are compared field by
  * field, anything else (lists included) as a whole. A stage missing on one side is `(stage)`.
@@ -102,6 +118,7 @@ export function flagChanges(changes: readonly ResourceChange[]): GuardChange[] {
 export function verdictOf(
   stages: Readonly<Record<string, StageReport>>,
   expect: Expectation | undefined,
+  launchKinds: LaunchKinds = {},
   { allowDestructive = false }: { readonly allowDestructive?: boolean } = {},
 ): Verdict {
   const warnings = Object.entries(stages).flatMap(([stage, { changes }]) =>
@@ -114,7 +131,12 @@ export function verdictOf(
   if (expect === undefined) {
     return { expect: null, pass: null, problems: [], warnings, stops, refused };
   }
-  const problems = amiOnlyProblems(stages);
+  const problems =
+    expect === "launch"
+      ? launchSwitchProblems(stages, launchKinds)
+      : expect === "instance"
+        ? instanceChangeProblems(stages, launchKinds, amiUpdateFor)
+        : amiOnlyProblems(stages, launchKinds);
   return { expect, pass: problems.length === 0, problems, warnings, stops, refused };
 }
 
@@ -135,7 +157,10 @@ function warningsOf(stage: string, changes: readonly GuardChange[]): string[] {
 }
 
 /** Why the change is not an AMI update of one or more stages (nothing when it is). */
-function amiOnlyProblems(stages: Readonly<Record<string, StageReport>>): string[] {
+function amiOnlyProblems(
+  stages: Readonly<Record<string, StageReport>>,
+  launchKinds: LaunchKinds,
+): string[] {
   const problems: string[] = [];
   let amiChanged = false;
   for (const [stage, { configChanges: fields, changes }] of Object.entries(stages)) {
@@ -144,7 +169,7 @@ function amiOnlyProblems(stages: Readonly<Record<string, StageReport>>): string[
     }
     const amiStage = fields.includes("amiId");
     amiChanged ||= amiStage;
-    const expected: typeof AMI_UPDATE = amiStage ? AMI_UPDATE : new Map();
+    const expected = amiStage ? amiUpdateFor(launchKinds[stage]?.after) : new Map();
     for (const change of changes) {
       const { address, action } = change;
       // An import adopts an object whatever else the plan does: never part of an AMI update.

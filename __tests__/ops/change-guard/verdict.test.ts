@@ -224,7 +224,7 @@ describe("verdictOf", () => {
         expect(verdict.stops[0].startsWith(line)).toBe(true);
         expect(verdict.refused).toBe(true);
         expect(
-          verdictOf({ staging: report([], [change]) }, expectation, { allowDestructive: true }),
+          verdictOf({ staging: report([], [change]) }, expectation, {}, { allowDestructive: true }),
         ).toMatchObject({ stops: verdict.stops, refused: false });
       }
     });

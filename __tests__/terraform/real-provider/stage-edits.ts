@@ -36,6 +36,7 @@ export const STAGE_EDITS: Readonly<Record<string, Edit>> = {
   keyName: () => ({ keyName: "digital-ops" }),
   rootVolumeSizeGiB: () => ({ rootVolumeSizeGiB: 60 }),
   instanceMetadataHopLimit: () => ({ instanceMetadataHopLimit: 2 }),
+  launch: () => ({ launch: "template" }),
   ecsAgentSettings: () => ({ ecsAgentSettings: { ECS_ENABLE_TASK_IAM_ROLE: "true" } }),
   containerInsights: (stage) => ({ containerInsights: !(stage.containerInsights ?? false) }),
   stateBucket: () => ({ stateBucket: "other-terraform-state" }),

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import type { JsonValue } from "../../../change-set/document";
-import { replacementVerdict } from "../../../change-set/replacement-rules";
+import { recomputedOnUpdate, replacementVerdict } from "../../../change-set/replacement-rules";
 import {
   UNKNOWN,
   isObject,
@@ -107,6 +107,10 @@ const NEW_COMPUTED_ON_UPDATE: Readonly<Record<string, NewComputed>> = {
     const versioned = ["version", "qualified_arn", "qualified_invoke_arn"];
     return [...(code ? ["last_modified"] : []), ...(published ? versioned : [])];
   },
+  // ec2/ec2_launch_template.go: a new version for any change of what instances launch with.
+  aws_launch_template: (changed, planned) => [
+    ...recomputedOnUpdate("aws_launch_template", Object.keys(planned).filter(changed)),
+  ],
 };
 
 function withNewComputed(type: string, prior: ObjectValue, planned: ObjectValue): ObjectValue {

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { readStages } from "../../../config/stages";
 import { synthStages } from "../../support/fixtures";
 import { SCHEMA_FILE, type TypeSchema, type VendoredSchema } from "./schema";
-import { pinnedAwsVersion, typesUsed } from "./stack-types";
+import { everyLaunchKind, pinnedAwsVersion, typesUsed } from "./stack-types";
 
 interface ProviderSchemas {
   readonly provider_schemas: Record<
@@ -42,7 +42,9 @@ const AWS = "registry.terraform.io/hashicorp/aws";
 
 function main(argv: readonly string[]): void {
   const from = option(argv, "--from");
-  const documents = Object.values(synthStages(readStages("stacks/stages.json")));
+  const documents = everyLaunchKind(readStages("stacks/stages.json")).flatMap((stages) =>
+    Object.values(synthStages(stages)),
+  );
   const pinned = pinnedAwsVersion(documents);
   const input = from === undefined ? installAndRead(pinned) : readJson(from);
   const version = option(argv, "--version") ?? versionOf(input) ?? pinned;
