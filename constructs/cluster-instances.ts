@@ -5,6 +5,7 @@ import {
   AutoscalingGroupInitialLifecycleHook,
 } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
+import { DELETE_TIMEOUT_TAG } from "../config/aws-rules/tags";
 import { ConfigError, describeValue } from "../config/config-error";
 import { launchConfigurationProblem } from "../config/instance-types";
 import { LAUNCH_KINDS, type LaunchKind } from "../config/launch-kinds";
@@ -227,6 +228,7 @@ export class ClusterInstances extends Construct {
       };
     }
 
+    const deleteTimeout = `${this.deleteTimeoutMinutes}m`;
     this.autoScalingGroup = atFixedAddress(
       new AutoscalingGroup(this, "AutoScalingGroup", {
         namePrefix: launch.namePrefix,
@@ -244,13 +246,23 @@ export class ClusterInstances extends Construct {
         // hook would be replaced along with the ASG and destroyed before the old instances
         // drain, and a separate launch hook would only exist after the first instances launched.
         initialLifecycleHook: hooks,
-        tag: Object.entries({ ...props.tags, Name: cluster.clusterName })
+        tag: [
+          ...Object.entries({ ...props.tags, Name: cluster.clusterName }).map(([key, value]) => ({
+            key,
+            value,
+            propagateAtLaunch: true,
+          })),
+          // The real provider plans a change of `timeouts` alone as nothing, so the state would
+          // keep the old delete timeout and a rollout would delete the old group with it. The
+          // same value in a tag makes every change of it an in-place update of the group, which
+          // stores the new timeout; the instances never see the tag.
+          { key: DELETE_TIMEOUT_TAG, value: deleteTimeout, propagateAtLaunch: false },
+        ]
           // Code-unit order, the same on every machine (localeCompare is not).
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+          .sort((a, b) => (a.key < b.key ? -1 : 1)),
         // Deleting the old ASG waits for every old instance to drain and terminate, with the
         // drain machinery kept in place until then.
-        timeouts: { delete: `${this.deleteTimeoutMinutes}m` },
+        timeouts: { delete: deleteTimeout },
         dependsOn: drain.drainDependencies,
         lifecycle: launch.lifecycle,
       }),

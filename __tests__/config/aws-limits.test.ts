@@ -172,9 +172,14 @@ describe("regions", () => {
 describe("tags", () => {
   test.each<[string, Record<string, string>, string]>([
     [
-      "47 tags, which with the project's 4 pass AWS's 50",
-      manyTags(47),
-      `stages.json: staging.tags: must have at most 46 tags of its own (AWS allows 50 on a resource, and the project adds Project, Stage, ManagedBy, Name), got {"Tag0":"x","Tag1":"x","Tag2":"x","Tag3":"x","Tag4":"x","Tag5":"x","Tag6":"x","T… (an object with 47 keys)`,
+      "46 tags, which with the project's 5 pass AWS's 50",
+      manyTags(46),
+      `stages.json: staging.tags: must have at most 45 tags of its own (AWS allows 50 on a resource, and the project adds Project, Stage, ManagedBy, Name, TerraformDeleteTimeout), got {"Tag0":"x","Tag1":"x","Tag2":"x","Tag3":"x","Tag4":"x","Tag5":"x","Tag6":"x","T… (an object with 46 keys)`,
+    ],
+    [
+      "the key of the group's delete-timeout tag",
+      { TerraformDeleteTimeout: "999m" },
+      'stages.json: staging.tags: the project sets TerraformDeleteTimeout on the autoscaling group itself (the delete timeout Terraform waits with), got "TerraformDeleteTimeout"',
     ],
     [
       'a key starting with "aws:"',
@@ -208,9 +213,9 @@ describe("tags", () => {
     ],
   ])("refuses %s", (_case, tags, message) => refuse((s) => (s.staging.tags = tags), message));
 
-  it("accepts 46 tags of any script with AWS's punctuation, and overriding a project tag", () => {
+  it("accepts 45 tags of any script with AWS's punctuation, and overriding a project tag", () => {
     const tags = {
-      ...manyTags(45),
+      ...manyTags(44),
       Project: "apps",
       "Équipe/Owner": "Numérique @ Boston: +1 = 2_a.b-c",
     };

@@ -226,13 +226,24 @@ describe("ClusterInstances", () => {
         { key: "Name", value: "apps-test", propagate_at_launch: true },
         { key: "Owner", value: "digital", propagate_at_launch: true },
         { key: "Stage", value: "test", propagate_at_launch: true },
+        { key: "TerraformDeleteTimeout", value: "150m", propagate_at_launch: false },
       ]);
     });
 
     it("tags instances with only Name by default", () => {
       expect(synth().asg.tag).toEqual([
         { key: "Name", value: "apps-test", propagate_at_launch: true },
+        { key: "TerraformDeleteTimeout", value: "150m", propagate_at_launch: false },
       ]);
+    });
+
+    it("keeps its delete timeout in a tag of its own too, so a new timeout updates the group", () => {
+      const { asg } = synth({ shutdownAllowanceMinutes: 4 });
+      expect(asg.tag).toContainEqual({
+        key: "TerraformDeleteTimeout",
+        value: (asg.timeouts as { delete: string }).delete,
+        propagate_at_launch: false,
+      });
     });
   });
 

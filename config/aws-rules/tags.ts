@@ -12,6 +12,13 @@ export function projectTags(stage: string): Record<string, string> {
 /** The tag the ASG adds to its instances (constructs/cluster-instances.ts): the cluster's name. */
 const INSTANCE_NAME_TAG = "Name";
 
+/**
+ * The ASG's own tag holding Terraform's delete timeout for it (constructs/cluster-instances.ts):
+ * a change of `timeouts` alone plans nothing, so the timeout also lives in a tag, whose change
+ * updates the group in place and with it the timeout Terraform keeps in the state.
+ */
+export const DELETE_TIMEOUT_TAG = "TerraformDeleteTimeout";
+
 const MAX_TAGS_PER_RESOURCE = 50;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
@@ -33,7 +40,7 @@ const length = (text: string) => [...text].length;
 
 /** The first rule `tags` breaks, or `undefined` when AWS accepts them. */
 export function tagProblem(tags: Readonly<Record<string, string>>): TagProblem | undefined {
-  const added = [...Object.keys(projectTags("any stage")), INSTANCE_NAME_TAG];
+  const added = [...Object.keys(projectTags("any stage")), INSTANCE_NAME_TAG, DELETE_TIMEOUT_TAG];
   const total = new Set([...added, ...Object.keys(tags)]).size;
   if (total > MAX_TAGS_PER_RESOURCE) {
     const own = MAX_TAGS_PER_RESOURCE - added.length;
@@ -42,6 +49,12 @@ export function tagProblem(tags: Readonly<Record<string, string>>): TagProblem |
     };
   }
   for (const [key, value] of Object.entries(tags)) {
+    if (key === DELETE_TIMEOUT_TAG) {
+      return {
+        key,
+        message: `the project sets ${DELETE_TIMEOUT_TAG} on the autoscaling group itself (the delete timeout Terraform waits with)`,
+      };
+    }
     if (key.toLowerCase().startsWith("aws:")) {
       return {
         key,
