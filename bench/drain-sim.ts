@@ -85,7 +85,8 @@ export class SimulatedAws {
   /** The message attributes of each published message (`drainingSince`, `heldUntil`). */
   readonly messageAttributes: Record<string, string>[] = [];
   private status: string;
-  private drainingSince: number;
+  /** When the instance was set DRAINING (Infinity until then): where the drain bound starts. */
+  drainingSince: number;
   private lastHeartbeatAt = NOTIFIED_AT;
   private completedAt: number | undefined;
 
