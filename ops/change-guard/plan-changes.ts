@@ -52,6 +52,7 @@ const READ_REASONS: Readonly<Record<string, string>> = {
 export function planChanges(plan: TerraformPlan): ResourceChange[] {
   const changes = plan.resource_changes ?? [];
   const actions = new Map(changes.map((c) => [c.address, actionOf(c.change.actions)]));
+  const changedOf = new Map(changes.map((c) => [c.address, new Set(changedAttributes(c))]));
   const expressions = new Map(
     (plan.configuration?.root_module?.resources ?? []).map((r) => [r.address, r.expressions ?? {}]),
   );
@@ -60,7 +61,10 @@ export function planChanges(plan: TerraformPlan): ResourceChange[] {
     const action = actionOf(change.change.actions);
     const importId = change.change.importing?.id;
     if (action === undefined && importId === undefined) continue;
-    const reasons = reasonsOf(change, action, expressions.get(change.address) ?? {}, actions);
+    const reasons = reasonsOf(change, action, expressions.get(change.address) ?? {}, {
+      actions,
+      changedOf,
+    });
     entries.push({
       address: change.address,
       action: action ?? "import",
@@ -84,9 +88,9 @@ function reasonsOf(
   change: PlanResourceChange,
   action: ChangeAction | undefined,
   expressions: Readonly<Record<string, unknown>>,
-  actions: ReadonlyMap<string, ChangeAction | undefined>,
+  plan: PlanIndex,
 ): string[] {
-  const because = (attribute: string) => attributeReasons(attribute, expressions, actions);
+  const because = (attribute: string) => attributeReasons(attribute, expressions, plan);
   switch (action) {
     case "create":
       return ["created"];
@@ -96,15 +100,38 @@ function reasonsOf(
       return [READ_REASONS[change.action_reason ?? ""] ?? "read during apply"];
     case "replace":
       if (change.action_reason === "replace_because_tainted") return ["tainted"];
-      if (change.action_reason === "replace_by_triggers") return ["replace_triggered_by fired"];
+      if (change.action_reason === "replace_by_triggers") return triggeredReasons(change, because);
       return unique(
         (change.change.replace_paths ?? []).flatMap((path) => because(String(path[0]))),
       );
-    case "update":
-      return unique(changedAttributes(change).flatMap(because));
+    case "update": {
+      // A configured attribute that changes is why; a computed one the provider recomputes
+      // with the update (a launch template's latest_version) is a consequence, unless nothing
+      // configured changes (the provider's default tags reach tags_all alone).
+      const changed = changedAttributes(change);
+      const configured = changed.filter((attribute) => Object.hasOwn(expressions, attribute));
+      return unique((configured.length > 0 ? configured : changed).flatMap(because));
+    }
     default:
       return [];
   }
+}
+
+/**
+ * Why a `replace_triggered_by` replacement: the plan does not say which trigger fired, but the
+ * configured attributes that change with it do (a name made from a replaced resource, a launch
+ * template's new version), worded as the prediction words them.
+ */
+function triggeredReasons(
+  change: PlanResourceChange,
+  because: (attribute: string) => string[],
+): string[] {
+  const reasons = unique(
+    changedAttributes(change)
+      .flatMap(because)
+      .filter((reason) => reason.includes(" refers to ")),
+  );
+  return reasons.length > 0 ? reasons : ["replace_triggered_by fired"];
 }
 
 /** Top-level attributes whose planned value differs from the prior one or is not known yet. */
@@ -128,29 +155,44 @@ function hasUnknown(value: unknown): boolean {
   return isJsonObject(value) && Object.values(value).some(hasUnknown);
 }
 
+/** What the plan does to each object, and which of its attributes change. */
+interface PlanIndex {
+  readonly actions: ReadonlyMap<string, ChangeAction | undefined>;
+  readonly changedOf: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 /**
  * Why one attribute changes: each block it refers to that the plan changes (as the change set
- * says it), or, when it refers to none, its own value.
+ * says it: an updated block by the attribute named, when that attribute changes), or, when it
+ * refers to none, its own value.
  */
 function attributeReasons(
   attribute: string,
   expressions: Readonly<Record<string, unknown>>,
-  actions: ReadonlyMap<string, ChangeAction | undefined>,
+  { actions, changedOf }: PlanIndex,
 ): string[] {
-  const reasons = referencedBlocks(expressions[attribute]).flatMap((address) => {
+  const references = referencedBlocks(expressions[attribute]);
+  const reasons = [...references].flatMap(([address, named]) => {
     const action = actions.get(address);
     if (action === "replace") return [`${attribute} refers to replaced ${address}`];
     if (action === "create") return [`${attribute} refers to new ${address}`];
     if (action === "read") return [`${attribute} refers to re-read ${address}`];
-    if (action === "update") return [`${attribute} refers to changed ${address}`];
-    return [];
+    if (action !== "update") return [];
+    if (named.size === 0) return [`${attribute} refers to changed ${address}`];
+    const changed = changedOf.get(address) ?? new Set<string>();
+    return [...named]
+      .filter((name) => changed.has(name))
+      .map((name) => `${attribute} refers to changed ${address}.${name}`);
   });
   return reasons.length > 0 ? reasons : [`${attribute} changed`];
 }
 
-/** The blocks (`type.name`, `data.type.name`) an expression of the plan's configuration names. */
-function referencedBlocks(expression: unknown): string[] {
-  const found = new Set<string>();
+/**
+ * The blocks (`type.name`, `data.type.name`) an expression of the plan's configuration names,
+ * each with the attributes it names of them (none when it names the whole block).
+ */
+function referencedBlocks(expression: unknown): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(visit);
     else if (isJsonObject(value)) {
@@ -158,15 +200,20 @@ function referencedBlocks(expression: unknown): string[] {
       if (Array.isArray(references)) {
         for (const reference of references) {
           const parts = String(reference).split(".");
-          const block = parts[0] === "data" ? parts.slice(0, 3) : parts.slice(0, 2);
-          if (block.length === (parts[0] === "data" ? 3 : 2)) found.add(block.join("."));
+          const length = parts[0] === "data" ? 3 : 2;
+          if (parts.length < length) continue;
+          const block = parts.slice(0, length).join(".");
+          const named = found.get(block) ?? new Set<string>();
+          // Terraform lists both `type.name.attribute` and `type.name` for one reference.
+          if (parts.length > length) named.add(parts[length]);
+          found.set(block, named);
         }
       }
       Object.values(value).forEach(visit);
     }
   };
   visit(expression);
-  return [...found].sort();
+  return new Map([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function unique(reasons: readonly string[]): string[] {

@@ -14,7 +14,14 @@ import { baseStages } from "../../support/fixtures";
 import { STAND_IN_DIR, plannedActions, terraformOnPath } from "../harness";
 import { predictedActions } from "../scenarios";
 import { readVendoredSchema } from "../stand-in-provider/schema";
-import { FIELD_EDITS, changeSetCases, fieldCases, type Case } from "./cases";
+import {
+  FIELD_EDITS,
+  TEMPLATE_EDITS,
+  changeSetCases,
+  fieldCases,
+  templateCases,
+  type Case,
+} from "./cases";
 import { judge, type JudgedScenario } from "./judge";
 import { findRealProvider, installRealProvider, type RealProvider } from "./mirror";
 import { realReplacements, standInReplacements } from "./replace-decisions";
@@ -39,7 +46,7 @@ suite(`the change set agrees with the real AWS provider ${version}`, () => {
 
   beforeAll(async () => {
     provider = installRealProvider(found as { version: string; mirror: string });
-    const cases = [...changeSets, ...fieldCases()];
+    const cases = [...changeSets, ...fieldCases(), ...templateCases()];
     const results = await judge(provider, cases);
     cases.forEach((c, index) => judged.set(c.name, { ...c, real: results[index] }));
   });
@@ -74,14 +81,38 @@ suite(`the change set agrees with the real AWS provider ${version}`, () => {
     },
   );
 
-  it.each([...changeSets, ...FIELD_EDITS].map((c) => c.name))("for %s", (name) => {
-    const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
-    expect(predictedActions(before, after)).toEqual(
-      plannedActions({ resource_changes: real.changes }),
-    );
-    // The stand-in decides replace or update from the same table as the prediction.
-    expect(standInReplacements(real.changes, after, schema)).toEqual(
-      realReplacements(real.changes),
-    );
-  });
+  // In template mode an AMI update is its own plan (template updated, generation and group
+  // replaced, alarm updated): the guard passes it on the real plan as on the prediction.
+  it.each(TEMPLATE_EDITS.map((c) => [c.name, c] as const))(
+    "the guard's --expect ami verdict on the real plan of %s is the prediction's",
+    (name, { stage, settings }) => {
+      const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
+      const template = { ...baseStages()[stage], launch: "template" as const };
+      const changed = configChanges(template, { ...template, ...settings });
+      const kinds = { [stage]: { before: "template", after: "template" } as const };
+      const verdict = (changes: readonly ResourceChange[]) =>
+        verdictOf(
+          { [stage]: { configChanges: changed, changes: flagChanges(changes) } },
+          "ami",
+          kinds,
+        );
+      const planned = verdict(planChanges(real.plan));
+      expect(planned).toEqual(verdict(changeSet(before, after)));
+      expect(planned.pass).toBe(name.endsWith(" amiId"));
+    },
+  );
+
+  it.each([...changeSets, ...FIELD_EDITS, ...TEMPLATE_EDITS].map((c) => c.name))(
+    "for %s",
+    (name) => {
+      const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
+      expect(predictedActions(before, after)).toEqual(
+        plannedActions({ resource_changes: real.changes }),
+      );
+      // The stand-in decides replace or update from the same table as the prediction.
+      expect(standInReplacements(real.changes, after, schema)).toEqual(
+        realReplacements(real.changes),
+      );
+    },
+  );
 });

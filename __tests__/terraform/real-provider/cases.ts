@@ -3,7 +3,8 @@
  * of every stage field in both stages. Shared by the agreement test and `npm run bench:real-provider`.
  */
 import type { SynthesizedDocument } from "../../../change-set/document";
-import { baseStages } from "../../support/fixtures";
+import type { StageConfig } from "../../../config/stages";
+import { AMI_B, baseStages } from "../../support/fixtures";
 import { CHANGE_SET_SCENARIOS } from "../change-set-scenarios";
 import { completeRequired } from "../combined-config";
 import { STAGES, synthesize } from "../scenarios";
@@ -39,6 +40,33 @@ export function changeSetCases(schema: VendoredSchema): Case[] {
 export const FIELD_EDITS = STAGES.flatMap((stage) =>
   Object.entries(STAGE_EDITS).map(([field, edit]) => ({ name: `${stage} ${field}`, stage, edit })),
 );
+
+/**
+ * Edits of a stage that launches from a template (`launch: "template"` on both sides): an AMI
+ * update, and a move to an instance type launch configurations cannot launch.
+ */
+const TEMPLATE_SETTINGS: Readonly<Record<string, Partial<StageConfig>>> = {
+  amiId: { amiId: AMI_B },
+  instanceType: { instanceType: "c7i.large" },
+};
+
+/** `<stage> template <field>` for every template-mode edit in both stages. */
+export const TEMPLATE_EDITS = STAGES.flatMap((stage) =>
+  Object.entries(TEMPLATE_SETTINGS).map(([field, settings]) => ({
+    name: `${stage} template ${field}`,
+    stage,
+    settings,
+  })),
+);
+
+/** The template-mode stacks before and after each template edit. */
+export function templateCases(): Case[] {
+  return TEMPLATE_EDITS.map(({ name, stage, settings }) => ({
+    name,
+    before: synthesize({ stage, settings: { launch: "template" } })[stage],
+    after: synthesize({ stage, settings: { launch: "template", ...settings } })[stage],
+  }));
+}
 
 /** The test stages' stacks before and after each field edit (a synth per edit). */
 export function fieldCases(): Case[] {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * A prior state in which a configuration plans as no-op with the real provider: the real
  * provider cannot apply offline, so the state is written by hand. Each round plans, takes every
@@ -170,10 +171,31 @@ function fillBlock(
       }
     } else if (Array.isArray(items)) {
       const itemUnknowns = Array.isArray(unknowns[nested]) ? (unknowns[nested] as unknown[]) : [];
-      filled[nested] = items.map((item, i) => fillBlock(item, itemUnknowns[i], inner, context));
+      filled[nested] = items.map((item, i) => {
+        const block = fillBlock(item, itemUnknowns[i], inner, context);
+        return STORES_EMPTY_STRINGS.has(context.type) ? emptyUnsetStrings(block, inner) : block;
+      });
     }
   }
   return filled;
+}
+
+/**
+ * Resource types whose provider code (the legacy plugin SDK) stores an unset string inside a
+ * nested block as "" after an apply, although its plan of a new object shows null: a state made
+ * from the plan must do the same, or every later update of the object would show null -> ""
+ * changes no real plan shows.
+ */
+const STORES_EMPTY_STRINGS: ReadonlySet<string> = new Set(["aws_launch_template"]);
+
+function emptyUnsetStrings(
+  block: Record<string, unknown>,
+  schema: SchemaBlock,
+): Record<string, unknown> {
+  const strings = Object.entries(schema.attributes ?? {})
+    .filter(([attribute, { type }]) => type === "string" && block[attribute] === null)
+    .map(([attribute]) => [attribute, ""]);
+  return { ...block, ...Object.fromEntries(strings) };
 }
 
 function fillValue(
@@ -246,8 +268,18 @@ function standIn(
   // Without an id the provider takes the object for gone; any other unknown string is left
   // unset, as a computed setting the configuration does not name (a made-up value could
   // contradict the provider's own checks, e.g. a FIFO setting on a standard topic).
-  return attribute === "id" ? `${resourceType}.${name}` : null;
+  if (attribute !== "id") return null;
+  return ID_SHAPES[resourceType]?.(name) ?? `${resourceType}.${name}`;
 }
+
+/**
+ * Ids whose shape the provider checks where another resource names them (an ASG's
+ * `launch_template.id` must be `lt-` and alphanumerics), made up from the resource's name.
+ */
+const ID_SHAPES: Readonly<Record<string, (name: string) => string>> = {
+  aws_launch_template: (name) =>
+    `lt-${createHash("sha256").update(name).digest("hex").slice(0, 17)}`,
+};
 
 /** The cty type Terraform infers for a JSON value (objects as objects, lists as tuples). */
 function impliedType(value: unknown): unknown {
