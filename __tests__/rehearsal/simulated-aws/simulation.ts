@@ -14,15 +14,16 @@ import { startSimulatedAws, type SimulatedAwsServer } from "./server";
 import { IdSource } from "./service";
 import { SimulatedSns } from "./sns";
 import { SimulatedSqs } from "./sqs";
-import type { GroupInstance } from "./group-instances";
 
 export interface SimulationOptions {
+  /** @default us-east-1 — the region the stacks' provider names. */
+  readonly region?: string;
   /** Real milliseconds per second of AWS time (hook timeouts, boot); 1000 is real time. */
   readonly msPerSecond: number;
   /** Runs a function for an asynchronous invocation; without one, invocations are only recorded. */
   readonly runFunction?: (fn: LambdaFunction, payload: string, aws: SimulatedAws) => void;
-  /** An instance has booted (for ECS registration, once modelled). */
-  readonly onLaunched?: (instance: GroupInstance, groupName: string) => void;
+  /** Seconds of AWS time from an instance's boot to its ECS agent registering it. */
+  readonly registrationSeconds: number;
 }
 
 export interface TimelineEvent {
@@ -48,6 +49,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const timeline: TimelineEvent[] = [];
   const log = (event: string) => timeline.push({ at: Date.now() - started, event });
   const ids = new IdSource();
+  const region = options.region ?? "us-east-1";
   const sns = new SimulatedSns(ids);
   const lambda = new SimulatedLambda();
   const ecs = new SimulatedEcs();
@@ -57,8 +59,18 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       notify: (targetArn, message) => {
         sns.publish(targetArn, message);
       },
-      launched: (instance, groupName) => options.onLaunched?.(instance, groupName),
-      terminated: () => undefined,
+      launched: (instance) => {
+        // The agent joins the cluster its user data names (ECS_CLUSTER in /etc/ecs/ecs.config).
+        const lc = autoScaling.launchConfigurations.get(instance.LaunchConfigurationName);
+        const userData = Buffer.from(String(lc?.UserData ?? ""), "base64").toString();
+        const cluster = /ECS_CLUSTER=(\S+)/.exec(userData)?.[1] ?? "default";
+        setTimeout(() => {
+          if (instance.LifecycleState.startsWith("Terminat")) return;
+          ecs.register(cluster, instance.InstanceId, region);
+          log(`${instance.InstanceId} registered with ECS cluster ${cluster}`);
+        }, options.registrationSeconds * options.msPerSecond).unref();
+      },
+      terminated: (instance) => ecs.deregister(instance.InstanceId),
       log,
     },
     options.msPerSecond,
