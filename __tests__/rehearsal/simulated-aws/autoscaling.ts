@@ -1,0 +1,345 @@
+/**
+ * Auto Scaling as the provider uses it for `aws_launch_configuration` and
+ * `aws_autoscaling_group` (create, capacity wait, read, scale to zero, delete), and as the drain
+ * function uses it (lifecycle actions). Instances move through `group-instances.ts`.
+ */
+import {
+  InstanceLifecycle,
+  type GroupInstance,
+  type HookedGroup,
+  type LifecycleEvents,
+  type LifecycleHook,
+} from "./group-instances";
+import {
+  ACCOUNT_ID,
+  AwsError,
+  IdSource,
+  list,
+  type ServiceCall,
+  type SimulatedService,
+} from "./service";
+
+type Params = Record<string, unknown>;
+
+interface LaunchConfiguration extends Params {
+  readonly LaunchConfigurationName: string;
+  readonly LaunchConfigurationARN: string;
+}
+
+interface Group extends HookedGroup {
+  readonly settings: Params & { AutoScalingGroupName: string };
+  readonly instances: GroupInstance[];
+  hooks: LifecycleHook[];
+  enabledMetrics: string[];
+  deleting: boolean;
+}
+
+export class SimulatedAutoScaling implements SimulatedService {
+  readonly signingName = "autoscaling";
+  readonly launchConfigurations = new Map<string, LaunchConfiguration>();
+  readonly groups = new Map<string, Group>();
+  private readonly lifecycle: InstanceLifecycle;
+
+  constructor(
+    private readonly ids: IdSource,
+    events: LifecycleEvents,
+    msPerSecond: number,
+  ) {
+    this.lifecycle = new InstanceLifecycle(events, msPerSecond);
+  }
+
+  handle({ operation, params, region }: ServiceCall): object {
+    const p = params as Params & Record<string, string>;
+    switch (operation) {
+      case "CreateLaunchConfiguration": {
+        const name = p.LaunchConfigurationName;
+        if (this.launchConfigurations.has(name))
+          throw new AwsError(
+            "AlreadyExists",
+            `Launch Configuration by this name already exists - A launch configuration already exists with the name ${name}`,
+          );
+        this.launchConfigurations.set(name, {
+          ...p,
+          SecurityGroups: list(p.SecurityGroups),
+          BlockDeviceMappings: list(p.BlockDeviceMappings),
+          ClassicLinkVPCSecurityGroups: [],
+          KernelId: "",
+          RamdiskId: "",
+          KeyName: "",
+          CreatedTime: new Date(),
+          LaunchConfigurationName: name,
+          LaunchConfigurationARN: `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:launchConfiguration:${this.ids.suffix()}:launchConfigurationName/${name}`,
+        });
+        return {};
+      }
+      case "DescribeLaunchConfigurations": {
+        const names = list<string>(p.LaunchConfigurationNames);
+        return {
+          LaunchConfigurations: [...this.launchConfigurations.values()].filter(
+            (lc) => names.length === 0 || names.includes(lc.LaunchConfigurationName),
+          ),
+        };
+      }
+      case "DeleteLaunchConfiguration": {
+        const name = p.LaunchConfigurationName;
+        if ([...this.groups.values()].some((g) => g.settings.LaunchConfigurationName === name)) {
+          throw new AwsError(
+            "ResourceInUse",
+            `Cannot delete launch configuration ${name} because it is attached to AutoScalingGroup`,
+          );
+        }
+        this.launchConfigurations.delete(name);
+        return {};
+      }
+      case "CreateAutoScalingGroup":
+        this.createGroup(p, region);
+        return {};
+      case "DescribeAutoScalingGroups": {
+        const names = list<string>(p.AutoScalingGroupNames);
+        const groups = [...this.groups.values()].filter(
+          (g) => names.length === 0 || names.includes(g.name),
+        );
+        return { AutoScalingGroups: groups.map(view) };
+      }
+      case "EnableMetricsCollection": {
+        const group = this.group(p.AutoScalingGroupName);
+        group.enabledMetrics = list<string>(p.Metrics);
+        group.settings.MetricsGranularity = p.Granularity;
+        return {};
+      }
+      case "UpdateAutoScalingGroup":
+        this.updateGroup(this.group(p.AutoScalingGroupName), p);
+        return {};
+      case "DeleteAutoScalingGroup": {
+        const group = this.group(p.AutoScalingGroupName);
+        if (group.instances.length > 0 && p.ForceDelete !== "true") {
+          throw new AwsError(
+            "ResourceInUse",
+            "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
+          );
+        }
+        this.groups.delete(group.name);
+        return {};
+      }
+      case "PutLifecycleHook": {
+        // The provider creates a group with initial hooks at size 0, puts each hook, then sizes
+        // the group: no instance launches before its hooks exist.
+        const group = this.group(p.AutoScalingGroupName);
+        group.hooks = [
+          ...group.hooks.filter((h) => h.LifecycleHookName !== p.LifecycleHookName),
+          hookOf(p),
+        ];
+        return {};
+      }
+      case "DeleteLifecycleHook": {
+        const group = this.group(p.AutoScalingGroupName);
+        group.hooks = group.hooks.filter((h) => h.LifecycleHookName !== p.LifecycleHookName);
+        return {};
+      }
+      case "DescribeLifecycleHooks":
+        return {
+          LifecycleHooks: this.group(p.AutoScalingGroupName).hooks.map((hook) => ({
+            ...hook,
+            AutoScalingGroupName: p.AutoScalingGroupName,
+            GlobalTimeout: Math.min(100 * hook.HeartbeatTimeout, 172800),
+          })),
+        };
+      case "DescribeScalingActivities":
+        return { Activities: [] };
+      case "DescribeLoadBalancers":
+        return { LoadBalancers: [] };
+      case "DescribeLoadBalancerTargetGroups":
+        return { LoadBalancerTargetGroups: [] };
+      case "DescribeTrafficSources":
+        return { TrafficSources: [] };
+      case "DescribeWarmPool":
+        return { Instances: [] };
+      case "DescribeNotificationConfigurations":
+        return { NotificationConfigurations: [] };
+      case "DescribeAutoScalingInstances": {
+        const ids = list<string>(p.InstanceIds);
+        return {
+          AutoScalingInstances: [...this.groups.values()].flatMap((group) =>
+            group.instances
+              .filter((i) => ids.length === 0 || ids.includes(i.InstanceId))
+              .map((i) => ({ ...instanceView(i), AutoScalingGroupName: group.name })),
+          ),
+        };
+      }
+      case "CompleteLifecycleAction": {
+        const { group, instance } = this.instance(p.AutoScalingGroupName, p.InstanceId);
+        if (!this.lifecycle.complete(group, instance, p.LifecycleHookName, p.LifecycleActionResult))
+          throw noAction(p);
+        return {};
+      }
+      case "RecordLifecycleActionHeartbeat": {
+        const { group, instance } = this.instance(p.AutoScalingGroupName, p.InstanceId);
+        if (!this.lifecycle.heartbeat(group, instance, p.LifecycleHookName)) throw noAction(p);
+        return {};
+      }
+      default:
+        throw new AwsError("InvalidAction", `simulated Auto Scaling has no ${operation}`);
+    }
+  }
+
+  private createGroup(p: Params & Record<string, string>, region: string): void {
+    const name = p.AutoScalingGroupName;
+    if (this.groups.has(name))
+      throw new AwsError(
+        "AlreadyExists",
+        `AutoScalingGroup by this name already exists - A group with the name ${name} already exists`,
+      );
+    if (!this.launchConfigurations.has(p.LaunchConfigurationName)) {
+      throw new AwsError(
+        "ValidationError",
+        `Launch configuration name not found - Launch configuration ${p.LaunchConfigurationName} not found`,
+      );
+    }
+    const hooks = list<Record<string, string>>(p.LifecycleHookSpecificationList).map(hookOf);
+    const subnets = String(p.VPCZoneIdentifier ?? "")
+      .split(",")
+      .filter(Boolean);
+    const group: Group = {
+      name,
+      hooks,
+      instances: [],
+      enabledMetrics: [],
+      deleting: false,
+      removed: (instance) => {
+        group.instances.splice(group.instances.indexOf(instance), 1);
+        this.reconcile(group);
+      },
+      settings: {
+        DefaultCooldown: 300,
+        HealthCheckType: "EC2",
+        HealthCheckGracePeriod: 300,
+        TerminationPolicies: ["Default"],
+        NewInstancesProtectedFromScaleIn: false,
+        CapacityRebalance: false,
+        ...p,
+        AutoScalingGroupName: name,
+        AutoScalingGroupARN: `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:autoScalingGroup:${this.ids.suffix()}:autoScalingGroupName/${name}`,
+        // One subnet per AZ in this simulation: the AZ takes the subnet's position.
+        AvailabilityZones: subnets.map((_, i) => `${region}${"abcdef"[i]}`),
+        Tags: list<Params>(p.Tags).map((tag) => ({
+          ...tag,
+          ResourceId: name,
+          ResourceType: "auto-scaling-group",
+        })),
+        CreatedTime: new Date(),
+        ServiceLinkedRoleARN: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+      },
+    };
+    delete group.settings.LifecycleHookSpecificationList;
+    this.groups.set(name, group);
+    this.reconcile(group);
+  }
+
+  private updateGroup(group: Group, p: Params): void {
+    for (const key of [
+      "MinSize",
+      "MaxSize",
+      "DesiredCapacity",
+      "LaunchConfigurationName",
+      "HealthCheckType",
+      "VPCZoneIdentifier",
+    ]) {
+      if (p[key] !== undefined) group.settings[key] = p[key];
+    }
+    this.reconcile(group);
+  }
+
+  /** Launches or terminates instances until the group's count is its desired capacity. */
+  private reconcile(group: Group): void {
+    const desired = Number(group.settings.DesiredCapacity ?? group.settings.MinSize ?? 0);
+    const live = group.instances.filter((i) => !i.LifecycleState.startsWith("Terminating"));
+    const zones = group.settings.AvailabilityZones as string[];
+    for (let n = live.length; n < desired; n++) {
+      const instance: GroupInstance = {
+        InstanceId: this.ids.hex("i"),
+        // Spread over the group's AZs, as Auto Scaling balances them.
+        AvailabilityZone:
+          zones[(group.instances.length + n) % Math.max(1, zones.length)] ?? "us-east-1a",
+        LifecycleState: "Pending",
+        LaunchConfigurationName: String(group.settings.LaunchConfigurationName),
+        InstanceType: String(
+          this.launchConfigurations.get(String(group.settings.LaunchConfigurationName))
+            ?.InstanceType ?? "",
+        ),
+      };
+      group.instances.push(instance);
+      this.lifecycle.launch(group, instance);
+    }
+    for (const instance of live.slice(desired)) this.lifecycle.terminate(group, instance);
+  }
+
+  private group(name: unknown): Group {
+    const group = this.groups.get(String(name));
+    if (group === undefined)
+      throw new AwsError(
+        "ValidationError",
+        `AutoScalingGroup name not found - AutoScalingGroup ${String(name)} not found`,
+      );
+    return group;
+  }
+
+  private instance(
+    groupName: string,
+    instanceId: string,
+  ): { group: Group; instance: GroupInstance } {
+    const group = this.group(groupName);
+    const instance = group.instances.find((i) => i.InstanceId === instanceId);
+    if (instance === undefined)
+      throw new AwsError(
+        "ValidationError",
+        `No active Lifecycle Action found with instance ID ${instanceId}`,
+      );
+    return { group, instance };
+  }
+}
+
+function hookOf(spec: Record<string, string>): LifecycleHook {
+  return {
+    LifecycleHookName: spec.LifecycleHookName,
+    LifecycleTransition: spec.LifecycleTransition,
+    NotificationTargetARN: spec.NotificationTargetARN,
+    RoleARN: spec.RoleARN,
+    NotificationMetadata: spec.NotificationMetadata,
+    HeartbeatTimeout: Number(spec.HeartbeatTimeout ?? 3600),
+    DefaultResult: (spec.DefaultResult ?? "ABANDON") as LifecycleHook["DefaultResult"],
+  };
+}
+
+function noAction(p: Record<string, string>): AwsError {
+  return new AwsError(
+    "ValidationError",
+    `No active Lifecycle Action found with instance ID ${p.InstanceId}`,
+  );
+}
+
+function instanceView(instance: GroupInstance): object {
+  return {
+    InstanceId: instance.InstanceId,
+    InstanceType: instance.InstanceType,
+    AvailabilityZone: instance.AvailabilityZone,
+    LifecycleState: instance.LifecycleState,
+    HealthStatus: "Healthy",
+    LaunchConfigurationName: instance.LaunchConfigurationName,
+    ProtectedFromScaleIn: false,
+  };
+}
+
+function view(group: Group): object {
+  return {
+    ...group.settings,
+    Instances: group.instances.map(instanceView),
+    EnabledMetrics: group.enabledMetrics.map((Metric) => ({
+      Metric,
+      Granularity: group.settings.MetricsGranularity ?? "1Minute",
+    })),
+    SuspendedProcesses: [],
+    LoadBalancerNames: [],
+    TargetGroupARNs: [],
+    ...(group.deleting ? { Status: "Delete in progress" } : {}),
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * SNS as the provider uses it for `aws_sns_topic`, `aws_sns_topic_policy` and
+ * `aws_sns_topic_subscription`, and as Auto Scaling uses it: a publish to a topic is delivered
+ * to each `lambda` subscription through `deliver` (asynchronously, as SNS invokes Lambda).
+ */
+import {
+  ACCOUNT_ID,
+  AwsError,
+  IdSource,
+  list,
+  type ServiceCall,
+  type SimulatedService,
+} from "./service";
+
+interface Topic {
+  readonly attributes: Map<string, string>;
+  readonly tags: { Key: string; Value: string }[];
+}
+
+interface Subscription {
+  readonly attributes: Map<string, string>;
+}
+
+type QueryMap = { key: string; value: string }[];
+
+export class SimulatedSns implements SimulatedService {
+  readonly signingName = "sns";
+  readonly topics = new Map<string, Topic>();
+  readonly subscriptions = new Map<string, Subscription>();
+  /** Hands a message to a subscribed function (set by the simulation that owns Lambda). */
+  deliver: (functionArn: string, message: string, topicArn: string) => void = () => undefined;
+
+  constructor(private readonly ids: IdSource) {}
+
+  handle({ operation, params, region }: ServiceCall): object {
+    const p = params as Record<string, string>;
+    switch (operation) {
+      case "CreateTopic": {
+        const arn = `arn:aws:sns:${region}:${ACCOUNT_ID}:${p.Name}`;
+        if (!this.topics.has(arn)) {
+          const attributes = new Map<string, string>([
+            ["TopicArn", arn],
+            ["Owner", ACCOUNT_ID],
+            ["DisplayName", ""],
+            ["Policy", defaultPolicy(arn)],
+            ["SubscriptionsConfirmed", "0"],
+            ["SubscriptionsPending", "0"],
+            ["SubscriptionsDeleted", "0"],
+            [
+              "EffectiveDeliveryPolicy",
+              JSON.stringify({
+                http: {
+                  defaultHealthyRetryPolicy: {
+                    minDelayTarget: 20,
+                    maxDelayTarget: 20,
+                    numRetries: 3,
+                  },
+                },
+              }),
+            ],
+          ]);
+          for (const { key, value } of list<QueryMap[number]>(params.Attributes))
+            attributes.set(key, value);
+          this.topics.set(arn, { attributes, tags: list(params.Tags) });
+        }
+        return { TopicArn: arn };
+      }
+      case "GetTopicAttributes":
+        return { Attributes: this.topic(p.TopicArn).attributes };
+      case "SetTopicAttributes":
+        this.topic(p.TopicArn).attributes.set(p.AttributeName, p.AttributeValue ?? "");
+        return {};
+      case "ListTagsForResource":
+        return { Tags: this.topic(p.ResourceArn).tags };
+      case "TagResource":
+        this.topic(p.ResourceArn).tags.push(...list<{ Key: string; Value: string }>(params.Tags));
+        return {};
+      case "DeleteTopic":
+        this.topics.delete(p.TopicArn);
+        return {};
+      case "Subscribe": {
+        this.topic(p.TopicArn);
+        const arn = `${p.TopicArn}:${this.ids.hex("sub").slice(4)}`;
+        const attributes = new Map<string, string>([
+          ["SubscriptionArn", arn],
+          ["TopicArn", p.TopicArn],
+          ["Protocol", p.Protocol],
+          ["Endpoint", p.Endpoint],
+          ["Owner", ACCOUNT_ID],
+          ["ConfirmationWasAuthenticated", "true"],
+          ["PendingConfirmation", "false"],
+          ["RawMessageDelivery", "false"],
+        ]);
+        for (const { key, value } of list<QueryMap[number]>(params.Attributes))
+          attributes.set(key, value);
+        this.subscriptions.set(arn, { attributes });
+        return { SubscriptionArn: arn };
+      }
+      case "GetSubscriptionAttributes":
+        return { Attributes: this.subscription(p.SubscriptionArn).attributes };
+      case "SetSubscriptionAttributes":
+        this.subscription(p.SubscriptionArn).attributes.set(
+          p.AttributeName,
+          p.AttributeValue ?? "",
+        );
+        return {};
+      case "ListSubscriptionsByTopic":
+        return {
+          Subscriptions: [...this.subscriptions.values()]
+            .map(({ attributes }) => attributes)
+            .filter((attributes) => attributes.get("TopicArn") === p.TopicArn)
+            .map((attributes) => ({
+              SubscriptionArn: attributes.get("SubscriptionArn"),
+              TopicArn: attributes.get("TopicArn"),
+              Protocol: attributes.get("Protocol"),
+              Endpoint: attributes.get("Endpoint"),
+              Owner: attributes.get("Owner"),
+            })),
+        };
+      case "Unsubscribe":
+        this.subscriptions.delete(p.SubscriptionArn);
+        return {};
+      case "Publish":
+        return { MessageId: this.publish(p.TopicArn, p.Message) };
+      default:
+        throw new AwsError("InvalidAction", `simulated SNS has no ${operation}`);
+    }
+  }
+
+  /** Delivers `message` to the topic's lambda subscriptions; returns the message id. */
+  publish(topicArn: string, message: string): string {
+    this.topic(topicArn);
+    for (const { attributes } of this.subscriptions.values()) {
+      if (attributes.get("TopicArn") === topicArn && attributes.get("Protocol") === "lambda") {
+        this.deliver(attributes.get("Endpoint") ?? "", message, topicArn);
+      }
+    }
+    return this.ids.hex("msg");
+  }
+
+  private topic(arn: string): Topic {
+    const topic = this.topics.get(arn);
+    if (topic === undefined) throw new AwsError("NotFound", "Topic does not exist", 404);
+    return topic;
+  }
+
+  private subscription(arn: string): Subscription {
+    const subscription = this.subscriptions.get(arn);
+    if (subscription === undefined)
+      throw new AwsError("NotFound", "Subscription does not exist", 404);
+    return subscription;
+  }
+}
+
+/** The policy SNS gives a new topic: the owning account may do everything. */
+function defaultPolicy(arn: string): string {
+  return JSON.stringify({
+    Version: "2008-10-17",
+    Id: "__default_policy_ID",
+    Statement: [
+      {
+        Sid: "__default_statement_ID",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: [
+          "SNS:GetTopicAttributes",
+          "SNS:SetTopicAttributes",
+          "SNS:AddPermission",
+          "SNS:RemovePermission",
+          "SNS:DeleteTopic",
+          "SNS:Subscribe",
+          "SNS:ListSubscriptionsByTopic",
+          "SNS:Publish",
+        ],
+        Resource: arn,
+        Condition: { StringEquals: { "AWS:SourceOwner": ACCOUNT_ID } },
+      },
+    ],
+  });
+}
