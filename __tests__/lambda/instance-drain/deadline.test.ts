@@ -1,6 +1,6 @@
 import type { Context } from "aws-lambda";
 import { ASG_NAME, INSTANCE_ID, lifecycleMessage, snsEvent } from "./fixtures";
-import { LocalAws, serveLocalAws, type LocalTask } from "./local-aws";
+import { handlerAgainstLocalAws, LocalAws, type LocalTask } from "./local-aws";
 
 /**
  * Issue 16 §1 and §2, as scenarios of the exported handler against a local AWS endpoint (real
@@ -17,24 +17,8 @@ const ENVIRONMENT: Record<string, string> = {
   POLL_SECONDS: "0.02",
   MAX_DRAIN_SECONDS: "0.2",
 };
-const saved = { ...process.env };
 let aws: LocalAws;
-let endpoint: Awaited<ReturnType<typeof serveLocalAws>>;
-let handler: typeof import("../../../lambda/instance-drain/index").handler;
-
-beforeAll(async () => {
-  endpoint = await serveLocalAws(() => aws);
-  Object.assign(process.env, ENVIRONMENT, { AWS_ENDPOINT_URL: endpoint.url });
-  ({ handler } = await import("../../../lambda/instance-drain/index"));
-});
-
-afterAll(async () => {
-  for (const name of [...Object.keys(ENVIRONMENT), "AWS_ENDPOINT_URL"]) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
-  await endpoint.close();
-});
+const handler = handlerAgainstLocalAws(ENVIRONMENT, () => aws);
 
 let lines: Record<string, unknown>[];
 beforeEach(() => {

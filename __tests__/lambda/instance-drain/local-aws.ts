@@ -160,6 +160,35 @@ export class LocalAws {
   }
 }
 
+type Handler = typeof import("../../../lambda/instance-drain/index").handler;
+
+/**
+ * The exported handler exactly as Lambda loads it, for one test file: with `environment` and
+ * AWS_ENDPOINT_URL pointing at a local endpoint that `current()` answers, set up and torn down
+ * by jest's beforeAll/afterAll (which put back exactly the variables they set).
+ */
+export function handlerAgainstLocalAws(
+  environment: Readonly<Record<string, string>>,
+  current: () => LocalAws,
+): Handler {
+  const saved = { ...process.env };
+  let endpoint: AwsEndpoint;
+  let loaded: Handler;
+  beforeAll(async () => {
+    endpoint = await serveLocalAws(current);
+    Object.assign(process.env, environment, { AWS_ENDPOINT_URL: endpoint.url });
+    ({ handler: loaded } = await import("../../../lambda/instance-drain/index"));
+  });
+  afterAll(async () => {
+    for (const name of [...Object.keys(environment), "AWS_ENDPOINT_URL"]) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    await endpoint.close();
+  });
+  return (event, context) => loaded(event, context);
+}
+
 /** Serves whatever `current()` answers on the shared local AWS endpoint. */
 export async function serveLocalAws(current: () => LocalAws): Promise<AwsEndpoint> {
   const endpoint = await startAwsEndpoint();

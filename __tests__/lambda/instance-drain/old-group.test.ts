@@ -1,6 +1,6 @@
 import type { Context } from "aws-lambda";
 import { lifecycleMessage, snsEvent } from "./fixtures";
-import { LocalAws, serveLocalAws } from "./local-aws";
+import { handlerAgainstLocalAws, LocalAws } from "./local-aws";
 
 /**
  * Issue 16 §6: after `adopt hand-over`, the old (imported) group's own termination hook, with
@@ -21,23 +21,8 @@ const ENVIRONMENT: Record<string, string> = {
   POLL_SECONDS: "0.02",
   MAX_DRAIN_SECONDS: "30",
 };
-const saved = { ...process.env };
 let aws: LocalAws;
-let endpoint: Awaited<ReturnType<typeof serveLocalAws>>;
-let handler: typeof import("../../../lambda/instance-drain/index").handler;
-
-beforeAll(async () => {
-  endpoint = await serveLocalAws(() => aws);
-  Object.assign(process.env, ENVIRONMENT, { AWS_ENDPOINT_URL: endpoint.url });
-  ({ handler } = await import("../../../lambda/instance-drain/index"));
-});
-afterAll(async () => {
-  for (const name of [...Object.keys(ENVIRONMENT), "AWS_ENDPOINT_URL"]) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
-  await endpoint.close();
-});
+const handler = handlerAgainstLocalAws(ENVIRONMENT, () => aws);
 beforeEach(() => {
   jest.spyOn(console, "log").mockImplementation(() => undefined);
   jest.spyOn(console, "warn").mockImplementation(() => undefined);
