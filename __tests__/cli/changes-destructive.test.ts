@@ -1,11 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
-import type { CliIo } from "../../cli/context";
-import { runCli } from "../../cli/program";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
-import { virtualClock } from "../support/virtual-clock";
-import { START } from "./support";
+import { changesInRepo } from "./support";
 
 // Every run synthesizes two commits in fresh Node processes: seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -22,19 +19,7 @@ afterEach(() => {
   expect(existsSync(join(repo.dir, "cdktf.out"))).toBe(false);
 });
 
-async function changes(args: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (text) => (stdout += text) },
-    stderr: { write: (text) => (stderr += text) },
-    env: { ...process.env, STAGES_FILE: undefined },
-    clock: virtualClock(START),
-    onInterrupt: () => () => undefined,
-  };
-  const code = await runCli(["changes", ...args.split(" ").filter(Boolean)], io);
-  return { code, stdout, stderr };
-}
+const changes = changesInRepo;
 
 /** The two stages' cluster names swapped in stacks/stages.json: both clusters replaced. */
 function swapClusterNames(): void {

@@ -2,11 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
-import type { CliIo } from "../../cli/context";
-import { runCli } from "../../cli/program";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
-import { virtualClock } from "../support/virtual-clock";
-import { START } from "./support";
+import { changesInRepo } from "./support";
 
 /**
  * `changes --plan`: plans in Terraform's JSON format, shaped as `terraform show -json` writes
@@ -26,19 +23,7 @@ beforeAll(() => {
 afterAll(() => process.chdir(home));
 afterEach(() => repo.reset());
 
-async function changes(args: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (text) => (stdout += text) },
-    stderr: { write: (text) => (stderr += text) },
-    env: { ...process.env, STAGES_FILE: undefined },
-    clock: virtualClock(START),
-    onInterrupt: () => () => undefined,
-  };
-  const code = await runCli(["changes", ...args.split(" ").filter(Boolean)], io);
-  return { code, stdout, stderr };
-}
+const changes = changesInRepo;
 
 type Change = Record<string, unknown>;
 

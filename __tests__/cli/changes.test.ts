@@ -11,11 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
-import type { CliIo, InterruptSignal } from "../../cli/context";
-import { runCli } from "../../cli/program";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
-import { virtualClock } from "../support/virtual-clock";
-import { START } from "./support";
+import { changesInRepo } from "./support";
 
 // Every run synthesizes two commits in fresh Node processes: seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -42,33 +39,8 @@ afterEach(() => {
   expect(repo.worktrees()).toEqual([repo.git("rev-parse", "--show-toplevel")]);
 });
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `apps-cluster <args>` in this process, in the test repository. */
-async function changes(
-  args: string,
-  onInterrupt?: (press: (signal?: InterruptSignal) => void) => void,
-): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const env = { ...process.env, STAGES_FILE: undefined };
-  const io: CliIo = {
-    stdout: { write: (text) => (stdout += text) },
-    stderr: { write: (text) => (stderr += text) },
-    env,
-    clock: virtualClock(START),
-    onInterrupt: (listener) => {
-      onInterrupt?.((signal = "SIGINT") => listener(signal));
-      return () => undefined;
-    },
-  };
-  const code = await runCli(["changes", ...args.split(" ").filter(Boolean)], io);
-  return { code, stdout, stderr };
-}
+/** Runs `apps-cluster changes <args>` in this process, in the test repository. */
+const changes = changesInRepo;
 
 /** The JSON report's touched addresses and actions, per stage. */
 async function touched(args: string) {

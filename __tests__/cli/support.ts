@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Clock, CliIo } from "../../cli/context";
+import type { Clock, CliIo, InterruptSignal } from "../../cli/context";
 import { virtualClock } from "../support/virtual-clock";
 import { runCli } from "../../cli/program";
 
@@ -54,6 +54,31 @@ export async function cli(args: string, options: RunOptions = {}): Promise<RunRe
     },
   };
   const code = await runCli(args.split(" ").filter(Boolean), io);
+  return { code, stdout, stderr };
+}
+
+/**
+ * Runs `apps-cluster changes <args>` in this process, in the current directory's repository
+ * and its own stacks/stages.json (no STAGES_FILE); `onInterrupt` receives a way to press Ctrl-C
+ * (or send another signal).
+ */
+export async function changesInRepo(
+  args: string,
+  onInterrupt?: (press: (signal?: InterruptSignal) => void) => void,
+): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { write: (text) => (stdout += text) },
+    stderr: { write: (text) => (stderr += text) },
+    env: { ...process.env, STAGES_FILE: undefined },
+    clock: virtualClock(START),
+    onInterrupt: (listener) => {
+      onInterrupt?.((signal = "SIGINT") => listener(signal));
+      return () => undefined;
+    },
+  };
+  const code = await runCli(["changes", ...args.split(" ").filter(Boolean)], io);
   return { code, stdout, stderr };
 }
 
