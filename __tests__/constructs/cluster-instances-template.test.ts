@@ -14,21 +14,14 @@ import {
   AMI_B,
   clusterWithDrain,
   emptyStack,
+  INSTANCES_PROPS,
   onlyResource,
   synthScope,
 } from "../support/fixtures";
 
-type RequiredProps = Omit<ClusterInstancesProps, "cluster" | "drain">;
-
-const required: RequiredProps = {
-  amiId: AMI_A,
+const required: Omit<ClusterInstancesProps, "cluster" | "drain"> = {
+  ...INSTANCES_PROPS,
   instanceType: "m7g.large",
-  instanceProfileName: "apps-test-ecs-instance",
-  securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
-  subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
-  minSize: 2,
-  maxSize: 4,
-  desiredCapacity: 3,
   launch: "template",
 };
 

@@ -8,20 +8,16 @@ import {
   LAUNCH_HOOK_NAME,
 } from "../../constructs/cluster-instances";
 import { InstanceDrainProps } from "../../constructs/instance-drain";
-import { AMI_A, clusterWithDrain, emptyStack, onlyResource, synthScope } from "../support/fixtures";
+import {
+  AMI_A,
+  clusterWithDrain,
+  emptyStack,
+  INSTANCES_PROPS,
+  onlyResource,
+  synthScope,
+} from "../support/fixtures";
 
-type RequiredProps = Omit<ClusterInstancesProps, "cluster" | "drain">;
-
-const required: RequiredProps = {
-  amiId: AMI_A,
-  instanceType: "t3.large",
-  instanceProfileName: "apps-test-ecs-instance",
-  securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
-  subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
-  minSize: 2,
-  maxSize: 4,
-  desiredCapacity: 3,
-};
+const required = INSTANCES_PROPS;
 
 function synth(
   props: Partial<ClusterInstancesProps> = {},

@@ -9,6 +9,7 @@ import { addClusterStacks } from "../../stacks/cluster-app";
 import { StageConfig, Stages } from "../../config/stages";
 import { EcsCluster } from "../../constructs/ecs-cluster";
 import { InstanceDrain, InstanceDrainProps } from "../../constructs/instance-drain";
+import type { ClusterInstancesProps } from "../../constructs/cluster-instances";
 
 /** A stand-in for the packaged drain function, so construct tests don't depend on the handler. */
 export const DRAIN_ZIP = (() => {
@@ -22,6 +23,18 @@ export const DRAIN_ZIP = (() => {
 
 export const AMI_A = "ami-0123456789abcdef0";
 export const AMI_B = "ami-0fedcba9876543210";
+
+/** ClusterInstances' required props but the cluster and the drain (clusterWithDrain gives those). */
+export const INSTANCES_PROPS: Omit<ClusterInstancesProps, "cluster" | "drain"> = {
+  amiId: AMI_A,
+  instanceType: "t3.large",
+  instanceProfileName: "apps-test-ecs-instance",
+  securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
+  subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"],
+  minSize: 2,
+  maxSize: 4,
+  desiredCapacity: 3,
+};
 
 /** Valid stages in the shape of stacks/stages.json; tests change one field at a time. */
 export function baseStages(): { staging: StageConfig; production: StageConfig } {
