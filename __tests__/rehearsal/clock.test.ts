@@ -14,10 +14,8 @@ describe("the rehearsal's AWS clock", () => {
 
   it("fires a timer after the AWS duration, scaled", async () => {
     const clock = awsClock(10);
-    const started = Date.now();
     // 2 AWS seconds at 10 ms per second: about 20 real ms.
     await new Promise<void>((resolve) => clock.after(2_000, resolve));
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(clock.now() - clock.startedAt).toBeGreaterThanOrEqual(2_000);
   });
 
