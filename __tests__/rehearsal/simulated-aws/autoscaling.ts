@@ -3,6 +3,7 @@
  * `aws_autoscaling_group` (create, capacity wait, read, scale to zero, delete), and as the drain
  * function uses it (lifecycle actions). Instances move through `group-instances.ts`.
  */
+import type { AwsClock } from "./clock";
 import {
   InstanceLifecycle,
   type GroupInstance,
@@ -42,10 +43,10 @@ export class SimulatedAutoScaling implements SimulatedService {
 
   constructor(
     private readonly ids: IdSource,
-    events: LifecycleEvents,
-    msPerSecond: number,
+    private readonly events: LifecycleEvents,
+    private readonly clock: AwsClock,
   ) {
-    this.lifecycle = new InstanceLifecycle(events, msPerSecond);
+    this.lifecycle = new InstanceLifecycle(events, clock);
   }
 
   handle({ operation, params, region }: ServiceCall): object {
@@ -66,7 +67,7 @@ export class SimulatedAutoScaling implements SimulatedService {
           KernelId: "",
           RamdiskId: "",
           KeyName: "",
-          CreatedTime: new Date(),
+          CreatedTime: new Date(this.clock.now()),
           LaunchConfigurationName: name,
           LaunchConfigurationARN: `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:launchConfiguration:${this.ids.suffix()}:launchConfigurationName/${name}`,
         });
@@ -111,14 +112,7 @@ export class SimulatedAutoScaling implements SimulatedService {
         this.updateGroup(this.group(p.AutoScalingGroupName), p);
         return {};
       case "DeleteAutoScalingGroup": {
-        const group = this.group(p.AutoScalingGroupName);
-        if (group.instances.length > 0 && p.ForceDelete !== "true") {
-          throw new AwsError(
-            "ResourceInUse",
-            "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
-          );
-        }
-        this.groups.delete(group.name);
+        this.deleteGroup(this.group(p.AutoScalingGroupName), p.ForceDelete === "true");
         return {};
       }
       case "PutLifecycleHook": {
@@ -226,13 +220,44 @@ export class SimulatedAutoScaling implements SimulatedService {
           ResourceId: name,
           ResourceType: "auto-scaling-group",
         })),
-        CreatedTime: new Date(),
+        CreatedTime: new Date(this.clock.now()),
         ServiceLinkedRoleARN: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
       },
     };
     delete group.settings.LifecycleHookSpecificationList;
     this.groups.set(name, group);
+    this.events.log(`group ${name} created`);
     this.reconcile(group);
+  }
+
+  /**
+   * As AWS answers: while instances are still terminating, ScalingActivityInProgress; while any
+   * other instance is in the group, ResourceInUse (both retried by the provider after it scaled
+   * the group to zero). ForceDelete ends every instance at once, without its lifecycle hooks.
+   */
+  private deleteGroup(group: Group, force: boolean): void {
+    if (!force && group.instances.some((i) => i.LifecycleState.startsWith("Terminating"))) {
+      throw new AwsError(
+        "ScalingActivityInProgress",
+        "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.",
+      );
+    }
+    if (!force && group.instances.length > 0) {
+      throw new AwsError(
+        "ResourceInUse",
+        "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
+      );
+    }
+    for (const instance of group.instances) {
+      if (instance.action) clearTimeout(instance.action.timer);
+      instance.action = undefined;
+      instance.LifecycleState = "Terminated";
+      this.events.terminated(instance);
+      this.events.log(`${instance.InstanceId} terminated (group force-deleted)`);
+    }
+    group.instances.length = 0;
+    this.groups.delete(group.name);
+    this.events.log(`group ${group.name} deleted`);
   }
 
   private updateGroup(group: Group, p: Params): void {

@@ -4,11 +4,18 @@
  * a timeline of what happened for the rehearsal's report.
  */
 import { SimulatedAutoScaling } from "./autoscaling";
+import { awsClock, type AwsClock } from "./clock";
 import { SimulatedCloudWatch } from "./cloudwatch";
 import { SimulatedEc2 } from "./ec2";
 import { SimulatedEcs } from "./ecs";
+import { Faults, type FaultSettings } from "./faults";
 import { SimulatedIam } from "./iam";
 import { SimulatedLambda, type LambdaFunction } from "./lambda";
+import {
+  SimulatedLoadBalancer,
+  type LoadBalancerOptions,
+  type ServiceTraffic,
+} from "./load-balancer";
 import { SimulatedLogs } from "./logs";
 import { startSimulatedAws, type SimulatedAwsServer } from "./server";
 import { IdSource } from "./service";
@@ -18,41 +25,69 @@ import { SimulatedSqs } from "./sqs";
 export interface SimulationOptions {
   /** @default us-east-1 — the region the stacks' provider names. */
   readonly region?: string;
-  /** Real milliseconds per second of AWS time (hook timeouts, boot); 1000 is real time. */
-  readonly msPerSecond: number;
+  /** AWS time: every timestamp the simulation writes and every delay it waits. */
+  readonly clock?: AwsClock;
+  /** Without `clock`: real milliseconds per second of AWS time, from now. */
+  readonly msPerSecond?: number;
   /** Runs a function for an asynchronous invocation; without one, invocations are only recorded. */
   readonly runFunction?: (fn: LambdaFunction, payload: string, aws: SimulatedAws) => void;
   /** Seconds of AWS time from an instance's boot to its ECS agent registering it. */
   readonly registrationSeconds: number;
+  /** The fault knobs to start with (also settable later through `faults`). */
+  readonly faults?: FaultSettings;
+  readonly loadBalancer?: LoadBalancerOptions;
 }
 
 export interface TimelineEvent {
-  /** Milliseconds since the simulation started. */
+  /** AWS milliseconds since the simulation started. */
   readonly at: number;
+  /** AWS epoch milliseconds. */
+  readonly awsTime: number;
   readonly event: string;
 }
 
 export interface SimulatedAws {
   readonly server: SimulatedAwsServer;
+  readonly clock: AwsClock;
   readonly autoScaling: SimulatedAutoScaling;
   readonly ecs: SimulatedEcs;
   readonly lambda: SimulatedLambda;
   readonly sns: SimulatedSns;
+  readonly faults: Faults;
+  readonly loadBalancer: SimulatedLoadBalancer;
   readonly timeline: TimelineEvent[];
   /** Asynchronous invocations, as SNS made them: function name and payload. */
   readonly invocations: { functionName: string; payload: string }[];
+  /** What the load balancer counted, per replica service. */
+  traffic(): ServiceTraffic[];
   close(): Promise<void>;
 }
 
 export async function startSimulation(options: SimulationOptions): Promise<SimulatedAws> {
-  const started = Date.now();
+  const clock = options.clock ?? awsClock(options.msPerSecond ?? 1000);
+  const started = clock.now();
   const timeline: TimelineEvent[] = [];
-  const log = (event: string) => timeline.push({ at: Date.now() - started, event });
+  const log = (event: string) => {
+    const awsTime = clock.now();
+    timeline.push({ at: awsTime - started, awsTime, event });
+  };
   const ids = new IdSource();
   const region = options.region ?? "us-east-1";
+  const faults = new Faults(options.faults);
   const sns = new SimulatedSns(ids);
   const lambda = new SimulatedLambda();
-  const ecs = new SimulatedEcs();
+  const loadBalancer = new SimulatedLoadBalancer(clock, log, options.loadBalancer);
+  const ecs = new SimulatedEcs(
+    clock,
+    {
+      log,
+      taskChanged: (task, change) => loadBalancer.taskChanged(task, change),
+      healthyOn: (imageId) => faults.healthyOn(imageId),
+    },
+    faults,
+    region,
+  );
+  ecs.serviceCreated = (service, tasks) => loadBalancer.track(service, tasks);
   const autoScaling = new SimulatedAutoScaling(
     ids,
     {
@@ -64,16 +99,28 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         const lc = autoScaling.launchConfigurations.get(instance.LaunchConfigurationName);
         const userData = Buffer.from(String(lc?.UserData ?? ""), "base64").toString();
         const cluster = /ECS_CLUSTER=(\S+)/.exec(userData)?.[1] ?? "default";
-        setTimeout(() => {
+        const imageId = String(lc?.ImageId ?? "");
+        if (!faults.registers(imageId, instance.LaunchConfigurationName)) {
+          log(`${instance.InstanceId} booted from ${imageId}; its ECS agent will never register`);
+          return;
+        }
+        clock.after(options.registrationSeconds * 1000, () => {
           if (instance.LifecycleState.startsWith("Terminat")) return;
-          ecs.register(cluster, instance.InstanceId, region);
+          ecs.register({
+            cluster,
+            ec2InstanceId: instance.InstanceId,
+            region,
+            availabilityZone: instance.AvailabilityZone,
+            instanceType: instance.InstanceType,
+            imageId,
+          });
           log(`${instance.InstanceId} registered with ECS cluster ${cluster}`);
-        }, options.registrationSeconds * options.msPerSecond).unref();
+        });
       },
       terminated: (instance) => ecs.deregister(instance.InstanceId),
       log,
     },
-    options.msPerSecond,
+    clock,
   );
   const server = await startSimulatedAws([
     autoScaling,
@@ -84,7 +131,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     lambda,
     new SimulatedLogs(),
     sns,
-    new SimulatedSqs(),
+    new SimulatedSqs(clock),
     {
       signingName: "sts",
       handle: () => ({
@@ -96,19 +143,23 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   ]);
   const aws: SimulatedAws = {
     server,
+    clock,
     autoScaling,
     ecs,
     lambda,
     sns,
+    faults,
+    loadBalancer,
     timeline,
     invocations: [],
+    traffic: () => loadBalancer.summary(),
     close: () => server.close(),
   };
   sns.deliver = (functionArn, message, topicArn) => {
     const fn = [...lambda.functions.values()].find(
       (f) => f.configuration.FunctionArn === functionArn,
     );
-    const payload = snsEvent(topicArn, message);
+    const payload = snsEvent(topicArn, message, clock.now());
     aws.invocations.push({ functionName: fn?.configuration.FunctionName ?? functionArn, payload });
     if (fn !== undefined) options.runFunction?.(fn, payload, aws);
   };
@@ -116,7 +167,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 }
 
 /** The event Lambda receives from an SNS subscription. */
-function snsEvent(topicArn: string, message: string): string {
+function snsEvent(topicArn: string, message: string, awsTime: number): string {
   return JSON.stringify({
     Records: [
       {
@@ -125,11 +176,11 @@ function snsEvent(topicArn: string, message: string): string {
         EventSubscriptionArn: `${topicArn}:subscription`,
         Sns: {
           Type: "Notification",
-          MessageId: `msg-${Date.now()}`,
+          MessageId: `msg-${awsTime}`,
           TopicArn: topicArn,
           Subject: null,
           Message: message,
-          Timestamp: new Date().toISOString(),
+          Timestamp: new Date(awsTime).toISOString(),
           MessageAttributes: {},
         },
       },
