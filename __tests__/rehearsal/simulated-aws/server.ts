@@ -8,7 +8,12 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AwsError, type SimulatedService } from "./service";
-import { decodeRequest, encodeError, encodeOutput, type EncodedReply } from "./wire";
+import {
+  decodeRequest,
+  encodeError,
+  encodeOutput,
+  type EncodedReply,
+} from "../../support/aws-wire";
 
 export interface RecordedCall {
   readonly service: string;
