@@ -12,7 +12,7 @@ export interface ThrottleSettings {
   readonly operations?: readonly string[];
   /** Fraction (0–1) of calls throttled. */
   readonly fraction?: number;
-  /** Throttle this many calls in a row of each operation, then let calls through again. */
+  /** Throttle this many calls in a row of each operation, then let one through, and again. */
   readonly inARow?: number;
   /** @default 1 */
   readonly seed?: number;
