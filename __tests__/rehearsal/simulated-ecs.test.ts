@@ -16,6 +16,7 @@ import type { Task } from "./simulated-aws/ecs-model";
 import {
   awsSecondsPass,
   CLUSTER,
+  groupInstances,
   startEcsFixture,
   until,
   type EcsFixture,
@@ -298,5 +299,32 @@ describe("the simulated ECS service scheduler", () => {
       new ListContainerInstancesCommand({ cluster: CLUSTER, filter: "ec2InstanceId == i-a" }),
     );
     expect(byId.containerInstanceArns).toEqual([a]);
+  });
+});
+
+describe("an adopted group (the start state of a first rollout after adoption)", () => {
+  it("has its instances InService and registered at once, and takes the service's tasks", async () => {
+    fixture = await startEcsFixture();
+    const adopted = fixture.aws.adoptGroup({
+      AutoScalingGroupName: "hand-made",
+      LaunchConfigurationName: "hand-made-lc",
+      ImageId: "ami-old",
+      InstanceType: "t3.large",
+      UserData: Buffer.from(`ECS_CLUSTER=${CLUSTER}`).toString("base64"),
+      VPCZoneIdentifier: "subnet-a,subnet-b",
+      size: 2,
+    });
+    const ids = adopted.map((i) => i.InstanceId);
+    expect(
+      (await groupInstances(fixture, "hand-made")).map((i) => [i.InstanceId, i.LifecycleState]),
+    ).toEqual(ids.map((id) => [id, "InService"]));
+    expect(
+      fixture.aws.ecs.scheduler.instances.map((i) => [i.ec2InstanceId, i.availabilityZone]),
+    ).toEqual([
+      [ids[0], "us-east-1a"],
+      [ids[1], "us-east-1b"],
+    ]);
+    await webService({ desiredCount: 2 });
+    expect(new Set(tasksOf("web").map((t) => t.ec2InstanceId))).toEqual(new Set(ids));
   });
 });

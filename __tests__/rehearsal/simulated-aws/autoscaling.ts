@@ -22,6 +22,19 @@ import {
 
 type Params = Record<string, unknown>;
 
+/** A group created outside the simulation: what {@link SimulatedAutoScaling.adoptGroup} needs. */
+export interface AdoptedGroup {
+  readonly AutoScalingGroupName: string;
+  readonly LaunchConfigurationName: string;
+  readonly ImageId: string;
+  readonly InstanceType: string;
+  /** Base64, naming the cluster (`ECS_CLUSTER=`) as the stacks' user data does. */
+  readonly UserData?: string;
+  /** Comma-separated subnets, one per AZ. */
+  readonly VPCZoneIdentifier: string;
+  readonly size: number;
+}
+
 interface LaunchConfiguration extends Params {
   readonly LaunchConfigurationName: string;
   readonly LaunchConfigurationARN: string;
@@ -174,6 +187,57 @@ export class SimulatedAutoScaling implements SimulatedService {
       default:
         throw new AwsError("InvalidAction", `simulated Auto Scaling has no ${operation}`);
     }
+  }
+
+  /**
+   * A group that already runs, created outside the simulation (as before an adoption): its
+   * launch configuration, and `size` instances InService at once, spread over its subnets' AZs.
+   * No hook held them; the caller registers them with ECS.
+   */
+  adoptGroup(settings: AdoptedGroup, region: string): GroupInstance[] {
+    const lc = settings.LaunchConfigurationName;
+    if (!this.launchConfigurations.has(lc)) {
+      this.handle({
+        operation: "CreateLaunchConfiguration",
+        params: {
+          LaunchConfigurationName: lc,
+          ImageId: settings.ImageId,
+          InstanceType: settings.InstanceType,
+          UserData: settings.UserData,
+        },
+        region,
+        method: "POST",
+        path: "/",
+      });
+    }
+    this.createGroup(
+      {
+        AutoScalingGroupName: settings.AutoScalingGroupName,
+        LaunchConfigurationName: lc,
+        MinSize: "0",
+        MaxSize: "0",
+        VPCZoneIdentifier: settings.VPCZoneIdentifier,
+      },
+      region,
+    );
+    const group = this.group(settings.AutoScalingGroupName);
+    const zones = group.settings.AvailabilityZones as string[];
+    for (let n = 0; n < settings.size; n++) {
+      group.instances.push({
+        InstanceId: this.ids.hex("i"),
+        AvailabilityZone: zones[n % Math.max(1, zones.length)] ?? `${region}a`,
+        LifecycleState: "InService",
+        LaunchConfigurationName: lc,
+        InstanceType: settings.InstanceType,
+      });
+    }
+    Object.assign(group.settings, {
+      MinSize: settings.size,
+      MaxSize: settings.size,
+      DesiredCapacity: settings.size,
+    });
+    this.events.log(`group ${group.name} adopted with ${settings.size} instances InService`);
+    return [...group.instances];
   }
 
   private createGroup(p: Params & Record<string, string>, region: string): void {

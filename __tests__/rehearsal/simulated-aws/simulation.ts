@@ -3,12 +3,13 @@
  * way AWS wires them (a hook notifies its SNS topic, SNS invokes the subscribed function), with
  * a timeline of what happened for the rehearsal's report.
  */
-import { SimulatedAutoScaling } from "./autoscaling";
+import { SimulatedAutoScaling, type AdoptedGroup } from "./autoscaling";
 import { awsClock, type AwsClock } from "./clock";
 import { SimulatedCloudWatch } from "./cloudwatch";
 import { SimulatedEc2 } from "./ec2";
 import { SimulatedEcs } from "./ecs";
 import { Faults, type FaultSettings } from "./faults";
+import type { GroupInstance } from "./group-instances";
 import { SimulatedIam } from "./iam";
 import { SimulatedLambda, type LambdaFunction } from "./lambda";
 import {
@@ -58,6 +59,11 @@ export interface SimulatedAws {
   readonly timeline: TimelineEvent[];
   /** Asynchronous invocations, as SNS made them: function name and payload. */
   readonly invocations: { functionName: string; payload: string }[];
+  /**
+   * The start state of a first rollout after adoption: a group created outside the simulation,
+   * its instances InService and registered with the cluster its user data names.
+   */
+  adoptGroup(group: AdoptedGroup): GroupInstance[];
   /** What the load balancer counted, per replica service. */
   traffic(): ServiceTraffic[];
   close(): Promise<void>;
@@ -88,6 +94,27 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     region,
   );
   ecs.serviceCreated = (service, tasks) => loadBalancer.track(service, tasks);
+  /** The cluster its user data names (ECS_CLUSTER in /etc/ecs/ecs.config) and its AMI. */
+  const agentOf = (instance: GroupInstance) => {
+    const lc = autoScaling.launchConfigurations.get(instance.LaunchConfigurationName);
+    const userData = Buffer.from(String(lc?.UserData ?? ""), "base64").toString();
+    return {
+      cluster: /ECS_CLUSTER=(\S+)/.exec(userData)?.[1] ?? "default",
+      imageId: String(lc?.ImageId ?? ""),
+    };
+  };
+  const registerAgent = (instance: GroupInstance) => {
+    const { cluster, imageId } = agentOf(instance);
+    ecs.register({
+      cluster,
+      ec2InstanceId: instance.InstanceId,
+      region,
+      availabilityZone: instance.AvailabilityZone,
+      instanceType: instance.InstanceType,
+      imageId,
+    });
+    log(`${instance.InstanceId} registered with ECS cluster ${cluster}`);
+  };
   const autoScaling = new SimulatedAutoScaling(
     ids,
     {
@@ -95,26 +122,14 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         sns.publish(targetArn, message);
       },
       launched: (instance) => {
-        // The agent joins the cluster its user data names (ECS_CLUSTER in /etc/ecs/ecs.config).
-        const lc = autoScaling.launchConfigurations.get(instance.LaunchConfigurationName);
-        const userData = Buffer.from(String(lc?.UserData ?? ""), "base64").toString();
-        const cluster = /ECS_CLUSTER=(\S+)/.exec(userData)?.[1] ?? "default";
-        const imageId = String(lc?.ImageId ?? "");
-        if (!faults.registers(imageId, instance.LaunchConfigurationName)) {
-          log(`${instance.InstanceId} booted from ${imageId}; its ECS agent will never register`);
+        if (!faults.registers(agentOf(instance).imageId, instance.LaunchConfigurationName)) {
+          log(
+            `${instance.InstanceId} booted from ${agentOf(instance).imageId}; its ECS agent will never register`,
+          );
           return;
         }
         clock.after(options.registrationSeconds * 1000, () => {
-          if (instance.LifecycleState.startsWith("Terminat")) return;
-          ecs.register({
-            cluster,
-            ec2InstanceId: instance.InstanceId,
-            region,
-            availabilityZone: instance.AvailabilityZone,
-            instanceType: instance.InstanceType,
-            imageId,
-          });
-          log(`${instance.InstanceId} registered with ECS cluster ${cluster}`);
+          if (!instance.LifecycleState.startsWith("Terminat")) registerAgent(instance);
         });
       },
       terminated: (instance) => ecs.deregister(instance.InstanceId),
@@ -153,6 +168,11 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     timeline,
     invocations: [],
     traffic: () => loadBalancer.summary(),
+    adoptGroup: (group) => {
+      const instances = autoScaling.adoptGroup(group, region);
+      for (const instance of instances) registerAgent(instance);
+      return instances;
+    },
     close: () => server.close(),
   };
   sns.deliver = (functionArn, message, topicArn) => {
