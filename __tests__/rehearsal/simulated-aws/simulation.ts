@@ -81,7 +81,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const region = options.region ?? "us-east-1";
   const faults = new Faults(options.faults);
   const sns = new SimulatedSns(ids);
-  const lambda = new SimulatedLambda();
+  const lambda = new SimulatedLambda(clock);
   const loadBalancer = new SimulatedLoadBalancer(clock, log, options.loadBalancer);
   const ecs = new SimulatedEcs(
     clock,
@@ -137,25 +137,28 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     },
     clock,
   );
-  const server = await startSimulatedAws([
-    autoScaling,
-    new SimulatedCloudWatch(),
-    new SimulatedEc2(),
-    ecs,
-    new SimulatedIam(ids),
-    lambda,
-    new SimulatedLogs(),
-    sns,
-    new SimulatedSqs(clock),
-    {
-      signingName: "sts",
-      handle: () => ({
-        Account: "123456789012",
-        Arn: "arn:aws:iam::123456789012:user/rehearsal",
-        UserId: "AIDSIMULATED",
-      }),
-    },
-  ]);
+  const server = await startSimulatedAws(
+    [
+      autoScaling,
+      new SimulatedCloudWatch(clock),
+      new SimulatedEc2(),
+      ecs,
+      new SimulatedIam(ids, clock),
+      lambda,
+      new SimulatedLogs(clock),
+      sns,
+      new SimulatedSqs(clock),
+      {
+        signingName: "sts",
+        handle: () => ({
+          Account: "123456789012",
+          Arn: "arn:aws:iam::123456789012:user/rehearsal",
+          UserId: "AIDSIMULATED",
+        }),
+      },
+    ],
+    clock,
+  );
   const aws: SimulatedAws = {
     server,
     clock,
