@@ -251,7 +251,7 @@ describe("the simulated ECS service scheduler", () => {
 
   it("places no task on an instance without room, and none on a DRAINING one", async () => {
     fixture = await startEcsFixture();
-    fixture.register("i-small", "us-east-1a");
+    const small = fixture.register("i-small", "us-east-1a");
     await drain(fixture.register("i-drained", "us-east-1b"));
     fixture.aws.ecs.createService({
       cluster: CLUSTER,
@@ -263,7 +263,10 @@ describe("the simulated ECS service scheduler", () => {
     // t3.large registers 2048 CPU units: two tasks of 1024 fit, the third does not.
     expect(tasksOf("big").map((t) => t.ec2InstanceId)).toEqual(["i-small", "i-small"]);
     const { containerInstances } = await fixture.ecs.send(
-      new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: ["i-small"] }),
+      new DescribeContainerInstancesCommand({
+        cluster: CLUSTER,
+        containerInstances: [small.split("/").at(-1) ?? ""],
+      }),
     );
     expect(
       containerInstances?.[0].remainingResources?.find((r) => r.name === "CPU")?.integerValue,

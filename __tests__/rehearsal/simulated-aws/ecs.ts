@@ -245,7 +245,10 @@ export class SimulatedEcs implements SimulatedService {
     const arns = p.containerInstances ?? [];
     const found = arns.map((arn) =>
       this.scheduler.instances.find(
-        (i) => i.cluster === cluster && (i.containerInstanceArn === arn || i.ec2InstanceId === arn),
+        // ECS takes a container instance's ARN or its id (the ARN's last part).
+        (i) =>
+          i.cluster === cluster &&
+          (i.containerInstanceArn === arn || nameOf(i.containerInstanceArn) === arn),
       ),
     );
     return {

@@ -87,7 +87,7 @@ export class SimulatedLoadBalancer {
     this.advance(tracked, now);
     if ((change === "killed" || change === "stopped") && task.registered && tracked.steady) {
       const inFlight = Math.ceil((this.rate * this.requestSeconds) / Math.max(1, tracked.targets));
-      tracked.sent += inFlight;
+      // Already counted as sent, in the interval before.
       tracked.dropped += inFlight;
       this.log(
         `${task.serviceName}: ${inFlight} requests dropped, task ${task.taskArn.slice(-6)} ${change} while registered`,
