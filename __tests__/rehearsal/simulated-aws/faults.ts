@@ -6,6 +6,7 @@
  * the SDK's standard retry recognises and retries with backoff).
  */
 import { AwsError } from "./service";
+import { seededRandom } from "../../support/seeded-random";
 
 export interface ThrottleSettings {
   /** The operations throttled; all ECS operations when absent. */
@@ -31,7 +32,7 @@ export class Faults {
   private readonly unhealthy = new Set<string>();
   private throttling: ThrottleSettings | undefined;
   private readonly throttledInARow = new Map<string, number>();
-  private random: () => number = seeded(1);
+  private random: () => number = seededRandom(1);
   /** Calls answered with ThrottlingException, per operation. */
   readonly throttled = new Map<string, number>();
 
@@ -59,7 +60,7 @@ export class Faults {
     }
     this.throttling = settings;
     this.throttledInARow.clear();
-    this.random = seeded(settings?.seed ?? 1);
+    this.random = seededRandom(settings?.seed ?? 1);
   }
 
   registers(imageId: string, launchConfigurationName: string): boolean {
@@ -86,16 +87,4 @@ export class Faults {
     this.throttled.set(operation, (this.throttled.get(operation) ?? 0) + 1);
     throw new AwsError("ThrottlingException", "Rate exceeded", 400);
   }
-}
-
-/** mulberry32: a small seeded generator, so a throttled run can be repeated exactly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
