@@ -14,7 +14,13 @@ import { ConfigError } from "../config/config-error";
 
 // Throttling, network and timeout errors are classified by the SDK's own retry rules
 // (@smithy/core/retry), so the CLI calls an error transient exactly when the SDK would retry it.
-const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
+// S3 answers a HEAD it refuses with a bare 403, which the SDK names Forbidden.
+const ACCESS_DENIED = new Set([
+  "AccessDeniedException",
+  "AccessDenied",
+  "UnauthorizedOperation",
+  "Forbidden",
+]);
 const BAD_CREDENTIALS = new Set([
   "UnrecognizedClientException",
   "InvalidClientTokenId",
@@ -57,6 +63,11 @@ export function describeKnownError(
   if (name === "TimeoutError") return `AWS did not answer in time (${message})`;
   if ($fault !== undefined) return `AWS request failed (${detail})`;
   return undefined;
+}
+
+/** Whether AWS refused the call for lack of permission (the caller may still make others). */
+export function isAccessDenied(error: unknown): boolean {
+  return error instanceof Error && ACCESS_DENIED.has(error.name);
 }
 
 /** Errors worth trying again later: throttling, the network, a fault on AWS's side. */

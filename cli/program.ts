@@ -3,12 +3,14 @@ import { adoptCommands } from "./adopt";
 import { amiCommands } from "./ami";
 import { balanceCommands } from "./balance";
 import { changesCommands } from "./changes";
+import { checkCommands } from "./check";
 import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
 import { describeKnownError } from "./errors";
 import { rolloutCommands } from "./rollout";
 
 /** The command groups, in the order `--help` lists them; a new group is one more entry. */
 const COMMAND_GROUPS: readonly CommandGroup[] = [
+  checkCommands,
   amiCommands,
   rolloutCommands,
   balanceCommands,
@@ -25,7 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context = new CliContext(io, program);
   program
     .description(
-      "Operator commands for the apps ECS cluster: AMI rollout, watch, task balance, the change guard, adoption.",
+      "Operator commands for the apps ECS cluster: preflight check, AMI rollout, watch, task balance, the change guard, adoption.",
     )
     .option(
       "--stages-file <path>",

@@ -1,0 +1,106 @@
+import { Option } from "commander";
+import { ConfigError } from "../config/config-error";
+import { loadStages, STAGE_NAMES, type StageName } from "../config/stages";
+import type { StageReport } from "../ops/preflight/preflight";
+import { ec2Client, ecsClient, iamClient, s3Client, snsClient } from "./aws";
+import { EXIT_ERROR, EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
+import { CHECK_FORMATS, formatCheckReport, type CheckFormat } from "./check-format";
+import { describeKnownError, isAccessDenied } from "./errors";
+import { formatDuration, helpExamples } from "./format";
+import { parseDuration } from "./options";
+
+/**
+ * `check <stage>|--all`: the preflight. Reads the live account (Describe/List/Get/Head calls
+ * only) and reports each thing in a stage's config that would fail at apply or mid-rollout.
+ */
+export const checkCommands: CommandGroup = (program, context) => {
+  program
+    .command("check")
+    .description(
+      "check a stage's config against the live AWS account before any plan (read-only calls)",
+    )
+    .argument("[stage]", `the stage to check (${STAGE_NAMES.join(", ")})`)
+    .option("--all", "check every stage")
+    .addOption(
+      new Option("--format <format>", "text, markdown (a PR comment) or json (scripts)")
+        .choices(CHECK_FORMATS)
+        .default("text"),
+    )
+    .addOption(
+      new Option("--timeout <duration>", "give up (exit 2) when AWS has not answered by then")
+        .argParser(parseDuration)
+        .default(120_000, "2m"),
+    )
+    .addHelpText(
+      "after",
+      helpExamples("check staging", "check --all --format markdown") +
+        "\nExit codes: 0 no findings, 1 findings, 2 could not check (the line says which check and why).\n",
+    )
+    .action(
+      (
+        stage: string | undefined,
+        options: { all?: boolean; format: CheckFormat; timeout: number },
+      ) => check(context, stagesToCheck(stage, options.all), options),
+    );
+};
+
+function stagesToCheck(stage: string | undefined, all: boolean | undefined): StageName[] {
+  if (all && stage !== undefined) {
+    throw new ConfigError(`check: name a stage or pass --all, not both (got ${stage} and --all)`);
+  }
+  if (all) return [...STAGE_NAMES];
+  if (stage === undefined)
+    throw new ConfigError(`check: name a stage (${STAGE_NAMES.join(", ")}) or pass --all`);
+  if (!(STAGE_NAMES as readonly string[]).includes(stage)) {
+    throw new ConfigError(
+      `check: unknown stage "${stage}"; the stages are ${STAGE_NAMES.join(", ")}`,
+    );
+  }
+  return [stage as StageName];
+}
+
+async function check(
+  context: CliContext,
+  stageNames: readonly StageName[],
+  options: { format: CheckFormat; timeout: number },
+): Promise<void> {
+  const loaded = loadStages(context.stagesFile);
+  const { placeholdersLeft } = await import("../ops/preflight/placeholders-left");
+  const refusal = placeholdersLeft(loaded, stageNames, context.stagesFile);
+  if (refusal !== undefined) throw new ConfigError(refusal);
+
+  const { checkStage } = await import("../ops/preflight/preflight");
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), options.timeout);
+  const reports: StageReport[] = [];
+  try {
+    for (const stage of stageNames) {
+      const { region } = loaded.stages[stage];
+      const aws = {
+        ec2: await ec2Client(region, stop.signal),
+        ecs: await ecsClient(region, stop.signal),
+        iam: await iamClient(region, stop.signal),
+        s3: await s3Client(region, stop.signal),
+        sns: await snsClient(region, stop.signal),
+      };
+      const couldNotRun = (error: unknown) =>
+        isAccessDenied(error) ? describeKnownError(error, context.io.env) : undefined;
+      try {
+        reports.push(await checkStage(stage, loaded.stages[stage], aws, couldNotRun));
+      } catch (error) {
+        const timedOut = stop.signal.aborted;
+        // Ends the other checks' calls still in flight, so the process exits now.
+        stop.abort();
+        if (!timedOut) throw error;
+        throw new ConfigError(
+          `check ${stage}: AWS did not answer within ${formatDuration(options.timeout)} (--timeout); nothing of ${stage} was checked`,
+        );
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  for (const line of formatCheckReport(reports, options.format)) context.out(line);
+  if (reports.some((report) => report.unchecked.length > 0)) context.exitCode = EXIT_ERROR;
+  else if (reports.some((report) => report.findings.length > 0)) context.exitCode = EXIT_FINDING;
+}
