@@ -14,13 +14,7 @@ import { ConfigError } from "../config/config-error";
 
 // Throttling, network and timeout errors are classified by the SDK's own retry rules
 // (@smithy/core/retry), so the CLI calls an error transient exactly when the SDK would retry it.
-// S3 answers a HEAD it refuses with a bare 403, which the SDK names Forbidden.
-const ACCESS_DENIED = new Set([
-  "AccessDeniedException",
-  "AccessDenied",
-  "UnauthorizedOperation",
-  "Forbidden",
-]);
+const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
 const BAD_CREDENTIALS = new Set([
   "UnrecognizedClientException",
   "InvalidClientTokenId",
@@ -44,9 +38,11 @@ export function describeKnownError(
   if (name === "CredentialsProviderError") {
     return `no AWS credentials found (${message}); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`;
   }
-  if (ACCESS_DENIED.has(name)) return `AWS denied access (${detail})`;
   if (EXPIRED.has(name)) return `AWS credentials have expired (${detail}); log in again`;
   if (BAD_CREDENTIALS.has(name)) return `AWS rejected the credentials (${detail})`;
+  if (isAccessDenied(error)) {
+    return `AWS denied access (${ACCESS_DENIED.has(name) ? detail : "HTTP 403 without a reason"})`;
+  }
   if (name === "ClusterNotFoundException") return `ECS cluster not found (${detail})`;
   if (name === "ParameterNotFound") return `SSM parameter not found (${detail})`;
   const awsError = error as AwsLikeError;
@@ -67,7 +63,12 @@ export function describeKnownError(
 
 /** Whether AWS refused the call for lack of permission (the caller may still make others). */
 export function isAccessDenied(error: unknown): boolean {
-  return error instanceof Error && ACCESS_DENIED.has(error.name);
+  if (typeof error !== "object" || error === null) return false;
+  const { name = "", $metadata } = error as AwsLikeError;
+  if (ACCESS_DENIED.has(name)) return true;
+  // S3 answers a HEAD it refuses with a bare 403, which the SDK cannot name; credentials it
+  // rejects are named, and are not a matter of permission.
+  return $metadata?.httpStatusCode === 403 && !EXPIRED.has(name) && !BAD_CREDENTIALS.has(name);
 }
 
 /** Errors worth trying again later: throttling, the network, a fault on AWS's side. */
