@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { version } from "../package.json";
 import { adoptCommands } from "./adopt";
 import { amiCommands } from "./ami";
 import { balanceCommands } from "./balance";
@@ -29,6 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description(
       "Operator commands for the apps ECS cluster: preflight check, AMI rollout, watch, task balance, the change guard, adoption.",
     )
+    .version(version, "-V, --version", "print the version (package.json's) and exit")
     .option(
       "--stages-file <path>",
       "the stages file (env STAGES_FILE)",
