@@ -30,8 +30,8 @@ afterAll(async () => {
 beforeEach(() => aws.reset());
 
 const READ_ONLY = /^[a-z0-9]+ (Describe|List|Get|Head)[A-Za-z]*$/;
-const STAGING_OK = "staging (apps-staging, us-east-1): no findings; 7 of 7 checks ran\n";
-const PRODUCTION_OK = "production (apps-production, us-east-1): no findings; 7 of 7 checks ran\n";
+const STAGING_OK = "staging (apps-staging, us-east-1): no findings; 8 of 8 checks ran\n";
+const PRODUCTION_OK = "production (apps-production, us-east-1): no findings; 8 of 8 checks ran\n";
 const ECS_ALLOW_ALL = {
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: "ecs:*", Resource: "*" }],
@@ -204,7 +204,7 @@ describe("check", () => {
   ])("finds %s", async (_case, stage, mistake, line) => {
     mistake(aws.account);
     const result = await cli(`check ${stage}`);
-    const summary = `${stage} (apps-${stage}, us-east-1): 1 finding; 7 of 7 checks ran\n`;
+    const summary = `${stage} (apps-${stage}, us-east-1): 1 finding; 8 of 8 checks ran\n`;
     expect(result).toEqual({ code: 1, stdout: `${line}\n${summary}`, stderr: "" });
     expect(aws.calls().filter((call) => !READ_ONLY.test(call))).toEqual([]);
   });
@@ -215,6 +215,27 @@ describe("check", () => {
     aws.account.inlinePolicies[role] = { agent: ECS_ALLOW_ALL };
     expect(await cli("check staging")).toEqual({ code: 0, stdout: STAGING_OK, stderr: "" });
     expect(aws.calls()).toContain("iam GetRolePolicy");
+  });
+
+  it.each([
+    ["passes a key pair the region has", "apps-ops", 0, ""],
+    [
+      "finds a key pair the region does not have",
+      "apps-laptop",
+      1,
+      "staging.keyName apps-laptop: no key pair of this name in us-east-1: every launch would fail; import the key into the region, or remove keyName\n",
+    ],
+  ])("%s", async (_case, keyName, code, finding) => {
+    const stages = copyOfStages();
+    const text = readFileSync(stages, "utf8").replace(
+      '"instanceType": "t3.large",',
+      `"instanceType": "t3.large", "keyName": "${keyName}",`,
+    );
+    writeFileSync(stages, text);
+    const summary = `staging (apps-staging, us-east-1): ${code ? "1 finding" : "no findings"}; 8 of 8 checks ran\n`;
+    const result = await cli("check staging", { stagesFile: stages });
+    expect(result).toEqual({ code, stdout: finding + summary, stderr: "" });
+    expect(aws.calls()).toContain("ec2 DescribeKeyPairs");
   });
 
   it("takes a missing cluster for a first deploy, not a finding", async () => {
@@ -234,7 +255,7 @@ describe("check", () => {
       expect.stringMatching(
         /^staging: could not check the instance profile: AWS denied access \(AccessDenied: not authorized to perform GetInstanceProfile\)$/,
       ),
-      "staging (apps-staging, us-east-1): 1 finding; 6 of 7 checks ran",
+      "staging (apps-staging, us-east-1): 1 finding; 7 of 8 checks ran",
       "",
     ]);
   });
@@ -324,16 +345,16 @@ describe("check --format", () => {
         },
       },
     });
-    expect(report.stages.staging.checked).toHaveLength(7);
+    expect(report.stages.staging.checked).toHaveLength(8);
   });
 
   it("markdown has a heading per stage and a table of the findings, for a PR comment", async () => {
     const result = await cli("check --all --format markdown");
     expect(result.stdout).toBe(
       [
-        "#### check staging (apps-staging, us-east-1): no findings; 7 of 7 checks ran",
+        "#### check staging (apps-staging, us-east-1): no findings; 8 of 8 checks ran",
         "",
-        "#### check production (apps-production, us-east-1): 1 finding; 7 of 7 checks ran",
+        "#### check production (apps-production, us-east-1): 1 finding; 8 of 8 checks ran",
         "",
         "| field | value | problem | fix |",
         "| --- | --- | --- | --- |",

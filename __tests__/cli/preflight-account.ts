@@ -20,6 +20,8 @@ export interface Account {
   /** Instance type -> its architectures, and the zones that offer it. */
   instanceTypes: Record<string, { architectures: string[]; zones: string[] }>;
   subnets: Record<string, { zone: string; vpc: string }>;
+  /** The names of the region's key pairs. */
+  keyPairs: string[];
   /** Security group id -> its VPC. */
   securityGroups: Record<string, string>;
   /** Instance profile -> its role (`null`: none). */
@@ -62,6 +64,7 @@ export function correctAccount(): Account {
       "sg-0a1b2c3d4e5f60719": "vpc-0staging000000001",
       "sg-0b2c3d4e5f607182a": "vpc-0production00001",
     },
+    keyPairs: ["apps-ops"],
     instanceProfiles: Object.fromEntries([
       profile("apps-staging-ecs-instance"),
       profile("apps-production-ecs-instance"),
@@ -229,6 +232,16 @@ function answer(account: Account, request: AwsRequest): AwsAnswer | WireReply {
           securityGroupInfo: ids.map((id) => ({ groupId: id, vpcId: account.securityGroups[id] })),
         },
       };
+    }
+    case "DescribeKeyPairs": {
+      const [name] = listed("KeyName");
+      if (!account.keyPairs.includes(name)) {
+        return {
+          error: "InvalidKeyPair.NotFound",
+          message: `The key pair '${name}' does not exist`,
+        };
+      }
+      return { output: { keySet: [{ keyName: name }] } };
     }
     case "GetInstanceProfile": {
       const name = String(params.InstanceProfileName);

@@ -5,6 +5,7 @@ import type { CheckFamily, Finding, PreflightClients } from "./finding";
 import { imageChecks } from "./image";
 import { instanceProfileChecks } from "./instance-profile";
 import { instanceTypeChecks } from "./instance-type";
+import { keyPairChecks } from "./key-pair";
 import { networkChecks } from "./network";
 import { stateBucketChecks } from "./state-bucket";
 
@@ -19,6 +20,7 @@ export const CHECK_FAMILIES: readonly CheckFamily[] = [
   imageChecks,
   instanceTypeChecks,
   networkChecks,
+  keyPairChecks,
   instanceProfileChecks,
   stateBucketChecks,
   alarmTopicChecks,
