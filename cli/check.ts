@@ -5,7 +5,7 @@ import type { StageReport } from "../ops/preflight/preflight";
 import { ec2Client, ecsClient, iamClient, s3Client, snsClient } from "./aws";
 import { EXIT_ERROR, EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
 import { CHECK_FORMATS, formatCheckReport, type CheckFormat } from "./check-format";
-import { describeKnownError, isAccessDenied } from "./errors";
+import { describeKnownError, isAccessDenied, isThrottled } from "./errors";
 import { formatDuration, helpExamples } from "./format";
 import { parseDuration } from "./options";
 
@@ -83,8 +83,11 @@ async function check(
         s3: await s3Client(region, stop.signal),
         sns: await snsClient(region, stop.signal),
       };
+      // What concerns one check's calls; no credentials or no network would stop them all.
       const couldNotRun = (error: unknown) =>
-        isAccessDenied(error) ? describeKnownError(error, context.io.env) : undefined;
+        isAccessDenied(error) || isThrottled(error)
+          ? describeKnownError(error, context.io.env)
+          : undefined;
       try {
         reports.push(await checkStage(stage, loaded.stages[stage], aws, couldNotRun));
       } catch (error) {

@@ -71,6 +71,11 @@ export function isAccessDenied(error: unknown): boolean {
   return $metadata?.httpStatusCode === 403 && !EXPIRED.has(name) && !BAD_CREDENTIALS.has(name);
 }
 
+/** Whether AWS still throttled the call after the SDK's retries. */
+export function isThrottled(error: unknown): boolean {
+  return typeof error === "object" && error !== null && isThrottlingError(error as AwsLikeError);
+}
+
 /** Errors worth trying again later: throttling, the network, a fault on AWS's side. */
 export function isTransientError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;

@@ -260,6 +260,19 @@ describe("check", () => {
     ]);
   });
 
+  it("names the check AWS still throttled after the SDK's retries, exit 2", async () => {
+    aws.account.throttled = ["DescribeClusters"];
+    const result = await cli("check staging");
+    expect(result).toEqual({
+      code: 2,
+      stdout:
+        "staging: could not check the ECS cluster: AWS throttled the request (Throttling) and it still failed after 3 attempt(s); wait a minute and run it again\n" +
+        "staging (apps-staging, us-east-1): no findings; 7 of 8 checks ran\n",
+      stderr: "",
+    });
+    expect(aws.calls().filter((call) => call === "ecs DescribeClusters")).toHaveLength(3);
+  });
+
   it("names S3's bare 403 on the state bucket as access denied", async () => {
     aws.account.denied = ["HeadBucket"];
     const result = await cli("check staging");

@@ -38,6 +38,8 @@ export interface Account {
   clusters: Record<string, { status: string; tags: Record<string, string> }>;
   /** Operations the caller may not call: AWS denies them. */
   denied: string[];
+  /** Operations AWS throttles, every time. */
+  throttled: string[];
 }
 
 export function correctAccount(): Account {
@@ -82,6 +84,7 @@ export function correctAccount(): Account {
       "apps-production": { status: "ACTIVE", tags: projectTags("production") },
     },
     denied: [],
+    throttled: [],
   };
 }
 
@@ -153,6 +156,10 @@ function answer(account: Account, request: AwsRequest): AwsAnswer | WireReply {
   if (account.denied.includes(operation)) {
     const code = request.service === "ec2" ? "UnauthorizedOperation" : "AccessDenied";
     return { error: code, message: `not authorized to perform ${operation}` };
+  }
+  if (account.throttled.includes(operation)) {
+    const code = request.service === "ec2" ? "RequestLimitExceeded" : "Throttling";
+    return { error: code, message: "Rate exceeded" };
   }
   const listed = (prefix: string) =>
     Object.entries(params)
