@@ -298,6 +298,17 @@ describe("check", () => {
     expect(aws.calls()).toEqual([]);
   });
 
+  it("stops on an instance type launch configurations cannot launch, with the stages file's own line", async () => {
+    const stages = copyOfStages();
+    writeFileSync(stages, readFileSync(stages, "utf8").replace('"m6i.large"', '"m7i.large"'));
+    const result = await cli("check production", { stagesFile: stages });
+    expect(result).toMatchObject({ code: 2, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^error: .*production\.instanceType: cannot be launched by a launch configuration \(m7i is from 2023;/,
+    );
+    expect(aws.calls()).toEqual([]);
+  });
+
   test.each([
     ["check", "error: check: name a stage (staging, production) or pass --all\n"],
     [

@@ -17,7 +17,7 @@ export const instanceTypeChecks: CheckFamily = {
   name: "the instance type",
   async run({ config }, { ec2 }) {
     const { instanceType, region } = config;
-    if ((await instanceTypeArchitectures(ec2, instanceType)) === undefined) {
+    if ((await architecturesInRegion(ec2, instanceType)) === undefined) {
       return [
         {
           field: "instanceType",
@@ -50,7 +50,7 @@ export const instanceTypeChecks: CheckFamily = {
  * The CPU architectures `instanceType` runs (["x86_64"], ["arm64"]), or `undefined` when EC2
  * has no such type in the client's region.
  */
-export async function instanceTypeArchitectures(
+export async function architecturesInRegion(
   ec2: EC2Client,
   instanceType: string,
 ): Promise<readonly string[] | undefined> {
