@@ -273,6 +273,15 @@ describe("check", () => {
     expect(aws.calls().filter((call) => call === "ecs DescribeClusters")).toHaveLength(3);
   });
 
+  it("puts a check AWS denied in the markdown table too", async () => {
+    aws.account.denied = ["GetTopicAttributes"];
+    const result = await cli("check production --format markdown");
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain(
+      "\n| the alarm topic | | could not check: AWS denied access (AccessDenied: not authorized to perform GetTopicAttributes) | |\n",
+    );
+  });
+
   it("names S3's bare 403 on the state bucket as access denied", async () => {
     aws.account.denied = ["HeadBucket"];
     const result = await cli("check staging");

@@ -49,6 +49,8 @@ export const networkChecks: CheckFamily = {
         problem: `is in ${vpc}, but ${reference.field} is in ${reference.vpc}: a stage's subnets and security groups must share one VPC`,
       });
     }
+    // The stages file already asks production for two distinct subnets (config/stages.ts);
+    // only the account knows their zones. A subnet not found is its own finding above.
     const zones = new Set([...subnets.values()].map((subnet) => subnet.availabilityZone));
     if (
       name === "production" &&
