@@ -291,6 +291,22 @@ describe("check", () => {
     );
   });
 
+  it("stops in one line, exit 2, without credentials", async () => {
+    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = process.env;
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    try {
+      const result = await cli("check staging");
+      expect(result).toMatchObject({ code: 2, stdout: "" });
+      expect(result.stderr).toMatch(
+        /^error: no AWS credentials found \(.*\); set AWS_PROFILE .*\n$/,
+      );
+    } finally {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY });
+    }
+    expect(aws.calls()).toEqual([]);
+  });
+
   it("refuses placeholders first, in one line, without any AWS call", async () => {
     const stages = copyOfStages();
     const text = readFileSync(stages, "utf8").replace(
