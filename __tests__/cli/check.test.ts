@@ -29,6 +29,15 @@ afterAll(async () => {
 });
 beforeEach(() => aws.reset());
 
+/** A copy of the CLI tests' stages file with one piece of text replaced; its path. */
+function stagesWith(text: string, replacement: string): string {
+  const path = copyOfStages();
+  const before = readFileSync(path, "utf8");
+  if (!before.includes(text)) throw new Error(`the stages fixture has no ${text}`);
+  writeFileSync(path, before.replace(text, replacement));
+  return path;
+}
+
 const READ_ONLY = /^[a-z0-9]+ (Describe|List|Get|Head)[A-Za-z]*$/;
 const STAGING_OK = "staging (apps-staging, us-east-1): no findings; 8 of 8 checks ran\n";
 const PRODUCTION_OK = "production (apps-production, us-east-1): no findings; 8 of 8 checks ran\n";
@@ -226,12 +235,10 @@ describe("check", () => {
       "staging.keyName apps-laptop: no key pair of this name in us-east-1: every launch would fail; import the key into the region, or remove keyName\n",
     ],
   ])("%s", async (_case, keyName, code, finding) => {
-    const stages = copyOfStages();
-    const text = readFileSync(stages, "utf8").replace(
+    const stages = stagesWith(
       '"instanceType": "t3.large",',
       `"instanceType": "t3.large", "keyName": "${keyName}",`,
     );
-    writeFileSync(stages, text);
     const summary = `staging (apps-staging, us-east-1): ${code ? "1 finding" : "no findings"}; 8 of 8 checks ran\n`;
     const result = await cli("check staging", { stagesFile: stages });
     expect(result).toEqual({ code, stdout: finding + summary, stderr: "" });
@@ -308,12 +315,7 @@ describe("check", () => {
   });
 
   it("refuses placeholders first, in one line, without any AWS call", async () => {
-    const stages = copyOfStages();
-    const text = readFileSync(stages, "utf8").replace(
-      '"sg-0b2c3d4e5f607182a"',
-      '"PLACEHOLDER:sg-0b2c3d4e5f607182a"',
-    );
-    writeFileSync(stages, text);
+    const stages = stagesWith('"sg-0b2c3d4e5f607182a"', '"PLACEHOLDER:sg-0b2c3d4e5f607182a"');
     const result = await cli("check --all", { stagesFile: stages });
     expect(result).toEqual({
       code: 2,
@@ -324,8 +326,7 @@ describe("check", () => {
   });
 
   it("stops on an instance type launch configurations cannot launch, with the stages file's own line", async () => {
-    const stages = copyOfStages();
-    writeFileSync(stages, readFileSync(stages, "utf8").replace('"m6i.large"', '"m7i.large"'));
+    const stages = stagesWith('"m6i.large"', '"m7i.large"');
     const result = await cli("check production", { stagesFile: stages });
     expect(result).toMatchObject({ code: 2, stdout: "" });
     expect(result.stderr).toMatch(
