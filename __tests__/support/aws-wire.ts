@@ -250,7 +250,7 @@ export type AwsAnswer =
   { readonly output: object } | { readonly error: string; readonly message: string };
 
 /** The services the project's own code calls, by signing name. */
-export type AwsService = "ecs" | "ssm" | "ec2" | "autoscaling" | "sns";
+export type AwsService = "ecs" | "ssm" | "ec2" | "autoscaling" | "sns" | "iam" | "sts";
 
 /** A request of the JSON or query protocols, with a query request's form fields left flat. */
 export function parseWireRequest(headers: Record<string, unknown>, body: string): WireRequest {
@@ -272,6 +272,8 @@ const PROTOCOL_OF: Readonly<Record<AwsService, Protocol>> = {
   ec2: "ec2",
   autoscaling: "query",
   sns: "query",
+  iam: "query",
+  sts: "query",
 };
 
 /**
@@ -279,8 +281,12 @@ const PROTOCOL_OF: Readonly<Record<AwsService, Protocol>> = {
  * wire's names (e.g. EC2's `imagesSet`), so the SDK's own parsers do the rest.
  */
 export function encodeAnswer(service: AwsService, operation: string, answer: AwsAnswer): WireReply {
+  const protocol = PROTOCOL_OF[service];
+  // The endpoint takes the service from the request's signature: one it does not know is named.
+  if (protocol === undefined)
+    throw new Error(`the test endpoint has no wire protocol for ${service}`);
   const request: DecodedRequest = {
-    protocol: PROTOCOL_OF[service],
+    protocol,
     operation,
     params: {},
     method: "POST",
