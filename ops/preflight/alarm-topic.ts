@@ -1,5 +1,6 @@
 import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
-import { isAwsError, type CheckFamily, type Finding } from "./finding";
+import { isAwsError } from "../aws-lookups";
+import { type CheckFamily, type Finding } from "./finding";
 
 /**
  * The stage's `alarm.actionsTopicArn`, when it has one: the topic exists in the stage's region,

@@ -1,7 +1,6 @@
-import { describeImages } from "../ami/ec2-images";
+import { describeImages, instanceTypeArchitectures } from "../ami/ec2-images";
 import { unusableImageReason } from "../ami/ecs-ami";
 import type { CheckFamily } from "./finding";
-import { architecturesInRegion } from "./instance-type";
 
 /**
  * The stage's `amiId` in its own region: exists, is available, is Amazon's standard
@@ -13,7 +12,7 @@ export const imageChecks: CheckFamily = {
   async run({ name, config }, { ec2 }) {
     const [images, architectures] = await Promise.all([
       describeImages(ec2, [config.amiId]),
-      architecturesInRegion(ec2, config.instanceType),
+      instanceTypeArchitectures(ec2, config.instanceType),
     ]);
     const image = images.get(config.amiId);
     const reason = unusableImageReason(config.amiId, image, {

@@ -13,7 +13,8 @@ import {
   isEcsInstanceManagedPolicy,
   missingEcsInstanceActions,
 } from "./ecs-instance-permissions";
-import { isAwsError, type CheckFamily } from "./finding";
+import { isAwsError } from "../aws-lookups";
+import { type CheckFamily } from "./finding";
 
 /**
  * The stage's `instanceProfileName`: the profile exists, holds a role, and the role carries the

@@ -1,10 +1,6 @@
-import {
-  DescribeInstanceTypeOfferingsCommand,
-  DescribeInstanceTypesCommand,
-  type _InstanceType,
-  type EC2Client,
-} from "@aws-sdk/client-ec2";
-import { isAwsError, type CheckFamily, type Finding } from "./finding";
+import { DescribeInstanceTypeOfferingsCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { instanceTypeArchitectures } from "../ami/ec2-images";
+import { type CheckFamily, type Finding } from "./finding";
 import { describeSubnets } from "./network";
 
 /**
@@ -17,7 +13,7 @@ export const instanceTypeChecks: CheckFamily = {
   name: "the instance type",
   async run({ config }, { ec2 }) {
     const { instanceType, region } = config;
-    if ((await architecturesInRegion(ec2, instanceType)) === undefined) {
+    if ((await instanceTypeArchitectures(ec2, instanceType)) === undefined) {
       return [
         {
           field: "instanceType",
@@ -45,25 +41,6 @@ export const instanceTypeChecks: CheckFamily = {
     return findings;
   },
 };
-
-/**
- * The CPU architectures `instanceType` runs (["x86_64"], ["arm64"]), or `undefined` when EC2
- * has no such type in the client's region.
- */
-export async function architecturesInRegion(
-  ec2: EC2Client,
-  instanceType: string,
-): Promise<readonly string[] | undefined> {
-  try {
-    const { InstanceTypes: types = [] } = await ec2.send(
-      new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as _InstanceType] }),
-    );
-    return types[0]?.ProcessorInfo?.SupportedArchitectures;
-  } catch (error) {
-    if (isAwsError(error, "InvalidInstanceType")) return undefined;
-    throw error;
-  }
-}
 
 /** The Availability Zones of the client's region where EC2 offers `instanceType`. */
 async function zonesOffering(ec2: EC2Client, instanceType: string): Promise<Set<string>> {

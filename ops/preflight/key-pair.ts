@@ -1,5 +1,6 @@
 import { DescribeKeyPairsCommand } from "@aws-sdk/client-ec2";
-import { isAwsError, type CheckFamily } from "./finding";
+import { isAwsError } from "../aws-lookups";
+import { type CheckFamily } from "./finding";
 
 /**
  * The stage's `keyName`, when it has one: EC2 key pairs are regional, and a launch that names

@@ -3,7 +3,8 @@ import {
   DescribeSubnetsCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { findEach, type CheckFamily, type Finding } from "./finding";
+import { findEach } from "../aws-lookups";
+import { type CheckFamily, type Finding } from "./finding";
 
 /**
  * The stage's subnets and security groups: each exists in the stage's region, all are in one

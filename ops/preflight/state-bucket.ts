@@ -1,5 +1,6 @@
 import { GetBucketVersioningCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
-import { isAwsError, type CheckFamily, type Finding } from "./finding";
+import { isAwsError } from "../aws-lookups";
+import { type CheckFamily, type Finding } from "./finding";
 
 /**
  * The stage's `stateBucket`, where its S3 backend keeps the Terraform state: it exists, is in
