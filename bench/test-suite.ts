@@ -144,9 +144,9 @@ type SuiteTimes = JestReport["testResults"];
  * has workers: time a worker sat idle, mostly at the end, waiting for a long suite started late.
  */
 function idleWorkerSeconds(suites: SuiteTimes): number {
-  const workers = Math.max(...concurrency(suites).map(([, running]) => running));
-  let idleMs = 0;
   const steps = concurrency(suites);
+  const workers = Math.max(...steps.map(([, running]) => running));
+  let idleMs = 0;
   for (let i = 0; i + 1 < steps.length; i++) {
     if (steps[i][1] < workers) idleMs += steps[i + 1][0] - steps[i][0];
   }
