@@ -65,3 +65,9 @@ export function firstErrorLine(stderr: string): string | undefined {
   }
   return lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.filter(Boolean).pop();
 }
+
+/** The version of the `node` the app command runs (the first on the environment's PATH). */
+export async function nodeVersionOf(projectDir: string, env: Env): Promise<string> {
+  const { stdout } = await run("node", ["--version"], { cwd: projectDir, env });
+  return stdout.trim();
+}
