@@ -112,6 +112,11 @@ export async function withDetachedCheckout<T>(
 }
 
 /** The id of the tree `path` (`""` or ending in `/`: the root's) names at `commit`. */
-export async function treeAt(root: string, commit: string, path: string, env: Env): Promise<string> {
+export async function treeAt(
+  root: string,
+  commit: string,
+  path: string,
+  env: Env,
+): Promise<string> {
   return git(root, ["rev-parse", "--verify", "--end-of-options", `${commit}:${path}`], env);
 }

@@ -108,8 +108,7 @@ export function readEntry(folder: string, key: string, into: string): CachedSynt
     if (readFileSync(marker, "utf8") !== key) return undefined;
     const copy = { outdir: join(into, "out"), stagesFile: join(into, "stages.json") };
     cpSync(join(entry, "out"), copy.outdir, { recursive: true });
-    if (existsSync(join(entry, "stages.json")))
-      cpSync(join(entry, "stages.json"), copy.stagesFile);
+    if (existsSync(join(entry, "stages.json"))) cpSync(join(entry, "stages.json"), copy.stagesFile);
     // Used now: the most recently used entries are the ones kept.
     const now = new Date();
     utimesSync(marker, now, now);
