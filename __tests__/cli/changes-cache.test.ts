@@ -98,6 +98,26 @@ describe("changes keeps the base's synth output", () => {
     }
   });
 
+  it("does not use the output made with another Node version", async () => {
+    expect((await changes()).source).toBe("miss");
+    // A `node` first on PATH that says another version and runs the same Node all the same.
+    const bin = mkdtempSync(join(tmpdir(), "changes-cache-node-"));
+    writeFileSync(
+      join(bin, "node"),
+      `#!/bin/sh\n[ "$1" = --version ] && { echo v0.0.0-other; exit 0; }\nexec "${process.execPath}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      expect((await changes()).source).toBe("miss");
+      expect((await changes()).source).toBe("hit");
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(entries()).toHaveLength(2);
+  });
+
   it("does not use a half-written entry (no completion marker), and replaces it", async () => {
     await changes();
     const [entry] = entries();

@@ -108,13 +108,14 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
   try {
     const headOut = join(work, "head");
     const cache = cacheFolder(env, options.cache);
+    const nodeVersion = cache === undefined ? undefined : await nodeVersionOf(projectDir, env);
     const key =
-      cache === undefined
+      nodeVersion === undefined
         ? undefined
         : cacheKey({
             tree: await treeAt(location.root, commit, location.prefix, env),
             lockfile,
-            nodeVersion: await nodeVersionOf(projectDir, env),
+            nodeVersion,
             stagesFile,
             env,
           });
@@ -122,7 +123,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       cache === undefined || key === undefined
         ? undefined
         : readEntry(cache, key, join(work, "cached"));
-    options.onCache?.(cache === undefined ? "off" : cached === undefined ? "miss" : "hit");
+    options.onCache?.(key === undefined ? "off" : cached === undefined ? "miss" : "hit");
     let baseOut: string;
     let before: Stages | undefined;
     if (cached !== undefined) {

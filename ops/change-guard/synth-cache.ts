@@ -109,9 +109,13 @@ export function readEntry(folder: string, key: string, into: string): CachedSynt
     const copy = { outdir: join(into, "out"), stagesFile: join(into, "stages.json") };
     cpSync(join(entry, "out"), copy.outdir, { recursive: true });
     if (existsSync(join(entry, "stages.json"))) cpSync(join(entry, "stages.json"), copy.stagesFile);
-    // Used now: the most recently used entries are the ones kept.
-    const now = new Date();
-    utimesSync(marker, now, now);
+    try {
+      // Used now: the most recently used entries are the ones kept.
+      const now = new Date();
+      utimesSync(marker, now, now);
+    } catch {
+      // A cache folder this user may read but not write: still worth reading.
+    }
     return copy;
   } catch {
     rmSync(into, { recursive: true, force: true });
