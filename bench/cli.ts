@@ -2,8 +2,9 @@
  * Start-up time of the operator CLI in fresh processes, as the bin runs it (`node
  * bin/apps-cluster.cjs`, what `npm run cluster` starts after npm itself): median, min, max and
  * peak RSS of `--help`, `ami show` and `ami latest` (against a local SSM endpoint), `check
- * staging` (five SDK clients, against the scripted account of the CLI tests), and, for scale,
- * `npm run cluster -- --help`.
+ * staging` (five SDK clients, against the scripted account of the CLI tests), `changes --base
+ * HEAD` cold (an empty synth cache: both sides synthesized) and warm (the base's synth kept), and,
+ * for scale, `npm run cluster -- --help`.
  *
  *   npm run bench:cli [-- --runs 21]
  */
@@ -101,11 +102,25 @@ async function main() {
   rmSync("build/cli.json", { force: true });
   const first = await start("node", [...bin, "--help"], env, true);
 
-  const cases: [string, string, string[], NodeJS.ProcessEnv, boolean][] = [
+  // changes: cold runs each get an empty cache folder; warm runs share one filled beforehand.
+  const coldEnv = () => ({ ...env, CHANGES_SYNTH_CACHE: mkdtempSync(join(work, "cold-")) });
+  const warmEnv = { ...env, CHANGES_SYNTH_CACHE: mkdtempSync(join(work, "warm-")) };
+  const changes = [...bin, "changes", "--base", "HEAD"];
+  await start("node", changes, warmEnv, false);
+
+  const cases: [
+    string,
+    string,
+    string[],
+    NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv),
+    boolean,
+  ][] = [
     ["--help", "node", [...bin, "--help"], env, true],
     ["ami show", "node", [...bin, "ami", "show"], env, true],
     ["ami latest", "node", [...bin, "ami", "latest"], env, true],
     ["check staging", "node", [...bin, "check", "staging"], checkEnv, true],
+    ["changes --base HEAD, cold", "node", changes, coldEnv, true],
+    ["changes --base HEAD, warm", "node", changes, warmEnv, true],
     ["npm run cluster -- --help", "npm", ["run", "-s", "cluster", "--", "--help"], env, false],
   ];
   console.log(
@@ -113,7 +128,10 @@ async function main() {
   );
   for (const [label, command, args, caseEnv, measureRss] of cases) {
     const samples: Sample[] = [];
-    for (let i = 0; i < runs; i++) samples.push(await start(command, args, caseEnv, measureRss));
+    for (let i = 0; i < runs; i++) {
+      const runEnv = typeof caseEnv === "function" ? caseEnv() : caseEnv;
+      samples.push(await start(command, args, runEnv, measureRss));
+    }
     const rss = measureRss
       ? `   peak RSS ${stats(
           samples.map((s) => s.peakMiB ?? 0),

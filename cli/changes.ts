@@ -18,6 +18,7 @@ interface ChangesOptions {
   expect?: Expectation;
   plan?: string;
   allowDestructive?: boolean;
+  cache: boolean;
   format: ReportFormat;
 }
 
@@ -36,6 +37,10 @@ export const changesCommands: CommandGroup = (program, context) => {
     .option(
       "--allow-destructive",
       "a change that replaces or deletes the ECS cluster, deletes the instances' group or moves the state is intended (otherwise it is refused: exit 1)",
+    )
+    .option(
+      "--no-cache",
+      "synthesize the base even when an earlier run kept its output (also: CHANGES_SYNTH_CACHE=off)",
     )
     .addOption(
       new Option(
@@ -85,6 +90,11 @@ async function changes(context: CliContext, options: ChangesOptions): Promise<vo
       stage: options.stage,
       expect: options.expect,
       allowDestructive: options.allowDestructive,
+      cache: options.cache,
+      // Under CHANGES_SYNTH_CACHE_DEBUG, one line says where the base's synth came from.
+      onCache: context.io.env.CHANGES_SYNTH_CACHE_DEBUG
+        ? (event) => context.io.stderr.write(`changes: base synth cache ${event}\n`)
+        : undefined,
       env: context.io.env,
       signal: interrupted.signal,
     });

@@ -30,8 +30,14 @@ let repo: TestRepo;
 beforeAll(() => {
   repo = createTestRepo(home);
   process.chdir(repo.dir);
+  // A cache of the base's synth of this file's own: the scenarios below run with it, the first
+  // filling it and the others using it (changes-cache.test.ts compares with runs without it).
+  process.env.CHANGES_SYNTH_CACHE = mkdtempSync(join(tmpdir(), "changes-synth-cache-"));
 });
-afterAll(() => process.chdir(home));
+afterAll(() => {
+  process.chdir(home);
+  delete process.env.CHANGES_SYNTH_CACHE;
+});
 afterEach(() => {
   repo.reset();
   // Whatever happened, the temporary worktree is gone and cdktf.out was never written.
@@ -377,52 +383,59 @@ describe("npm run cluster -- changes", () => {
     });
   });
 
-  /** Calls `press` once the base's worktree exists, so the cleanup has something to remove. */
-  function whenWorktreeExists(press: () => void): void {
-    const worktrees = join(repo.dir, ".git", "worktrees");
-    const poll = setInterval(() => {
-      if (existsSync(worktrees) && readdirSync(worktrees).length > 0) {
-        clearInterval(poll);
-        press();
-      }
-    }, 10);
-  }
-
-  it("stops on Ctrl-C while synthesizing and removes the temporary worktree", async () => {
-    setStagingAmi();
-    const run = await changes("", (press) => whenWorktreeExists(press));
-    expect(run).toEqual({
-      code: 130,
-      stdout: "",
-      stderr: "warning: interrupted; the temporary worktree is removed\n",
-    });
-  });
-
-  it("exits 129 when its terminal goes away (SIGHUP) while synthesizing", async () => {
-    setStagingAmi();
-    const run = await changes("", (press) => whenWorktreeExists(() => press("SIGHUP")));
-    expect(run.code).toBe(129);
-  });
-
-  it("stops on SIGTERM (a cancelled CI job) with exit 143 and removes the temporary worktree", async () => {
-    setStagingAmi();
-    const child = spawn(process.execPath, ["bin/apps-cluster.cjs", "changes"], {
-      cwd: repo.dir,
-      env: { ...process.env, STAGES_FILE: undefined },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    whenWorktreeExists(() => child.kill("SIGTERM"));
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-      child.on("close", (...ended) => done(ended)),
+  describe("interrupted while synthesizing the base (no cache, so there is a checkout)", () => {
+    beforeAll(() => (process.env.CHANGES_SYNTH_CACHE = "off"));
+    afterAll(
+      () => (process.env.CHANGES_SYNTH_CACHE = mkdtempSync(join(tmpdir(), "changes-synth-cache-"))),
     );
-    expect({ code, signal, stdout, stderr }).toEqual({
-      code: 143,
-      signal: null,
-      stdout: "",
-      stderr: "warning: interrupted; the temporary worktree is removed\n",
+
+    /** Calls `press` once the base's worktree exists, so the cleanup has something to remove. */
+    function whenWorktreeExists(press: () => void): void {
+      const worktrees = join(repo.dir, ".git", "worktrees");
+      const poll = setInterval(() => {
+        if (existsSync(worktrees) && readdirSync(worktrees).length > 0) {
+          clearInterval(poll);
+          press();
+        }
+      }, 10);
+    }
+
+    it("stops on Ctrl-C while synthesizing and removes the temporary worktree", async () => {
+      setStagingAmi();
+      const run = await changes("", (press) => whenWorktreeExists(press));
+      expect(run).toEqual({
+        code: 130,
+        stdout: "",
+        stderr: "warning: interrupted; the temporary worktree is removed\n",
+      });
+    });
+
+    it("exits 129 when its terminal goes away (SIGHUP) while synthesizing", async () => {
+      setStagingAmi();
+      const run = await changes("", (press) => whenWorktreeExists(() => press("SIGHUP")));
+      expect(run.code).toBe(129);
+    });
+
+    it("stops on SIGTERM (a cancelled CI job) with exit 143 and removes the temporary worktree", async () => {
+      setStagingAmi();
+      const child = spawn(process.execPath, ["bin/apps-cluster.cjs", "changes"], {
+        cwd: repo.dir,
+        env: { ...process.env, STAGES_FILE: undefined },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      whenWorktreeExists(() => child.kill("SIGTERM"));
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+        child.on("close", (...ended) => done(ended)),
+      );
+      expect({ code, signal, stdout, stderr }).toEqual({
+        code: 143,
+        signal: null,
+        stdout: "",
+        stderr: "warning: interrupted; the temporary worktree is removed\n",
+      });
     });
   });
 

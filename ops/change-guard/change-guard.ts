@@ -16,9 +16,17 @@ import {
   type Verdict,
 } from "./verdict";
 import { ConfigError } from "../../config/config-error";
-import { commitOf, fileAt, locateProject, withDetachedCheckout, type Env } from "./git-worktree";
+import {
+  commitOf,
+  fileAt,
+  locateProject,
+  treeAt,
+  withDetachedCheckout,
+  type Env,
+} from "./git-worktree";
 import { refuseRegionMove } from "./region-move";
-import { SynthError, synthesize } from "./synthesize";
+import { cacheFolder, cacheKey, readEntry, writeEntry } from "./synth-cache";
+import { nodeVersionOf, SynthError, synthesize } from "./synthesize";
 import type { LaunchKinds } from "./launch-expectations";
 
 /**
@@ -46,6 +54,13 @@ export interface GuardOptions {
   readonly expect?: Expectation;
   /** A change that loses running services or the state is intended. @default refused */
   readonly allowDestructive?: boolean;
+  /**
+   * Reuses (and keeps) the base's synth output from an earlier run with the same inputs.
+   * @default true, unless `CHANGES_SYNTH_CACHE=off`
+   */
+  readonly cache?: boolean;
+  /** Told whether the base's synth came from the cache (`hit`), was made (`miss`) or `off`. */
+  readonly onCache?: (event: "hit" | "miss" | "off") => void;
   readonly env: Env;
   /** Aborting it stops the synths; the temporary worktree is removed all the same. */
   readonly signal: AbortSignal;
@@ -79,37 +94,71 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
     );
   }
   const { ref, commit } = await resolveBase(location.root, options.base, env);
-  await assertSameLockfile(location.root, location.prefix, projectDir, ref, commit, env);
+  const lockfile = await assertSameLockfile(
+    location.root,
+    location.prefix,
+    projectDir,
+    ref,
+    commit,
+    env,
+  );
+  const baseSide = `the base ${ref} (${commit.slice(0, 12)})`;
 
   const work = mkdtempSync(join(tmpdir(), "apps-cluster-changes-"));
   try {
-    const baseOut = join(work, "base");
     const headOut = join(work, "head");
-    const before = await withDetachedCheckout(
-      location,
-      join(projectDir, "node_modules"),
-      commit,
-      env,
-      async ({ projectDir: baseDir }) => {
-        // Both at once; a failure of either is reported after both have ended. The stages file
-        // is named relative to each side's project dir, so errors name it as people know it.
-        const [base, head] = await Promise.allSettled([
-          synthesize(baseDir, stagesFile, baseOut, env, signal),
-          synthesize(projectDir, stagesFile, headOut, env, signal),
-        ]);
-        for (const [side, result] of [
-          [`the base ${ref} (${commit.slice(0, 12)})`, base],
-          ["the working tree", head],
-        ] as const) {
-          if (result.status === "fulfilled") continue;
-          const error: unknown = result.reason;
-          if (!(error instanceof SynthError)) throw error;
-          throw new ConfigError(`${side} does not synthesize: ${error.line}`);
-        }
-        // A base whose stages file the current loader rejects changes "(stage)" as a whole.
-        return stagesOf(join(baseDir, stagesFile));
-      },
-    );
+    const cache = cacheFolder(env, options.cache);
+    const nodeVersion = cache === undefined ? undefined : await nodeVersionOf(projectDir, env);
+    const key =
+      nodeVersion === undefined
+        ? undefined
+        : cacheKey({
+            tree: await treeAt(location.root, commit, location.prefix, env),
+            lockfile,
+            nodeVersion,
+            stagesFile,
+            env,
+          });
+    const cached =
+      cache === undefined || key === undefined
+        ? undefined
+        : readEntry(cache, key, join(work, "cached"));
+    options.onCache?.(key === undefined ? "off" : cached === undefined ? "miss" : "hit");
+    let baseOut: string;
+    let before: Stages | undefined;
+    if (cached !== undefined) {
+      // The base was synthesized before from exactly these inputs: no checkout, one synth.
+      baseOut = cached.outdir;
+      const [head] = await Promise.allSettled([
+        synthesize(projectDir, stagesFile, headOut, env, signal),
+      ]);
+      throwSynthFailures([["the working tree", head]]);
+      before = stagesOf(cached.stagesFile);
+    } else {
+      baseOut = join(work, "base");
+      before = await withDetachedCheckout(
+        location,
+        join(projectDir, "node_modules"),
+        commit,
+        env,
+        async ({ projectDir: baseDir }) => {
+          // Both at once; a failure of either is reported after both have ended. The stages file
+          // is named relative to each side's project dir, so errors name it as people know it.
+          const [base, head] = await Promise.allSettled([
+            synthesize(baseDir, stagesFile, baseOut, env, signal),
+            synthesize(projectDir, stagesFile, headOut, env, signal),
+          ]);
+          throwSynthFailures([
+            [baseSide, base],
+            ["the working tree", head],
+          ]);
+          if (cache !== undefined && key !== undefined)
+            writeEntry(cache, key, baseOut, join(baseDir, stagesFile));
+          // A base whose stages file the current loader rejects changes "(stage)" as a whole.
+          return stagesOf(join(baseDir, stagesFile));
+        },
+      );
+    }
     const after = loadStages(join(projectDir, stagesFile)).stages;
     refuseRegionMove(stagesFile, before, after, STAGE_NAMES);
     const stages: Partial<Record<StageName, StageReport>> = {};
@@ -152,7 +201,10 @@ export async function resolveBase(
   );
 }
 
-/** The base is synthesized with the working tree's node_modules: only sound for one lockfile. */
+/**
+ * The base is synthesized with the working tree's node_modules: only sound for one lockfile.
+ * Returns that lockfile (undefined when neither side has one).
+ */
 async function assertSameLockfile(
   root: string,
   prefix: string,
@@ -160,13 +212,13 @@ async function assertSameLockfile(
   ref: string,
   commit: string,
   env: Env,
-): Promise<void> {
+): Promise<Buffer | undefined> {
   const lockfile = `${prefix}package-lock.json`;
   const base = await fileAt(root, commit, lockfile, env);
   const current = join(projectDir, "package-lock.json");
   const head = existsSync(current) ? readFileSync(current) : undefined;
-  if (base === undefined && head === undefined) return;
-  if (base !== undefined && head !== undefined && base.equals(head)) return;
+  if (base === undefined && head === undefined) return undefined;
+  if (base !== undefined && head !== undefined && base.equals(head)) return head;
   throw new ConfigError(
     `the base ${ref} has another package-lock.json than the working tree, so the installed node_modules cannot synthesize it; compare with a base that has the same lockfile (or check it out and npm ci)`,
   );
@@ -183,6 +235,18 @@ export function launchKindsOf(before: Stages | undefined, after: Stages): Launch
       },
     ]),
   );
+}
+
+/** Throws the first side's synth failure as one line, once every side has ended. */
+function throwSynthFailures(
+  results: readonly (readonly [string, PromiseSettledResult<void>])[],
+): void {
+  for (const [side, result] of results) {
+    if (result.status === "fulfilled") continue;
+    const error: unknown = result.reason;
+    if (!(error instanceof SynthError)) throw error;
+    throw new ConfigError(`${side} does not synthesize: ${error.line}`);
+  }
 }
 
 /** A stages file read with the working tree's loader; undefined when that cannot read it. */

@@ -110,3 +110,13 @@ export async function withDetachedCheckout<T>(
     rmSync(parent, { recursive: true, force: true });
   }
 }
+
+/** The id of the tree `path` (`""` or ending in `/`: the root's) names at `commit`. */
+export async function treeAt(
+  root: string,
+  commit: string,
+  path: string,
+  env: Env,
+): Promise<string> {
+  return git(root, ["rev-parse", "--verify", "--end-of-options", `${commit}:${path}`], env);
+}

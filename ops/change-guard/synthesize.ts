@@ -65,3 +65,16 @@ export function firstErrorLine(stderr: string): string | undefined {
   }
   return lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.filter(Boolean).pop();
 }
+
+/**
+ * The version of the `node` the app command runs (the first on the environment's PATH), or
+ * undefined when it does not run (the synth then says why).
+ */
+export async function nodeVersionOf(projectDir: string, env: Env): Promise<string | undefined> {
+  try {
+    const { stdout } = await run("node", ["--version"], { cwd: projectDir, env });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,217 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { GuardReport } from "../../ops/change-guard/change-guard";
+import { createTestRepo, type TestRepo } from "../support/git-repo";
+import { changesInRepo } from "./support";
+
+// Every run synthesizes one or two commits in fresh Node processes: seconds on a busy machine.
+jest.setTimeout(60_000);
+
+const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
+const NEW_AMI = "ami-0a1b2c3d4e5f67890";
+
+const home = process.cwd();
+let repo: TestRepo;
+let cache: string;
+beforeAll(() => {
+  repo = createTestRepo(home);
+  process.chdir(repo.dir);
+  // Each run says on stderr where the base's synth came from: hit, miss or off.
+  process.env.CHANGES_SYNTH_CACHE_DEBUG = "1";
+});
+beforeEach(() => {
+  cache = mkdtempSync(join(tmpdir(), "changes-cache-test-"));
+  process.env.CHANGES_SYNTH_CACHE = cache;
+});
+afterEach(() => repo.reset());
+afterAll(() => {
+  process.chdir(home);
+  delete process.env.CHANGES_SYNTH_CACHE;
+  delete process.env.CHANGES_SYNTH_CACHE_DEBUG;
+});
+
+/** One run's JSON report, exit code and where the base's synth came from. */
+async function changes(args = "", cacheVariable = cache) {
+  process.env.CHANGES_SYNTH_CACHE = cacheVariable;
+  const run = await changesInRepo(`${args} --format json`);
+  process.env.CHANGES_SYNTH_CACHE = cache;
+  const source = /^changes: base synth cache (hit|miss|off)$/m.exec(run.stderr)?.[1];
+  return { code: run.code, source, report: JSON.parse(run.stdout) as GuardReport };
+}
+
+/** The entries in the cache folder (complete or not). */
+const entries = () => readdirSync(cache);
+
+describe("changes keeps the base's synth output", () => {
+  it("synthesizes the base once: the second run against it uses the kept output, without a checkout", async () => {
+    repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+    const first = await changes("--expect ami");
+    expect(first.source).toBe("miss");
+    expect(entries()).toHaveLength(1);
+
+    // A worktree of the base cannot be added while its folder is a file: only a run that needs
+    // no checkout passes.
+    const worktrees = join(repo.dir, ".git", "worktrees");
+    rmSync(worktrees, { recursive: true, force: true });
+    writeFileSync(worktrees, "not a folder");
+    try {
+      const second = await changes("--expect ami");
+      expect(second.source).toBe("hit");
+      expect(second).toEqual({ ...first, source: "hit" });
+      expect(second.code).toBe(0);
+    } finally {
+      rmSync(worktrees, { force: true });
+    }
+  });
+
+  it("does not use the output of another base commit", async () => {
+    const main = repo.git("rev-parse", "HEAD");
+    await changes();
+    repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+    repo.commit("new AMI for staging");
+    try {
+      // The working tree equals the new base: nothing changes, which the old base's output
+      // would contradict.
+      const run = await changes("--expect ami");
+      expect(run.source).toBe("miss");
+      expect(run.report.stages.staging?.changes).toEqual([]);
+      expect(entries()).toHaveLength(2);
+    } finally {
+      repo.git("reset", "-q", "--hard", main);
+    }
+  });
+
+  it("does not use the output of another stages file", async () => {
+    const main = repo.git("rev-parse", "HEAD");
+    copyFileSync("stacks/stages.json", "stacks/other-stages.json");
+    repo.edit("stacks/other-stages.json", COMMITTED_AMI, NEW_AMI);
+    repo.commit("another stages file");
+    try {
+      expect((await changes()).source).toBe("miss");
+      const other = await changes("--stages-file stacks/other-stages.json");
+      expect(other.source).toBe("miss");
+      expect(other.report.stages.staging?.changes).toEqual([]);
+      expect(other.report.stages.staging?.configChanges).toEqual([]);
+    } finally {
+      repo.git("reset", "-q", "--hard", main);
+    }
+  });
+
+  it("does not use the output made with another Node version", async () => {
+    expect((await changes()).source).toBe("miss");
+    // A `node` first on PATH that says another version and runs the same Node all the same.
+    const bin = mkdtempSync(join(tmpdir(), "changes-cache-node-"));
+    writeFileSync(
+      join(bin, "node"),
+      `#!/bin/sh\n[ "$1" = --version ] && { echo v0.0.0-other; exit 0; }\nexec "${process.execPath}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      expect((await changes()).source).toBe("miss");
+      expect((await changes()).source).toBe("hit");
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(entries()).toHaveLength(2);
+  });
+
+  it("does not use a half-written entry (no completion marker), and replaces it", async () => {
+    await changes();
+    const [entry] = entries();
+    rmSync(join(cache, entry, "complete"));
+    rmSync(join(cache, entry, "out", "stacks", "staging"), { recursive: true });
+    repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+
+    const run = await changes("--expect ami");
+    expect(run.source).toBe("miss");
+    expect(run.code).toBe(0);
+    expect(run.report.stages.staging?.changes.map(({ address }) => address)).toEqual([
+      "aws_autoscaling_group.instances",
+      "aws_cloudwatch_metric_alarm.low_instance_alarm",
+      "aws_launch_configuration.instances",
+    ]);
+    expect((await changes("--expect ami")).source).toBe("hit");
+  });
+
+  it.each([
+    ["--no-cache", "--no-cache", undefined],
+    ["CHANGES_SYNTH_CACHE=off", "", "off"],
+  ])("neither reads nor writes it under %s", async (_, args, variable) => {
+    await changes();
+    const [entry] = entries();
+    // Emptied, so that a run that read it would see every resource created.
+    rmSync(join(cache, entry, "out", "stacks"), { recursive: true });
+    const run = await changes(args, variable);
+    expect(run.source).toBe("off");
+    expect(run.report.stages.staging?.changes).toEqual([]);
+
+    rmSync(join(cache, entry), { recursive: true });
+    await changes(args, variable);
+    expect(entries()).toEqual([]);
+  });
+});
+
+describe("the verdict is the same with and without the cache", () => {
+  const scenarios: [string, string, () => void][] = [
+    [
+      "an AMI update",
+      "--expect ami",
+      () => repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI),
+    ],
+    [
+      "an instance type change judged as an AMI update",
+      "--expect ami",
+      () => repo.edit("stacks/stages.json", '"t3.large"', '"t3.xlarge"'),
+    ],
+    [
+      "a switch to a launch template",
+      "--expect launch",
+      () =>
+        repo.edit(
+          "stacks/stages.json",
+          '"instanceType": "t3.large",',
+          '"instanceType": "t3.large",\n    "launch": "template",',
+        ),
+    ],
+    [
+      "a renamed construct",
+      "",
+      () =>
+        repo.edit(
+          "constructs/drain-failures.ts",
+          '"instance_drain_failures",',
+          '"drain_dead_letters",',
+        ),
+    ],
+    [
+      "a renamed staging cluster (refused)",
+      "",
+      () =>
+        repo.edit(
+          "stacks/stages.json",
+          '"clusterName": "AppsStaging"',
+          '"clusterName": "AppsRenamed"',
+        ),
+    ],
+  ];
+
+  // One entry for the base, kept before the scenarios, as after any earlier run against it.
+  let kept: string;
+  beforeAll(async () => {
+    kept = mkdtempSync(join(tmpdir(), "changes-cache-test-"));
+    expect((await changes("", kept)).source).toBe("miss");
+  });
+
+  it.each(scenarios)("for %s", async (_, args, change) => {
+    change();
+    const without = await changes(`${args} --no-cache`);
+    expect(without.source).toBe("off");
+    const using = await changes(args, kept);
+    expect(using.source).toBe("hit");
+    expect(using.code).toBe(without.code);
+    expect(using.report).toEqual(without.report);
+  });
+});
