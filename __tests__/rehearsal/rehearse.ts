@@ -1,73 +1,102 @@
 /**
- * `npm run rehearse`: synthesizes the stacks, then rehearses the staging stack's first apply
- * with the real provider against the simulated AWS (`rehearsal.ts`) and prints the timeline and
- * the figures. Exits non-zero when the apply fails or a plan after it is not empty. The AMI
- * rollout is not rehearsed yet (README, "The rehearsal").
+ * `npm run rehearse -- [--scenario NAME | --all] [--stage staging|production]`: rehearses AMI
+ * rollouts (`scenarios.ts`) with the real provider against the simulated AWS and prints each
+ * one's timeline, figures and checks. Without `--scenario` or `--all` it rehearses the normal
+ * rollout of the stage (staging by default). Exits 1 when a scenario's expectation fails, 2 on
+ * bad arguments or when the rehearsal cannot run here.
  */
-import { execFileSync } from "node:child_process";
-import { rehearsalUnavailable, rehearseBaseApply, type RehearsalResult } from "./rehearsal";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { STAGE_NAMES, type StageName } from "../../config/stages";
+import { rehearsalUnavailable } from "./rehearsal";
+import { reportLines } from "./report";
+import { runScenarios } from "./run-scenarios";
+import { SCENARIOS, type Scenario } from "./scenarios";
 
-async function main(): Promise<number> {
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+interface Options {
+  readonly scenario?: string;
+  readonly all?: boolean;
+  readonly stage?: StageName;
+  readonly concurrency: number;
+}
+
+function stageArgument(value: string): StageName {
+  if (!(STAGE_NAMES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected ${STAGE_NAMES.join(" or ")}.`);
+  return value as StageName;
+}
+
+function scenarioArgument(value: string): string {
+  if (!SCENARIOS.some((s) => s.name === value))
+    throw new InvalidArgumentError(`expected one of ${SCENARIOS.map((s) => s.name).join(", ")}.`);
+  return value;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1.");
+  return n;
+}
+
+/** The scenarios the options select, or a one-line reason they select none. */
+function selectScenarios(options: Options): Scenario[] | string {
+  if (options.scenario !== undefined && options.all) return "give --scenario or --all, not both";
+  if (options.scenario !== undefined) {
+    const chosen = SCENARIOS.filter((s) => s.name === options.scenario);
+    if (options.stage !== undefined && chosen[0]?.setup.stage !== options.stage)
+      return `scenario ${options.scenario} rehearses ${chosen[0]?.setup.stage}, not ${options.stage}`;
+    return chosen;
+  }
+  if (options.all)
+    return SCENARIOS.filter((s) => options.stage === undefined || s.setup.stage === options.stage);
+  const stage = options.stage ?? "staging";
+  return SCENARIOS.filter((s) => s.name === stage);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("rehearse")
+    .description("Rehearse AMI rollouts with the real AWS provider against the simulated AWS.")
+    .option("--scenario <name>", "one scenario", scenarioArgument)
+    .option("--all", "every scenario")
+    .option("--stage <stage>", "the stage's rollout, or with --all its scenarios", stageArgument)
+    .option("--concurrency <n>", "scenarios rehearsed at once", positiveInteger, 3)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    throw error;
+  }
+  const selected = selectScenarios(program.opts<Options>());
+  if (typeof selected === "string") {
+    console.error(`error: ${selected}`);
+    return EXIT_USAGE;
+  }
   const unavailable = rehearsalUnavailable();
   if (unavailable !== undefined) {
     console.error(`error: ${unavailable}`);
-    return 2;
+    return EXIT_USAGE;
   }
-  execFileSync("npm", ["run", "--silent", "synth"], { stdio: "inherit" });
-  const result = await rehearseBaseApply({
-    stage: "staging",
-    outdir: "cdktf.out",
-    // A minute of AWS time in 3 s: hook timeouts and boots are short, the provider's own
-    // polling (real time) dominates.
-    msPerSecond: 50,
-    registrationSeconds: 20,
-  });
-  print(result);
-  return result.applyStatus === 0 && Object.keys(result.pendingChanges).length === 0 ? 0 : 1;
+  const started = Date.now();
+  const outcomes = await runScenarios(selected, program.opts<Options>().concurrency, (outcome) =>
+    console.log(reportLines(outcome).join("\n")),
+  );
+  const failed = outcomes.filter((o) => !o.passed).map((o) => o.scenario.name);
+  console.log(
+    `${outcomes.length - failed.length} of ${outcomes.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(0)} s real${failed.length ? `; failed: ${failed.join(", ")}` : ""}`,
+  );
+  return failed.length === 0 ? 0 : EXIT_FAILED;
 }
 
-function print(result: RehearsalResult): void {
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log("timeline (since the simulated AWS started):");
-  const events = [
-    ...result.timeline.map(({ at, event }) => ({ at, event })),
-    ...result.functionDecisions.map(({ at, action, instanceId }) => ({
-      at,
-      event: `drain function: ${action}${instanceId ? ` ${instanceId}` : ""}`,
-    })),
-  ].sort((a, b) => a.at - b.at);
-  for (const { at, event } of events) console.log(`  ${seconds(at).padStart(8)}  ${event}`);
-  console.log(
-    `apply: ${result.applyStatus === 0 ? "succeeded" : `FAILED (${result.applyStatus})`} in ${seconds(result.applyMs)}`,
-  );
-  if (result.applyStatus !== 0) console.log(result.applyOutput);
-  const pending = Object.entries(result.pendingChanges);
-  console.log(
-    pending.length === 0
-      ? "plan after apply: no changes"
-      : `plan after apply: ${pending.map(([a, x]) => `${x} ${a}`).join(", ")}`,
-  );
-  console.log(`drain function invocations (via SNS): ${result.invocations}`);
-  const byService = new Map<string, number>();
-  for (const call of result.calls)
-    byService.set(call.service, (byService.get(call.service) ?? 0) + 1);
-  console.log(
-    `API calls by service (${result.calls.length}, ${result.calls.filter((c) => c.error).length} answered with an error):`,
-  );
-  for (const [service, count] of [...byService].sort((a, b) => b[1] - a[1])) {
-    console.log(`  ${service.padEnd(12)} ${count}`);
-  }
-  console.log("operations called:");
-  const operations = [...new Set(result.calls.map((c) => `${c.service} ${c.operation}`))].sort();
-  console.log(`  ${operations.join("\n  ")}`);
-}
-
-main().then(
+main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;
   },
   (error: unknown) => {
     console.error(error);
-    process.exitCode = 1;
+    process.exitCode = EXIT_FAILED;
   },
 );

@@ -1,0 +1,228 @@
+/**
+ * The rehearsal's scenarios, each a rollout with what it must show. The first are the rollouts
+ * the team runs (and what must go right when AWS misbehaves); the `breaks:` ones each rehearse
+ * the system with one thing broken and expect the rehearsal to notice, so a rehearsal that
+ * stopped seeing the failures it exists for fails too.
+ */
+import type { BlockConfig, JsonValue, SynthesizedDocument } from "../../change-set/document";
+import {
+  admittedThroughGate,
+  heartbeatsKeptInstance,
+  noneDropped,
+  oldGroupDeleted,
+  oldGroupUntouched,
+  oldInstancesReleasedByFunction,
+  planEmpty,
+  rolloutApplied,
+  rolloutFailsWith,
+  servicesAtDesired,
+  someDropped,
+  tasksSpreadAcrossAzs,
+  type Check,
+} from "./checks";
+import { neverRegisters, throttleEcs } from "./faults";
+import type { RehearsalSetup } from "./rehearsal";
+import type { StageEdit } from "./synthesize";
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly setup: RehearsalSetup;
+  readonly checks: readonly Check[];
+}
+
+/** The AMI every rollout moves to (stacks/stages.json holds the one it moves from). */
+export const NEW_AMI_ID = "ami-0fedcba9876543210";
+
+/**
+ * 50 real ms per second of AWS time: a minute in 3 s. The provider polls its capacity and delete
+ * waits with a backoff that settles at 10 real seconds, so it sees a finished wait at most
+ * 200 s of AWS time late: well inside what the stacks' timeouts leave (the capacity wait is
+ * 5 minutes longer than the launch gate's registration timeout). A faster clock would blur that.
+ */
+export const MS_PER_SECOND = 50;
+/** Seconds of AWS time from an instance's boot to its ECS registration. */
+export const REGISTRATION_SECONDS = 20;
+
+/**
+ * Shorter-but-valid drain timing (the construct's contract accepts it) for the scenarios that
+ * wait out a hook's heartbeat or a drain bound: the shortest Lambda timeout (120 s) and, from
+ * it, the shortest heartbeat (420 s); five minutes of drain bound.
+ */
+export const SHORT_DRAIN_TIMING: StageEdit = (stage) => ({
+  drain: {
+    ...stage.drain,
+    lambdaTimeoutSeconds: 120,
+    heartbeatTimeoutSeconds: 420,
+    drainTimeoutMinutes: 5,
+  },
+});
+
+const rollout = (
+  stage: RehearsalSetup["stage"],
+  more: Partial<RehearsalSetup> = {},
+): RehearsalSetup => ({
+  stage,
+  msPerSecond: MS_PER_SECOND,
+  registrationSeconds: REGISTRATION_SECONDS,
+  newAmiId: NEW_AMI_ID,
+  ...more,
+});
+
+/** What a rollout that goes right shows. */
+const GOES_RIGHT: readonly Check[] = [
+  rolloutApplied,
+  planEmpty,
+  admittedThroughGate,
+  oldGroupDeleted,
+  oldInstancesReleasedByFunction,
+  noneDropped,
+  servicesAtDesired,
+];
+
+/** Passes when `check` does not hold: the rehearsal saw what was broken. */
+function detects(check: Check): Check {
+  return {
+    name: `the rehearsal sees it: "${check.name}" does not hold`,
+    problem: (result) =>
+      check.problem(result) === undefined ? "it held: the breakage went unseen" : undefined,
+  };
+}
+
+/** The stack's autoscaling group, edited. */
+function withGroup(
+  edit: (group: Record<string, JsonValue>) => Record<string, JsonValue>,
+): (document: SynthesizedDocument) => SynthesizedDocument {
+  return (document) => {
+    const groups = document.resource?.aws_autoscaling_group ?? {};
+    return {
+      ...document,
+      resource: {
+        ...document.resource,
+        aws_autoscaling_group: Object.fromEntries(
+          Object.entries(groups).map(([name, config]) => [
+            name,
+            edit({ ...config }) as BlockConfig,
+          ]),
+        ),
+      },
+    };
+  };
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: "staging",
+    description: "staging rolls onto a new AMI",
+    setup: rollout("staging"),
+    checks: GOES_RIGHT,
+  },
+  {
+    name: "production",
+    description: "production (two instances, two AZs) rolls onto a new AMI",
+    setup: rollout("production"),
+    checks: [...GOES_RIGHT, tasksSpreadAcrossAzs],
+  },
+  {
+    name: "never-registers",
+    description: "the new AMI's instances never register with ECS",
+    setup: rollout("staging", {
+      beforeRollout: (aws) => neverRegisters(aws, NEW_AMI_ID),
+    }),
+    checks: [
+      rolloutFailsWith("the capacity wait times out", /capacity/i),
+      oldGroupUntouched,
+      noneDropped,
+    ],
+  },
+  {
+    name: "throttled-ecs",
+    description: "ECS refuses every other call with a ThrottlingException",
+    setup: rollout("staging", { beforeRollout: (aws) => throttleEcs(aws) }),
+    checks: GOES_RIGHT,
+  },
+  {
+    name: "long-drain",
+    description: "a drain outlasts the hook's heartbeat (shortest valid timing)",
+    setup: rollout("staging", { settings: SHORT_DRAIN_TIMING }),
+    checks: [rolloutApplied, planEmpty, heartbeatsKeptInstance, oldInstancesReleasedByFunction],
+  },
+  {
+    name: "breaks:early-release",
+    description: "broken: the function's drain bound (MAX_DRAIN_SECONDS) is 1 s",
+    setup: rollout("staging", {
+      breakStack: {
+        from: "base",
+        edit: (document) => withLambdaVariable(document, "MAX_DRAIN_SECONDS", "1"),
+      },
+    }),
+    checks: [someDropped],
+  },
+  {
+    name: "breaks:short-capacity-wait",
+    description: "broken: the capacity wait (30 s) is shorter than an instance's boot",
+    setup: rollout("staging", {
+      breakStack: {
+        from: "rollout",
+        edit: withGroup((group) => ({ ...group, wait_for_capacity_timeout: "30s" })),
+      },
+    }),
+    checks: [rolloutFailsWith("the capacity wait times out", /capacity/i), oldGroupUntouched],
+  },
+  {
+    name: "breaks:short-delete-timeout",
+    description: "broken: the group's delete timeout (2 minutes) is shorter than a drain",
+    setup: rollout("staging", {
+      breakStack: {
+        from: "rollout",
+        edit: withGroup((group) => ({ ...group, timeouts: { delete: "2m" } })),
+      },
+    }),
+    checks: [rolloutFailsWith("the old group's delete times out", /timeout/i)],
+  },
+  {
+    name: "breaks:no-launch-gate",
+    description: "broken: no launch hook, and the new AMI's instances never register",
+    setup: rollout("staging", {
+      beforeRollout: (aws) => neverRegisters(aws, NEW_AMI_ID),
+      breakStack: {
+        from: "rollout",
+        edit: withGroup((group) => ({
+          ...group,
+          initial_lifecycle_hook: (group.initial_lifecycle_hook as BlockConfig[]).filter(
+            (hook) => hook.lifecycle_transition !== "autoscaling:EC2_INSTANCE_LAUNCHING",
+          ),
+        })),
+      },
+    }),
+    checks: [detects(oldGroupUntouched)],
+  },
+];
+
+/** The stack with one environment variable of the drain function set to `value`. */
+function withLambdaVariable(
+  document: SynthesizedDocument,
+  name: string,
+  value: string,
+): SynthesizedDocument {
+  const functions = document.resource?.aws_lambda_function ?? {};
+  return {
+    ...document,
+    resource: {
+      ...document.resource,
+      aws_lambda_function: Object.fromEntries(
+        Object.entries(functions).map(([key, config]) => {
+          const environment = config.environment as { variables: Record<string, string> };
+          return [
+            key,
+            { ...config, environment: { variables: { ...environment.variables, [name]: value } } },
+          ];
+        }),
+      ),
+    },
+  };
+}
+
+export function scenarioNamed(name: string): Scenario | undefined {
+  return SCENARIOS.find((scenario) => scenario.name === name);
+}
