@@ -31,11 +31,12 @@ export interface RehearsalSetup {
   /** The AMI the rollout moves to; without one, only the base stack is applied. */
   readonly newAmiId?: string;
   /**
-   * One thing broken in the stack (the tests that must fail): from the base apply on (the
-   * system as deployed is broken) or in the rollout's stack only.
+   * One thing broken in the stack (the tests that must fail): in both applies (the system as
+   * deployed is broken), in the rollout's stack only, or in the base stack only (the rollout
+   * fixes it).
    */
   readonly breakStack?: {
-    readonly from: "base" | "rollout";
+    readonly in: "both" | "rollout" | "base";
     readonly edit: (document: SynthesizedDocument) => SynthesizedDocument;
   };
   /** What the simulation does differently once the base stack serves (the scenario's faults). */
@@ -150,7 +151,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   };
   try {
     const broken = (document: SynthesizedDocument, applied: "base" | "rollout") =>
-      setup.breakStack !== undefined && (setup.breakStack.from === "base" || applied === "rollout")
+      setup.breakStack !== undefined && [applied, "both"].includes(setup.breakStack.in)
         ? setup.breakStack.edit(document)
         : document;
     const baseApply = await apply(broken(base.document, "base"), base.stackDir, true);

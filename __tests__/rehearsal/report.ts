@@ -43,7 +43,9 @@ export function reportLines(outcome: ScenarioOutcome): string[] {
   lines.push(
     `   applies (real time): ${applies.join(", ")}; AWS time: ${awsClockText(result.awsMs)}`,
   );
-  const timeouts = result.base.timeouts.map((t) => `${t.where} ${t.awsTime} → ${t.realTime}`);
+  const timeouts = (result.rollout ?? result.base).timeouts.map(
+    (t) => `${t.where} ${t.awsTime} → ${t.realTime}`,
+  );
   if (timeouts.length > 0) lines.push(`   Terraform timeouts (AWS → real): ${timeouts.join("; ")}`);
   const byService = new Map<string, { calls: number; errors: number }>();
   for (const call of result.calls) {

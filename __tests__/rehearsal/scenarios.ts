@@ -80,6 +80,9 @@ const GOES_RIGHT: readonly Check[] = [
   servicesAtDesired,
 ];
 
+/** How the provider reports a delete that outlasted its timeout. */
+const DELETE_TIMED_OUT = /deleting Auto Scaling Group.*timeout|timeout while waiting/i;
+
 /** Passes when `check` does not hold: the rehearsal saw what was broken. */
 function detects(check: Check): Check {
   return {
@@ -152,7 +155,7 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "broken: the function's drain bound (MAX_DRAIN_SECONDS) is 1 s",
     setup: rollout("staging", {
       breakStack: {
-        from: "base",
+        in: "both",
         edit: (document) => withLambdaVariable(document, "MAX_DRAIN_SECONDS", "1"),
       },
     }),
@@ -163,7 +166,7 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "broken: the capacity wait (30 s) is shorter than an instance's boot",
     setup: rollout("staging", {
       breakStack: {
-        from: "rollout",
+        in: "rollout",
         edit: withGroup((group) => ({ ...group, wait_for_capacity_timeout: "30s" })),
       },
     }),
@@ -174,11 +177,26 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "broken: the group's delete timeout (2 minutes) is shorter than a drain",
     setup: rollout("staging", {
       breakStack: {
-        from: "rollout",
+        in: "both",
         edit: withGroup((group) => ({ ...group, timeouts: { delete: "2m" } })),
       },
     }),
-    checks: [rolloutFailsWith("the old group's delete times out", /timeout/i)],
+    checks: [rolloutFailsWith("the old group's delete times out", DELETE_TIMED_OUT)],
+  },
+  {
+    // The provider keeps a resource's timeouts in its state when it creates it, and deletes the
+    // old group (a deposed object: no configuration) with those: a longer delete timeout
+    // protects the rollout after the one that sets it.
+    name: "delete-timeout-from-state",
+    description:
+      "the rollout raises a too-short delete timeout; the old group is deleted with its own",
+    setup: rollout("staging", {
+      breakStack: {
+        in: "base",
+        edit: withGroup((group) => ({ ...group, timeouts: { delete: "2m" } })),
+      },
+    }),
+    checks: [rolloutFailsWith("the old group's delete times out", DELETE_TIMED_OUT)],
   },
   {
     name: "breaks:no-launch-gate",
@@ -186,7 +204,7 @@ export const SCENARIOS: readonly Scenario[] = [
     setup: rollout("staging", {
       beforeRollout: (aws) => neverRegisters(aws, NEW_AMI_ID),
       breakStack: {
-        from: "rollout",
+        in: "rollout",
         edit: withGroup((group) => ({
           ...group,
           initial_lifecycle_hook: (group.initial_lifecycle_hook as BlockConfig[]).filter(
