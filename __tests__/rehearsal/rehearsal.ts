@@ -9,6 +9,7 @@
  */
 import * as fs from "node:fs";
 import type { SynthesizedDocument } from "../../change-set/document";
+import type { ImportEntry } from "../../config/imports";
 import type { StageName } from "../../config/stages";
 import { TerraformWorkspace, plannedActions } from "../terraform/harness";
 import { findRealProvider, installRealProvider } from "../terraform/real-provider/mirror";
@@ -39,9 +40,18 @@ export interface RehearsalSetup {
     readonly in: "both" | "rollout" | "base";
     readonly edit: (document: SynthesizedDocument) => SynthesizedDocument;
   };
-  /** What the simulation does differently once the base stack serves (the scenario's faults). */
-  readonly beforeRollout?: (aws: SimulatedAws, setup: RehearsalSetup) => void;
+  /** What exists in the simulated AWS before the base apply (an adopted cluster, say). */
+  readonly prepare?: (aws: SimulatedAws) => Promise<void> | void;
+  /** Live objects the stack imports (`stacks/imports/<stage>.json`, as `adopt --write` writes). */
+  readonly imports?: readonly ImportEntry[];
+  /** `-target`s of the base apply (the adoption's drain machinery alone); all when absent. */
+  readonly baseTargets?: readonly string[];
+  /** What happens once the base stack is applied, before the rollout (faults, a hand-over). */
+  readonly beforeRollout?: (aws: SimulatedAws, note: Note) => Promise<void> | void;
 }
+
+/** Puts an event of the rehearsal's own (a hand-over, say) on the timeline, at AWS time now. */
+export type Note = (event: string) => void;
 
 export interface ApplyOutcome {
   readonly status: number;
@@ -122,7 +132,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   if ("missing" in found) throw new Error(found.missing);
   const region = "us-east-1";
   const settings = setup.settings ?? (() => ({}));
-  const base = synthesizeStage(editedStages(setup.stage, settings), setup.stage);
+  const base = synthesizeStage(editedStages(setup.stage, settings), setup.stage, setup.imports);
   const clock = awsClock(setup.msPerSecond);
   // The runner needs the endpoint's URL, which exists only once the simulation has started.
   const started: { runner?: FunctionRunner } = {};
@@ -135,13 +145,25 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   const runner = functionRunner(aws.server.url, region, clock);
   started.runner = runner;
   const workspace = new TerraformWorkspace(installRealProvider(found));
-  const apply = async (document: SynthesizedDocument, stackDir: string, first = false) => {
+  const notes: RehearsalEvent[] = [];
+  const note: Note = (event) => notes.push({ at: clock.now() - clock.startedAt, event });
+  const apply = async (
+    document: SynthesizedDocument,
+    stackDir: string,
+    { first = false, targets = [] as readonly string[] } = {},
+  ) => {
     const { document: realTime, converted } = timeoutsInRealTime(document, setup.msPerSecond);
     workspace.writeStack(againstSimulatedAws(realTime, found.version, aws.server.url));
     copyAssets(stackDir, workspace.dir);
     if (first) await workspace.init();
     const applyStarted = Date.now();
-    const result = await workspace.run("apply", "-auto-approve", "-no-color", "-input=false");
+    const result = await workspace.run(
+      "apply",
+      "-auto-approve",
+      "-no-color",
+      "-input=false",
+      ...targets.map((target) => `-target=${target}`),
+    );
     return {
       status: result.status,
       realMs: Date.now() - applyStarted,
@@ -154,7 +176,11 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
       setup.breakStack !== undefined && [applied, "both"].includes(setup.breakStack.in)
         ? setup.breakStack.edit(document)
         : document;
-    const baseApply = await apply(broken(base.document, "base"), base.stackDir, true);
+    await setup.prepare?.(aws);
+    const baseApply = await apply(broken(base.document, "base"), base.stackDir, {
+      first: true,
+      targets: setup.baseTargets,
+    });
     const groupsBefore = groupsOf(aws);
     let rolloutApply: ApplyOutcome | undefined;
     if (baseApply.status === 0 && setup.newAmiId !== undefined) {
@@ -162,8 +188,9 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
       const next = synthesizeStage(
         editedStages(setup.stage, (stage) => ({ ...settings(stage), amiId: newAmiId })),
         setup.stage,
+        setup.imports,
       );
-      setup.beforeRollout?.(aws, setup);
+      await setup.beforeRollout?.(aws, note);
       rolloutApply = await apply(broken(next.document, "rollout"), next.stackDir);
     }
     const last = rolloutApply ?? baseApply;
@@ -174,7 +201,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
       rollout: rolloutApply,
       pendingChanges,
       calls: [...aws.server.calls],
-      timeline: timelineOf(aws, runner, clock),
+      timeline: [...timelineOf(aws, runner, clock), ...notes].sort((a, b) => a.at - b.at),
       functionDecisions: decisionsOf(runner),
       functionRuns: [...runner.runs],
       invocations: aws.invocations.length,

@@ -20,6 +20,7 @@ import {
   tasksSpreadAcrossAzs,
   type Check,
 } from "./checks";
+import { adoptionImports, DRAIN_MACHINERY_TARGETS, handOver, preexisting } from "./adoption";
 import { neverRegisters, throttleEcs } from "./faults";
 import type { RehearsalSetup } from "./rehearsal";
 import type { StageEdit } from "./synthesize";
@@ -149,6 +150,18 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "a drain outlasts the hook's heartbeat (shortest valid timing)",
     setup: rollout("staging", { settings: SHORT_DRAIN_TIMING }),
     checks: [rolloutApplied, planEmpty, heartbeatsKeptInstance, oldInstancesReleasedByFunction],
+  },
+  {
+    name: "adoption",
+    description:
+      "the first rollout after adoption: imported cluster and group, the drain machinery alone, the hand-over (the CLI), then the rollout",
+    setup: rollout("staging", {
+      prepare: preexisting("staging"),
+      imports: adoptionImports("staging"),
+      baseTargets: DRAIN_MACHINERY_TARGETS,
+      beforeRollout: handOver("staging"),
+    }),
+    checks: GOES_RIGHT,
   },
   {
     name: "breaks:early-release",

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { readSynthesizedStack, type SynthesizedDocument } from "../../change-set/document";
+import type { ImportEntry } from "../../config/imports";
 import { readStages, type StageConfig, type StageName, type Stages } from "../../config/stages";
 import { packageLambda } from "../../lambda/bundle";
 import { addClusterStacks } from "../../stacks/cluster-app";
@@ -30,11 +31,22 @@ export function editedStages(stage: StageName, edit: StageEdit): Stages {
   return { ...stages, [stage]: { ...stages[stage], ...edit(stages[stage]) } };
 }
 
-/** Synthesizes every stage of `stages` (as `npm run synth` would) and returns `stage`'s stack. */
-export function synthesizeStage(stages: Stages, stage: StageName): SynthesizedStage {
+/**
+ * Synthesizes every stage of `stages` (as `npm run synth` would) and returns `stage`'s stack,
+ * with an import block for each of `imports` (as `stacks/imports/<stage>.json` would give it).
+ */
+export function synthesizeStage(
+  stages: Stages,
+  stage: StageName,
+  imports: readonly ImportEntry[] = [],
+): SynthesizedStage {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-synth-"));
   const app = new App({ outdir });
-  addClusterStacks(app, stages, packageLambda("instance-drain"));
+  const stageImports =
+    imports.length === 0
+      ? {}
+      : { [stage]: { source: "rehearsal", imports: [...imports], file: "(rehearsal imports)" } };
+  addClusterStacks(app, stages, packageLambda("instance-drain"), STAGES_FILE, stageImports);
   app.synth();
   return {
     document: readSynthesizedStack(outdir, stage),
