@@ -1,6 +1,6 @@
 /**
  * What the rehearsal costs and shows, per scenario, as CI runs it (`npm run rehearse -- --all`:
- * the scenarios at once, three at a time): the real time of the base apply and of the rollout
+ * the scenarios at once, four at a time): the real time of the base apply and of the rollout
  * apply (median, min and max over the runs), the requests the simulated load balancer sent and
  * dropped, whether the scenario passed; then the wall time of the whole set and the peak
  * resident memory of the process tree (Terraform, the provider, the drain function included).
@@ -9,14 +9,18 @@
  */
 import { parseArgs } from "node:util";
 import { rehearsalUnavailable } from "../__tests__/rehearsal/rehearsal";
-import { runScenarios, type ScenarioOutcome } from "../__tests__/rehearsal/run-scenarios";
+import {
+  DEFAULT_CONCURRENCY,
+  runScenarios,
+  type ScenarioOutcome,
+} from "../__tests__/rehearsal/run-scenarios";
 import { SCENARIOS } from "../__tests__/rehearsal/scenarios";
 import { sampleTreeRss } from "./process-tree-rss";
 
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "3" },
-    concurrency: { type: "string", default: "3" },
+    concurrency: { type: "string", default: String(DEFAULT_CONCURRENCY) },
   },
 });
 const runs = Number(values.runs);

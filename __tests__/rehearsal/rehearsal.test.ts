@@ -7,7 +7,7 @@
  * runs them, which prints the same with its figures.
  */
 import { rehearsalUnavailable } from "./rehearsal";
-import { runScenarios, type ScenarioOutcome } from "./run-scenarios";
+import { DEFAULT_CONCURRENCY, runScenarios, type ScenarioOutcome } from "./run-scenarios";
 import { SCENARIOS } from "./scenarios";
 
 const unavailable =
@@ -17,7 +17,10 @@ const describeRehearsal = unavailable === undefined ? describe : describe.skip;
 describeRehearsal(`the rehearsal${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
   let outcomes: readonly ScenarioOutcome[] = [];
   beforeAll(async () => {
-    outcomes = await runScenarios(SCENARIOS, Number(process.env.REHEARSAL_CONCURRENCY ?? 3));
+    outcomes = await runScenarios(
+      SCENARIOS,
+      Number(process.env.REHEARSAL_CONCURRENCY ?? DEFAULT_CONCURRENCY),
+    );
   }, 900_000);
 
   it.each(SCENARIOS.map((s) => [s.name, s.description]))("%s: %s", (name) => {

@@ -10,7 +10,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { STAGE_NAMES, type StageName } from "../../config/stages";
 import { rehearsalUnavailable } from "./rehearsal";
 import { reportLines } from "./report";
-import { runScenarios } from "./run-scenarios";
+import { DEFAULT_CONCURRENCY, runScenarios } from "./run-scenarios";
 import { SCENARIOS, type Scenario } from "./scenarios";
 
 const EXIT_FAILED = 1;
@@ -67,7 +67,12 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     .option("--scenario <name>", "one scenario", scenarioArgument)
     .option("--all", "every scenario")
     .option("--stage <stage>", "the stage's rollout, or with --all its scenarios", stageArgument)
-    .option("--concurrency <n>", "scenarios rehearsed at once", positiveInteger, 3)
+    .option(
+      "--concurrency <n>",
+      "scenarios rehearsed at once",
+      positiveInteger,
+      DEFAULT_CONCURRENCY,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.out(text.trimEnd()),

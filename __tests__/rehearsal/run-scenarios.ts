@@ -5,6 +5,12 @@
 import { rehearse, type RehearsalResult } from "./rehearsal";
 import type { Scenario } from "./scenarios";
 
+/**
+ * Scenarios rehearsed at once by default: four keep 2 cores busy (each mostly waits on the
+ * provider's real-time polling) at about 2.6 GB of memory for the process tree (bench:rehearsal).
+ */
+export const DEFAULT_CONCURRENCY = 4;
+
 export interface ScenarioOutcome {
   readonly scenario: Scenario;
   readonly result?: RehearsalResult;
