@@ -1,8 +1,9 @@
 /**
  * Start-up time of the operator CLI in fresh processes, as the bin runs it (`node
  * bin/apps-cluster.cjs`, what `npm run cluster` starts after npm itself): median, min, max and
- * peak RSS of `--help`, `ami show` and `ami latest` (against a local SSM endpoint), and, for
- * scale, `npm run cluster -- --help`.
+ * peak RSS of `--help`, `ami show` and `ami latest` (against a local SSM endpoint), `check
+ * staging` (five SDK clients, against the scripted account of the CLI tests), and, for scale,
+ * `npm run cluster -- --help`.
  *
  *   npm run bench:cli [-- --runs 21]
  */
@@ -13,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { startScriptedAccount } from "../__tests__/cli/preflight-account";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
 const runs = Number(values.runs);
@@ -87,23 +89,31 @@ async function main() {
     AWS_EC2_METADATA_DISABLED: "true",
   };
   const bin = ["bin/apps-cluster.cjs"];
+  // A correct account for the CLI tests' stages file, so that check exits 0.
+  const account = await startScriptedAccount();
+  const checkEnv = {
+    ...env,
+    ...account.env,
+    STAGES_FILE: resolve("__tests__/cli/stages.fixture.json"),
+  };
 
   // As on a fresh clone: the first start bundles the CLI.
   rmSync("build/cli.json", { force: true });
   const first = await start("node", [...bin, "--help"], env, true);
 
-  const cases: [string, string, string[], boolean][] = [
-    ["--help", "node", [...bin, "--help"], true],
-    ["ami show", "node", [...bin, "ami", "show"], true],
-    ["ami latest", "node", [...bin, "ami", "latest"], true],
-    ["npm run cluster -- --help", "npm", ["run", "-s", "cluster", "--", "--help"], false],
+  const cases: [string, string, string[], NodeJS.ProcessEnv, boolean][] = [
+    ["--help", "node", [...bin, "--help"], env, true],
+    ["ami show", "node", [...bin, "ami", "show"], env, true],
+    ["ami latest", "node", [...bin, "ami", "latest"], env, true],
+    ["check staging", "node", [...bin, "check", "staging"], checkEnv, true],
+    ["npm run cluster -- --help", "npm", ["run", "-s", "cluster", "--", "--help"], env, false],
   ];
   console.log(
     `CLI start-up, ${runs} runs each, every run a fresh process (seconds; peak RSS in MiB)`,
   );
-  for (const [label, command, args, measureRss] of cases) {
+  for (const [label, command, args, caseEnv, measureRss] of cases) {
     const samples: Sample[] = [];
-    for (let i = 0; i < runs; i++) samples.push(await start(command, args, env, measureRss));
+    for (let i = 0; i < runs; i++) samples.push(await start(command, args, caseEnv, measureRss));
     const rss = measureRss
       ? `   peak RSS ${stats(
           samples.map((s) => s.peakMiB ?? 0),
@@ -120,6 +130,7 @@ async function main() {
   console.log(
     `first start (bundles cli/ with esbuild): ${first.seconds.toFixed(3)} s, ${first.peakMiB?.toFixed(0)} MiB`,
   );
+  await account.close();
   console.log("target: --help and ami show well under 0.5 s (the npm row adds npm's own start-up)");
 }
 

@@ -10,6 +10,7 @@ import {
   thisHandler,
   type Strategy,
 } from "./drain-strategies";
+import { seededRandom } from "../__tests__/support/seeded-random";
 
 /**
  * Simulated instance drains in virtual time, comparing three ways of waiting for the tasks:
@@ -30,18 +31,6 @@ const strategies: Strategy[] = [
   // holds the instance (issue 16 §1).
   thisHandler(3600, "service:web"),
 ];
-
-/** mulberry32: a small seeded generator, so every run of the benchmark prints the same table. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The longest a task keeps serving after ECS decides to stop it: ALB's default deregistration delay. */
 const DEREGISTRATION_DELAY_MS = 300_000;
@@ -74,7 +63,7 @@ interface Trial {
 }
 
 async function trial(strategy: Strategy, minutes: number, seed: number): Promise<Trial> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const sim = new SimulatedAws(virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 }), {
     tasks: tasksFor(minutes, random),
     hookHeartbeatTimeoutMs: HOOK_HEARTBEAT_TIMEOUT_MS,

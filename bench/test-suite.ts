@@ -88,6 +88,8 @@ async function main() {
   const samples = new Map<string, Sample[]>(PHASES.map(([name]) => [name, []]));
   const totals: number[] = [];
   const suiteSeconds = new Map<string, number[]>();
+  const idle: number[] = [];
+  let lastSuite = "";
   let tests = 0;
   for (let index = 0; index < runs; index++) {
     let total = 0;
@@ -105,6 +107,8 @@ async function main() {
       times.push((suite.endTime - suite.startTime) / 1000);
       suiteSeconds.set(name, times);
     }
+    idle.push(idleWorkerSeconds(report.testResults));
+    lastSuite = lastToFinish(report.testResults);
     process.stderr.write(`run ${index + 1}/${runs}: ${total.toFixed(1)} s\n`);
   }
 
@@ -120,6 +124,9 @@ async function main() {
     );
   }
   console.log(`  ${"whole npm test".padEnd(28)} ${spread(totals, " s")}`);
+  console.log(
+    `  ${"fewer suites than workers".padEnd(28)} ${spread(idle, " s")}  (a worker idle; last to finish: ${lastSuite})`,
+  );
   console.log(`slowest jest suites (median of their own time; workers run them side by side):`);
   const slowest = [...suiteSeconds]
     .map(([name, times]) => [name, median(times)] as const)
@@ -128,6 +135,36 @@ async function main() {
   for (const [name, seconds] of slowest) {
     console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${name}`);
   }
+}
+
+type SuiteTimes = JestReport["testResults"];
+
+/**
+ * How long, between the first suite's start and the last one's end, fewer suites ran than jest
+ * has workers: time a worker sat idle, mostly at the end, waiting for a long suite started late.
+ */
+function idleWorkerSeconds(suites: SuiteTimes): number {
+  const steps = concurrency(suites);
+  const workers = Math.max(...steps.map(([, running]) => running));
+  let idleMs = 0;
+  for (let i = 0; i + 1 < steps.length; i++) {
+    if (steps[i][1] < workers) idleMs += steps[i + 1][0] - steps[i][0];
+  }
+  return idleMs / 1000;
+}
+
+/** [time, suites running from then on] at every start and end, in time order. */
+function concurrency(suites: SuiteTimes): [number, number][] {
+  const events = suites
+    .flatMap((suite) => [[suite.startTime, 1] as const, [suite.endTime, -1] as const])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  return events.map(([time, change]) => [time, (running += change)]);
+}
+
+function lastToFinish(suites: SuiteTimes): string {
+  const last = [...suites].sort((a, b) => b.endTime - a.endTime)[0];
+  return last === undefined ? "none" : relative(process.cwd(), last.name);
 }
 
 main()

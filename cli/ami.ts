@@ -111,7 +111,7 @@ export const amiCommands: CommandGroup = (program, context) => {
             );
           }
           warnIfAl2(context, options.family);
-          amiId = await latestFor(stages[stage], options.family);
+          amiId = await latestFor(stage, stages[stage], options.family);
         }
         await setAmi(context, stages, stage, amiId, options);
       },
@@ -169,16 +169,35 @@ function warnIfAl2(context: CliContext, family: AmiFamily): void {
 }
 
 /** The recommended AMI for a stage: its region, the architecture of its instance type. */
-async function latestFor(stage: StageConfig, family: AmiFamily): Promise<string> {
+async function latestFor(
+  stageName: StageName,
+  stage: StageConfig,
+  family: AmiFamily,
+): Promise<string> {
   const { instanceTypeArchitectures } = await import("../ops/ami/ec2-images");
   const { recommendedAmi } = await import("../ops/ami/recommended-ami");
-  const architectures = await instanceTypeArchitectures(
-    await ec2Client(stage.region),
-    stage.instanceType,
+  const architectures = knownInstanceType(
+    stage,
+    await instanceTypeArchitectures(await ec2Client(stage.region), stage.instanceType),
+    `${stageName}.`,
   );
   const arch: AmiArchitecture = architectures.includes("x86_64") ? "x86_64" : "arm64";
   const latest = await recommendedAmi(await ssmClient(stage.region), family, arch);
   return latest.imageId;
+}
+
+/** The architectures of a stage's instance type, refused in one line when its region has none. */
+function knownInstanceType(
+  stage: StageConfig,
+  architectures: readonly string[] | undefined,
+  fieldPrefix: string,
+): readonly string[] {
+  if (architectures === undefined) {
+    throw new ConfigError(
+      `${fieldPrefix}instanceType: EC2 has no instance type ${stage.instanceType} in ${stage.region}`,
+    );
+  }
+  return architectures;
 }
 
 async function setAmi(
@@ -260,11 +279,12 @@ async function checkImage(
     instanceTypeArchitectures(ec2, stage.instanceType),
   ]);
   const image = images.get(amiId);
+  knownInstanceType(stage, architectures, `${stageName}.`);
   const reason = unusableImageReason(amiId, image, {
     region: stage.region,
     instanceTypeField: `${stageName}.instanceType`,
     instanceType: stage.instanceType,
-    architectures,
+    architectures: architectures ?? [],
   });
   if (reason !== undefined || image === undefined) throw new ConfigError(reason ?? amiId);
   const family = ecsImageFamily(image);

@@ -1,6 +1,8 @@
 import type { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ECSClient } from "@aws-sdk/client-ecs";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { ConfigError, describeValue } from "../config/config-error";
@@ -119,7 +121,19 @@ export async function autoScalingClient(
   return new AutoScalingClient(await clientConfig(region, signal));
 }
 
-export async function snsClient(region: string): Promise<SNSClient> {
+export async function snsClient(region: string, signal?: AbortSignal): Promise<SNSClient> {
   const { SNSClient } = await import("@aws-sdk/client-sns");
-  return new SNSClient({ region });
+  return new SNSClient(await clientConfig(region, signal));
+}
+
+/** IAM is global: the SDK signs for the partition's IAM endpoint whatever the region. */
+export async function iamClient(region: string, signal?: AbortSignal): Promise<IAMClient> {
+  const { IAMClient } = await import("@aws-sdk/client-iam");
+  return new IAMClient(await clientConfig(region, signal));
+}
+
+/** Follows S3's redirect to a bucket's own region, so a bucket elsewhere is found and named. */
+export async function s3Client(region: string, signal?: AbortSignal): Promise<S3Client> {
+  const { S3Client } = await import("@aws-sdk/client-s3");
+  return new S3Client({ ...(await clientConfig(region, signal)), followRegionRedirects: true });
 }

@@ -38,9 +38,11 @@ export function describeKnownError(
   if (name === "CredentialsProviderError") {
     return `no AWS credentials found (${message}); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`;
   }
-  if (ACCESS_DENIED.has(name)) return `AWS denied access (${detail})`;
   if (EXPIRED.has(name)) return `AWS credentials have expired (${detail}); log in again`;
   if (BAD_CREDENTIALS.has(name)) return `AWS rejected the credentials (${detail})`;
+  if (isAccessDenied(error)) {
+    return `AWS denied access (${ACCESS_DENIED.has(name) ? detail : "HTTP 403 without a reason"})`;
+  }
   if (name === "ClusterNotFoundException") return `ECS cluster not found (${detail})`;
   if (name === "ParameterNotFound") return `SSM parameter not found (${detail})`;
   const awsError = error as AwsLikeError;
@@ -57,6 +59,21 @@ export function describeKnownError(
   if (name === "TimeoutError") return `AWS did not answer in time (${message})`;
   if ($fault !== undefined) return `AWS request failed (${detail})`;
   return undefined;
+}
+
+/** Whether AWS refused the call for lack of permission (the caller may still make others). */
+export function isAccessDenied(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name = "", $metadata } = error as AwsLikeError;
+  if (ACCESS_DENIED.has(name)) return true;
+  // S3 answers a HEAD it refuses with a bare 403, which the SDK cannot name; credentials it
+  // rejects are named, and are not a matter of permission.
+  return $metadata?.httpStatusCode === 403 && !EXPIRED.has(name) && !BAD_CREDENTIALS.has(name);
+}
+
+/** Whether AWS still throttled the call after the SDK's retries. */
+export function isThrottled(error: unknown): boolean {
+  return typeof error === "object" && error !== null && isThrottlingError(error as AwsLikeError);
 }
 
 /** Errors worth trying again later: throttling, the network, a fault on AWS's side. */

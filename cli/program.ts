@@ -1,14 +1,17 @@
 import { Command, CommanderError } from "commander";
+import { version } from "../package.json";
 import { adoptCommands } from "./adopt";
 import { amiCommands } from "./ami";
 import { balanceCommands } from "./balance";
 import { changesCommands } from "./changes";
+import { checkCommands } from "./check";
 import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
 import { describeKnownError } from "./errors";
 import { rolloutCommands } from "./rollout";
 
 /** The command groups, in the order `--help` lists them; a new group is one more entry. */
 const COMMAND_GROUPS: readonly CommandGroup[] = [
+  checkCommands,
   amiCommands,
   rolloutCommands,
   balanceCommands,
@@ -25,8 +28,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context = new CliContext(io, program);
   program
     .description(
-      "Operator commands for the apps ECS cluster: AMI rollout, watch, task balance, the change guard, adoption.",
+      "Operator commands for the apps ECS cluster: preflight check, AMI rollout, watch, task balance, the change guard, adoption.",
     )
+    .version(version, "-V, --version", "print the version (package.json's) and exit")
     .option(
       "--stages-file <path>",
       "the stages file (env STAGES_FILE)",

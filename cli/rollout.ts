@@ -42,7 +42,7 @@ export const rolloutCommands: CommandGroup = (program, context) => {
         "rollout watch production --timeout 90m --interval 30s",
       ) +
         "\n" +
-        "Exit codes: 0 done, 1 still pending at the timeout, 2 error, 130 stopped with Ctrl-C.\n",
+        `Exit codes: 0 done, 1 still pending at the timeout, 2 error, ${exitCodeOf("SIGINT")} stopped with Ctrl-C, ${exitCodeOf("SIGTERM")} by SIGTERM (a cancelled CI job), ${exitCodeOf("SIGHUP")} by SIGHUP (the terminal went away).\n`,
     )
     .action((stage: StageName, options: { timeout: number; interval: number }) =>
       watch(context, stage, options),

@@ -1,8 +1,9 @@
 /**
  * `npm run diff|deploy -- <stage>` and `npm run tf -- <stage> <command>`: checks what those
  * commands would otherwise fail on after 5 to 35 lines of cdktf and Terraform output (a stage
- * that does not exist, the stages file, AWS credentials for diff and deploy) and says it in one
- * line, exit 2. When the checks pass, it runs the command itself, whose output is unchanged:
+ * that does not exist, the stages file; for diff and deploy, placeholders left in the stage and
+ * AWS credentials) and says it in one line, exit 2. The live account is `check`'s (npm run
+ * cluster -- check <stage>), which reads it. When the checks pass, it runs the command itself, whose output is unchanged:
  *
  *   diff|deploy: CHECKPOINT_DISABLE=1 cdktf <diff|deploy> <args>   (set by the npm script)
  *   tf:          npm run --silent synth, then __tests__/terraform/tf.ts <args>
@@ -13,7 +14,8 @@ import { join } from "node:path";
 import { checkAwsSetup } from "../cli/aws";
 import { closestName } from "../config/closest-name";
 import { ConfigError } from "../config/config-error";
-import { readStages, STAGE_NAMES, type StageName, type Stages } from "../config/stages";
+import { loadStages, STAGE_NAMES, type StageName, type Stages } from "../config/stages";
+import { placeholdersLeft } from "../ops/preflight/placeholders-left";
 
 const KINDS = ["diff", "deploy", "tf"] as const;
 type Kind = (typeof KINDS)[number];
@@ -84,12 +86,17 @@ async function main([kind, ...args]: readonly string[]): Promise<number> {
     throw new ConfigError(`usage: stage-command.ts <${KINDS.join("|")}> <args>`);
   }
   const stageNames = namedStages(kind as Kind, args);
-  const stages = readStages(process.env.STAGES_FILE ?? "stacks/stages.json");
+  const stagesFile = process.env.STAGES_FILE ?? "stacks/stages.json";
+  const loaded = loadStages(stagesFile);
+  const stages = loaded.stages;
   if (kind === "tf") {
     const synth = await run("npm", ["run", "--silent", "synth"]);
     if (synth !== 0) return synth;
     return run(process.execPath, ["--import", "tsx", "__tests__/terraform/tf.ts", ...args]);
   }
+  // The stand-in of `tf` takes the examples as they are; a real account does not.
+  const placeholders = placeholdersLeft(loaded, stageNames, stagesFile);
+  if (placeholders !== undefined) throw new ConfigError(placeholders);
   for (const stage of stageNames) await checkCredentials(stages, stage);
   return run(join("node_modules", ".bin", "cdktf"), [kind, ...args]);
 }

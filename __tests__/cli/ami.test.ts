@@ -149,6 +149,28 @@ describe("ami set", () => {
     expect(JSON.parse(readFileSync(stages, "utf8")).staging.amiId).toBe(NEW_AMI);
   });
 
+  it.each(["latest", NEW_AMI])(
+    "refuses %s in one line when the stage's region has no such instance type",
+    async (ami) => {
+      const stages = copyOfStages();
+      const before = readFileSync(stages);
+      const unknownType = Object.assign(
+        new Error("The following supplied instance types do not exist: [t3.large]"),
+        {
+          name: "InvalidInstanceType",
+        },
+      );
+      ec2.on(DescribeInstanceTypesCommand).rejects(unknownType);
+      const result = await cli(`ami set staging ${ami}`, { stagesFile: stages });
+      expect(result).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `error: staging.instanceType: EC2 has no instance type t3.large in us-east-1\n`,
+      });
+      expect(readFileSync(stages).equals(before)).toBe(true);
+    },
+  );
+
   it.each([
     [
       "ami-0a1b2c3d4e5f6789",

@@ -115,6 +115,19 @@ describe("AWS that does not answer", () => {
     expect(Date.now() - pressed).toBeLessThan(3_000);
   });
 
+  it("check ends at its --timeout with one line, exit 2", async () => {
+    const result = await runBin(
+      ["check", "staging", "--timeout", "3s"],
+      awsEnvironment({ AWS_ENDPOINT_URL: url }),
+    );
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr:
+        "error: check staging: AWS did not answer within 3s (--timeout); nothing of staging was checked\n",
+    });
+  });
+
   it("every client is made with the SDK's connection and request timeouts, which throw", async () => {
     const { requestHandler } = await clientConfig("us-east-1", undefined, {});
     // The handler resolves its options on its first request; an aborted one is enough.
@@ -286,6 +299,12 @@ describe("npm run diff, deploy and tf check first", () => {
       ["deploy", "--", "prod"],
       {},
       'error: unknown stage "prod" (did you mean production? npm run deploy -- <staging|production>)\n',
+    ],
+    [
+      "deploy of a stage with placeholders left",
+      ["deploy", "--", "staging"],
+      { STAGES_FILE: "stacks/stages.json" },
+      'error: stacks/stages.json: placeholders left in staging (subnetIds[0], securityGroupIds[0], instanceProfileName, stateBucket); replace each "PLACEHOLDER:..." value with the real one first (nothing was sent to AWS)\n',
     ],
     [
       "diff without a stage",

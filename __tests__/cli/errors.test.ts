@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   AccessDeniedException,
   ClusterNotFoundException,
@@ -130,19 +131,35 @@ describe("usage", () => {
       "ami promote",
       "rollout watch [options] <stage>",
       "balance check [options] <stage>",
+      "check [options] [stage]",
     ]) {
       expect(result.stdout).toContain(`  ${command}`);
     }
   });
 
-  it.each(["ami latest", "ami show", "ami set", "ami promote", "rollout watch", "balance check"])(
-    "shows an example in the help of %s",
-    async (command) => {
-      const result = await cli(`${command} --help`);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(new RegExp(`\\n  \\$ npm run cluster -- ${command} `));
-    },
-  );
+  it.each([
+    "ami latest",
+    "ami show",
+    "ami set",
+    "ami promote",
+    "rollout watch",
+    "balance check",
+    "check",
+  ])("shows an example in the help of %s", async (command) => {
+    const result = await cli(`${command} --help`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`\\n  \\$ npm run cluster -- ${command} `));
+  });
+
+  it("prints package.json's version with --version, exit 0", async () => {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    expect(await cli("--version")).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it("names every exit code of rollout watch in its help, the signals' too", async () => {
+    const { stdout } = await cli("rollout watch --help");
+    for (const code of [0, 1, 2, 130, 143, 129]) expect(stdout).toMatch(new RegExp(`[ ,]${code} `));
+  });
 
   it("rejects an unknown command with a suggestion, exit 2", async () => {
     const result = await cli("ami lastest");

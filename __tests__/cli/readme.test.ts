@@ -2,6 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resetAmiMocks } from "./ami-mocks";
+import { resetPreflightMocks } from "./preflight-mocks";
+import { loadStages } from "../../config/stages";
+import { stageWarnings } from "../../stacks/synth-report";
 import type { Scene } from "./cluster-scene";
 import { mockScene } from "./scene-mocks";
 import { LOPSIDED, ROLLOUT } from "./scenes";
@@ -39,6 +42,7 @@ afterAll(() => process.chdir(home));
 
 beforeEach(() => {
   resetAmiMocks();
+  resetPreflightMocks();
   aws.reset();
   step = 0;
 });
@@ -46,6 +50,7 @@ beforeEach(() => {
 describe("README rollout runbook", () => {
   it("shows the output of every command it uses", () => {
     expect(examples.map((e) => e.args.split(" ").slice(0, 2).join(" "))).toEqual([
+      "check staging",
       "ami latest",
       "ami show",
       "ami set",
@@ -60,5 +65,42 @@ describe("README rollout runbook", () => {
     const clock = virtualClock(START, { onSleep: (sleeps) => (step = sleeps) });
     const result = await cli(args, { stagesFile: "stacks/stages.json", clock });
     expect(result.stdout + result.stderr).toBe(output);
+  });
+});
+
+describe("README set-up", () => {
+  const setUp = readme.slice(
+    readme.indexOf("## Set up on a fresh machine"),
+    readme.indexOf("## Rolling the cluster onto a new AMI"),
+  );
+  /** The lines of the plain code block after `intro`. */
+  const blockAfter = (intro: string) => {
+    const at = setUp.indexOf(intro);
+    const [, block] = /```\n([\s\S]*?)```/.exec(setUp.slice(at)) ?? [];
+    if (at < 0 || block === undefined) throw new Error(`no block after "${intro}"`);
+    return block.trimEnd().split("\n");
+  };
+
+  it("shows synth's warning for each stage of stacks/stages.json as it ships", () => {
+    const shown = blockAfter("`npm run synth` prints one line per stage").filter((line) =>
+      line.startsWith("warning:"),
+    );
+    const file = join(home, "stacks", "stages.json");
+    const warnings = stageWarnings(loadStages(file), "stacks/stages.json");
+    expect(shown).toEqual(warnings);
+  });
+
+  it("lists the packages of the lockfile whose install scripts npm 11 does not run", () => {
+    const lock = JSON.parse(readFileSync(join(home, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string; hasInstallScript?: boolean }>;
+    };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([path, entry]) => `${path.replace(/^.*node_modules\//, "")}@${entry.version}`)
+      .sort();
+    const shown = blockAfter("`npm ci` ends with npm's list")
+      .map((line) => /^npm warn install-scripts {3}(\S+) \(/.exec(line)?.[1])
+      .filter((name) => name !== undefined);
+    expect(shown).toEqual(withScripts);
   });
 });

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { SNSClient, CreateTopicCommand } from "@aws-sdk/client-sns";
 import { startSimulation, type SimulatedAws } from "./simulated-aws/simulation";
-import { unfold } from "./simulated-aws/wire";
+import { unfold } from "../support/aws-wire";
 
 const until = async (condition: () => boolean, ms = 2000) => {
   const deadline = Date.now() + ms;

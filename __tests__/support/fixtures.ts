@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { zipSync } from "fflate";
+import writeFileAtomic from "write-file-atomic";
 import { Construct } from "constructs";
 import { SynthesizedDocument } from "../../change-set/change-set";
 import { addClusterStacks } from "../../stacks/cluster-app";
@@ -11,13 +12,20 @@ import { EcsCluster } from "../../constructs/ecs-cluster";
 import { InstanceDrain, InstanceDrainProps } from "../../constructs/instance-drain";
 import type { ClusterInstancesProps } from "../../constructs/cluster-instances";
 
-/** A stand-in for the packaged drain function, so construct tests don't depend on the handler. */
+/**
+ * A stand-in for the packaged drain function, so construct tests don't depend on the handler.
+ * Its bytes never change, so every test process shares one file in the temporary folder
+ * (written atomically: workers may write it at once) instead of leaving a folder per run.
+ */
 export const DRAIN_ZIP = (() => {
-  const dir = mkdtempSync(join(tmpdir(), "apps-cluster-test-"));
+  const dir = join(tmpdir(), "apps-cluster-test-fixtures");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "instance-drain.zip");
   const code = new TextEncoder().encode("exports.handler = async () => {};\n");
-  writeFileSync(path, zipSync({ "index.js": [code, { mtime: new Date("1980-01-01") }] }));
+  writeFileAtomic.sync(
+    path,
+    Buffer.from(zipSync({ "index.js": [code, { mtime: new Date("1980-01-01") }] })),
+  );
   return path;
 })();
 

@@ -6,7 +6,6 @@
  * group (and the alarm) up before the old group is deleted, with nothing else deleted before
  * the old group is gone. Skipped, with the reason in the suite's name, without Terraform ≥ 1.5.
  */
-import * as fs from "node:fs";
 import type { SynthesizedDocument } from "../../change-set/change-set";
 import type { StageConfig } from "../../config/stages";
 import {
@@ -16,42 +15,34 @@ import {
   type ExpectedPlan,
 } from "../../ops/change-guard/launch-expectations";
 import { AMI_B } from "../support/fixtures";
+import { plannedActions, type StateResource, type TerraformWorkspace } from "./harness";
 import {
-  TerraformWorkspace,
-  buildStandIn,
-  plannedActions,
-  terraformOnPath,
-  type PlanJson,
-  type StandIn,
-  type StateResource,
-} from "./harness";
+  ALARM,
+  ASG,
+  GENERATION,
+  LC,
+  TEMPLATE,
+  actionsAt,
+  applyWithIds,
+  standInWorkspaces,
+  terraformSuite,
+} from "./in-the-loop";
 import { predictedActions, synthesize, withoutResource } from "./scenarios";
 
-const LC = "aws_launch_configuration.instances";
-const TEMPLATE = "aws_launch_template.instances";
-const GENERATION = "terraform_data.launch_generation";
-const ASG = "aws_autoscaling_group.instances";
-const ALARM = "aws_cloudwatch_metric_alarm.low_instance_alarm";
-
-const terraform = terraformOnPath();
-const suite = "missing" in terraform ? describe.skip : describe;
-if ("missing" in terraform)
-  process.stderr.write(`Skipping the launch template Terraform tests: ${terraform.missing}\n`);
-const title =
-  "missing" in terraform
-    ? `launch templates in the loop (skipped: ${terraform.missing})`
-    : `launch templates with Terraform ${terraform.version} and the stand-in AWS provider`;
+const { suite, title } = terraformSuite(
+  "launch templates in the loop",
+  (version) => `launch templates with Terraform ${version} and the stand-in AWS provider`,
+);
 
 const actionsOf = (plan: ExpectedPlan) =>
   Object.fromEntries([...plan].map(([address, { action }]) => [address, action]));
 
 suite(title, () => {
   jest.setTimeout(120_000);
-  let standIn: StandIn;
+  const { fresh, scratch: scratchOf } = standInWorkspaces();
   let workspace: TerraformWorkspace;
   /** What staging's state was last applied from. */
   let applied: SynthesizedDocument;
-  const cleanUp: string[] = [];
 
   const staging = (settings: Partial<StageConfig>) =>
     synthesize({ stage: "staging", settings }).staging;
@@ -61,27 +52,16 @@ suite(title, () => {
     workspace.writeStack(after);
     const plan = await workspace.plan();
     const predicted = predictedActions(applied, after);
-    const before = idsByAddress(await workspace.state());
-    const log = await workspace.applyPlan();
-    const now = idsByAddress(await workspace.state());
+    const applies = await applyWithIds(workspace);
     applied = after;
-    return { plan, predicted, before, log, now };
+    return { plan, predicted, ...applies };
   };
 
   beforeAll(async () => {
-    standIn = await buildStandIn();
-    cleanUp.push(standIn.dir);
-    workspace = new TerraformWorkspace(standIn);
-    cleanUp.push(workspace.dir);
     applied = staging({});
-    workspace.writeStack(applied);
-    await workspace.init();
+    workspace = await fresh(applied);
     await workspace.plan();
     await workspace.applyPlan();
-  });
-
-  afterAll(() => {
-    for (const dir of cleanUp) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   describe("switching staging from its launch configuration to a launch template", () => {
@@ -93,7 +73,7 @@ suite(title, () => {
     it("plans the switch as predicted and defined: template and generation created, group replaced create-before-destroy, alarm updated, launch configuration deleted", () => {
       expect(plannedActions(result.plan)).toEqual(actionsOf(SWITCH_TO_TEMPLATE));
       expect(plannedActions(result.plan)).toEqual(result.predicted);
-      expect(changeActions(result.plan, ASG)).toEqual(["create", "delete"]);
+      expect(actionsAt(result.plan, ASG)).toEqual(["create", "delete"]);
     });
 
     it("brings the new group up before the old group drains, and deletes the launch configuration only after it", () => {
@@ -119,9 +99,9 @@ suite(title, () => {
     it("plans the template updated, the generation and the group replaced, the alarm updated, as predicted and defined", () => {
       expect(plannedActions(result.plan)).toEqual(actionsOf(AMI_UPDATE_FROM_TEMPLATE));
       expect(plannedActions(result.plan)).toEqual(result.predicted);
-      expect(changeActions(result.plan, GENERATION)).toEqual(["create", "delete"]);
-      expect(changeActions(result.plan, ASG)).toEqual(["create", "delete"]);
-      expect(changeActions(result.plan, TEMPLATE)).toEqual(["update"]);
+      expect(actionsAt(result.plan, GENERATION)).toEqual(["create", "delete"]);
+      expect(actionsAt(result.plan, ASG)).toEqual(["create", "delete"]);
+      expect(actionsAt(result.plan, TEMPLATE)).toEqual(["update"]);
     });
 
     it("updates the template, then creates the new group and updates the alarm before the old group is deleted", () => {
@@ -166,8 +146,7 @@ suite(title, () => {
         asg.lifecycle = { create_before_destroy: true };
         return document;
       };
-      const scratch = workspace.clone();
-      cleanUp.push(scratch.dir);
+      const scratch = scratchOf(workspace);
       const [first, second] = [
         withoutGeneration(AMI_B),
         withoutGeneration("ami-0aaaaaaaaaaaaaaa1"),
@@ -229,7 +208,7 @@ suite(title, () => {
     it("plans the switch back as predicted and defined", () => {
       expect(plannedActions(result.plan)).toEqual(actionsOf(SWITCH_TO_CONFIGURATION));
       expect(plannedActions(result.plan)).toEqual(result.predicted);
-      expect(changeActions(result.plan, ASG)).toEqual(["create", "delete"]);
+      expect(actionsAt(result.plan, ASG)).toEqual(["create", "delete"]);
     });
 
     it("brings the launch configuration's group up before the old group drains, and deletes the template only after it", () => {
@@ -244,15 +223,3 @@ suite(title, () => {
     });
   });
 });
-
-function changeActions(plan: PlanJson, address: string): readonly string[] | undefined {
-  return plan.resource_changes?.find((change) => change.address === address)?.change.actions;
-}
-
-function idsByAddress(state: readonly StateResource[]): Record<string, string> {
-  return Object.fromEntries(
-    state
-      .filter((resource) => resource.mode === "managed")
-      .map((resource) => [resource.address, String(resource.values.id)]),
-  );
-}

@@ -4,19 +4,25 @@
  * `change-set/change-set.ts` predicts. Skipped, with the reason in the suite's name, when no
  * Terraform ≥ 1.5 is on PATH (`.ci/run` insists on one).
  */
-import * as fs from "node:fs";
 import type { SynthesizedDocument } from "../../change-set/change-set";
 import type { StageConfig } from "../../config/stages";
 import { AMI_B } from "../support/fixtures";
 import {
-  TerraformWorkspace,
-  buildStandIn,
   plannedActions,
-  terraformOnPath,
   type PlanJson,
-  type StandIn,
   type StateResource,
+  type TerraformWorkspace,
 } from "./harness";
+import {
+  ALARM,
+  ASG,
+  LC,
+  actionsAt,
+  applyWithIds,
+  idsByAddress,
+  standInWorkspaces,
+  terraformSuite,
+} from "./in-the-loop";
 import {
   STAGES,
   otherDrainZip,
@@ -27,31 +33,22 @@ import {
 } from "./scenarios";
 import type { ApplyLogEntry } from "./stand-in-provider/managed-resources";
 
-const LC = "aws_launch_configuration.instances";
-const ASG = "aws_autoscaling_group.instances";
-const ALARM = "aws_cloudwatch_metric_alarm.low_instance_alarm";
 const ROLLOUT = { [LC]: "replace", [ASG]: "replace", [ALARM]: "update" };
 
-const terraform = terraformOnPath();
-const suite = "missing" in terraform ? describe.skip : describe;
-// Jest does not list the tests of a wholly skipped file: this is the one line that says why.
-if ("missing" in terraform)
-  process.stderr.write(`Skipping the Terraform-in-the-loop tests: ${terraform.missing}\n`);
-const title =
-  "missing" in terraform
-    ? `Terraform in the loop (skipped: ${terraform.missing})`
-    : `Terraform ${terraform.version} with the stand-in AWS provider`;
+const { suite, title } = terraformSuite(
+  "Terraform in the loop",
+  (version) => `Terraform ${version} with the stand-in AWS provider`,
+);
 
 suite(title, () => {
   jest.setTimeout(120_000);
   const base = synthesize();
-  let standIn: StandIn;
+  const { fresh, scratch } = standInWorkspaces();
   const workspaces = {} as Record<StageName, TerraformWorkspace>;
   /** What each stage's state was last applied from. */
   const applied = {} as Record<StageName, SynthesizedDocument>;
   /** Staging's settings as last applied (the rollouts build on one another). */
   let stagingSettings: Partial<StageConfig> = {};
-  const cleanUp: string[] = [];
 
   /** Runs the same step for both stages at once (their working directories are independent). */
   const eachStage = <T>(step: (stage: StageName) => Promise<T>) =>
@@ -61,26 +58,10 @@ suite(title, () => {
     );
 
   beforeAll(async () => {
-    standIn = await buildStandIn();
-    cleanUp.push(standIn.dir);
     await eachStage(async (stage) => {
-      workspaces[stage] = new TerraformWorkspace(standIn);
-      cleanUp.push(workspaces[stage].dir);
-      workspaces[stage].writeStack(base[stage]);
-      await workspaces[stage].init();
+      workspaces[stage] = await fresh(base[stage]);
     });
   });
-
-  afterAll(() => {
-    for (const dir of cleanUp) fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** A scratch copy of a stage's working directory, removed after the tests. */
-  const scratch = (stage: StageName) => {
-    const copy = workspaces[stage].clone();
-    cleanUp.push(copy.dir);
-    return copy;
-  };
 
   describe("from an empty state", () => {
     let validation: Record<StageName, { valid: boolean; diagnostics: unknown[] }>;
@@ -140,9 +121,9 @@ suite(title, () => {
     it("plans exactly the rollout, as predicted, with the LC and ASG created before destroyed", () => {
       expect(plannedActions(plan)).toEqual(expected);
       expect(plannedActions(plan)).toEqual(predictedActions(applied.staging, after));
-      expect(actionsOf(plan, LC)).toEqual(["create", "delete"]);
-      expect(actionsOf(plan, ASG)).toEqual(["create", "delete"]);
-      expect(actionsOf(plan, ALARM)).toEqual(["update"]);
+      expect(actionsAt(plan, LC)).toEqual(["create", "delete"]);
+      expect(actionsAt(plan, ASG)).toEqual(["create", "delete"]);
+      expect(actionsAt(plan, ALARM)).toEqual(["update"]);
     });
 
     it("plans nothing in production", () => {
@@ -151,9 +132,7 @@ suite(title, () => {
 
     it("applies the new LC and ASG and the alarm before the old ASG and LC go, and no drain resource before them", async () => {
       const workspace = workspaces.staging;
-      const before = idsByAddress(await workspace.state());
-      const log = await workspace.applyPlan();
-      const now = idsByAddress(await workspace.state());
+      const { before, log, now } = await applyWithIds(workspace);
       applied.staging = after;
       expect(now[LC]).not.toBe(before[LC]);
       expect(log).toEqual([
@@ -200,7 +179,7 @@ suite(title, () => {
         scenarios.map(async ([name, stage, settings]) => {
           const current = stage === "staging" ? stagingSettings : {};
           const after = synthesize({ stage, settings: { ...current, ...settings } })[stage];
-          const workspace = scratch(stage);
+          const workspace = scratch(workspaces[stage]);
           workspace.writeStack(after);
           results.set(name, {
             planned: plannedActions(await workspace.plan()),
@@ -224,15 +203,6 @@ suite(title, () => {
     };
     let hook: { actions: Record<string, string>; log: ApplyLogEntry[] };
     let imports: { plan: PlanJson; log: ApplyLogEntry[] };
-
-    /** A fresh working directory for a stack, initialized. */
-    const fresh = async (document: SynthesizedDocument) => {
-      const workspace = new TerraformWorkspace(standIn);
-      cleanUp.push(workspace.dir);
-      workspace.writeStack(document);
-      await workspace.init();
-      return workspace;
-    };
 
     beforeAll(async () => {
       const addHook = async () => {
@@ -269,18 +239,6 @@ suite(title, () => {
     });
   });
 });
-
-function actionsOf(plan: PlanJson, address: string): readonly string[] | undefined {
-  return plan.resource_changes?.find((change) => change.address === address)?.change.actions;
-}
-
-function idsByAddress(state: readonly StateResource[]): Record<string, string> {
-  return Object.fromEntries(
-    state
-      .filter((resource) => resource.mode === "managed")
-      .map((resource) => [resource.address, String(resource.values.id)]),
-  );
-}
 
 /**
  * Everything deleted, or created other than the new LC and ASG, before the old ASG was deleted:

@@ -3,8 +3,8 @@ import {
   DescribeInstanceTypesCommand,
   type _InstanceType,
   type EC2Client,
-  type Image,
 } from "@aws-sdk/client-ec2";
+import { findEach, isAwsError } from "../aws-lookups";
 import type { ImageFacts } from "./ecs-ami";
 
 // The EC2 look-ups behind `ami set`, `ami promote` and `ami show --check`: what an image is and
@@ -15,21 +15,16 @@ export async function describeImages(
   ec2: EC2Client,
   imageIds: readonly string[],
 ): Promise<Map<string, ImageFacts>> {
+  return findEach(imageIds, (ids) => describeExisting(ec2, ids), "InvalidAMIID.NotFound");
+}
+
+async function describeExisting(
+  ec2: EC2Client,
+  imageIds: readonly string[],
+): Promise<Map<string, ImageFacts>> {
   const found = new Map<string, ImageFacts>();
-  let images: Image[];
-  try {
-    const ids = [...new Set(imageIds)];
-    images = (await ec2.send(new DescribeImagesCommand({ ImageIds: ids }))).Images ?? [];
-  } catch (error) {
-    // EC2 fails the whole call when one id does not exist; look the others up one by one.
-    if ((error as Error).name !== "InvalidAMIID.NotFound") throw error;
-    if (imageIds.length === 1) return found;
-    for (const id of imageIds) {
-      for (const [key, image] of await describeImages(ec2, [id])) found.set(key, image);
-    }
-    return found;
-  }
-  for (const image of images) {
+  const images = (await ec2.send(new DescribeImagesCommand({ ImageIds: [...imageIds] }))).Images;
+  for (const image of images ?? []) {
     if (image.ImageId === undefined) continue;
     found.set(image.ImageId, {
       imageId: image.ImageId,
@@ -43,13 +38,21 @@ export async function describeImages(
   return found;
 }
 
-/** The CPU architectures an instance type runs (e.g. ["x86_64"] or ["arm64"]). */
+/**
+ * The CPU architectures `instanceType` runs (["x86_64"], ["arm64"]), or `undefined` when EC2
+ * has no such type in the client's region.
+ */
 export async function instanceTypeArchitectures(
   ec2: EC2Client,
   instanceType: string,
-): Promise<readonly string[]> {
-  const { InstanceTypes: types = [] } = await ec2.send(
-    new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as _InstanceType] }),
-  );
-  return types[0]?.ProcessorInfo?.SupportedArchitectures ?? [];
+): Promise<readonly string[] | undefined> {
+  try {
+    const { InstanceTypes: types = [] } = await ec2.send(
+      new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as _InstanceType] }),
+    );
+    return types[0]?.ProcessorInfo?.SupportedArchitectures;
+  } catch (error) {
+    if (isAwsError(error, "InvalidInstanceType")) return undefined;
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@
  * `aws_autoscaling_group` (create, capacity wait, read, scale to zero, delete), and as the drain
  * function uses it (lifecycle actions). Instances move through `group-instances.ts`.
  */
+import type { AwsClock } from "./clock";
 import {
   InstanceLifecycle,
   type GroupInstance,
@@ -20,6 +21,19 @@ import {
 } from "./service";
 
 type Params = Record<string, unknown>;
+
+/** A group created outside the simulation: what {@link SimulatedAutoScaling.adoptGroup} needs. */
+export interface AdoptedGroup {
+  readonly AutoScalingGroupName: string;
+  readonly LaunchConfigurationName: string;
+  readonly ImageId: string;
+  readonly InstanceType: string;
+  /** Base64, naming the cluster (`ECS_CLUSTER=`) as the stacks' user data does. */
+  readonly UserData?: string;
+  /** Comma-separated subnets, one per AZ. */
+  readonly VPCZoneIdentifier: string;
+  readonly size: number;
+}
 
 interface LaunchConfiguration extends Params {
   readonly LaunchConfigurationName: string;
@@ -42,10 +56,10 @@ export class SimulatedAutoScaling implements SimulatedService {
 
   constructor(
     private readonly ids: IdSource,
-    events: LifecycleEvents,
-    msPerSecond: number,
+    private readonly events: LifecycleEvents,
+    private readonly clock: AwsClock,
   ) {
-    this.lifecycle = new InstanceLifecycle(events, msPerSecond);
+    this.lifecycle = new InstanceLifecycle(events, clock);
   }
 
   handle({ operation, params, region }: ServiceCall): object {
@@ -66,7 +80,7 @@ export class SimulatedAutoScaling implements SimulatedService {
           KernelId: "",
           RamdiskId: "",
           KeyName: "",
-          CreatedTime: new Date(),
+          CreatedTime: new Date(this.clock.now()),
           LaunchConfigurationName: name,
           LaunchConfigurationARN: `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:launchConfiguration:${this.ids.suffix()}:launchConfigurationName/${name}`,
         });
@@ -111,14 +125,7 @@ export class SimulatedAutoScaling implements SimulatedService {
         this.updateGroup(this.group(p.AutoScalingGroupName), p);
         return {};
       case "DeleteAutoScalingGroup": {
-        const group = this.group(p.AutoScalingGroupName);
-        if (group.instances.length > 0 && p.ForceDelete !== "true") {
-          throw new AwsError(
-            "ResourceInUse",
-            "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
-          );
-        }
-        this.groups.delete(group.name);
+        this.deleteGroup(this.group(p.AutoScalingGroupName), p.ForceDelete === "true");
         return {};
       }
       case "PutLifecycleHook": {
@@ -182,6 +189,57 @@ export class SimulatedAutoScaling implements SimulatedService {
     }
   }
 
+  /**
+   * A group that already runs, created outside the simulation (as before an adoption): its
+   * launch configuration, and `size` instances InService at once, spread over its subnets' AZs.
+   * No hook held them; the caller registers them with ECS.
+   */
+  adoptGroup(settings: AdoptedGroup, region: string): GroupInstance[] {
+    const lc = settings.LaunchConfigurationName;
+    if (!this.launchConfigurations.has(lc)) {
+      this.handle({
+        operation: "CreateLaunchConfiguration",
+        params: {
+          LaunchConfigurationName: lc,
+          ImageId: settings.ImageId,
+          InstanceType: settings.InstanceType,
+          UserData: settings.UserData,
+        },
+        region,
+        method: "POST",
+        path: "/",
+      });
+    }
+    this.createGroup(
+      {
+        AutoScalingGroupName: settings.AutoScalingGroupName,
+        LaunchConfigurationName: lc,
+        MinSize: "0",
+        MaxSize: "0",
+        VPCZoneIdentifier: settings.VPCZoneIdentifier,
+      },
+      region,
+    );
+    const group = this.group(settings.AutoScalingGroupName);
+    const zones = group.settings.AvailabilityZones as string[];
+    for (let n = 0; n < settings.size; n++) {
+      group.instances.push({
+        InstanceId: this.ids.hex("i"),
+        AvailabilityZone: zones[n % Math.max(1, zones.length)] ?? `${region}a`,
+        LifecycleState: "InService",
+        LaunchConfigurationName: lc,
+        InstanceType: settings.InstanceType,
+      });
+    }
+    Object.assign(group.settings, {
+      MinSize: settings.size,
+      MaxSize: settings.size,
+      DesiredCapacity: settings.size,
+    });
+    this.events.log(`group ${group.name} adopted with ${settings.size} instances InService`);
+    return [...group.instances];
+  }
+
   private createGroup(p: Params & Record<string, string>, region: string): void {
     const name = p.AutoScalingGroupName;
     if (this.groups.has(name))
@@ -226,13 +284,44 @@ export class SimulatedAutoScaling implements SimulatedService {
           ResourceId: name,
           ResourceType: "auto-scaling-group",
         })),
-        CreatedTime: new Date(),
+        CreatedTime: new Date(this.clock.now()),
         ServiceLinkedRoleARN: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
       },
     };
     delete group.settings.LifecycleHookSpecificationList;
     this.groups.set(name, group);
+    this.events.log(`group ${name} created`);
     this.reconcile(group);
+  }
+
+  /**
+   * As AWS answers: while instances are still terminating, ScalingActivityInProgress; while any
+   * other instance is in the group, ResourceInUse (both retried by the provider after it scaled
+   * the group to zero). ForceDelete ends every instance at once, without its lifecycle hooks.
+   */
+  private deleteGroup(group: Group, force: boolean): void {
+    if (!force && group.instances.some((i) => i.LifecycleState.startsWith("Terminating"))) {
+      throw new AwsError(
+        "ScalingActivityInProgress",
+        "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.",
+      );
+    }
+    if (!force && group.instances.length > 0) {
+      throw new AwsError(
+        "ResourceInUse",
+        "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
+      );
+    }
+    for (const instance of group.instances) {
+      if (instance.action) clearTimeout(instance.action.timer);
+      instance.action = undefined;
+      instance.LifecycleState = "Terminated";
+      this.events.terminated(instance);
+      this.events.log(`${instance.InstanceId} terminated (group force-deleted)`);
+    }
+    group.instances.length = 0;
+    this.groups.delete(group.name);
+    this.events.log(`group ${group.name} deleted`);
   }
 
   private updateGroup(group: Group, p: Params): void {

@@ -3,11 +3,14 @@
  * for it (query or RPC v2 CBOR) is whichever the provider's build speaks; the server decodes
  * both, and the answers here are protocol-neutral objects.
  */
+import type { AwsClock } from "./clock";
 import { ACCOUNT_ID, AwsError, list, type ServiceCall, type SimulatedService } from "./service";
 
 type Alarm = Record<string, unknown> & { AlarmName: string; AlarmArn: string };
 
 export class SimulatedCloudWatch implements SimulatedService {
+  constructor(private readonly clock: AwsClock) {}
+
   readonly signingName = "monitoring";
   readonly alarms = new Map<string, Alarm>();
   readonly tags = new Map<string, unknown[]>();
@@ -29,7 +32,7 @@ export class SimulatedCloudWatch implements SimulatedService {
           AlarmName: name,
           AlarmArn: arn,
           StateValue: "INSUFFICIENT_DATA",
-          AlarmConfigurationUpdatedTimestamp: new Date(),
+          AlarmConfigurationUpdatedTimestamp: new Date(this.clock.now()),
         });
         if (Tags !== undefined) this.tags.set(arn, list(Tags));
         return {};

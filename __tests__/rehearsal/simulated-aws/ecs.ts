@@ -1,19 +1,23 @@
 /**
- * ECS (JSON 1.1) as the provider uses it for `aws_ecs_cluster`, and container instances as the
- * drain function's launch gate reads them: an instance registers (ACTIVE, agent connected) when
- * the simulation says its agent has started. Tasks, services and DRAINING, which the drain moves,
- * are the next layer of the rehearsal (README).
+ * ECS (JSON 1.1): the API surface. Clusters as the provider uses them for `aws_ecs_cluster`;
+ * container instances, tasks and services as the drain function reads and moves them
+ * (`ListContainerInstances`, `DescribeContainerInstances`, `UpdateContainerInstancesState`,
+ * `ListTasks`, `DescribeTasks`, `DescribeServices`). What happens to tasks is the scheduler's
+ * (`ecs-scheduler.ts`); the rehearsal seeds services with {@link SimulatedEcs.createService}.
  */
+import type { AwsClock } from "./clock";
+import {
+  isLive,
+  isWanted,
+  remainingResources,
+  type ContainerInstance,
+  type Service,
+  type ServiceSettings,
+  type Task,
+} from "./ecs-model";
+import { EcsScheduler, type Registration, type SchedulerEvents } from "./ecs-scheduler";
+import type { Faults } from "./faults";
 import { ACCOUNT_ID, AwsError, type ServiceCall, type SimulatedService } from "./service";
-
-interface ContainerInstance {
-  readonly containerInstanceArn: string;
-  readonly ec2InstanceId: string;
-  status: string;
-  agentConnected: boolean;
-  /** Epoch seconds: the JSON protocols carry timestamps as numbers. */
-  readonly registeredAt: number;
-}
 
 interface Cluster {
   readonly clusterArn: string;
@@ -24,111 +28,359 @@ interface Cluster {
   readonly configuration?: object;
 }
 
+/** ECS's default and largest page of list results. */
+const PAGE_SIZE = 100;
+
+type Params = Record<string, unknown> & {
+  cluster?: string;
+  containerInstance?: string;
+  containerInstances?: string[];
+  tasks?: string[];
+  services?: string[];
+  status?: string;
+  desiredStatus?: string;
+  serviceName?: string;
+  family?: string;
+  startedBy?: string;
+  filter?: string;
+  maxResults?: number;
+  nextToken?: string;
+};
+
 export class SimulatedEcs implements SimulatedService {
   readonly signingName = "ecs";
   readonly clusters = new Map<string, Cluster>();
-  readonly containerInstances = new Map<string, ContainerInstance[]>();
-  private registered = 0;
+  readonly scheduler: EcsScheduler;
+  /** Called for every service created, so the load balancer can front it. */
+  serviceCreated: (service: Service, tasks: () => readonly Task[]) => void = () => undefined;
 
-  /** The ECS agent of `ec2InstanceId` has registered it with `cluster`. */
-  register(cluster: string, ec2InstanceId: string, region: string): void {
-    const instances = this.containerInstances.get(cluster) ?? [];
-    instances.push({
-      containerInstanceArn: `arn:aws:ecs:${region}:${ACCOUNT_ID}:container-instance/${cluster}/${(++this.registered).toString(16).padStart(32, "0")}`,
-      ec2InstanceId,
-      status: "ACTIVE",
-      agentConnected: true,
-      registeredAt: Date.now() / 1000,
-    });
-    this.containerInstances.set(cluster, instances);
+  constructor(
+    private readonly clock: AwsClock,
+    events: SchedulerEvents,
+    private readonly faults: Faults,
+    private readonly region = "us-east-1",
+  ) {
+    this.scheduler = new EcsScheduler(clock, events);
   }
 
-  /** The EC2 instance has terminated: its container instance leaves the cluster. */
+  /** The ECS agent of an EC2 instance has registered it with its cluster. */
+  register(registration: Registration): ContainerInstance {
+    return this.scheduler.register(registration);
+  }
+
+  /** The EC2 instance has terminated: its tasks die and its container instance leaves. */
   deregister(ec2InstanceId: string): void {
-    for (const [cluster, instances] of this.containerInstances) {
-      this.containerInstances.set(
-        cluster,
-        instances.filter((i) => i.ec2InstanceId !== ec2InstanceId),
-      );
-    }
+    this.scheduler.instanceGone(ec2InstanceId);
+  }
+
+  /** Seeds a service (the web apps are not created by this project's stacks). */
+  createService(settings: ServiceSettings): Service {
+    const cluster = this.cluster(settings.cluster);
+    const service = this.scheduler.createService(
+      { ...settings, cluster: cluster.clusterName },
+      cluster.clusterArn,
+      this.region,
+    );
+    this.serviceCreated(service, () => this.scheduler.tasksOf(service));
+    return service;
+  }
+
+  /** Scales a service to zero and removes it (what DeleteService with force does). */
+  deleteService(cluster: string, serviceName: string): void {
+    const service = this.service(cluster, serviceName);
+    service.desiredCount = 0;
+    this.scheduler.reconcile(service.cluster);
+    this.scheduler.services.splice(this.scheduler.services.indexOf(service), 1);
+  }
+
+  /** A standalone task (RunTask) on the instance: ECS never moves or replaces it. */
+  runTask(ec2InstanceId: string, family: string): Task {
+    const instance = this.scheduler.instances.find((i) => i.ec2InstanceId === ec2InstanceId);
+    if (instance === undefined) throw new Error(`${ec2InstanceId} is not registered with ECS`);
+    return this.scheduler.runTask(instance, family);
   }
 
   handle({ operation, params, region }: ServiceCall): object {
-    const p = params as {
-      clusterName?: string;
-      cluster?: string;
-      clusters?: string[];
-      settings?: Cluster["settings"];
-      tags?: Cluster["tags"];
-      configuration?: object;
-      resourceArn?: string;
-    };
+    this.faults.checkEcsCall(operation);
+    const p = params as Params;
     switch (operation) {
       case "CreateCluster": {
-        const name = p.clusterName ?? "default";
+        const name = (params.clusterName as string | undefined) ?? "default";
         const cluster: Cluster = {
           clusterArn: `arn:aws:ecs:${region}:${ACCOUNT_ID}:cluster/${name}`,
           clusterName: name,
           status: "ACTIVE",
-          settings: p.settings ?? [],
-          tags: p.tags ?? [],
-          ...(p.configuration ? { configuration: p.configuration } : {}),
+          settings: (params.settings as Cluster["settings"] | undefined) ?? [],
+          tags: (params.tags as Cluster["tags"] | undefined) ?? [],
+          ...(params.configuration ? { configuration: params.configuration } : {}),
         };
         this.clusters.set(name, cluster);
-        return { cluster: view(cluster) };
+        return { cluster: this.clusterView(cluster) };
       }
       case "DescribeClusters": {
-        const found = (p.clusters ?? ["default"]).map((ref) => this.clusters.get(nameOf(ref)));
+        const refs = (params.clusters as string[] | undefined) ?? ["default"];
+        const found = refs.map((ref) => this.clusters.get(nameOf(ref)));
         return {
-          clusters: found.filter((c) => c !== undefined).map(view),
-          failures: (p.clusters ?? [])
+          clusters: found.filter((c) => c !== undefined).map((c) => this.clusterView(c)),
+          failures: refs
             .filter((_, i) => found[i] === undefined)
             .map((arn) => ({ arn, reason: "MISSING" })),
         };
       }
+      case "ListTagsForResource":
+        return { tags: this.cluster(params.resourceArn as string).tags };
+      case "DeleteCluster":
+        return { cluster: this.deleteCluster(this.cluster(p.cluster)) };
       case "ListContainerInstances": {
-        // The drain function filters by `ec2InstanceId == i-...`, the only filter modelled.
-        const wanted = /ec2InstanceId\s*==\s*(\S+)/.exec(
-          String((params as { filter?: string }).filter ?? ""),
-        )?.[1];
-        const instances = this.instancesOf(p.cluster).filter(
-          (i) => wanted === undefined || i.ec2InstanceId === wanted,
+        const cluster = this.cluster(p.cluster).clusterName;
+        const wanted = /ec2InstanceId\s*==\s*(\S+)/.exec(p.filter ?? "")?.[1];
+        const instances = this.scheduler.instances.filter(
+          (i) =>
+            i.cluster === cluster &&
+            (wanted === undefined || i.ec2InstanceId === wanted) &&
+            (p.status === undefined || i.status === p.status),
         );
-        return { containerInstanceArns: instances.map((i) => i.containerInstanceArn) };
-      }
-      case "DescribeContainerInstances": {
-        const arns = (params as { containerInstances?: string[] }).containerInstances ?? [];
-        const instances = this.instancesOf(p.cluster);
+        const page = paginate(instances, p);
         return {
-          containerInstances: instances
-            .filter((i) => arns.includes(i.containerInstanceArn))
-            .map((i) => ({
-              ...i,
-              runningTasksCount: 0,
-              pendingTasksCount: 0,
-              attributes: [],
-              tags: [],
-            })),
+          containerInstanceArns: page.items.map((i) => i.containerInstanceArn),
+          ...page.next,
+        };
+      }
+      case "DescribeContainerInstances":
+        return this.describeInstances(p, (i) => i);
+      case "UpdateContainerInstancesState": {
+        if (p.status !== "ACTIVE" && p.status !== "DRAINING") {
+          throw new AwsError("InvalidParameterException", `Invalid status: ${String(p.status)}`);
+        }
+        const status = p.status;
+        return this.describeInstances(p, (instance) => {
+          this.scheduler.setStatus(instance, status);
+          return instance;
+        });
+      }
+      case "ListTasks": {
+        const cluster = this.cluster(p.cluster).clusterName;
+        // ECS lists tasks desired RUNNING unless asked for STOPPED ones.
+        const desiredStatus = p.desiredStatus ?? "RUNNING";
+        const tasks = this.scheduler.tasks.filter(
+          (t) =>
+            t.cluster === cluster &&
+            this.scheduler.known(t) &&
+            t.desiredStatus === desiredStatus &&
+            (p.containerInstance === undefined || t.containerInstanceArn === p.containerInstance) &&
+            (p.serviceName === undefined || t.serviceName === p.serviceName) &&
+            (p.family === undefined || t.group === `family:${p.family}`) &&
+            (p.startedBy === undefined || t.startedBy === p.startedBy),
+        );
+        const page = paginate(tasks, p);
+        return { taskArns: page.items.map((t) => t.taskArn), ...page.next };
+      }
+      case "DescribeTasks": {
+        const cluster = this.cluster(p.cluster).clusterName;
+        const arns = p.tasks ?? [];
+        const found = arns.map((arn) =>
+          this.scheduler.tasks.find(
+            (t) => t.cluster === cluster && t.taskArn === arn && this.scheduler.known(t),
+          ),
+        );
+        return {
+          tasks: found.filter((t) => t !== undefined).map((t) => this.taskView(t)),
           failures: arns
-            .filter((arn) => !instances.some((i) => i.containerInstanceArn === arn))
+            .filter((_, i) => found[i] === undefined)
             .map((arn) => ({ arn, reason: "MISSING" })),
         };
       }
-      case "ListTagsForResource":
-        return { tags: this.cluster(p.resourceArn).tags };
-      case "DeleteCluster": {
-        const cluster = this.cluster(p.cluster);
-        cluster.status = "INACTIVE";
-        this.clusters.delete(cluster.clusterName);
-        return { cluster: view(cluster) };
+      case "DescribeServices": {
+        const cluster = this.cluster(p.cluster).clusterName;
+        const names = p.services ?? [];
+        const found = names.map((name) =>
+          this.scheduler.services.find(
+            (s) => s.cluster === cluster && s.serviceName === nameOf(name),
+          ),
+        );
+        return {
+          services: found.filter((s) => s !== undefined).map((s) => this.serviceView(s)),
+          failures: names
+            .filter((_, i) => found[i] === undefined)
+            .map((arn) => ({ arn, reason: "MISSING" })),
+        };
       }
       default:
         throw new AwsError("InvalidAction", `simulated ECS has no ${operation}`);
     }
   }
 
-  private instancesOf(ref: string | undefined): ContainerInstance[] {
-    return this.containerInstances.get(this.cluster(ref).clusterName) ?? [];
+  /** As ECS refuses: a cluster with registered instances, active services or tasks stays. */
+  private deleteCluster(cluster: Cluster): object {
+    const name = cluster.clusterName;
+    if (this.scheduler.services.some((s) => s.cluster === name)) {
+      throw new AwsError(
+        "ClusterContainsServicesException",
+        "The Cluster cannot be deleted while Services are active.",
+      );
+    }
+    if (this.scheduler.instances.some((i) => i.cluster === name)) {
+      throw new AwsError(
+        "ClusterContainsContainerInstancesException",
+        "The Cluster cannot be deleted while Container Instances are active or draining.",
+      );
+    }
+    if (this.scheduler.tasks.some((t) => t.cluster === name && isLive(t))) {
+      throw new AwsError(
+        "ClusterContainsTasksException",
+        "The Cluster cannot be deleted while Tasks are active.",
+      );
+    }
+    cluster.status = "INACTIVE";
+    this.clusters.delete(name);
+    return this.clusterView(cluster);
+  }
+
+  /** Answers for the named container instances, after `act` on each one found. */
+  private describeInstances(
+    p: Params,
+    act: (instance: ContainerInstance) => ContainerInstance,
+  ): object {
+    const cluster = this.cluster(p.cluster).clusterName;
+    const arns = p.containerInstances ?? [];
+    const found = arns.map((arn) =>
+      this.scheduler.instances.find(
+        // ECS takes a container instance's ARN or its id (the ARN's last part).
+        (i) =>
+          i.cluster === cluster &&
+          (i.containerInstanceArn === arn || nameOf(i.containerInstanceArn) === arn),
+      ),
+    );
+    return {
+      containerInstances: found
+        .filter((i) => i !== undefined)
+        .map((i) => this.instanceView(act(i))),
+      failures: arns
+        .filter((_, i) => found[i] === undefined)
+        .map((arn) => ({ arn, reason: "MISSING" })),
+    };
+  }
+
+  private instanceView(instance: ContainerInstance): object {
+    const tasks = this.scheduler.tasks.filter(
+      (t) => t.containerInstanceArn === instance.containerInstanceArn,
+    );
+    const left = remainingResources(instance, this.scheduler.tasks);
+    const resources = (cpu: number, memory: number) => [
+      { name: "CPU", type: "INTEGER", integerValue: cpu },
+      { name: "MEMORY", type: "INTEGER", integerValue: memory },
+    ];
+    return {
+      containerInstanceArn: instance.containerInstanceArn,
+      ec2InstanceId: instance.ec2InstanceId,
+      status: instance.status,
+      agentConnected: instance.agentConnected,
+      registeredAt: instance.registeredAt / 1000,
+      // ECS: desired status RUNNING (a task being stopped drops out at once), and PENDING.
+      runningTasksCount: tasks.filter((t) => isWanted(t) && t.lastStatus === "RUNNING").length,
+      pendingTasksCount: tasks.filter((t) => isWanted(t) && t.lastStatus === "PENDING").length,
+      registeredResources: resources(instance.resources.cpu, instance.resources.memory),
+      remainingResources: resources(left.cpu, left.memory),
+      attributes: [
+        { name: "ecs.availability-zone", value: instance.availabilityZone },
+        { name: "ecs.instance-type", value: instance.instanceType },
+        { name: "ecs.ami-id", value: instance.imageId },
+      ],
+      tags: [],
+    };
+  }
+
+  private taskView(task: Task): object {
+    const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+    return {
+      taskArn: task.taskArn,
+      clusterArn: this.clusters.get(task.cluster)?.clusterArn,
+      taskDefinitionArn: task.taskDefinitionArn,
+      containerInstanceArn: task.containerInstanceArn,
+      group: task.group,
+      startedBy: task.startedBy,
+      lastStatus: task.lastStatus,
+      desiredStatus: task.desiredStatus,
+      healthStatus: task.healthStatus,
+      availabilityZone: task.availabilityZone,
+      launchType: "EC2",
+      cpu: String(task.size.cpu),
+      memory: String(task.size.memory),
+      createdAt: seconds(task.createdAt),
+      startedAt: seconds(task.startedAt),
+      stoppingAt: seconds(task.stoppingAt),
+      stoppedAt: seconds(task.stoppedAt),
+      stoppedReason: task.stoppedReason,
+      containers: [],
+    };
+  }
+
+  private serviceView(service: Service): object {
+    const tasks = this.scheduler.tasksOf(service).filter(isWanted);
+    const running = tasks.filter((t) => t.lastStatus === "RUNNING").length;
+    const pending = tasks.filter((t) => t.lastStatus === "PENDING").length;
+    const now = this.clock.now() / 1000;
+    return {
+      serviceArn: service.serviceArn,
+      serviceName: service.serviceName,
+      clusterArn: service.clusterArn,
+      status: "ACTIVE",
+      desiredCount: service.desiredCount,
+      runningCount: running,
+      pendingCount: pending,
+      launchType: "EC2",
+      schedulingStrategy: service.schedulingStrategy,
+      deploymentConfiguration: {
+        minimumHealthyPercent: service.minimumHealthyPercent,
+        maximumPercent: service.maximumPercent,
+      },
+      placementStrategy:
+        service.placement === "binpack"
+          ? [{ type: "binpack", field: "memory" }]
+          : [
+              { type: "spread", field: "attribute:ecs.availability-zone" },
+              { type: "spread", field: "instanceId" },
+            ],
+      deployments: [
+        {
+          id: `ecs-svc/${service.serviceName}`,
+          status: "PRIMARY",
+          desiredCount: service.desiredCount,
+          runningCount: running,
+          pendingCount: pending,
+          rolloutState: running === service.desiredCount ? "COMPLETED" : "IN_PROGRESS",
+          createdAt: service.createdAt / 1000,
+          updatedAt: now,
+        },
+      ],
+      events: [],
+      createdAt: service.createdAt / 1000,
+    };
+  }
+
+  private clusterView(cluster: Cluster): object {
+    const name = cluster.clusterName;
+    const tasks = this.scheduler.tasks.filter((t) => t.cluster === name && isLive(t));
+    return {
+      ...cluster,
+      registeredContainerInstancesCount: this.scheduler.instances.filter((i) => i.cluster === name)
+        .length,
+      runningTasksCount: tasks.filter((t) => t.lastStatus === "RUNNING").length,
+      pendingTasksCount: tasks.filter((t) => t.lastStatus === "PENDING").length,
+      activeServicesCount: this.scheduler.services.filter((s) => s.cluster === name).length,
+      statistics: [],
+      capacityProviders: [],
+      defaultCapacityProviderStrategy: [],
+    };
+  }
+
+  private service(cluster: string, serviceName: string): Service {
+    const name = this.cluster(cluster).clusterName;
+    const service = this.scheduler.services.find(
+      (s) => s.cluster === name && s.serviceName === serviceName,
+    );
+    if (service === undefined) throw new AwsError("ServiceNotFoundException", "Service not found.");
+    return service;
   }
 
   private cluster(ref: string | undefined): Cluster {
@@ -138,20 +390,19 @@ export class SimulatedEcs implements SimulatedService {
   }
 }
 
-/** A cluster is named by its name or its ARN. */
+/** A cluster or service is named by its name or its ARN. */
 function nameOf(ref: string): string {
   return ref.split("/").at(-1) ?? ref;
 }
 
-function view(cluster: Cluster): object {
+/** A page of `items` by `maxResults`, continued by an opaque `nextToken` (the offset). */
+function paginate<T>(items: readonly T[], p: Params): { items: T[]; next: object } {
+  const start =
+    p.nextToken === undefined ? 0 : Number(Buffer.from(p.nextToken, "base64").toString());
+  const size = Math.min(PAGE_SIZE, p.maxResults ?? PAGE_SIZE);
+  const end = start + size;
   return {
-    ...cluster,
-    registeredContainerInstancesCount: 0,
-    runningTasksCount: 0,
-    pendingTasksCount: 0,
-    activeServicesCount: 0,
-    statistics: [],
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
+    items: items.slice(start, end),
+    next: end < items.length ? { nextToken: Buffer.from(String(end)).toString("base64") } : {},
   };
 }

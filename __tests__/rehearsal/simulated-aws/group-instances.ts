@@ -4,8 +4,9 @@
  * `Terminating:Wait` while a termination hook does; each hook notifies its target, and the
  * action ends by `CompleteLifecycleAction`, or by the hook's default result once its heartbeat
  * timeout (restarted by `RecordLifecycleActionHeartbeat`) or the global timeout passes.
- * Durations are AWS's, scaled by `msPerSecond` so that minutes of AWS time pass in seconds.
+ * Durations and timestamps are AWS time ({@link AwsClock}), so minutes of AWS time pass in seconds.
  */
+import type { AwsClock } from "./clock";
 
 export interface LifecycleHook {
   readonly LifecycleHookName: string;
@@ -52,19 +53,19 @@ export const TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING";
 export class InstanceLifecycle {
   constructor(
     private readonly events: LifecycleEvents,
-    /** Milliseconds of real time per second of AWS time. */
-    private readonly msPerSecond: number,
+    /** AWS time: every timer and timestamp. */
+    private readonly clock: AwsClock,
     /** Seconds an instance takes from launch to its first hook. */
     private readonly bootSeconds = 30,
   ) {}
 
   launch(group: HookedGroup, instance: GroupInstance): void {
     this.events.log(`${instance.InstanceId} launched in ${group.name}`);
-    setTimeout(() => {
+    this.clock.after(this.bootSeconds * 1000, () => {
       if (instance.LifecycleState !== "Pending") return;
       this.events.launched(instance, group.name);
       this.enter(group, instance, LAUNCHING);
-    }, this.bootSeconds * this.msPerSecond).unref();
+    });
   }
 
   terminate(group: HookedGroup, instance: GroupInstance): void {
@@ -105,8 +106,7 @@ export class InstanceLifecycle {
     instance.LifecycleState = transition === LAUNCHING ? "Pending:Wait" : "Terminating:Wait";
     const token = `${instance.InstanceId}-${hook.LifecycleHookName}`;
     // AWS: the global timeout is 100 × heartbeat or 48 hours, whichever is less.
-    const deadline =
-      Date.now() + Math.min(100 * hook.HeartbeatTimeout, 48 * 3600) * this.msPerSecond;
+    const deadline = this.clock.now() + Math.min(100 * hook.HeartbeatTimeout, 48 * 3600) * 1000;
     instance.action = {
       hook,
       token,
@@ -123,7 +123,7 @@ export class InstanceLifecycle {
           Origin: transition === LAUNCHING ? "EC2" : "AutoScalingGroup",
           Destination: transition === LAUNCHING ? "AutoScalingGroup" : "EC2",
           Service: "AWS Auto Scaling",
-          Time: new Date().toISOString(),
+          Time: new Date(this.clock.now()).toISOString(),
           AccountId: "123456789012",
           LifecycleTransition: transition,
           AutoScalingGroupName: group.name,
@@ -142,17 +142,14 @@ export class InstanceLifecycle {
     hook: LifecycleHook,
     deadline: number,
   ): NodeJS.Timeout {
-    const wait = Math.min(
-      hook.HeartbeatTimeout * this.msPerSecond,
-      Math.max(0, deadline - Date.now()),
-    );
-    return setTimeout(() => {
+    const wait = Math.min(hook.HeartbeatTimeout * 1000, Math.max(0, deadline - this.clock.now()));
+    return this.clock.after(wait, () => {
       instance.action = undefined;
       this.events.log(
         `${instance.InstanceId} ${hook.LifecycleHookName} timed out: ${hook.DefaultResult}`,
       );
       this.proceed(group, instance, hook.LifecycleTransition, hook.DefaultResult);
-    }, wait).unref();
+    });
   }
 
   private proceed(

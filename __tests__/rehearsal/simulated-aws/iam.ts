@@ -1,4 +1,5 @@
 /** IAM as the provider uses it for `aws_iam_role` and `aws_iam_role_policy`: roles and inline policies. */
+import type { AwsClock } from "./clock";
 import {
   ACCOUNT_ID,
   AwsError,
@@ -25,7 +26,10 @@ export class SimulatedIam implements SimulatedService {
   readonly signingName = "iam";
   readonly roles = new Map<string, Role>();
 
-  constructor(private readonly ids: IdSource) {}
+  constructor(
+    private readonly ids: IdSource,
+    private readonly clock: AwsClock,
+  ) {}
 
   handle({ operation, params }: ServiceCall): object {
     const p = params as Record<string, string>;
@@ -43,7 +47,7 @@ export class SimulatedIam implements SimulatedService {
           RoleId: this.ids.hex("AROA", 17).replace("-", "").toUpperCase(),
           Arn: `arn:aws:iam::${ACCOUNT_ID}:role${path}${p.RoleName}`,
           Path: path,
-          CreateDate: new Date().toISOString(),
+          CreateDate: new Date(this.clock.now()).toISOString(),
           AssumeRolePolicyDocument: p.AssumeRolePolicyDocument,
           Description: p.Description,
           MaxSessionDuration: Number(p.MaxSessionDuration ?? 3600),

@@ -4,6 +4,7 @@
  * run as built (`functions.get(name).zip`).
  */
 import { createHash } from "node:crypto";
+import type { AwsClock } from "./clock";
 import { ACCOUNT_ID, AwsError, type ServiceCall, type SimulatedService } from "./service";
 
 /** REST routes the provider calls: method, path pattern, operation. */
@@ -36,6 +37,8 @@ export interface LambdaFunction {
 }
 
 export class SimulatedLambda implements SimulatedService {
+  constructor(private readonly clock: AwsClock) {}
+
   readonly signingName = "lambda";
   readonly functions = new Map<string, LambdaFunction>();
   /** Runs the function for an asynchronous invocation (set by the simulation's runner). */
@@ -71,7 +74,7 @@ export class SimulatedLambda implements SimulatedService {
           CodeSha256: createHash("sha256").update(zip).digest("base64"),
           CodeSize: zip.length,
           Version: "$LATEST",
-          LastModified: new Date().toISOString().replace("Z", "+0000"),
+          LastModified: new Date(this.clock.now()).toISOString().replace("Z", "+0000"),
           RevisionId: `rev-${Date.now()}`,
           State: "Active",
           LastUpdateStatus: "Successful",

@@ -1,4 +1,5 @@
 /** CloudWatch Logs (JSON 1.1) as the provider uses it for `aws_cloudwatch_log_group`. */
+import type { AwsClock } from "./clock";
 import { ACCOUNT_ID, AwsError, type ServiceCall, type SimulatedService } from "./service";
 
 interface LogGroup {
@@ -12,6 +13,8 @@ interface LogGroup {
 }
 
 export class SimulatedLogs implements SimulatedService {
+  constructor(private readonly clock: AwsClock) {}
+
   readonly signingName = "logs";
   readonly groups = new Map<string, LogGroup>();
 
@@ -36,7 +39,7 @@ export class SimulatedLogs implements SimulatedService {
           logGroupName: name,
           arn: `${logGroupArn}:*`,
           logGroupArn,
-          creationTime: Date.now(),
+          creationTime: this.clock.now(),
           logGroupClass: "STANDARD",
           tags: { ...p.tags },
         });

@@ -7,8 +7,14 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { AwsClock } from "./clock";
 import { AwsError, type SimulatedService } from "./service";
-import { decodeRequest, encodeError, encodeOutput, type EncodedReply } from "./wire";
+import {
+  decodeRequest,
+  encodeError,
+  encodeOutput,
+  type EncodedReply,
+} from "../../support/aws-wire";
 
 export interface RecordedCall {
   readonly service: string;
@@ -16,8 +22,10 @@ export interface RecordedCall {
   readonly statusCode: number;
   /** The error code, when the call failed. */
   readonly error?: string;
-  /** Milliseconds since the server started. */
+  /** Milliseconds since the server started (real time). */
   readonly at: number;
+  /** AWS epoch milliseconds, when the server was given the simulation's clock. */
+  readonly awsTime?: number;
 }
 
 export interface SimulatedAwsServer {
@@ -28,6 +36,7 @@ export interface SimulatedAwsServer {
 
 export async function startSimulatedAws(
   services: readonly SimulatedService[],
+  clock?: AwsClock,
 ): Promise<SimulatedAwsServer> {
   const bySigningName = new Map(services.map((service) => [service.signingName, service]));
   const calls: RecordedCall[] = [];
@@ -44,7 +53,12 @@ export async function startSimulatedAws(
         incoming,
         Buffer.concat(chunks),
       );
-      calls.push({ service, ...reply.recorded, at: Date.now() - started });
+      calls.push({
+        service,
+        ...reply.recorded,
+        at: Date.now() - started,
+        ...(clock ? { awsTime: clock.now() } : {}),
+      });
       response.writeHead(reply.statusCode, reply.headers).end(reply.body);
     });
   });

@@ -3,12 +3,20 @@
  * way AWS wires them (a hook notifies its SNS topic, SNS invokes the subscribed function), with
  * a timeline of what happened for the rehearsal's report.
  */
-import { SimulatedAutoScaling } from "./autoscaling";
+import { SimulatedAutoScaling, type AdoptedGroup } from "./autoscaling";
+import { awsClock, type AwsClock } from "./clock";
 import { SimulatedCloudWatch } from "./cloudwatch";
 import { SimulatedEc2 } from "./ec2";
 import { SimulatedEcs } from "./ecs";
+import { Faults, type FaultSettings } from "./faults";
+import type { GroupInstance } from "./group-instances";
 import { SimulatedIam } from "./iam";
 import { SimulatedLambda, type LambdaFunction } from "./lambda";
+import {
+  SimulatedLoadBalancer,
+  type LoadBalancerOptions,
+  type ServiceTraffic,
+} from "./load-balancer";
 import { SimulatedLogs } from "./logs";
 import { startSimulatedAws, type SimulatedAwsServer } from "./server";
 import { IdSource } from "./service";
@@ -18,41 +26,95 @@ import { SimulatedSqs } from "./sqs";
 export interface SimulationOptions {
   /** @default us-east-1 — the region the stacks' provider names. */
   readonly region?: string;
-  /** Real milliseconds per second of AWS time (hook timeouts, boot); 1000 is real time. */
-  readonly msPerSecond: number;
+  /** AWS time: every timestamp the simulation writes and every delay it waits. */
+  readonly clock?: AwsClock;
+  /** Without `clock`: real milliseconds per second of AWS time, from now. */
+  readonly msPerSecond?: number;
   /** Runs a function for an asynchronous invocation; without one, invocations are only recorded. */
   readonly runFunction?: (fn: LambdaFunction, payload: string, aws: SimulatedAws) => void;
   /** Seconds of AWS time from an instance's boot to its ECS agent registering it. */
   readonly registrationSeconds: number;
+  /** The fault knobs to start with (also settable later through `faults`). */
+  readonly faults?: FaultSettings;
+  readonly loadBalancer?: LoadBalancerOptions;
 }
 
 export interface TimelineEvent {
-  /** Milliseconds since the simulation started. */
+  /** AWS milliseconds since the simulation started. */
   readonly at: number;
+  /** AWS epoch milliseconds. */
+  readonly awsTime: number;
   readonly event: string;
 }
 
 export interface SimulatedAws {
   readonly server: SimulatedAwsServer;
+  readonly clock: AwsClock;
   readonly autoScaling: SimulatedAutoScaling;
   readonly ecs: SimulatedEcs;
   readonly lambda: SimulatedLambda;
   readonly sns: SimulatedSns;
+  readonly faults: Faults;
+  readonly loadBalancer: SimulatedLoadBalancer;
   readonly timeline: TimelineEvent[];
   /** Asynchronous invocations, as SNS made them: function name and payload. */
   readonly invocations: { functionName: string; payload: string }[];
+  /**
+   * The start state of a first rollout after adoption: a group created outside the simulation,
+   * its instances InService and registered with the cluster its user data names.
+   */
+  adoptGroup(group: AdoptedGroup): GroupInstance[];
+  /** What the load balancer counted, per replica service. */
+  traffic(): ServiceTraffic[];
   close(): Promise<void>;
 }
 
 export async function startSimulation(options: SimulationOptions): Promise<SimulatedAws> {
-  const started = Date.now();
+  const clock = options.clock ?? awsClock(options.msPerSecond ?? 1000);
+  const started = clock.now();
   const timeline: TimelineEvent[] = [];
-  const log = (event: string) => timeline.push({ at: Date.now() - started, event });
+  const log = (event: string) => {
+    const awsTime = clock.now();
+    timeline.push({ at: awsTime - started, awsTime, event });
+  };
   const ids = new IdSource();
   const region = options.region ?? "us-east-1";
+  const faults = new Faults(options.faults);
   const sns = new SimulatedSns(ids);
-  const lambda = new SimulatedLambda();
-  const ecs = new SimulatedEcs();
+  const lambda = new SimulatedLambda(clock);
+  const loadBalancer = new SimulatedLoadBalancer(clock, log, options.loadBalancer);
+  const ecs = new SimulatedEcs(
+    clock,
+    {
+      log,
+      taskChanged: (task, change) => loadBalancer.taskChanged(task, change),
+      healthyOn: (imageId) => faults.healthyOn(imageId),
+    },
+    faults,
+    region,
+  );
+  ecs.serviceCreated = (service, tasks) => loadBalancer.track(service, tasks);
+  /** The cluster its user data names (ECS_CLUSTER in /etc/ecs/ecs.config) and its AMI. */
+  const agentOf = (instance: GroupInstance) => {
+    const lc = autoScaling.launchConfigurations.get(instance.LaunchConfigurationName);
+    const userData = Buffer.from(String(lc?.UserData ?? ""), "base64").toString();
+    return {
+      cluster: /ECS_CLUSTER=(\S+)/.exec(userData)?.[1] ?? "default",
+      imageId: String(lc?.ImageId ?? ""),
+    };
+  };
+  const registerAgent = (instance: GroupInstance) => {
+    const { cluster, imageId } = agentOf(instance);
+    ecs.register({
+      cluster,
+      ec2InstanceId: instance.InstanceId,
+      region,
+      availabilityZone: instance.AvailabilityZone,
+      instanceType: instance.InstanceType,
+      imageId,
+    });
+    log(`${instance.InstanceId} registered with ECS cluster ${cluster}`);
+  };
   const autoScaling = new SimulatedAutoScaling(
     ids,
     {
@@ -60,55 +122,67 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         sns.publish(targetArn, message);
       },
       launched: (instance) => {
-        // The agent joins the cluster its user data names (ECS_CLUSTER in /etc/ecs/ecs.config).
-        const lc = autoScaling.launchConfigurations.get(instance.LaunchConfigurationName);
-        const userData = Buffer.from(String(lc?.UserData ?? ""), "base64").toString();
-        const cluster = /ECS_CLUSTER=(\S+)/.exec(userData)?.[1] ?? "default";
-        setTimeout(() => {
-          if (instance.LifecycleState.startsWith("Terminat")) return;
-          ecs.register(cluster, instance.InstanceId, region);
-          log(`${instance.InstanceId} registered with ECS cluster ${cluster}`);
-        }, options.registrationSeconds * options.msPerSecond).unref();
+        if (!faults.registers(agentOf(instance).imageId, instance.LaunchConfigurationName)) {
+          log(
+            `${instance.InstanceId} booted from ${agentOf(instance).imageId}; its ECS agent will never register`,
+          );
+          return;
+        }
+        clock.after(options.registrationSeconds * 1000, () => {
+          if (!instance.LifecycleState.startsWith("Terminat")) registerAgent(instance);
+        });
       },
       terminated: (instance) => ecs.deregister(instance.InstanceId),
       log,
     },
-    options.msPerSecond,
+    clock,
   );
-  const server = await startSimulatedAws([
-    autoScaling,
-    new SimulatedCloudWatch(),
-    new SimulatedEc2(),
-    ecs,
-    new SimulatedIam(ids),
-    lambda,
-    new SimulatedLogs(),
-    sns,
-    new SimulatedSqs(),
-    {
-      signingName: "sts",
-      handle: () => ({
-        Account: "123456789012",
-        Arn: "arn:aws:iam::123456789012:user/rehearsal",
-        UserId: "AIDSIMULATED",
-      }),
-    },
-  ]);
+  const server = await startSimulatedAws(
+    [
+      autoScaling,
+      new SimulatedCloudWatch(clock),
+      new SimulatedEc2(),
+      ecs,
+      new SimulatedIam(ids, clock),
+      lambda,
+      new SimulatedLogs(clock),
+      sns,
+      new SimulatedSqs(clock),
+      {
+        signingName: "sts",
+        handle: () => ({
+          Account: "123456789012",
+          Arn: "arn:aws:iam::123456789012:user/rehearsal",
+          UserId: "AIDSIMULATED",
+        }),
+      },
+    ],
+    clock,
+  );
   const aws: SimulatedAws = {
     server,
+    clock,
     autoScaling,
     ecs,
     lambda,
     sns,
+    faults,
+    loadBalancer,
     timeline,
     invocations: [],
+    traffic: () => loadBalancer.summary(),
+    adoptGroup: (group) => {
+      const instances = autoScaling.adoptGroup(group, region);
+      for (const instance of instances) registerAgent(instance);
+      return instances;
+    },
     close: () => server.close(),
   };
   sns.deliver = (functionArn, message, topicArn) => {
     const fn = [...lambda.functions.values()].find(
       (f) => f.configuration.FunctionArn === functionArn,
     );
-    const payload = snsEvent(topicArn, message);
+    const payload = snsEvent(topicArn, message, clock.now());
     aws.invocations.push({ functionName: fn?.configuration.FunctionName ?? functionArn, payload });
     if (fn !== undefined) options.runFunction?.(fn, payload, aws);
   };
@@ -116,7 +190,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 }
 
 /** The event Lambda receives from an SNS subscription. */
-function snsEvent(topicArn: string, message: string): string {
+function snsEvent(topicArn: string, message: string, awsTime: number): string {
   return JSON.stringify({
     Records: [
       {
@@ -125,11 +199,11 @@ function snsEvent(topicArn: string, message: string): string {
         EventSubscriptionArn: `${topicArn}:subscription`,
         Sns: {
           Type: "Notification",
-          MessageId: `msg-${Date.now()}`,
+          MessageId: `msg-${awsTime}`,
           TopicArn: topicArn,
           Subject: null,
           Message: message,
-          Timestamp: new Date().toISOString(),
+          Timestamp: new Date(awsTime).toISOString(),
           MessageAttributes: {},
         },
       },

@@ -1,4 +1,5 @@
 /** SQS (JSON 1.0) as the provider uses it for `aws_sqs_queue`: queues with their attributes. */
+import type { AwsClock } from "./clock";
 import { ACCOUNT_ID, AwsError, type ServiceCall, type SimulatedService } from "./service";
 
 /** What SQS reports for a queue created without them (the provider reads them all back). */
@@ -22,6 +23,8 @@ export class SimulatedSqs implements SimulatedService {
   readonly signingName = "sqs";
   readonly queues = new Map<string, Queue>();
 
+  constructor(private readonly clock: AwsClock) {}
+
   handle({ operation, params, region }: ServiceCall): object {
     const p = params as {
       QueueName?: string;
@@ -33,7 +36,7 @@ export class SimulatedSqs implements SimulatedService {
       case "CreateQueue": {
         const name = p.QueueName ?? "";
         const url = `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${name}`;
-        const now = String(Math.floor(Date.now() / 1000));
+        const now = String(Math.floor(this.clock.now() / 1000));
         this.queues.set(url, {
           name,
           attributes: {

@@ -1,0 +1,15 @@
+/**
+ * A small seeded generator (mulberry32) of numbers in [0, 1), for simulations that must repeat
+ * exactly: the drain benchmark prints the same table every run, and a throttled rehearsal
+ * throttles the same calls. Not for anything that needs good randomness.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
