@@ -110,6 +110,15 @@ export const oldGroupUntouched: Check = {
   },
 };
 
+export const oldInstancesHeld: Check = {
+  name: "the old instances are held (none terminated)",
+  problem: (result) => {
+    const live = result.groupsAfter.flatMap((g) => g.instances.map((i) => i.id));
+    const gone = oldInstances(result).filter((id) => !live.includes(id));
+    return gone.length === 0 ? undefined : `terminated: ${gone.join(", ")}`;
+  },
+};
+
 /** The rollout apply fails, with a Terraform error matching `message`. */
 export function rolloutFailsWith(what: string, message: RegExp): Check {
   return {

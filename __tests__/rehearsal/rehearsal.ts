@@ -17,6 +17,7 @@ import { functionRunner, type FunctionRun, type FunctionRunner } from "./functio
 import { awsClock, type AwsClock } from "./simulated-aws/clock";
 import type { RecordedCall } from "./simulated-aws/server";
 import { startSimulation, type SimulatedAws } from "./simulated-aws/simulation";
+import { seedServices, trafficOf, type AppService } from "./services";
 import { againstSimulatedAws, copyAssets } from "./stack";
 import { editedStages, synthesizeStage, type StageEdit } from "./synthesize";
 import { timeoutsInRealTime, type ConvertedTimeout } from "./terraform-timeouts";
@@ -40,6 +41,8 @@ export interface RehearsalSetup {
     readonly in: "both" | "rollout" | "base";
     readonly edit: (document: SynthesizedDocument) => SynthesizedDocument;
   };
+  /** The apps running on the cluster once it has instances, behind the load balancer. */
+  readonly services?: readonly AppService[];
   /** What exists in the simulated AWS before the base apply (an adopted cluster, say). */
   readonly prepare?: (aws: SimulatedAws) => Promise<void> | void;
   /** Live objects the stack imports (`stacks/imports/<stage>.json`, as `adopt --write` writes). */
@@ -138,9 +141,9 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   const started: { runner?: FunctionRunner } = {};
   const aws = await startSimulation({
     region,
-    msPerSecond: setup.msPerSecond,
+    clock,
     registrationSeconds: setup.registrationSeconds,
-    runFunction: (fn, payload) => started.runner?.run(fn, notificationInAwsTime(payload, clock)),
+    runFunction: (fn, payload) => started.runner?.run(fn, payload),
   });
   const runner = functionRunner(aws.server.url, region, clock);
   started.runner = runner;
@@ -177,10 +180,16 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
         ? setup.breakStack.edit(document)
         : document;
     await setup.prepare?.(aws);
+    // The apps run once the cluster has instances: at once on adopted ones, else after the base.
+    const cluster = editedStages(setup.stage, settings)[setup.stage].clusterName;
+    const seed = () => seedServices(aws, cluster, setup.services ?? []);
+    const seededFirst = aws.ecs.scheduler.instances.some((i) => i.cluster === cluster);
+    if (seededFirst) await seed();
     const baseApply = await apply(broken(base.document, "base"), base.stackDir, {
       first: true,
       targets: setup.baseTargets,
     });
+    if (!seededFirst && baseApply.status === 0) await seed();
     const groupsBefore = groupsOf(aws);
     let rolloutApply: ApplyOutcome | undefined;
     if (baseApply.status === 0 && setup.newAmiId !== undefined) {
@@ -208,39 +217,13 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
       groupsBefore,
       groupsAfter: groupsOf(aws),
       awsMs: clock.now() - clock.startedAt,
+      ...(setup.services?.length ? { traffic: trafficOf(aws) } : {}),
     };
   } finally {
     runner.stop();
     await aws.close();
     fs.rmSync(workspace.dir, { recursive: true, force: true });
   }
-}
-
-/**
- * The simulation stamps a hook's notification with real time; the function lives in AWS time.
- * Until the simulation runs on the AWS clock itself, the notification's times are moved to it.
- */
-function notificationInAwsTime(payload: string, clock: AwsClock): string {
-  const toAws = (iso: unknown) =>
-    typeof iso === "string"
-      ? new Date(
-          clock.startedAt + ((Date.parse(iso) - clock.startedAt) * 1000) / clock.msPerSecond,
-        ).toISOString()
-      : iso;
-  const event = JSON.parse(payload) as {
-    Records: { Sns: { Message: string; Timestamp?: string } }[];
-  };
-  for (const record of event.Records) {
-    record.Sns.Timestamp = toAws(record.Sns.Timestamp) as string;
-    try {
-      const message = JSON.parse(record.Sns.Message) as { Time?: string };
-      if (message.Time !== undefined) message.Time = toAws(message.Time) as string;
-      record.Sns.Message = JSON.stringify(message);
-    } catch {
-      // Not JSON: the function rejects it as malformed, as it would in AWS.
-    }
-  }
-  return JSON.stringify(event);
 }
 
 function groupsOf(aws: SimulatedAws): GroupSnapshot[] {
@@ -266,17 +249,13 @@ function decisionsOf(runner: FunctionRunner): FunctionDecision[] {
   );
 }
 
-/** The simulation's events and the groups' creation and deletion, in AWS time. */
+/** The simulation's events, the groups' creation and deletion and the function's decisions. */
 function timelineOf(aws: SimulatedAws, runner: FunctionRunner, clock: AwsClock): RehearsalEvent[] {
-  // The simulation and its server count real milliseconds from their own start, which is the
-  // clock's start to within the milliseconds it takes to listen.
-  const aws_ = (realMs: number) => (realMs * 1000) / clock.msPerSecond;
-  const deletions = aws.server.calls
-    .filter((call) => call.operation === "DeleteAutoScalingGroup" && call.error === undefined)
-    .map((call) => ({ at: aws_(call.at), event: "group deleted (DeleteAutoScalingGroup)" }));
-  const creations = aws.server.calls
-    .filter((call) => call.operation === "CreateAutoScalingGroup" && call.error === undefined)
-    .map((call) => ({ at: aws_(call.at), event: "group created (CreateAutoScalingGroup)" }));
+  const since = (awsTime = clock.startedAt) => awsTime - clock.startedAt;
+  const calls = (operation: string, event: string) =>
+    aws.server.calls
+      .filter((call) => call.operation === operation && call.error === undefined)
+      .map((call) => ({ at: since(call.awsTime), event }));
   const decisions = decisionsOf(runner)
     .filter((d) => !["wait-for-stop"].includes(d.action))
     .map(({ at, action, instanceId }) => ({
@@ -284,9 +263,9 @@ function timelineOf(aws: SimulatedAws, runner: FunctionRunner, clock: AwsClock):
       event: `drain function: ${action}${instanceId ? ` ${instanceId}` : ""}`,
     }));
   return [
-    ...aws.timeline.map(({ at, event }) => ({ at: aws_(at), event })),
-    ...creations,
-    ...deletions,
+    ...aws.timeline.map(({ awsTime, event }) => ({ at: since(awsTime), event })),
+    ...calls("CreateAutoScalingGroup", "group created (CreateAutoScalingGroup)"),
+    ...calls("DeleteAutoScalingGroup", "group deleted (DeleteAutoScalingGroup)"),
     ...decisions,
   ].sort((a, b) => a.at - b.at);
 }

@@ -8,6 +8,7 @@ import type { BlockConfig, JsonValue, SynthesizedDocument } from "../../change-s
 import {
   admittedThroughGate,
   heartbeatsKeptInstance,
+  oldInstancesHeld,
   noneDropped,
   oldGroupDeleted,
   oldGroupUntouched,
@@ -21,8 +22,8 @@ import {
   type Check,
 } from "./checks";
 import { adoptionImports, DRAIN_MACHINERY_TARGETS, handOver, preexisting } from "./adoption";
-import { neverRegisters, throttleEcs } from "./faults";
 import type { RehearsalSetup } from "./rehearsal";
+import { APP_SERVICES, type AppService } from "./services";
 import type { StageEdit } from "./synthesize";
 
 export interface Scenario {
@@ -47,17 +48,19 @@ export const REGISTRATION_SECONDS = 20;
 
 /**
  * Shorter-but-valid drain timing (the construct's contract accepts it) for the scenarios that
- * wait out a hook's heartbeat or a drain bound: the shortest Lambda timeout (120 s) and, from
- * it, the shortest heartbeat (420 s); five minutes of drain bound.
+ * wait out a hook's heartbeat or a drain bound: the shortest Lambda timeout (120 s: a hand-off
+ * every minute) and, from it, the shortest heartbeat (420 s), with `drainTimeoutMinutes`.
  */
-export const SHORT_DRAIN_TIMING: StageEdit = (stage) => ({
-  drain: {
-    ...stage.drain,
-    lambdaTimeoutSeconds: 120,
-    heartbeatTimeoutSeconds: 420,
-    drainTimeoutMinutes: 5,
-  },
-});
+export const shortDrainTiming =
+  (drainTimeoutMinutes: number): StageEdit =>
+  (stage) => ({
+    drain: {
+      ...stage.drain,
+      lambdaTimeoutSeconds: 120,
+      heartbeatTimeoutSeconds: 420,
+      drainTimeoutMinutes,
+    },
+  });
 
 const rollout = (
   stage: RehearsalSetup["stage"],
@@ -67,8 +70,13 @@ const rollout = (
   msPerSecond: MS_PER_SECOND,
   registrationSeconds: REGISTRATION_SECONDS,
   newAmiId: NEW_AMI_ID,
+  services: APP_SERVICES[stage],
   ...more,
 });
+
+/** Staging's apps with a deregistration delay of `seconds` (ALB allows up to an hour). */
+const withDeregistrationDelay = (seconds: number): AppService[] =>
+  APP_SERVICES.staging.map((service) => ({ ...service, deregistrationDelaySeconds: seconds }));
 
 /** What a rollout that goes right shows. */
 const GOES_RIGHT: readonly Check[] = [
@@ -131,7 +139,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "never-registers",
     description: "the new AMI's instances never register with ECS",
     setup: rollout("staging", {
-      beforeRollout: (aws) => neverRegisters(aws, NEW_AMI_ID),
+      beforeRollout: (aws) => aws.faults.neverRegister(NEW_AMI_ID),
     }),
     checks: [
       rolloutFailsWith("the capacity wait times out", /capacity/i),
@@ -142,14 +150,34 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "throttled-ecs",
     description: "ECS refuses every other call with a ThrottlingException",
-    setup: rollout("staging", { beforeRollout: (aws) => throttleEcs(aws) }),
+    setup: rollout("staging", {
+      beforeRollout: (aws) => aws.faults.throttleEcs({ inARow: 1 }),
+    }),
     checks: GOES_RIGHT,
   },
   {
+    name: "unhealthy-tasks",
+    description: "the new AMI's tasks never become healthy (drain bound 1 minute)",
+    // The shortest drain bound makes the shortest delete timeout: 19 minutes, 57 s of real time.
+    setup: rollout("staging", {
+      settings: shortDrainTiming(1),
+      beforeRollout: (aws) => aws.faults.neverHealthy(NEW_AMI_ID),
+    }),
+    checks: [
+      rolloutFailsWith("the old group's delete times out", DELETE_TIMED_OUT),
+      oldInstancesHeld,
+      noneDropped,
+    ],
+  },
+  {
     name: "long-drain",
-    description: "a drain outlasts the hook's heartbeat (shortest valid timing)",
-    setup: rollout("staging", { settings: SHORT_DRAIN_TIMING }),
-    checks: [rolloutApplied, planEmpty, heartbeatsKeptInstance, oldInstancesReleasedByFunction],
+    description:
+      "a drain (600 s deregistration delay) outlasts the hook's heartbeat (420 s); drain bound 15 minutes",
+    setup: rollout("staging", {
+      settings: shortDrainTiming(15),
+      services: withDeregistrationDelay(600),
+    }),
+    checks: [...GOES_RIGHT, heartbeatsKeptInstance],
   },
   {
     name: "adoption",
@@ -165,14 +193,37 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "breaks:early-release",
-    description: "broken: the function's drain bound (MAX_DRAIN_SECONDS) is 1 s",
+    description:
+      "broken: the drain hook's heartbeat is 30 s, so its default result (CONTINUE) releases the instance before the drain ends",
+    setup: rollout("staging", {
+      breakStack: {
+        in: "both",
+        edit: withGroup((group) => ({
+          ...group,
+          initial_lifecycle_hook: (group.initial_lifecycle_hook as BlockConfig[]).map((hook) =>
+            hook.lifecycle_transition === "autoscaling:EC2_INSTANCE_TERMINATING"
+              ? { ...hook, heartbeat_timeout: 30 }
+              : hook,
+          ),
+        })),
+      },
+    }),
+    checks: [someDropped],
+  },
+  {
+    // The function never releases an instance while a service still wants a task RUNNING
+    // there, whatever its bound: only tasks already deregistering are cut short, and with
+    // one-second requests none of them has any left in flight.
+    name: "tiny-drain-bound",
+    description:
+      "the function's drain bound (MAX_DRAIN_SECONDS) is 1 s: it still holds the instance until the replacements serve",
     setup: rollout("staging", {
       breakStack: {
         in: "both",
         edit: (document) => withLambdaVariable(document, "MAX_DRAIN_SECONDS", "1"),
       },
     }),
-    checks: [someDropped],
+    checks: [rolloutApplied, noneDropped, servicesAtDesired],
   },
   {
     name: "breaks:short-capacity-wait",
@@ -214,8 +265,10 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "breaks:no-launch-gate",
     description: "broken: no launch hook, and the new AMI's instances never register",
+    // The shortest drain bound: the old group's delete gives up in 19 minutes, not 90.
     setup: rollout("staging", {
-      beforeRollout: (aws) => neverRegisters(aws, NEW_AMI_ID),
+      settings: shortDrainTiming(1),
+      beforeRollout: (aws) => aws.faults.neverRegister(NEW_AMI_ID),
       breakStack: {
         in: "rollout",
         edit: withGroup((group) => ({
