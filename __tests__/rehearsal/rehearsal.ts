@@ -1,9 +1,10 @@
 /**
  * One rehearsal of a rollout: a stage's stack, synthesized from stacks/stages.json (with the
- * rehearsal's edits), applied from an empty state by Terraform with the real hashicorp/aws
- * provider of the machine's mirror against the simulated AWS, in which the drain function runs
- * as built on the same compressed AWS clock; then the same stage with a new AMI applied over it
- * (the AMI rollout), and a plan, which must be empty. Terraform's timeouts are converted to the
+ * rehearsal's edits), applied from an empty state (or over adopted objects) by Terraform with
+ * the real hashicorp/aws provider of the machine's mirror against the simulated AWS, in which
+ * the drain function runs as built on the same compressed AWS clock and the apps run as ECS
+ * services behind a load balancer; then the same stage with a new AMI applied over it (the AMI
+ * rollout), and a plan, which must be empty. Terraform's timeouts are converted to the
  * real time they last (`terraform-timeouts.ts`). Returns what happened, for the report and the
  * scenarios' expectations to judge.
  */
@@ -256,12 +257,10 @@ function timelineOf(aws: SimulatedAws, runner: FunctionRunner, clock: AwsClock):
     aws.server.calls
       .filter((call) => call.operation === operation && call.error === undefined)
       .map((call) => ({ at: since(call.awsTime), event }));
-  const decisions = decisionsOf(runner)
-    .filter((d) => !["wait-for-stop"].includes(d.action))
-    .map(({ at, action, instanceId }) => ({
-      at,
-      event: `drain function: ${action}${instanceId ? ` ${instanceId}` : ""}`,
-    }));
+  const decisions = decisionsOf(runner).map(({ at, action, instanceId }) => ({
+    at,
+    event: `drain function: ${action}${instanceId ? ` ${instanceId}` : ""}`,
+  }));
   return [
     ...aws.timeline.map(({ awsTime, event }) => ({ at: since(awsTime), event })),
     ...calls("CreateAutoScalingGroup", "group created (CreateAutoScalingGroup)"),
