@@ -347,8 +347,7 @@ export class SimulatedAutoScaling implements SimulatedService {
       const instance: GroupInstance = {
         InstanceId: this.ids.hex("i"),
         // Spread over the group's AZs, as Auto Scaling balances them.
-        AvailabilityZone:
-          zones[(group.instances.length + n) % Math.max(1, zones.length)] ?? "us-east-1a",
+        AvailabilityZone: zones[group.instances.length % Math.max(1, zones.length)] ?? "us-east-1a",
         LifecycleState: "Pending",
         LaunchConfigurationName: String(group.settings.LaunchConfigurationName),
         InstanceType: String(

@@ -129,6 +129,21 @@ export class SimulatedEcs implements SimulatedService {
       }
       case "ListTagsForResource":
         return { tags: this.cluster(params.resourceArn as string).tags };
+      case "UpdateCluster": {
+        // The provider sets an imported cluster's settings (Container Insights) to the stack's.
+        const cluster = this.cluster(p.cluster);
+        const settings = (params.settings ?? []) as Cluster["settings"];
+        cluster.settings.splice(0, cluster.settings.length, ...settings);
+        return { cluster: this.clusterView(cluster) };
+      }
+      case "TagResource": {
+        // The provider tags an imported cluster with the stack's default tags.
+        const { tags } = this.cluster(params.resourceArn as string);
+        for (const tag of (params.tags ?? []) as Cluster["tags"]) {
+          tags.splice(0, tags.length, ...tags.filter((t) => t.key !== tag.key), tag);
+        }
+        return {};
+      }
       case "DeleteCluster":
         return { cluster: this.deleteCluster(this.cluster(p.cluster)) };
       case "ListContainerInstances": {

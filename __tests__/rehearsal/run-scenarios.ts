@@ -1,0 +1,58 @@
+/**
+ * Runs scenarios, several at once (each rehearsal mostly waits on Terraform and the provider's
+ * real-time polling), and judges each by its checks.
+ */
+import { rehearse, type RehearsalResult } from "./rehearsal";
+import type { Scenario } from "./scenarios";
+
+/**
+ * Scenarios rehearsed at once by default: four keep 2 cores busy (each mostly waits on the
+ * provider's real-time polling) at about 2.6 GB of memory for the process tree (bench:rehearsal).
+ */
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface ScenarioOutcome {
+  readonly scenario: Scenario;
+  readonly result?: RehearsalResult;
+  /** The rehearsal itself could not run (not a failed expectation). */
+  readonly error?: string;
+  readonly checks: readonly { readonly name: string; readonly problem?: string }[];
+  readonly passed: boolean;
+}
+
+export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> {
+  try {
+    const result = await rehearse(scenario.setup);
+    const checks = scenario.checks.map((check) => ({
+      name: check.name,
+      problem: check.problem(result),
+    }));
+    return { scenario, result, checks, passed: checks.every((c) => c.problem === undefined) };
+  } catch (error) {
+    return {
+      scenario,
+      error: error instanceof Error ? error.message : String(error),
+      checks: [],
+      passed: false,
+    };
+  }
+}
+
+/** Runs `scenarios` at most `concurrency` at a time; `done` hears of each as it finishes. */
+export async function runScenarios(
+  scenarios: readonly Scenario[],
+  concurrency: number,
+  done: (outcome: ScenarioOutcome) => void = () => undefined,
+): Promise<ScenarioOutcome[]> {
+  const outcomes: ScenarioOutcome[] = new Array(scenarios.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < scenarios.length) {
+      const index = next++;
+      outcomes[index] = await runScenario(scenarios[index]);
+      done(outcomes[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, scenarios.length) }, worker));
+  return outcomes;
+}
