@@ -153,7 +153,22 @@ function warningsOf(stage: string, changes: readonly GuardChange[]): string[] {
       `${stage}: RENAMED? ${address} is deleted and ${to.join(", ")} created: a changed construct id destroys the live object and creates a new one`,
     );
   }
+  const group = FIXED_ADDRESSES.autoScalingGroup;
+  if (changes.some((c) => c.address === group && c.action === "replace" && newDeleteTimeout(c))) {
+    warnings.push(
+      `${stage}: TIMEOUT ${group} is replaced in the same apply that changes its delete timeout: Terraform deletes the old group with the timeout the state holds, the old one; apply the timing change alone first, then the rollout`,
+    );
+  }
   return warnings;
+}
+
+/**
+ * Whether a change gives the group a new delete timeout. A replaced group's old object is
+ * deleted with the `timeouts` its state holds (the rehearsal shows it: a deposed object has no
+ * configuration), so a new one protects only the rollout after the apply that stores it.
+ */
+function newDeleteTimeout(change: ResourceChange): boolean {
+  return change.reasons.includes("timeouts changed");
 }
 
 /** Why the change is not an AMI update of one or more stages (nothing when it is). */

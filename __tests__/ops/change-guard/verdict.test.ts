@@ -194,6 +194,30 @@ describe("verdictOf", () => {
     });
   });
 
+  it("warns when the group is replaced in the apply that changes its delete timeout, whatever --expect is", () => {
+    const [group, ...rest] = AMI_UPDATE;
+    const stages = {
+      staging: report(
+        ["amiId", "drain.drainTimeoutMinutes"],
+        [withReason(withReason(group, "tag changed"), "timeouts changed"), ...rest],
+      ),
+    };
+    const warning =
+      "staging: TIMEOUT aws_autoscaling_group.instances is replaced in the same apply that changes its delete timeout: Terraform deletes the old group with the timeout the state holds, the old one; apply the timing change alone first, then the rollout";
+    expect(verdictOf(stages, undefined).warnings).toEqual([warning]);
+    expect(verdictOf(stages, "ami").warnings).toEqual([warning]);
+    // The AMI update alone, or a new timeout on a group updated in place, is no such case.
+    expect(verdictOf({ staging: report(["amiId"], AMI_UPDATE) }, undefined).warnings).toEqual([]);
+    const inPlace: ResourceChange = {
+      address: "aws_autoscaling_group.instances",
+      action: "update",
+      reasons: ["tag changed", "timeouts changed"],
+    };
+    expect(
+      verdictOf({ staging: report(["drain.drainTimeoutMinutes"], [inPlace]) }, undefined).warnings,
+    ).toEqual([]);
+  });
+
   describe("refuses what loses running services or the state, in every mode", () => {
     const cases: [string, ResourceChange, string][] = [
       [
