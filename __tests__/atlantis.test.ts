@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { addClusterStacks } from "../stacks/cluster-app";
 import { readStages } from "../config/stages";
 import { atlantisRepoConfig, type AtlantisProject } from "./support/atlantis-repo-config";
-import { DRAIN_ZIP } from "./support/fixtures";
+import { DRAIN_ZIP } from "../simulation/fixtures";
 
 const config = v.parse(atlantisRepoConfig, parse(readFileSync("atlantis.yaml", "utf8")));
 const projects = config.projects ?? [];

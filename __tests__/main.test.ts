@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { PLACEHOLDER_PREFIX } from "../config/placeholders";
-import { baseStages } from "./support/fixtures";
+import { baseStages } from "../simulation/fixtures";
 
 // Each case starts the app in fresh Node processes, which takes seconds on a busy machine.
 jest.setTimeout(30_000);

@@ -15,7 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startScriptedAccount } from "../__tests__/cli/preflight-account";
+import { startScriptedAccount } from "../simulation/aws/scripted-account";
+import { STAGES_FIXTURE } from "../simulation/amis";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
 const runs = Number(values.runs);
@@ -95,7 +96,7 @@ async function main() {
   const checkEnv = {
     ...env,
     ...account.env,
-    STAGES_FILE: resolve("__tests__/cli/stages.fixture.json"),
+    STAGES_FILE: resolve(STAGES_FIXTURE),
   };
 
   // As on a fresh clone: the first start bundles the CLI.

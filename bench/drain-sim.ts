@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { AwsClients } from "../lambda/instance-drain/aws-clients";
-import type { VirtualClock } from "../__tests__/support/virtual-clock";
+import type { VirtualClock } from "../simulation/virtual-clock";
 import type { DrainHandler } from "../lambda/instance-drain/handler";
 import {
   ASG_NAME,
@@ -27,7 +27,7 @@ import {
   NOTIFIED_AT,
   snsEvent,
   TOPIC_ARN,
-} from "../__tests__/lambda/instance-drain/fixtures";
+} from "../simulation/drain-fixtures";
 
 // The same notification and ids as the handler's unit tests.
 export { lifecycleMessage, NOTIFIED_AT, TOPIC_ARN };

@@ -1,4 +1,4 @@
-import { virtualClock } from "../__tests__/support/virtual-clock";
+import { virtualClock } from "../simulation/virtual-clock";
 import { NOTIFIED_AT, SimulatedAws, type SimulatedTask } from "./drain-sim";
 import {
   DELIVERY_MS,
@@ -10,7 +10,7 @@ import {
   thisHandler,
   type Strategy,
 } from "./drain-strategies";
-import { seededRandom } from "../__tests__/support/seeded-random";
+import { seededRandom } from "../simulation/seeded-random";
 
 /**
  * Simulated instance drains in virtual time, comparing three ways of waiting for the tasks:

@@ -10,15 +10,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { STAND_IN_DIR, TerraformWorkspace, terraformOnPath } from "../__tests__/terraform/harness";
-import { changeSetCases, fieldCases } from "../__tests__/terraform/real-provider/cases";
-import { forRealProvider } from "../__tests__/terraform/real-provider/convert";
-import { judge, type JudgeTimings } from "../__tests__/terraform/real-provider/judge";
-import { findRealProvider, installRealProvider } from "../__tests__/terraform/real-provider/mirror";
-import { noOpState, resourceSchemas } from "../__tests__/terraform/real-provider/prior-state";
-import { synthesize } from "../__tests__/terraform/scenarios";
-import { readVendoredSchema } from "../__tests__/terraform/stand-in-provider/schema";
-import { AMI_B } from "../__tests__/support/fixtures";
+import { STAND_IN_DIR, TerraformWorkspace, terraformOnPath } from "../simulation/terraform/harness";
+import { changeSetCases, fieldCases } from "../simulation/terraform/real-provider/cases";
+import { forRealProvider } from "../simulation/terraform/real-provider/convert";
+import { judge, type JudgeTimings } from "../simulation/terraform/real-provider/judge";
+import {
+  findRealProvider,
+  installRealProvider,
+} from "../simulation/terraform/real-provider/mirror";
+import { noOpState, resourceSchemas } from "../simulation/terraform/real-provider/prior-state";
+import { synthesize } from "../simulation/terraform/scenarios";
+import { readVendoredSchema } from "../simulation/terraform/stand-in-provider/schema";
+import { AMI_B } from "../simulation/fixtures";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Number(values.runs);

@@ -8,13 +8,13 @@
  *   npm run bench:rehearsal [-- --runs 3 --concurrency 3]
  */
 import { parseArgs } from "node:util";
-import { rehearsalUnavailable } from "../__tests__/rehearsal/rehearsal";
+import { rehearsalUnavailable } from "../simulation/rehearsal/rehearsal";
 import {
   DEFAULT_CONCURRENCY,
   runScenarios,
   type ScenarioOutcome,
-} from "../__tests__/rehearsal/run-scenarios";
-import { SCENARIOS } from "../__tests__/rehearsal/scenarios";
+} from "../simulation/rehearsal/run-scenarios";
+import { SCENARIOS } from "../simulation/rehearsal/scenarios";
 import { sampleTreeRss } from "./process-tree-rss";
 
 const { values } = parseArgs({

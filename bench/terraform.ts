@@ -16,9 +16,9 @@ import {
   TerraformWorkspace,
   buildStandIn,
   terraformOnPath,
-} from "../__tests__/terraform/harness";
-import { synthesize } from "../__tests__/terraform/scenarios";
-import { generateServerCertificate } from "../__tests__/terraform/stand-in-provider/tls";
+} from "../simulation/terraform/harness";
+import { synthesize } from "../simulation/terraform/scenarios";
+import { generateServerCertificate } from "../simulation/terraform/stand-in-provider/tls";
 
 const MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 

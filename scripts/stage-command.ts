@@ -6,7 +6,7 @@
  * cluster -- check <stage>), which reads it. When the checks pass, it runs the command itself, whose output is unchanged:
  *
  *   diff|deploy: CHECKPOINT_DISABLE=1 cdktf <diff|deploy> <args>   (set by the npm script)
- *   tf:          npm run --silent synth, then __tests__/terraform/tf.ts <args>
+ *   tf:          npm run --silent synth, then simulation/terraform/tf.ts <args>
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
@@ -92,7 +92,7 @@ async function main([kind, ...args]: readonly string[]): Promise<number> {
   if (kind === "tf") {
     const synth = await run("npm", ["run", "--silent", "synth"]);
     if (synth !== 0) return synth;
-    return run(process.execPath, ["--import", "tsx", "__tests__/terraform/tf.ts", ...args]);
+    return run(process.execPath, ["--import", "tsx", "simulation/terraform/tf.ts", ...args]);
   }
   // The stand-in of `tf` takes the examples as they are; a real account does not.
   const placeholders = placeholdersLeft(loaded, stageNames, stagesFile);

@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { COMMITTED_AMI, cli, copyOfStages } from "./support";
-import { startScriptedAccount, type Account, type ScriptedAccount } from "./preflight-account";
+import {
+  startScriptedAccount,
+  type Account,
+  type ScriptedAccount,
+} from "../../simulation/aws/scripted-account";
 
 /**
  * `check` against a scripted account on loopback (the SDK clients as the CLI makes them,

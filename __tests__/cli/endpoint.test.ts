@@ -2,7 +2,11 @@ import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { startAwsEndpoint, type AwsEndpoint, type AwsRequest } from "../support/aws-endpoint";
+import {
+  startAwsEndpoint,
+  type AwsEndpoint,
+  type AwsRequest,
+} from "../../simulation/aws/scripted-endpoint";
 import { sceneAnswer, type Scene } from "./cluster-scene";
 import {
   COMMITTED_AMI,

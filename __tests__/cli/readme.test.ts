@@ -8,7 +8,7 @@ import { stageWarnings } from "../../stacks/synth-report";
 import type { Scene } from "./cluster-scene";
 import { mockScene } from "./scene-mocks";
 import { LOPSIDED, ROLLOUT } from "./scenes";
-import { virtualClock } from "../support/virtual-clock";
+import { virtualClock } from "../../simulation/virtual-clock";
 import { cli, STAGES_FIXTURE, START } from "./support";
 
 /**

@@ -7,7 +7,7 @@ import { sceneAnswer } from "./cluster-scene";
 import type { Scene } from "./cluster-scene";
 import { NEW_ASG, OLD_ASG, ROLLOUT } from "./scenes";
 import { mockScene } from "./scene-mocks";
-import { virtualClock } from "../support/virtual-clock";
+import { virtualClock } from "../../simulation/virtual-clock";
 import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI, START, withoutAnsi } from "./support";
 
 const OLD = COMMITTED_AMI;

@@ -2,20 +2,13 @@ import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock, CliIo, InterruptSignal } from "../../cli/context";
-import { virtualClock } from "../support/virtual-clock";
+import { virtualClock } from "../../simulation/virtual-clock";
 import { runCli } from "../../cli/program";
 
 /** Shared by the CLI tests: the CLI run in-process on a copy of the stages file. */
 
-/**
- * The CLI tests' stages file: stacks/stages.json as it was written by hand (inline lists, one
- * object per line), kept apart so that edits of the real file do not change these tests.
- */
-export const STAGES_FIXTURE = "__tests__/cli/stages.fixture.json";
-
-/** The AMI of both stages in the fixture, in us-east-1. */
-export const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
-export const NEW_AMI = "ami-0a1b2c3d4e5f67890";
+import { STAGES_FIXTURE } from "../../simulation/amis";
+export { COMMITTED_AMI, NEW_AMI, STAGES_FIXTURE } from "../../simulation/amis";
 export const START = Date.parse("2026-12-01T12:00:00Z");
 
 /** A private copy of the fixture that a test may change. */

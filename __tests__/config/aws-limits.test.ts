@@ -5,7 +5,7 @@ import { ConfigError } from "../../config/config-error";
 import { readStageImports } from "../../config/imports";
 import { NUMBER_LIMITS } from "../../config/aws-rules/number-limits";
 import { numberFieldPaths, parseStages, readStages } from "../../config/stages";
-import { baseStages } from "../support/fixtures";
+import { baseStages } from "../../simulation/fixtures";
 import { sdkRegions } from "../../scripts/derive-aws-regions";
 
 /**

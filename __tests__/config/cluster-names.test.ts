@@ -3,7 +3,7 @@ import {
   clusterNames,
   MAX_CLUSTER_NAME_LENGTH,
 } from "../../config/cluster-names";
-import { baseStages, synthStages } from "../support/fixtures";
+import { baseStages, synthStages } from "../../simulation/fixtures";
 
 /**
  * The documented limits, written out here on their own so the test does not just restate

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../config/config-error";
 import { PLACEHOLDER_PREFIX } from "../../config/placeholders";
 import { loadStages, parseStages, readStages } from "../../config/stages";
-import { AMI_B, baseStages } from "../support/fixtures";
+import { AMI_B, baseStages } from "../../simulation/fixtures";
 import { writeStagesFile } from "../support/stages-file";
 
 type Mutable = Record<string, Record<string, unknown>>;

@@ -3,7 +3,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
 import { Testing } from "cdktf";
 import { AppsCluster, AppsClusterProps } from "../../constructs/apps-cluster";
-import { AMI_A, DRAIN_ZIP, onlyResource, synthScope } from "../support/fixtures";
+import { AMI_A, DRAIN_ZIP, onlyResource, synthScope } from "../../simulation/fixtures";
 
 const props: AppsClusterProps = {
   clusterName: "apps-test",

@@ -1,5 +1,5 @@
 import { ClusterInstances, type ClusterInstancesProps } from "../../constructs/cluster-instances";
-import { AMI_A, clusterWithDrain, onlyResource, synthScope } from "../support/fixtures";
+import { AMI_A, clusterWithDrain, onlyResource, synthScope } from "../../simulation/fixtures";
 
 /** Issue 16 §5: the stage may let containers reach instance metadata (IMDSv2, two hops). */
 

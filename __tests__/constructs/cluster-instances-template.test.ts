@@ -17,7 +17,7 @@ import {
   INSTANCES_PROPS,
   onlyResource,
   synthScope,
-} from "../support/fixtures";
+} from "../../simulation/fixtures";
 
 const required: Omit<ClusterInstancesProps, "cluster" | "drain"> = {
   ...INSTANCES_PROPS,

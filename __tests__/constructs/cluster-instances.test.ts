@@ -15,7 +15,7 @@ import {
   INSTANCES_PROPS,
   onlyResource,
   synthScope,
-} from "../support/fixtures";
+} from "../../simulation/fixtures";
 
 const required = INSTANCES_PROPS;
 

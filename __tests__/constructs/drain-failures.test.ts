@@ -1,6 +1,6 @@
 import { DrainFailures } from "../../constructs/drain-failures";
 import { EcsCluster } from "../../constructs/ecs-cluster";
-import { synthScope } from "../support/fixtures";
+import { synthScope } from "../../simulation/fixtures";
 
 /** Issue 16 §4: one alarm per new failure, and the backlog still visible. */
 

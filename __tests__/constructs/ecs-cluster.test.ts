@@ -1,7 +1,7 @@
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { Testing } from "cdktf";
 import { EcsCluster } from "../../constructs/ecs-cluster";
-import { emptyStack } from "../support/fixtures";
+import { emptyStack } from "../../simulation/fixtures";
 
 describe("EcsCluster", () => {
   const synth = (containerInsights?: boolean) =>

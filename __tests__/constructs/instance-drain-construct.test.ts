@@ -9,7 +9,7 @@ import {
   emptyStack,
   onlyResource,
   synthScope,
-} from "../support/fixtures";
+} from "../../simulation/fixtures";
 
 type PolicyStatement = {
   sid?: string;

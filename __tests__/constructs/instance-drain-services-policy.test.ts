@@ -1,4 +1,4 @@
-import { clusterWithDrain, synthScope } from "../support/fixtures";
+import { clusterWithDrain, synthScope } from "../../simulation/fixtures";
 
 /** Issue 16 §1: at the drain bound the function asks ECS which services are daemons. */
 

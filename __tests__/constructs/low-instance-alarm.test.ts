@@ -3,7 +3,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { LowInstanceAlarm, LowInstanceAlarmProps } from "../../constructs/low-instance-alarm";
-import { onlyResource } from "../support/fixtures";
+import { onlyResource } from "../../simulation/fixtures";
 
 /** The stack with an ASG and the alarm on it, as Testing.synthScope gives it (JSON text). */
 function synthesized(props: Partial<LowInstanceAlarmProps> = {}): string {

@@ -7,7 +7,7 @@ import { ConfigError } from "../../config/config-error";
 import { addClusterStacks } from "../../stacks/cluster-app";
 import { ClusterStack } from "../../stacks/cluster-stack";
 import { readStages } from "../../config/stages";
-import { DRAIN_ZIP, baseStages, synthStages } from "../support/fixtures";
+import { DRAIN_ZIP, baseStages, synthStages } from "../../simulation/fixtures";
 
 const ROLLOUT_ADDRESSES = [
   "aws_launch_configuration.instances",

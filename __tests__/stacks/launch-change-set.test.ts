@@ -8,7 +8,7 @@ import {
   type ExpectedPlan,
 } from "../../ops/change-guard/launch-expectations";
 import { AMI_UPDATE, verdictOf } from "../../ops/change-guard/verdict";
-import { AMI_A, AMI_B, baseStages, synthStages } from "../support/fixtures";
+import { AMI_A, AMI_B, baseStages, synthStages } from "../../simulation/fixtures";
 
 type StageName = "staging" | "production";
 const STAGES: readonly StageName[] = ["staging", "production"];

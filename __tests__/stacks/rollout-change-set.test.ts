@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { changeSet, REPLACEMENT_RULES, ResourceChange } from "../../change-set/change-set";
 import aws from "../../change-set/provider-schema/aws.json";
 import { StageConfig } from "../../config/stages";
-import { AMI_A, AMI_B, baseStages, synthStages } from "../support/fixtures";
+import { AMI_A, AMI_B, baseStages, synthStages } from "../../simulation/fixtures";
 
 type StageName = "staging" | "production";
 

@@ -1,6 +1,6 @@
 import { PLACEHOLDER_PREFIX } from "../../config/placeholders";
 import { stageWarnings } from "../../stacks/synth-report";
-import { baseStages } from "../support/fixtures";
+import { baseStages } from "../../simulation/fixtures";
 import { loadStagesFrom } from "../support/stages-file";
 
 describe("stageWarnings", () => {

@@ -12,8 +12,13 @@ import { Testing } from "cdktf";
 import { firstPlanAfterAdoption, planAdoption } from "../../ops/adoption/adoption";
 import { parseTerraformState } from "../../ops/adoption/terraform-state";
 import { addClusterStacks } from "../../stacks/cluster-app";
-import { baseStages, DRAIN_ZIP } from "../support/fixtures";
-import { TerraformWorkspace, buildStandIn, plannedActions, terraformOnPath } from "./harness";
+import { baseStages, DRAIN_ZIP } from "../../simulation/fixtures";
+import {
+  TerraformWorkspace,
+  buildStandIn,
+  plannedActions,
+  terraformOnPath,
+} from "../../simulation/terraform/harness";
 
 const OLD_STATE = "__tests__/fixtures/old-apps-clusters.tfstate";
 const terraform = terraformOnPath();

@@ -4,8 +4,13 @@
  * scenarios share one configuration, so one apply and one plan cover them.
  */
 import * as fs from "node:fs";
-import { CHANGE_SET_SCENARIOS } from "./change-set-scenarios";
-import { completeRequired, merged, prefixOf, renamed } from "./combined-config";
+import { CHANGE_SET_SCENARIOS } from "../../simulation/terraform/change-set-scenarios";
+import {
+  completeRequired,
+  merged,
+  prefixOf,
+  renamed,
+} from "../../simulation/terraform/combined-config";
 import {
   STAND_IN_DIR,
   TerraformWorkspace,
@@ -13,9 +18,9 @@ import {
   plannedActions,
   terraformOnPath,
   type StandIn,
-} from "./harness";
-import { predictedActions } from "./scenarios";
-import { readVendoredSchema } from "./stand-in-provider/schema";
+} from "../../simulation/terraform/harness";
+import { predictedActions } from "../../simulation/terraform/scenarios";
+import { readVendoredSchema } from "../../simulation/terraform/stand-in-provider/schema";
 
 const terraform = terraformOnPath();
 const suite = "missing" in terraform ? describe.skip : describe;

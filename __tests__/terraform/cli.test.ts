@@ -27,7 +27,7 @@ describe("npm run tf", () => {
       "error: usage: npm run tf -- <staging|production> <validate|plan|apply>",
     ],
   ])("rejects %p with one line and exit code 2", (args, message) => {
-    const result = run("__tests__/terraform/tf.ts", ...args);
+    const result = run("simulation/terraform/tf.ts", ...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`${message}\n`);
     expect(result.stdout).toBe("");
@@ -46,7 +46,7 @@ describe("vendor-schema.ts", () => {
       "error: the input is neither `terraform providers schema -json` nor an extract",
     ],
   ])("rejects %p with one line, writing nothing", (args, message) => {
-    const result = run("__tests__/terraform/stand-in-provider/vendor-schema.ts", ...args);
+    const result = run("simulation/terraform/stand-in-provider/vendor-schema.ts", ...args);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`${message}\n`);
   });

@@ -13,8 +13,8 @@ import {
   type PlanJson,
   type StandIn,
   type StateResource,
-} from "./harness";
-import type { ApplyLogEntry } from "./stand-in-provider/managed-resources";
+} from "../../simulation/terraform/harness";
+import type { ApplyLogEntry } from "../../simulation/terraform/stand-in-provider/managed-resources";
 
 export const LC = "aws_launch_configuration.instances";
 export const TEMPLATE = "aws_launch_template.instances";

@@ -14,8 +14,12 @@ import {
   SWITCH_TO_TEMPLATE,
   type ExpectedPlan,
 } from "../../ops/change-guard/launch-expectations";
-import { AMI_B } from "../support/fixtures";
-import { plannedActions, type StateResource, type TerraformWorkspace } from "./harness";
+import { AMI_B } from "../../simulation/fixtures";
+import {
+  plannedActions,
+  type StateResource,
+  type TerraformWorkspace,
+} from "../../simulation/terraform/harness";
 import {
   ALARM,
   ASG,
@@ -27,7 +31,11 @@ import {
   standInWorkspaces,
   terraformSuite,
 } from "./in-the-loop";
-import { predictedActions, synthesize, withoutResource } from "./scenarios";
+import {
+  predictedActions,
+  synthesize,
+  withoutResource,
+} from "../../simulation/terraform/scenarios";
 
 const { suite, title } = terraformSuite(
   "launch templates in the loop",

@@ -6,13 +6,13 @@
  */
 import type { SynthesizedDocument } from "../../change-set/change-set";
 import type { StageConfig } from "../../config/stages";
-import { AMI_B } from "../support/fixtures";
+import { AMI_B } from "../../simulation/fixtures";
 import {
   plannedActions,
   type PlanJson,
   type StateResource,
   type TerraformWorkspace,
-} from "./harness";
+} from "../../simulation/terraform/harness";
 import {
   ALARM,
   ASG,
@@ -30,8 +30,8 @@ import {
   synthesize,
   withoutResource,
   type StageName,
-} from "./scenarios";
-import type { ApplyLogEntry } from "./stand-in-provider/managed-resources";
+} from "../../simulation/terraform/scenarios";
+import type { ApplyLogEntry } from "../../simulation/terraform/stand-in-provider/managed-resources";
 
 const ROLLOUT = { [LC]: "replace", [ASG]: "replace", [ALARM]: "update" };
 

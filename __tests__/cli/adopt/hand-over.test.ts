@@ -1,8 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startAwsEndpoint, type AwsEndpoint, type AwsRequest } from "../../support/aws-endpoint";
-import type { AwsAnswer } from "../../support/aws-wire";
+import {
+  startAwsEndpoint,
+  type AwsEndpoint,
+  type AwsRequest,
+} from "../../../simulation/aws/scripted-endpoint";
+import type { AwsAnswer } from "../../../simulation/aws/wire";
 import { cli, STAGES_FIXTURE } from "../support";
 
 /**

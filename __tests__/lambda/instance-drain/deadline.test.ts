@@ -1,5 +1,10 @@
 import type { Context } from "aws-lambda";
-import { ASG_NAME, INSTANCE_ID, lifecycleMessage, snsEvent } from "./fixtures";
+import {
+  ASG_NAME,
+  INSTANCE_ID,
+  lifecycleMessage,
+  snsEvent,
+} from "../../../simulation/drain-fixtures";
 import { handlerAgainstLocalAws, LocalAws, type LocalTask } from "./local-aws";
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from "aws-lambda";
-import { startAwsEndpoint, type AwsEndpoint } from "../../support/aws-endpoint";
-import type { WireReply, WireRequest } from "../../support/aws-wire";
+import { startAwsEndpoint, type AwsEndpoint } from "../../../simulation/aws/scripted-endpoint";
+import type { WireReply, WireRequest } from "../../../simulation/aws/wire";
 import {
   ASG_NAME,
   autoScalingInstancesReply,
@@ -13,7 +13,7 @@ import {
   queryError,
   queryReply,
   snsEvent,
-} from "./fixtures";
+} from "../../../simulation/drain-fixtures";
 
 /**
  * The exported handler exactly as Lambda loads it, pointed at a local AWS endpoint by

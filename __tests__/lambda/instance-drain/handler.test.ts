@@ -30,8 +30,8 @@ import {
   NOTIFIED_AT,
   snsEvent,
   TOPIC_ARN,
-} from "./fixtures";
-import { virtualClock } from "../../support/virtual-clock";
+} from "../../../simulation/drain-fixtures";
+import { virtualClock } from "../../../simulation/virtual-clock";
 
 const ecs = mockClient(ECSClient);
 const autoScaling = mockClient(AutoScalingClient);

@@ -3,9 +3,9 @@ import {
   CONTAINER_INSTANCE_ARN,
   ecsReply,
   queryReply,
-} from "./fixtures";
-import { startAwsEndpoint, type AwsEndpoint } from "../../support/aws-endpoint";
-import { encodeAnswer, type WireReply, type WireRequest } from "../../support/aws-wire";
+} from "../../../simulation/drain-fixtures";
+import { startAwsEndpoint, type AwsEndpoint } from "../../../simulation/aws/scripted-endpoint";
+import { encodeAnswer, type WireReply, type WireRequest } from "../../../simulation/aws/wire";
 
 /**
  * A small stateful ECS and Auto Scaling behind a local HTTP endpoint, for scenario tests of the

@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import { lifecycleMessage, snsEvent } from "./fixtures";
+import { lifecycleMessage, snsEvent } from "../../../simulation/drain-fixtures";
 import { handlerAgainstLocalAws, LocalAws } from "./local-aws";
 
 /**

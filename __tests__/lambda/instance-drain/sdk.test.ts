@@ -13,9 +13,9 @@ import {
   queryError,
   queryReply,
   terminatingWait,
-} from "./fixtures";
-import { parseWireRequest, type WireReply, type WireRequest } from "../../support/aws-wire";
-import { virtualClock } from "../../support/virtual-clock";
+} from "../../../simulation/drain-fixtures";
+import { parseWireRequest, type WireReply, type WireRequest } from "../../../simulation/aws/wire";
+import { virtualClock } from "../../../simulation/virtual-clock";
 
 /**
  * These tests go through the real SDK clients, as the Lambda builds them, down to HTTP: only the

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { deliver, NOTIFIED_AT, SimulatedAws } from "../../../bench/drain-sim";
-import { virtualClock } from "../../support/virtual-clock";
+import { virtualClock } from "../../../simulation/virtual-clock";
 import { ClusterInstances } from "../../../constructs/cluster-instances";
 import {
   drainEnvironment,
@@ -10,7 +10,7 @@ import {
   type DrainTimingInput,
 } from "../../../lambda/instance-drain/contract";
 import { createHandler } from "../../../lambda/instance-drain/handler";
-import { clusterWithDrain, emptyStack } from "../../support/fixtures";
+import { clusterWithDrain, emptyStack } from "../../../simulation/fixtures";
 
 /**
  * Issue 16 §3: the drain's timeouts come from one contract (lambda/instance-drain/contract.ts).

@@ -12,7 +12,7 @@ import { ConfigError } from "../../../config/config-error";
 import { parseTerraformState, type StateResource } from "../../../ops/adoption/terraform-state";
 import { addClusterStacks } from "../../../stacks/cluster-app";
 import { readStageImports, type StageImports } from "../../../config/imports";
-import { baseStages, DRAIN_ZIP } from "../../support/fixtures";
+import { baseStages, DRAIN_ZIP } from "../../../simulation/fixtures";
 
 const FIXTURE = "__tests__/fixtures/old-apps-clusters.tfstate";
 const rawState = readFileSync(FIXTURE, "utf8");

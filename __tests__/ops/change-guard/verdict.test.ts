@@ -6,7 +6,7 @@ import {
 } from "../../../ops/change-guard/verdict";
 import type { ResourceChange } from "../../../change-set/change-set";
 import { firstErrorLine } from "../../../ops/change-guard/synthesize";
-import { AMI_A, AMI_B, baseStages } from "../../support/fixtures";
+import { AMI_A, AMI_B, baseStages } from "../../../simulation/fixtures";
 
 // As the change set words an AMI-only change.
 const AMI_UPDATE: ResourceChange[] = [

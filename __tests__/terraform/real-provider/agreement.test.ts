@@ -10,10 +10,14 @@ import { changeSet, type ResourceChange } from "../../../change-set/change-set";
 import { STAGE_FIELDS } from "../../../config/stages";
 import { planChanges } from "../../../ops/change-guard/plan-changes";
 import { configChanges, flagChanges, verdictOf } from "../../../ops/change-guard/verdict";
-import { baseStages } from "../../support/fixtures";
-import { STAND_IN_DIR, plannedActions, terraformOnPath } from "../harness";
-import { predictedActions } from "../scenarios";
-import { readVendoredSchema } from "../stand-in-provider/schema";
+import { baseStages } from "../../../simulation/fixtures";
+import {
+  STAND_IN_DIR,
+  plannedActions,
+  terraformOnPath,
+} from "../../../simulation/terraform/harness";
+import { predictedActions } from "../../../simulation/terraform/scenarios";
+import { readVendoredSchema } from "../../../simulation/terraform/stand-in-provider/schema";
 import {
   FIELD_EDITS,
   TEMPLATE_EDITS,
@@ -21,11 +25,15 @@ import {
   fieldCases,
   templateCases,
   type Case,
-} from "./cases";
-import { judge, type JudgedScenario } from "./judge";
-import { findRealProvider, installRealProvider, type RealProvider } from "./mirror";
+} from "../../../simulation/terraform/real-provider/cases";
+import { judge, type JudgedScenario } from "../../../simulation/terraform/real-provider/judge";
+import {
+  findRealProvider,
+  installRealProvider,
+  type RealProvider,
+} from "../../../simulation/terraform/real-provider/mirror";
 import { realReplacements, standInReplacements } from "./replace-decisions";
-import { NOT_EDITED, STAGE_EDITS } from "./stage-edits";
+import { NOT_EDITED, STAGE_EDITS } from "../../../simulation/terraform/real-provider/stage-edits";
 
 const terraform = terraformOnPath();
 const found = findRealProvider();

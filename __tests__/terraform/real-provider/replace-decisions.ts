@@ -5,10 +5,14 @@
  * stand-in's `planChange` decides from the same before and after values.
  */
 import type { SynthesizedDocument } from "../../../change-set/document";
-import type { PlannedResourceChange } from "../harness";
-import { UNKNOWN, isUnknown, type Value } from "../stand-in-provider/cty";
-import { planChange } from "../stand-in-provider/managed-resources";
-import type { VendoredSchema } from "../stand-in-provider/schema";
+import type { PlannedResourceChange } from "../../../simulation/terraform/harness";
+import {
+  UNKNOWN,
+  isUnknown,
+  type Value,
+} from "../../../simulation/terraform/stand-in-provider/cty";
+import { planChange } from "../../../simulation/terraform/stand-in-provider/managed-resources";
+import type { VendoredSchema } from "../../../simulation/terraform/stand-in-provider/schema";
 
 type Decisions = Record<string, string[]>;
 

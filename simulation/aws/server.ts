@@ -1,0 +1,119 @@
+/**
+ * The simulated AWS on loopback: one HTTP endpoint that the provider's `endpoints` block names
+ * for every service. The SigV4 credential scope says which service a request is for; the
+ * request is decoded in its protocol, handed to that service, recorded, and answered in the
+ * same protocol. A call no service knows is recorded as unanswered and fails loudly, so the
+ * list of what the provider calls stays the contract (README, "The rehearsal").
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AwsClock } from "./clock";
+import { AwsError, type SimulatedService } from "./service";
+import { decodeRequest, encodeError, encodeOutput, type EncodedReply } from "./wire";
+
+export interface RecordedCall {
+  readonly service: string;
+  readonly operation: string;
+  readonly statusCode: number;
+  /** The error code, when the call failed. */
+  readonly error?: string;
+  /** Milliseconds since the server started (real time). */
+  readonly at: number;
+  /** AWS epoch milliseconds, when the server was given the simulation's clock. */
+  readonly awsTime?: number;
+}
+
+export interface SimulatedAwsServer {
+  readonly url: string;
+  readonly calls: readonly RecordedCall[];
+  close(): Promise<void>;
+}
+
+export async function startSimulatedAws(
+  services: readonly SimulatedService[],
+  clock?: AwsClock,
+): Promise<SimulatedAwsServer> {
+  const bySigningName = new Map(services.map((service) => [service.signingName, service]));
+  const calls: RecordedCall[] = [];
+  const started = Date.now();
+  const server: Server = createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.on("end", () => {
+      const { service, region } = credentialScope(incoming);
+      const reply = answer(
+        bySigningName.get(service),
+        service,
+        region,
+        incoming,
+        Buffer.concat(chunks),
+      );
+      calls.push({
+        service,
+        ...reply.recorded,
+        at: Date.now() - started,
+        ...(clock ? { awsTime: clock.now() } : {}),
+      });
+      response.writeHead(reply.statusCode, reply.headers).end(reply.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function answer(
+  simulated: SimulatedService | undefined,
+  service: string,
+  region: string,
+  incoming: IncomingMessage,
+  body: Buffer,
+): EncodedReply & { recorded: Omit<RecordedCall, "service" | "at"> } {
+  const decoded = decodeRequest(
+    incoming.method ?? "GET",
+    incoming.url ?? "/",
+    incoming.headers,
+    body,
+  );
+  let operation = decoded.operation;
+  try {
+    if (simulated === undefined) throw new AwsError("UnknownService", `no simulated ${service}`);
+    if (decoded.protocol === "rest-json") {
+      operation = simulated.route?.(decoded.method, decoded.path) ?? "";
+    }
+    const result = simulated.handle({ ...decoded, operation, region });
+    const { output, statusCode } =
+      "output" in result
+        ? (result as { output: object; statusCode?: number })
+        : { output: result, statusCode: 200 };
+    const reply = encodeOutput(service, { ...decoded, operation }, output, statusCode);
+    return { ...reply, recorded: { operation, statusCode: reply.statusCode } };
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    const reply = encodeError(
+      service,
+      { ...decoded, operation },
+      error.code,
+      error.message,
+      error.statusCode,
+    );
+    return {
+      ...reply,
+      recorded: {
+        operation: operation || `${decoded.method} ${decoded.path}`,
+        statusCode: reply.statusCode,
+        error: error.code,
+      },
+    };
+  }
+}
+
+/** `Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, ...` */
+function credentialScope(incoming: IncomingMessage): { service: string; region: string } {
+  const [, region = "", service = ""] =
+    /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\//.exec(incoming.headers.authorization ?? "") ?? [];
+  return { service, region };
+}

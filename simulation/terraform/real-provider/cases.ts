@@ -1,0 +1,79 @@
+/**
+ * What the real provider judges: every change-set scenario it can plan, and a single-field edit
+ * of every stage field in both stages. Shared by the agreement test and `npm run bench:real-provider`.
+ */
+import type { SynthesizedDocument } from "../../../change-set/document";
+import type { StageConfig } from "../../../config/stages";
+import { AMI_B, baseStages } from "../../fixtures";
+import { CHANGE_SET_SCENARIOS } from "../change-set-scenarios";
+import { completeRequired } from "../combined-config";
+import { STAGES, synthesize } from "../scenarios";
+import type { VendoredSchema } from "../stand-in-provider/schema";
+import { STAGE_EDITS } from "./stage-edits";
+import { withValidArguments } from "./valid-arguments";
+
+export interface Case {
+  readonly name: string;
+  readonly before: SynthesizedDocument;
+  readonly after: SynthesizedDocument;
+}
+
+/** Scenarios the mirror's provider cannot plan: they use arguments only 6.x has. */
+export const SIX_ONLY: Readonly<Record<string, string>> = {
+  "topic region": "per-resource region is new in provider 6",
+  "durable_config added": "Lambda durable_config is new in provider 6",
+  "durable_config changed": "Lambda durable_config is new in provider 6",
+};
+
+/** The change-set scenarios with the arguments the real provider requires, alike on both sides. */
+export function changeSetCases(schema: VendoredSchema): Case[] {
+  return CHANGE_SET_SCENARIOS.filter((s) => !(s.name in SIX_ONLY)).map((scenario) => {
+    const [before, after] = completeRequired(
+      withValidArguments([scenario.before, scenario.after]),
+      schema,
+    );
+    return { name: scenario.name, before, after };
+  });
+}
+
+/** `<stage> <field>` for every edit of `STAGE_EDITS` in both stages (names only: no synth). */
+export const FIELD_EDITS = STAGES.flatMap((stage) =>
+  Object.entries(STAGE_EDITS).map(([field, edit]) => ({ name: `${stage} ${field}`, stage, edit })),
+);
+
+/**
+ * Edits of a stage that launches from a template (`launch: "template"` on both sides): an AMI
+ * update, and a move to an instance type launch configurations cannot launch.
+ */
+const TEMPLATE_SETTINGS: Readonly<Record<string, Partial<StageConfig>>> = {
+  amiId: { amiId: AMI_B },
+  instanceType: { instanceType: "c7i.large" },
+};
+
+/** `<stage> template <field>` for every template-mode edit in both stages. */
+export const TEMPLATE_EDITS = STAGES.flatMap((stage) =>
+  Object.entries(TEMPLATE_SETTINGS).map(([field, settings]) => ({
+    name: `${stage} template ${field}`,
+    stage,
+    settings,
+  })),
+);
+
+/** The template-mode stacks before and after each template edit. */
+export function templateCases(): Case[] {
+  return TEMPLATE_EDITS.map(({ name, stage, settings }) => ({
+    name,
+    before: synthesize({ stage, settings: { launch: "template" } })[stage],
+    after: synthesize({ stage, settings: { launch: "template", ...settings } })[stage],
+  }));
+}
+
+/** The test stages' stacks before and after each field edit (a synth per edit). */
+export function fieldCases(): Case[] {
+  const base = synthesize();
+  return FIELD_EDITS.map(({ name, stage, edit }) => ({
+    name,
+    before: base[stage],
+    after: synthesize({ stage, settings: edit(baseStages()[stage]) })[stage],
+  }));
+}
