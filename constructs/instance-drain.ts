@@ -22,6 +22,7 @@ import {
   resolveDrainTiming,
   type DrainTiming,
 } from "../lambda/instance-drain/contract";
+import { LAMBDA_RUNTIME } from "../lambda/runtime";
 import { ConfigError, describeValue } from "../config/config-error";
 import { DrainFailures } from "./drain-failures";
 import { EcsCluster } from "./ecs-cluster";
@@ -298,7 +299,7 @@ export class InstanceDrain extends Construct {
       functionName: name,
       description: `Drains ECS tasks off ${cluster.clusterName} instances before they terminate`,
       role: functionRole.arn,
-      runtime: "nodejs22.x",
+      runtime: LAMBDA_RUNTIME,
       architectures: ["arm64"],
       handler: "index.handler",
       filename: code.path,

@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { zipSync } from "fflate";
 import { sync as writeFileAtomicSync } from "write-file-atomic";
+import { BUNDLE_TARGET } from "./runtime";
 
 /** Every zip entry gets this timestamp, so the same code always gives the same zip bytes. */
 const FIXED_MTIME = new Date("1980-01-01T00:00:00Z");
 
 /** Files outside the bundle's own inputs that decide its bytes. */
-const BUILD_INPUTS = ["package-lock.json", "lambda/bundle.ts"];
+const BUILD_INPUTS = ["package-lock.json", "lambda/bundle.ts", "lambda/runtime.ts"];
 
 export interface PackageOptions {
   /** Where the zip and its input record go. @default "build" */
@@ -38,7 +39,7 @@ export function packageLambda(
     entryPoints: [join(sourceRoot, name, "index.ts")],
     bundle: true,
     platform: "node",
-    target: "node22",
+    target: BUNDLE_TARGET,
     format: "cjs",
     minify: true,
     legalComments: "none",

@@ -32,11 +32,11 @@ function policy(doc: SynthesizedDocument, name: string): PolicyStatement[] {
 
 describe("InstanceDrain", () => {
   describe("function", () => {
-    it("runs the packaged handler on nodejs22.x, updating when the zip's bytes change", () => {
+    it("runs the packaged handler on nodejs24.x, updating when the zip's bytes change", () => {
       const { fn } = synth();
       expect(fn).toMatchObject({
         function_name: "apps-test-instance-drain",
-        runtime: "nodejs22.x",
+        runtime: "nodejs24.x",
         handler: "index.handler",
         role: "${aws_iam_role.instance_drain.arn}",
         source_code_hash: createHash("sha256").update(readFileSync(DRAIN_ZIP)).digest("base64"),

@@ -44,11 +44,7 @@ describe("packageLambda", () => {
       const script = `require(${JSON.stringify(join(dir, "index.js"))}).handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 900000 }).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })`;
       const result = spawnSync("node", ["-e", script], {
         encoding: "utf8",
-        env: {
-          ...process.env,
-          AWS_REGION: "us-east-1",
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        },
+        env: { ...process.env, AWS_REGION: "us-east-1" },
       });
       expect(result.status).toBe(0);
       const lines = result.stdout
