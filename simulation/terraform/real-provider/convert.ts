@@ -37,7 +37,14 @@ export const CONVERSIONS: readonly Conversion[] = [
     name: "region attribute",
     why: "data.aws_region's region is called name before 6.x (same value)",
   },
+  {
+    name: "lambda runtime",
+    why: "5.x refuses nodejs24.x as an unknown runtime (6.19.0 added it), so it plans as nodejs22.x, the newest 5.100.0 knows; a runtime is updated in place, and both sides of a change convert alike, so only a change of the runtime itself goes unseen",
+  },
 ];
+
+/** Lambda runtimes newer than the mirror's provider, each with the one it plans instead. */
+const NEWER_RUNTIMES: Readonly<Record<string, string>> = { "nodejs24.x": "nodejs22.x" };
 
 export interface ConversionOptions {
   /** The provider version of the mirror, e.g. 5.100.0. */
@@ -72,13 +79,26 @@ export function forRealProvider(
   const data = { ...blocks.data };
   delete data.aws_caller_identity;
 
+  const resource = withKnownRuntimes(blocks.resource);
   return {
     ...local,
     terraform,
     provider: { aws: providersOf(local).map(offline) },
-    ...(blocks.resource === undefined ? {} : { resource: blocks.resource }),
+    ...(resource === undefined ? {} : { resource }),
     ...(Object.keys(data).length === 0 ? {} : { data }),
   };
+}
+
+function withKnownRuntimes(
+  resource: SynthesizedDocument["resource"],
+): SynthesizedDocument["resource"] {
+  const functions = resource?.aws_lambda_function;
+  if (functions === undefined) return resource;
+  const known = Object.entries(functions).map(([name, config]) => {
+    const plannedAs = NEWER_RUNTIMES[config.runtime as string];
+    return [name, plannedAs === undefined ? config : { ...config, runtime: plannedAs }];
+  });
+  return { ...resource, aws_lambda_function: Object.fromEntries(known) };
 }
 
 function providersOf(document: SynthesizedDocument): BlockConfig[] {

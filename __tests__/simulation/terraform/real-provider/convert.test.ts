@@ -23,6 +23,7 @@ describe("forRealProvider", () => {
       "offline provider",
       "fixed account id",
       "region attribute",
+      "lambda runtime",
     ]);
     for (const { why } of CONVERSIONS) expect(why.length).toBeGreaterThan(20);
   });
@@ -60,6 +61,13 @@ describe("forRealProvider", () => {
     expect(text).toContain("${data.aws_region.current.name}");
   });
 
+  it("plans the drain function's nodejs24.x as nodejs22.x, the newest runtime 5.100.0 accepts", () => {
+    const runtimeOf = (document: SynthesizedDocument) =>
+      (document.resource?.aws_lambda_function.instance_drain as { runtime: string }).runtime;
+    expect(runtimeOf(stack)).toBe("nodejs24.x");
+    expect(runtimeOf(converted)).toBe("nodejs22.x");
+  });
+
   it("changes nothing else: the same blocks, and the input untouched", () => {
     const blocks = (document: SynthesizedDocument) =>
       ["resource", "data"].flatMap((section) =>
@@ -72,7 +80,8 @@ describe("forRealProvider", () => {
     );
     const undone = text
       .replaceAll(FAKE_ACCOUNT_ID, "${data.aws_caller_identity.current.account_id}")
-      .replaceAll("data.aws_region.current.name", "data.aws_region.current.region");
+      .replaceAll("data.aws_region.current.name", "data.aws_region.current.region")
+      .replaceAll('"runtime":"nodejs22.x"', '"runtime":"nodejs24.x"');
     const resources = (json: string) => JSON.stringify(JSON.parse(json).resource);
     expect(resources(undone)).toEqual(resources(original));
     expect(JSON.stringify(stack)).toBe(original);
