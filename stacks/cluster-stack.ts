@@ -17,7 +17,8 @@ export interface ClusterStackProps {
 
 /**
  * One stage (staging or production): the AWS provider with the stage's region and default tags,
- * the S3 backend holding the stage's own state, and the apps cluster.
+ * the S3 backend holding the stage's own state with the Terraform version it needs, and the apps
+ * cluster.
  */
 export class ClusterStack extends TerraformStack {
   public readonly appsCluster: AppsCluster;
@@ -28,12 +29,14 @@ export class ClusterStack extends TerraformStack {
     const tags = { ...projectTags(stage), ...stageTags };
 
     new AwsProvider(this, "aws", { region, defaultTags: [{ tags }] });
-    new StateBackend(this, {
+    const backend = new StateBackend(this, {
       bucket: stateBucket,
       key: `apps-cluster/${stage}/terraform.tfstate`,
       region,
       lockTable: stateLockTable,
     });
+    // An older Terraform then refuses the stack in one line naming the version it needs.
+    this.addOverride("terraform.required_version", `>= ${backend.minimumTerraformVersion}`);
 
     this.appsCluster = new AppsCluster(this, "AppsCluster", {
       ...cluster,

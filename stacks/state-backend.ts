@@ -21,6 +21,11 @@ export interface StateBackendProps {
  * know `use_lockfile` (added in Terraform 1.10), so it is added to the synthesized block here.
  */
 export class StateBackend extends S3Backend {
+  /**
+   * The oldest Terraform that can use this backend: 1.10 with `use_lockfile`, else 1.5 (the
+   * `import` blocks of an adoption). An older one would stop at an unknown backend argument.
+   */
+  public readonly minimumTerraformVersion: string;
   private readonly usesLockfile: boolean;
 
   constructor(scope: Construct, props: StateBackendProps) {
@@ -33,6 +38,7 @@ export class StateBackend extends S3Backend {
     });
     // Both settings at once make Terraform take two locks; older versions reject use_lockfile.
     this.usesLockfile = props.lockTable === undefined;
+    this.minimumTerraformVersion = this.usesLockfile ? "1.10" : "1.5";
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {

@@ -205,6 +205,15 @@ describe("changeSet with a backend change", () => {
     );
   });
 
+  it("sees no change in a new required_version: Terraform checks it, no resource holds it", () => {
+    const before = stack();
+    const after = {
+      ...before,
+      terraform: { ...(before.terraform as object), required_version: ">= 1.10" },
+    };
+    expect(changeSet(before, after)).toEqual([]);
+  });
+
   it("reports another backend type", () => {
     const after = { ...stack(), terraform: { backend: { local: { path: "x.tfstate" } } } };
     expect(changeSet(stack(), after)).toEqual([

@@ -65,6 +65,13 @@ describe("ClusterStack", () => {
     },
   );
 
+  it.each(["staging", "production"] as const)(
+    "requires of Terraform what the S3 lock file needs (1.10) in %s, so an older one refuses the stack",
+    (stage) => {
+      expect(stages[stage].terraform).toHaveProperty("required_version", ">= 1.10");
+    },
+  );
+
   it("locks the state with a DynamoDB table instead when the stage names one (Terraform < 1.10)", () => {
     const config = baseStages();
     config.production.stateLockTable = "test-terraform-locks";
@@ -74,6 +81,9 @@ describe("ClusterStack", () => {
     expect(backendOf(production)).toMatchObject({ dynamodb_table: "test-terraform-locks" });
     expect(backendOf(production)).not.toHaveProperty("use_lockfile");
     expect(backendOf(staging)).not.toHaveProperty("dynamodb_table");
+    // That backend works from 1.5, which the import blocks of an adoption need.
+    expect(production.terraform).toHaveProperty("required_version", ">= 1.5");
+    expect(staging.terraform).toHaveProperty("required_version", ">= 1.10");
   });
 
   it("adds the stage's own tags to the default tags and the instances' tags", () => {

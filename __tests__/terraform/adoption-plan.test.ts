@@ -3,7 +3,7 @@
  * the import blocks `adopt` writes, planned against the stand-in provider whose import fixture
  * holds the old HCL state's objects (as an import brings them in: without the create-only
  * inline hooks). Terraform's actions must equal `firstPlanAfterAdoption`. Skipped without a
- * Terraform ≥ 1.5 on PATH, like the other Terraform tests.
+ * Terraform ≥ 1.10 on PATH, like the other Terraform tests.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";

@@ -1,6 +1,6 @@
 /**
  * What the stand-in suites that roll staging through Terraform share: the suite that skips,
- * saying why, without a Terraform ≥ 1.5; the stand-in built once per suite, with every working
+ * saying why, without a Terraform ≥ 1.10; the stand-in built once per suite, with every working
  * directory it makes removed after the suite; the rollout's fixed addresses; and the readings of
  * a plan, a state and an apply log their assertions use.
  */

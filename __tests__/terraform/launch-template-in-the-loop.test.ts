@@ -4,7 +4,7 @@
  * new AMI there, and switched back. Each plan must be what change-set/change-set.ts predicts
  * and what ops/change-guard/launch-expectations.ts defines, and each apply must bring the new
  * group (and the alarm) up before the old group is deleted, with nothing else deleted before
- * the old group is gone. Skipped, with the reason in the suite's name, without Terraform ≥ 1.5.
+ * the old group is gone. Skipped, with the reason in the suite's name, without Terraform ≥ 1.10.
  */
 import type { SynthesizedDocument } from "../../change-set/change-set";
 import type { StageConfig } from "../../config/stages";

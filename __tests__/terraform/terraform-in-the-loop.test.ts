@@ -2,7 +2,7 @@
  * The rollout claims, checked by the real Terraform CLI: it validates, plans and applies the
  * synthesized stacks against the stand-in AWS provider, and its plans must equal what
  * `change-set/change-set.ts` predicts. Skipped, with the reason in the suite's name, when no
- * Terraform ≥ 1.5 is on PATH (`.ci/run` insists on one).
+ * Terraform ≥ 1.10 is on PATH (`.ci/run` insists on one).
  */
 import type { SynthesizedDocument } from "../../change-set/change-set";
 import type { StageConfig } from "../../config/stages";

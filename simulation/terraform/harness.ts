@@ -16,8 +16,8 @@ import { generateServerCertificate } from "./stand-in-provider/tls";
 
 export const STAND_IN_DIR = path.join(__dirname, "stand-in-provider");
 export const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
-/** The oldest Terraform the stacks promise to work with (README: Terraform ≥ 1.5). */
-export const MINIMUM_TERRAFORM = [1, 5] as const;
+/** The oldest Terraform the stacks accept: their `required_version`, for the S3 lock file. */
+export const MINIMUM_TERRAFORM = [1, 10] as const;
 
 /**
  * The Terraform on PATH as `[major, minor]`, or why it cannot be used: the tests skip with
