@@ -28,12 +28,13 @@ export function requiredProviderChanges(
     if (from === undefined) return [{ address, reasons: ["added"] }];
     if (to === undefined) return [{ address, reasons: ["removed"] }];
     const reasons = ["source", "version"]
-      .filter((key) => !jsonEqual(field(from, key), field(to, key)))
+      .filter((key) => !jsonEqual(comparable(from, key), comparable(to, key)))
       .map(
         (key) =>
           `${key} ${describe(field(from, key))} → ${describe(field(to, key))} (terraform init -upgrade; what the new provider plans differently is not predicted)`,
       );
-    return [{ address, reasons: reasons.length > 0 ? reasons : ["changed"] }];
+    if (reasons.length > 0) return [{ address, reasons }];
+    return jsonEqual(otherFields(from), otherFields(to)) ? [] : [{ address, reasons: ["changed"] }];
   });
 }
 
@@ -47,6 +48,27 @@ function requiredOf(document: SynthesizedDocument): Record<string, JsonValue> {
 function field(entry: JsonValue, key: string): JsonValue | undefined {
   if (typeof entry === "string") return key === "version" ? entry : undefined;
   return isJsonObject(entry) && Object.hasOwn(entry, key) ? (entry[key] as JsonValue) : undefined;
+}
+
+function otherFields(entry: JsonValue): JsonValue {
+  if (!isJsonObject(entry)) return null;
+  return Object.fromEntries(
+    Object.entries(entry).filter(([key]) => key !== "source" && key !== "version"),
+  );
+}
+
+/**
+ * A field as Terraform reads it: a source names the same provider whether written `aws`
+ * (cdktf), `hashicorp/aws` (CDK Terrain) or in full, `registry.terraform.io/hashicorp/aws`.
+ */
+function comparable(entry: JsonValue, key: string): JsonValue | undefined {
+  const value = field(entry, key);
+  if (key !== "source" || typeof value !== "string") return value;
+  const parts = value.toLowerCase().split("/");
+  return [
+    ...["registry.terraform.io", "hashicorp"].slice(0, Math.max(0, 3 - parts.length)),
+    ...parts,
+  ].join("/");
 }
 
 function describe(value: JsonValue | undefined): string {

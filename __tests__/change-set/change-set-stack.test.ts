@@ -270,6 +270,20 @@ describe("changeSet with a provider version change", () => {
     );
   });
 
+  it("reads the source as Terraform does: aws, hashicorp/aws and the full address are one provider", () => {
+    const from = (source: string): SynthesizedDocument => ({
+      ...stack(),
+      terraform: { required_providers: { aws: { source, version: "6.25.0" } } },
+    });
+    expect(changeSet(from("aws"), from("hashicorp/aws"))).toEqual([]);
+    expect(changeSet(from("hashicorp/aws"), from("registry.terraform.io/hashicorp/aws"))).toEqual(
+      [],
+    );
+    expect(changeSet(from("aws"), from("example/aws"))[0].reasons).toEqual([
+      "source aws → example/aws (terraform init -upgrade; what the new provider plans differently is not predicted)",
+    ]);
+  });
+
   it("reports nothing for the same pin, and a provider added or removed", () => {
     expect(changeSet(pinned("6.25.0"), pinned("6.25.0"))).toEqual([]);
     const unpinned = { ...stack(), terraform: { backend: { s3: S3 } } };
