@@ -96,7 +96,7 @@ describe("the set-up", () => {
       .filter(([, entry]) => entry.hasInstallScript)
       .map(([path, entry]) => `${path.replace(/^.*node_modules\//, "")}@${entry.version}`)
       .sort();
-    const shown = blockAfter(operations, "`npm ci` needs Node 20")
+    const shown = blockAfter(operations, "## Installing")
       .map((line) => /^npm warn install-scripts {3}(\S+) \(/.exec(line)?.[1])
       .filter((name) => name !== undefined);
     expect(shown).toEqual(withScripts);
