@@ -70,6 +70,7 @@ export function baseStages(): { staging: StageConfig; production: StageConfig } 
       minSize: 2,
       maxSize: 4,
       desiredCapacity: 2,
+      minAvailabilityZones: 2,
       subnetIds: ["subnet-0b2c3d4e5f6071829", "subnet-0c3d4e5f607182930"],
       instanceProfileName: "apps-production-ecs-instance",
       alarm: { actionsTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall" },
