@@ -211,7 +211,7 @@ const STAGES_RULE = "must be an object with one block per stage, in rollout orde
 const stagesSchema = v.pipe(
   notAList(STAGES_RULE),
   v.record(v.pipe(text(), v.regex(STAGE_NAME_PATTERN, STAGE_NAME_RULE)), stageSchema, STAGES_RULE),
-  v.check((stages) => Object.keys(stages).length > 0, `${STAGES_RULE}, at least one`),
+  v.check((stages) => Object.keys(stages).length > 0, "must name at least one stage"),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const stages = dataset.value;
@@ -436,7 +436,8 @@ function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
   const present =
     parent !== null && typeof parent === "object" && Object.hasOwn(parent, String(key));
   const where = renderPath(path);
-  if (issue.path?.at(-1)?.origin === "key") return `${where}: ${issue.message}`;
+  // The key of a record's entry: a stage's name the name schema refused.
+  if (path.length === 1 && issue.path?.[0].origin === "key") return `${where}: ${issue.message}`;
   if (!present) return `${where}: field is missing`;
   if (isUnknownKey(issue)) {
     const known = knownKeys(path);
