@@ -14,7 +14,7 @@ import { type CheckFamily, type Finding } from "./finding";
  */
 export const networkChecks: CheckFamily = {
   name: "the subnets and security groups",
-  async run({ config }, { ec2 }) {
+  async run({ name, config }, { ec2 }) {
     const [subnets, groups] = await Promise.all([
       describeSubnets(ec2, config.subnetIds),
       describeSecurityGroupVpcs(ec2, config.securityGroupIds),
@@ -58,13 +58,17 @@ export const networkChecks: CheckFamily = {
       findings.push({
         field: "subnetIds",
         value: config.subnetIds.join(", "),
-        problem: `all in ${zones.size} Availability Zone${zones.size === 1 ? "" : "s"} (${[...zones].join(", ")}): the stage must span ${minZones} at least (minAvailabilityZones)`,
+        problem: `all in ${inWords(zones.size)} Availability Zone${zones.size === 1 ? "" : "s"} (${[...zones].join(", ")}): ${name} must span ${inWords(minZones)} at least`,
         fix: "add a subnet in another zone of the VPC",
       });
     }
     return findings;
   },
 };
+
+// minAvailabilityZones is at most 6 (config/aws-rules/number-limits.ts).
+const NUMBER_WORDS = ["none", "one", "two", "three", "four", "five", "six"];
+const inWords = (count: number) => NUMBER_WORDS[count] ?? String(count);
 
 export interface SubnetFacts {
   readonly availabilityZone: string;
