@@ -11,7 +11,6 @@ import { launchConfigurationProblem } from "../config/instance-types";
 import { LAUNCH_KINDS, type LaunchKind } from "../config/launch-kinds";
 import { resourceIdPattern, resourceIdRule } from "../config/naming-rules";
 import { EcsCluster } from "./ecs-cluster";
-import { groupTimeouts } from "../lambda/instance-drain/contract";
 import { InstanceDrain } from "./instance-drain";
 import { InstanceLaunchTemplate } from "./instance-launch-template";
 import { ecsUserData, metadataOptions, type LaunchSettings } from "./launch-settings";
@@ -142,10 +141,10 @@ export class ClusterInstances extends Construct {
     super(scope, id);
     validate(props);
     const { cluster, drain } = props;
-    this.deleteTimeoutMinutes = groupTimeouts(
-      drain.timing,
-      props.shutdownAllowanceMinutes,
-    ).deleteTimeoutMinutes;
+    // Deleting the old group waits for the worst case of a drain, then the shutdown.
+    this.deleteTimeoutMinutes =
+      Math.ceil(drain.timing.worstCaseDrainSeconds / 60) +
+      (props.shutdownAllowanceMinutes ?? DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES);
     this.capacityTimeoutMinutes = capacityTimeout(props);
 
     const metadata = JSON.stringify({ cluster: cluster.clusterName });
@@ -305,11 +304,16 @@ export class ClusterInstances extends Construct {
   }
 }
 
-/** The capacity wait: by default one launch-hook heartbeat in whole minutes plus 5. */
+/** Minutes an instance gets to shut down after its drain, by default, in the delete timeout. */
+const DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES = 10;
+
+/**
+ * The capacity wait: by default it outlasts the launch hook's heartbeat (the longest a new
+ * instance can take to be admitted) by 5 minutes.
+ */
 function capacityTimeout(props: ClusterInstancesProps): number {
   const heartbeat = props.drain.registrationTimeoutSeconds;
-  const minutes =
-    props.capacityTimeoutMinutes ?? groupTimeouts(props.drain.timing).defaultCapacityTimeoutMinutes;
+  const minutes = props.capacityTimeoutMinutes ?? Math.ceil(heartbeat / 60) + 5;
   if (!Number.isInteger(minutes) || minutes * 60 <= heartbeat) {
     throw new ConfigError(
       `ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds ${heartbeat}), got ${describeValue(props.capacityTimeoutMinutes)}`,

@@ -260,6 +260,18 @@ describe("ClusterInstances", () => {
     expect(instances.capacityTimeoutMinutes).toBe(15);
   });
 
+  it("rounds the worst case of a drain up to whole minutes in the delete timeout", () => {
+    const stack = emptyStack();
+    const { cluster, drain } = clusterWithDrain(stack, {
+      drainTimeoutMinutes: 30,
+      lambdaTimeoutSeconds: 600,
+      heartbeatTimeoutSeconds: 1000,
+    });
+    const instances = new ClusterInstances(stack, "Instances", { cluster, drain, ...required });
+    // 60 minutes of capacity wait and drain, 16 min 40 s of heartbeat, 10 of shutdown.
+    expect(instances.deleteTimeoutMinutes).toBe(60 + 17 + 10);
+  });
+
   it("synthesizes through cdktf's matchers too", () => {
     const synthesized = Testing.synthScope((scope) => {
       const { cluster, drain } = clusterWithDrain(scope);
