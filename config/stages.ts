@@ -125,7 +125,10 @@ const stageEntries = {
   instanceProfileName: matching(/^[\w+=,.@-]{1,128}$/, "must be an IAM instance profile name"),
   keyName: v.optional(v.pipe(text(), v.minLength(1, "must not be empty"))),
   rootVolumeSizeGiB: v.optional(positiveInt),
-  /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
+  /**
+   * Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }: ECS agent
+   * variables other than ECS_CLUSTER (the project sets it), one line each.
+   */
   ecsAgentSettings: v.optional(textMap()),
   containerInsights: v.optional(v.boolean("must be true or false")),
   /** 1: containers in bridge mode cannot reach instance metadata; 2: they can (IMDSv2 only). */
@@ -177,6 +180,19 @@ const stageSchema = v.pipe(
       field: "maxSize" | "desiredCapacity" | "instanceType" | "minSize" | "subnetIds",
       message: string,
     ) => addIssue({ message, path: [pathItem(stage, field)] });
+    const settings = Object.entries(stage.ecsAgentSettings ?? {});
+    for (const [key, value] of settings) {
+      const path = objectPath(stage, ["ecsAgentSettings", key]);
+      if (path === undefined) continue;
+      if (!/^ECS_[A-Z0-9_]+$/.test(key) || key === "ECS_CLUSTER") {
+        const [settingsItem] = path;
+        const message = "keys must be ECS_* agent variables other than ECS_CLUSTER";
+        addIssue({ message, path: [settingsItem], expected: KEY_ISSUE, received: key });
+      } else if (/[\r\n]/.test(value)) {
+        // A line break would write a line of its own, ECS_CLUSTER=... included.
+        addIssue({ message: "must be one line", path });
+      }
+    }
     const tooNew = launchConfigurationProblem(stage.instanceType);
     if ((stage.launch ?? "configuration") === "configuration" && tooNew !== undefined) {
       fail("instanceType", tooNew);

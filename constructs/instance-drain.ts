@@ -132,11 +132,6 @@ export class InstanceDrain extends Construct {
     this.registrationTimeoutSeconds = timing.registrationTimeoutSeconds;
     this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
     const memorySizeMb = props.memorySizeMb ?? 256;
-    if (!Number.isInteger(memorySizeMb) || memorySizeMb < 128 || memorySizeMb > 10240) {
-      throw new ConfigError(
-        `InstanceDrain memorySizeMb must be a whole number from 128 to 10240, got ${describeValue(props.memorySizeMb)}`,
-      );
-    }
 
     const { cluster } = props;
     const { names } = cluster;

@@ -178,6 +178,31 @@ describe("stage config", () => {
       `stages.json: dev.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging-dev"`,
     ],
     [
+      "an AMI id with capitals",
+      (s) => (s.staging.amiId = "ami-0123456789ABCDEF0"),
+      'stages.json: staging.amiId: must be "ami-" followed by 8 or 17 lowercase hex digits (an AMI id), got "ami-0123456789ABCDEF0"',
+    ],
+    [
+      "no security groups",
+      (s) => (s.production.securityGroupIds = []),
+      "stages.json: production.securityGroupIds: must list at least one security group, got []",
+    ],
+    [
+      "an agent setting that overrides the cluster",
+      (s) => (s.staging.ecsAgentSettings = { ECS_LOGLEVEL: "info", ECS_CLUSTER: "other" }),
+      'stages.json: staging.ecsAgentSettings: keys must be ECS_* agent variables other than ECS_CLUSTER, got "ECS_CLUSTER"',
+    ],
+    [
+      "an agent setting that is not an ECS variable",
+      (s) => (s.staging.ecsAgentSettings = { PATH: "/tmp" }),
+      'stages.json: staging.ecsAgentSettings: keys must be ECS_* agent variables other than ECS_CLUSTER, got "PATH"',
+    ],
+    [
+      "an agent setting value that injects a line",
+      (s) => (s.production.ecsAgentSettings = { ECS_LOGLEVEL: "info\nECS_CLUSTER=evil" }),
+      'stages.json: production.ecsAgentSettings.ECS_LOGLEVEL: must be one line, got "info\\nECS_CLUSTER=evil"',
+    ],
+    [
       "a value with an invisible character in it",
       (s) => (s.staging.amiId = "\ufeffami-0123456789abcdef0"),
       'stages.json: staging.amiId: must be "ami-" followed by 8 or 17 lowercase hex digits (an AMI id), got "\\ufeffami-0123456789abcdef0"',

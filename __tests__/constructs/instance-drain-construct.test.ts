@@ -442,11 +442,6 @@ describe("InstanceDrain", () => {
         { registrationTimeoutSeconds: 600.5 },
         "InstanceDrain registrationTimeoutSeconds must be a whole number from 60 (time to boot and register) to 7200 (Auto Scaling's limit), got 600.5",
       ],
-      [
-        "a memory size below Lambda's minimum",
-        { memorySizeMb: 64 },
-        "InstanceDrain memorySizeMb must be a whole number from 128 to 10240, got 64",
-      ],
     ])("rejects %s", (_case, props, message) => {
       expect(() => clusterWithDrain(emptyStack(), props)).toThrow(message);
     });
