@@ -183,6 +183,11 @@ describe("stage config", () => {
       'stages.json: staging.amiId: must be "ami-" followed by 8 or 17 lowercase hex digits (an AMI id), got "ami-0123456789ABCDEF0"',
     ],
     [
+      "a hop limit other than 1 or 2",
+      (s) => (s.staging.instanceMetadataHopLimit = 3),
+      "stages.json: staging.instanceMetadataHopLimit: must be 1 (containers cannot reach instance metadata) or 2 (containers in bridge network mode can, with IMDSv2), got 3",
+    ],
+    [
       "no security groups",
       (s) => (s.production.securityGroupIds = []),
       "stages.json: production.securityGroupIds: must list at least one security group, got []",
