@@ -180,8 +180,7 @@ const stageSchema = v.pipe(
       field: "maxSize" | "desiredCapacity" | "instanceType" | "minSize" | "subnetIds",
       message: string,
     ) => addIssue({ message, path: [pathItem(stage, field)] });
-    const settings = Object.entries(stage.ecsAgentSettings ?? {});
-    for (const [key, value] of settings) {
+    for (const [key, value] of Object.entries(stage.ecsAgentSettings ?? {})) {
       const path = objectPath(stage, ["ecsAgentSettings", key]);
       if (path === undefined) continue;
       if (!/^ECS_[A-Z0-9_]+$/.test(key) || key === "ECS_CLUSTER") {

@@ -58,6 +58,11 @@ describe("a stage added to the stages file", () => {
     expect(promoted.stdout).toContain(`staging.amiId: ${COMMITTED_AMI} -> ${NEW_AMI}`);
     expect(promoted.stdout).toContain(", from dev)");
     expect(readStages(promoteFile).production.amiId).toBe(COMMITTED_AMI);
+    expect(await cli("ami promote --to dev --offline", { stagesFile })).toMatchObject({
+      code: 2,
+      stderr:
+        "error: ami promote: dev is the first stage in rollout order (dev, staging, production); name --from\n",
+    });
 
     const ecs = mockClient(ECSClient).on(DescribeClustersCommand).resolves({ clusters: [] });
     try {
