@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { DescribeClustersCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { Testing } from "cdktf";
@@ -6,9 +6,15 @@ import { readStages, rolloutOrder } from "../../config/stages";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
 import { DRAIN_ZIP } from "../../simulation/fixtures";
 import { addClusterStacks } from "../../stacks/cluster-app";
-import { COMMITTED_AMI, NEW_AMI, STAGES_FIXTURE, changesInRepo, cli } from "../cli/support";
+import {
+  COMMITTED_AMI,
+  NEW_AMI,
+  changesInRepo,
+  cli,
+  copyOfStages,
+  type StagesJson,
+} from "../cli/support";
 import { createTestRepo } from "../support/git-repo";
-import { writeStagesFile } from "../support/stages-file";
 
 // The guard synthesizes two commits in fresh Node processes: seconds on a busy machine.
 jest.setTimeout(120_000);
@@ -17,14 +23,15 @@ jest.setTimeout(120_000);
  * A third stage is one block in the stages file and nothing else: `dev`, written before
  * staging (first in rollout order), a copy of staging's block under its own cluster name.
  */
-function withDev(stagesText: string, dev: Record<string, unknown> = {}): string {
-  const stages = JSON.parse(stagesText) as Record<string, Record<string, unknown>>;
-  const block = { ...stages.staging, clusterName: "apps-dev", region: "us-east-2", ...dev };
-  return JSON.stringify({ dev: block, ...stages }, null, 2);
+function addDev(stages: StagesJson, dev: Record<string, unknown> = {}): void {
+  const rest = { ...stages };
+  for (const name of Object.keys(stages)) delete stages[name];
+  const block = { ...rest.staging, clusterName: "apps-dev", region: "us-east-2", ...dev };
+  Object.assign(stages, { dev: block, ...rest });
 }
 
 const stagesWithDev = (dev?: Record<string, unknown>) =>
-  writeStagesFile(withDev(readFileSync(STAGES_FIXTURE, "utf8"), dev), "added-stage-");
+  copyOfStages((stages) => addDev(stages, dev));
 
 describe("a stage added to the stages file", () => {
   it("is synthesized as a stack of its own, first in rollout order", () => {
@@ -78,10 +85,12 @@ describe("a stage added to the stages file", () => {
   });
 
   it("is adopted knowing every other stage's cluster", async () => {
-    const stagesFile = writeStagesFile(
-      withDev(readFileSync(STAGES_FIXTURE, "utf8").replace("apps-production", "AppsProd")),
-      "added-stage-",
+    const stagesFile = stagesWithDev();
+    const withLiveProduction = readFileSync(stagesFile, "utf8").replace(
+      "apps-production",
+      "AppsProd",
     );
+    writeFileSync(stagesFile, withLiveProduction);
     const from = "__tests__/fixtures/old-apps-clusters.tfstate";
     const result = await cli(`adopt dev --from ${from} --module production_cluster`, {
       stagesFile,
@@ -98,7 +107,9 @@ describe("a stage added to the stages file", () => {
     process.chdir(repo.dir);
     try {
       const stagesFile = `${repo.dir}/stacks/stages.json`;
-      repo.edit("stacks/stages.json", /^[\s\S]*$/, withDev(readFileSync(stagesFile, "utf8")));
+      const stages = JSON.parse(readFileSync(stagesFile, "utf8")) as StagesJson;
+      addDev(stages);
+      writeFileSync(stagesFile, JSON.stringify(stages, null, 2));
       const run = await changesInRepo("--format json");
       expect(run).toMatchObject({ code: 0, stderr: "" });
       const report = JSON.parse(run.stdout) as GuardReport;
