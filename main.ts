@@ -3,7 +3,7 @@ import { packageLambda } from "./lambda/bundle";
 import { ConfigError } from "./config/config-error";
 import { addClusterStacks } from "./stacks/cluster-app";
 import { importsPath, readStageImports } from "./config/imports";
-import { loadStages, STAGE_NAMES } from "./config/stages";
+import { loadStages, rolloutOrder } from "./config/stages";
 import { stageWarnings, synthSummary } from "./stacks/synth-report";
 
 // The one place that reads the environment: which stages file to synthesize (tests point it at
@@ -13,7 +13,10 @@ const stagesFile = process.env.STAGES_FILE ?? "stacks/stages.json";
 try {
   const loaded = loadStages(stagesFile);
   const imports = Object.fromEntries(
-    STAGE_NAMES.map((stage) => [stage, readStageImports(importsPath(stagesFile, stage))]),
+    rolloutOrder(loaded.stages).map((stage) => [
+      stage,
+      readStageImports(importsPath(stagesFile, stage)),
+    ]),
   );
   const app = new App();
   const zip = packageLambda("instance-drain");

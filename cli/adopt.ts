@@ -1,6 +1,5 @@
 import { FIXED_ADDRESSES } from "../constructs/readable-address";
-import { Argument } from "commander";
-import { STAGE_NAMES, type StageName } from "../config/stages";
+import type { StageName } from "../config/stages";
 import type { CliContext, CommandGroup } from "./context";
 import { formatTable, helpExamples } from "./format";
 
@@ -27,7 +26,7 @@ export const adoptCommands: CommandGroup = (program, context) => {
     .description(
       "map a stage's resources in the old Terraform state to this project's, with their import ids (see docs/adopting.md)",
     )
-    .addArgument(new Argument("<stage>", "the stage to adopt").choices(STAGE_NAMES))
+    .argument("<stage>", "the stage to adopt (a stage of the stages file)")
     // Checked in the action, not by commander: a required option of `adopt` would also be
     // demanded of its `hand-over` subcommand.
     .option(
@@ -58,9 +57,7 @@ export const adoptCommands: CommandGroup = (program, context) => {
     .description(
       "point the old (imported) group's termination hook at this stack's drain topic and hook role, so the first rollout drains through this project's function; a dry run unless --apply",
     )
-    .addArgument(
-      new Argument("<stage>", "the stage whose old group to hand over").choices(STAGE_NAMES),
-    )
+    .argument("<stage>", "the stage whose old group to hand over (a stage of the stages file)")
     .option("--apply", "change the hook (one PutLifecycleHook); without it, only show the change")
     .option(
       "--group <name>",
@@ -86,7 +83,7 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
     await import("../ops/adoption/metadata-access");
   const { importsPath } = await import("../config/imports");
 
-  const stages = await context.loadStages();
+  const stages = await context.loadStages(stage);
   // The old clusters launch from launch configurations: adopt into the same kind, then switch
   // as a rollout of its own, rather than adopt and switch in one untested first apply.
   if (stages[stage].launch === "template") {
@@ -94,7 +91,6 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
       `${context.stagesFile}: ${stage}.launch is "template", but adopt maps a live launch configuration cluster: adopt with "launch": "configuration" (or without launch), apply, then switch (changes --expect launch)`,
     );
   }
-  const other = STAGE_NAMES.find((name) => name !== stage) as StageName;
   let text: string;
   try {
     text = readFileSync(options.from, "utf8");
@@ -111,7 +107,9 @@ async function adopt(context: CliContext, stage: StageName, options: AdoptOption
       stage,
       clusterName: stages[stage].clusterName,
       region: stages[stage].region,
-      otherStage: { stage: other, clusterName: stages[other].clusterName },
+      otherStages: Object.entries(stages)
+        .filter(([name]) => name !== stage)
+        .map(([name, { clusterName }]) => ({ stage: name, clusterName })),
     },
     options.from,
   );
@@ -275,7 +273,7 @@ async function handOver(
   const { applyHandOver, planHandOver, undoCommand } = await import("../ops/adoption/hand-over");
   const { autoScalingClient, snsClient } = await import("./aws");
 
-  const config = (await context.loadStages())[stage];
+  const config = (await context.loadStages(stage))[stage];
   const path = importsPath(context.stagesFile, stage);
   const groupName =
     options.group ??

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Argument, Option } from "commander";
+import { Option } from "commander";
 import { ConfigError, describeValue } from "../config/config-error";
 import {
   AL2_END_OF_SUPPORT,
@@ -13,7 +13,7 @@ import {
   type AmiArchitecture,
   type AmiFamily,
 } from "../ops/ami/ecs-ami";
-import { STAGE_NAMES, type StageConfig, type StageName, type Stages } from "../config/stages";
+import { rolloutOrder, type StageConfig, type StageName, type Stages } from "../config/stages";
 import { describePlan } from "../ops/change-guard/launch-expectations";
 import { amiUpdateFor } from "../ops/change-guard/verdict";
 import { ec2Client, ssmClient } from "./aws";
@@ -39,7 +39,7 @@ export const amiCommands: CommandGroup = (program, context) => {
     .addOption(
       new Option("--arch <arch>", "CPU architecture").choices(AMI_ARCHITECTURES).default("x86_64"),
     )
-    .option("--region <region>", "AWS region (default: the staging stage's)", parseRegion)
+    .option("--region <region>", "AWS region (default: the first stage's)", parseRegion)
     .option("--json", "print id, image name, ECS agent version and OS as JSON")
     .addHelpText("after", helpExamples("ami latest", "ami latest --arch arm64 --json"))
     .action(
@@ -50,7 +50,11 @@ export const amiCommands: CommandGroup = (program, context) => {
         json?: boolean;
       }) => {
         warnIfAl2(context, options.family);
-        const region = options.region ?? (await context.loadStages()).staging.region;
+        let region = options.region;
+        if (region === undefined) {
+          const stages = await context.loadStages();
+          region = stages[rolloutOrder(stages)[0]].region;
+        }
         const { recommendedAmi } = await import("../ops/ami/recommended-ami");
         const latest = await recommendedAmi(await ssmClient(region), options.family, options.arch);
         context.out(options.json ? JSON.stringify(latest, null, 2) : latest.imageId);
@@ -68,7 +72,11 @@ export const amiCommands: CommandGroup = (program, context) => {
     .action(async (options: { check?: boolean }) => {
       const stages = await context.loadStages();
       if (!options.check) {
-        const rows = STAGE_NAMES.map((name) => [name, stages[name].region, stages[name].amiId]);
+        const rows = rolloutOrder(stages).map((name) => [
+          name,
+          stages[name].region,
+          stages[name].amiId,
+        ]);
         for (const line of formatTable([["stage", "region", "amiId"], ...rows])) context.out(line);
         return;
       }
@@ -78,7 +86,7 @@ export const amiCommands: CommandGroup = (program, context) => {
   ami
     .command("set")
     .description("set one stage's amiId in the stages file (every other byte unchanged)")
-    .addArgument(new Argument("<stage>", "the stage to change").choices(STAGE_NAMES))
+    .argument("<stage>", "the stage to change (a stage of the stages file)")
     .argument("<ami-id>", 'an AMI id, or "latest" for the recommended one in the stage\'s region')
     .addOption(
       new Option("--family <family>", 'Amazon Linux version for "latest"')
@@ -97,11 +105,12 @@ export const amiCommands: CommandGroup = (program, context) => {
         amiId: string,
         options: { family: AmiFamily; offline?: boolean; allowOlder?: boolean },
       ) => {
-        const stages = await context.loadStages();
+        const stages = await context.loadStages(stage);
         // The runbook's order: an AMI reaches a later stage only once an earlier one runs it.
-        if (stage !== STAGE_NAMES[0]) {
+        const [first] = rolloutOrder(stages);
+        if (stage !== first) {
           context.warn(
-            `ami set ${stage} skips the rollout order: set ${STAGE_NAMES[0]} first (ami set ${STAGE_NAMES[0]} <ami-id>), check it there, then copy it with: npm run cluster -- ami promote`,
+            `ami set ${stage} skips the rollout order: set ${first} first (ami set ${first} <ami-id>), check it there, then copy it with: npm run cluster -- ami promote`,
           );
         }
         if (amiId === "latest") {
@@ -119,43 +128,75 @@ export const amiCommands: CommandGroup = (program, context) => {
 
   ami
     .command("promote")
-    .description("copy one stage's amiId to another (after the first is checked)")
-    .addOption(
-      new Option("--from <stage>", "the stage that runs the AMI")
-        .choices(STAGE_NAMES)
-        .default("staging"),
+    .description(
+      "copy one stage's amiId to the next in rollout order (the order of the stages file), after the first is checked",
     )
-    .addOption(
-      new Option("--to <stage>", "the stage to change").choices(STAGE_NAMES).default("production"),
+    .option(
+      "--from <stage>",
+      "the stage that runs the AMI (default: the one before --to; without --to, the first stage whose amiId the next stage does not have yet)",
     )
+    .option("--to <stage>", "the stage to change (default: the one after --from)")
     .option("--offline", "skip the AWS check that the image exists and is ECS-optimized")
     .option("--allow-older", ALLOW_OLDER_HELP)
-    .addHelpText("after", helpExamples("ami promote", "ami promote --from staging --to production"))
+    .addHelpText("after", helpExamples("ami promote", "ami promote --to production"))
     .action(
       async (options: {
-        from: StageName;
-        to: StageName;
+        from?: StageName;
+        to?: StageName;
         offline?: boolean;
         allowOlder?: boolean;
       }) => {
-        const stages = await context.loadStages();
-        const amiId = stages[options.from].amiId;
-        if (options.from === options.to) {
-          throw new ConfigError(`ami promote: --from and --to are both ${options.from}`);
-        }
-        if (stages[options.to].amiId === amiId) {
+        const given = [options.from, options.to].filter((name) => name !== undefined);
+        const stages = await context.loadStages(...given);
+        const { from, to } = promotion(stages, options.from, options.to);
+        const amiId = stages[from].amiId;
+        if (from === to) throw new ConfigError(`ami promote: --from and --to are both ${from}`);
+        if (stages[to].amiId === amiId) {
           throw new ConfigError(
-            `ami promote: ${options.to}.amiId is already ${amiId}, the same as ${options.from}.amiId; nothing to promote`,
+            `ami promote: ${to}.amiId is already ${amiId}, the same as ${from}.amiId; nothing to promote`,
           );
         }
-        await setAmi(context, stages, options.to, amiId, {
+        await setAmi(context, stages, to, amiId, {
           offline: options.offline,
           allowOlder: options.allowOlder,
-          promotedFrom: options.from,
+          promotedFrom: from,
         });
       },
     );
 };
+
+/**
+ * The two stages `ami promote` copies between: each stage given, and the missing one next to it
+ * in rollout order; with neither, the first stage whose successor runs another AMI (the step
+ * the rollout is at), else the first two.
+ */
+function promotion(
+  stages: Stages,
+  from: StageName | undefined,
+  to: StageName | undefined,
+): { from: StageName; to: StageName } {
+  const order = rolloutOrder(stages);
+  const neighbour = (name: StageName, step: 1 | -1, option: string): StageName => {
+    const found = order[order.indexOf(name) + step];
+    if (found !== undefined) return found;
+    const where = step === 1 ? "last" : "first";
+    throw new ConfigError(
+      `ami promote: ${name} is the ${where} stage in rollout order (${order.join(", ")}); name ${option}`,
+    );
+  };
+  if (from !== undefined) return { from, to: to ?? neighbour(from, 1, "--to") };
+  if (to !== undefined) return { from: neighbour(to, -1, "--from"), to };
+  if (order.length < 2) {
+    throw new ConfigError(
+      `ami promote: ${order[0]} is the only stage; there is nothing to promote to`,
+    );
+  }
+  const step = order.findIndex(
+    (name, i) => i > 0 && stages[name].amiId !== stages[order[i - 1]].amiId,
+  );
+  const next = step === -1 ? 1 : step;
+  return { from: order[next - 1], to: order[next] };
+}
 
 const ALLOW_OLDER_HELP =
   "allow an image older than the stage's current one (a deliberate roll-back)";
@@ -297,7 +338,7 @@ async function checkStages(context: CliContext, stages: Stages): Promise<void> {
   const { describeImages } = await import("../ops/ami/ec2-images");
   const { recommendedAmi } = await import("../ops/ami/recommended-ami");
   const rows: string[][] = [["stage", "amiId", "image", "created", "status"]];
-  for (const name of STAGE_NAMES) {
+  for (const name of rolloutOrder(stages)) {
     const stage = stages[name];
     const ec2 = await ec2Client(stage.region);
     const image = (await describeImages(ec2, [stage.amiId])).get(stage.amiId);

@@ -1,5 +1,5 @@
-import { Argument, Option } from "commander";
-import { STAGE_NAMES, type StageName } from "../config/stages";
+import { Option } from "commander";
+import type { StageName } from "../config/stages";
 import { ecsClient } from "./aws";
 import { EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
 import { helpExamples } from "./format";
@@ -16,7 +16,7 @@ export const balanceCommands: CommandGroup = (program, context) => {
     .description(
       "list services with 2+ running tasks all on one container instance or all in one AZ (exit 1 when any)",
     )
-    .addArgument(new Argument("<stage>", "the stage to check").choices(STAGE_NAMES))
+    .argument("<stage>", "the stage to check (a stage of the stages file)")
     .addOption(
       new Option("--fix", "force a new deployment of exactly those services").conflicts("dryRun"),
     )
@@ -39,7 +39,7 @@ async function check(
   stageName: StageName,
   options: { fix?: boolean; dryRun?: boolean },
 ): Promise<void> {
-  const stage = (await context.loadStages())[stageName];
+  const stage = (await context.loadStages(stageName))[stageName];
   const { assertClusterExists, readInstances, readServices, readTaskPlacements } =
     await import("../ops/cluster/cluster-state");
   const { findLopsided } = await import("../ops/cluster/task-balance");

@@ -1,6 +1,12 @@
 import { Option } from "commander";
 import { ConfigError } from "../config/config-error";
-import { loadStages, STAGE_NAMES, type StageName } from "../config/stages";
+import {
+  loadStages,
+  rolloutOrder,
+  unknownStage,
+  type LoadedStages,
+  type StageName,
+} from "../config/stages";
 import type { StageFinding, StageReport } from "../ops/preflight/preflight";
 import { ec2Client, ecsClient, iamClient, s3Client, snsClient } from "./aws";
 import { EXIT_ERROR, EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
@@ -18,7 +24,7 @@ export const checkCommands: CommandGroup = (program, context) => {
     .description(
       "check a stage's config against the live AWS account before any plan (read-only calls)",
     )
-    .argument("[stage]", `the stage to check (${STAGE_NAMES.join(", ")})`)
+    .argument("[stage]", "the stage to check (a stage of the stages file)")
     .option("--all", "check every stage")
     .addOption(
       new Option("--format <format>", "text, markdown (a PR comment) or json (scripts)")
@@ -39,31 +45,35 @@ export const checkCommands: CommandGroup = (program, context) => {
       (
         stage: string | undefined,
         options: { all?: boolean; format: CheckFormat; timeout: number },
-      ) => check(context, stagesToCheck(stage, options.all), options),
+      ) => check(context, stage, options),
     );
 };
 
-function stagesToCheck(stage: string | undefined, all: boolean | undefined): StageName[] {
+function stagesToCheck(
+  loaded: LoadedStages,
+  source: string,
+  stage: string | undefined,
+  all: boolean | undefined,
+): StageName[] {
   if (all && stage !== undefined) {
     throw new ConfigError(`check: name a stage or pass --all, not both (got ${stage} and --all)`);
   }
-  if (all) return [...STAGE_NAMES];
+  const names = rolloutOrder(loaded.stages);
+  if (all) return names;
   if (stage === undefined)
-    throw new ConfigError(`check: name a stage (${STAGE_NAMES.join(", ")}) or pass --all`);
-  if (!(STAGE_NAMES as readonly string[]).includes(stage)) {
-    throw new ConfigError(
-      `check: unknown stage "${stage}"; the stages are ${STAGE_NAMES.join(", ")}`,
-    );
-  }
-  return [stage as StageName];
+    throw new ConfigError(`check: name a stage (${names.join(", ")}) or pass --all`);
+  const problem = unknownStage(loaded.stages, stage, source);
+  if (problem !== undefined) throw new ConfigError(`check: ${problem}`);
+  return [stage];
 }
 
 async function check(
   context: CliContext,
-  stageNames: readonly StageName[],
-  options: { format: CheckFormat; timeout: number },
+  named: string | undefined,
+  options: { all?: boolean; format: CheckFormat; timeout: number },
 ): Promise<void> {
   const loaded = loadStages(context.stagesFile);
+  const stageNames = stagesToCheck(loaded, context.stagesFile, named, options.all);
   const { placeholdersLeft } = await import("../ops/preflight/placeholders-left");
   const refusal = placeholdersLeft(loaded, stageNames, context.stagesFile);
   if (refusal !== undefined) throw new ConfigError(refusal);

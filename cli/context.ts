@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import type { Command } from "commander";
-import type { Stages } from "../config/stages";
+import type { StageName, Stages } from "../config/stages";
 
 /** Exit codes: 1 means "a check found something" (scriptable), 2 means the command failed. */
 export const EXIT_FINDING = 1;
@@ -64,10 +64,19 @@ export class CliContext {
     return this.program.opts<{ stagesFile: string }>().stagesFile;
   }
 
-  /** Reads and validates the stages file exactly as synth does (loaded on first use). */
-  async loadStages(): Promise<Stages> {
-    const { readStages } = await import("../config/stages");
-    return readStages(this.stagesFile);
+  /**
+   * Reads and validates the stages file exactly as synth does (loaded on first use); each of
+   * `stageNames` must be one of its stages.
+   */
+  async loadStages(...stageNames: readonly StageName[]): Promise<Stages> {
+    const { readStages, unknownStage } = await import("../config/stages");
+    const { ConfigError } = await import("../config/config-error");
+    const stages = readStages(this.stagesFile);
+    for (const name of stageNames) {
+      const problem = unknownStage(stages, name, this.stagesFile);
+      if (problem !== undefined) throw new ConfigError(problem);
+    }
+    return stages;
   }
 }
 

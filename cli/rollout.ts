@@ -1,5 +1,5 @@
-import { Argument, Option } from "commander";
-import { STAGE_NAMES, type StageName } from "../config/stages";
+import { Option } from "commander";
+import type { StageName } from "../config/stages";
 import { autoScalingClient, ecsClient } from "./aws";
 import {
   EXIT_FINDING,
@@ -24,7 +24,7 @@ export const rolloutCommands: CommandGroup = (program, context) => {
     .description(
       "poll the stage's cluster until no instance of another AMI is left and every service is steady",
     )
-    .addArgument(new Argument("<stage>", "the stage to watch").choices(STAGE_NAMES))
+    .argument("<stage>", "the stage to watch (a stage of the stages file)")
     .addOption(
       new Option("--timeout <duration>", "give up (exit 1) after this long")
         .argParser(parseDuration)
@@ -54,7 +54,7 @@ async function watch(
   stageName: StageName,
   { timeout, interval }: { timeout: number; interval: number },
 ): Promise<void> {
-  const stage = (await context.loadStages())[stageName];
+  const stage = (await context.loadStages(stageName))[stageName];
   const { assertClusterExists, readClusterState } = await import("../ops/cluster/cluster-state");
   const { describePending, rolloutStatus } = await import("../ops/cluster/rollout-status");
   const { liveView, plainView } = await import("./rollout-view");

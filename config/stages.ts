@@ -16,9 +16,13 @@ import { placeholderFields, stripPlaceholders } from "./placeholders";
 import { tagProblem } from "./aws-rules/tags";
 import { readUtf8File } from "./utf8-text";
 
-/** The stages this app deploys, in rollout order: an AMI goes to staging first. */
-export const STAGE_NAMES = ["staging", "production"] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
+/** A stage's name: the key of its block in the stages file. */
+export type StageName = string;
+
+// A stage's name names its stack (cdktf.out/stacks/<name>), its state key and its imports file.
+const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+const STAGE_NAME_RULE =
+  "is not a stage name: 1-32 lowercase letters, digits or hyphens, starting with a letter (it names the stage's stack, state key and imports file)";
 
 // Every schema carries the message people see: "<stage>.<field>: <message>, got <value>".
 const text = () => v.string("must be a string");
@@ -105,6 +109,11 @@ const stageEntries = {
   ),
   maxSize: positiveInt,
   desiredCapacity: count,
+  /**
+   * Availability Zones the stage spans at least: it needs as many distinct subnets and
+   * instances, and `check` looks up that the subnets' zones are that many. Default 1.
+   */
+  minAvailabilityZones: v.optional(positiveInt),
   subnetIds: v.pipe(
     v.array(idOf("subnet", "a subnet id"), "must be a list"),
     v.minLength(1, "must list at least one subnet"),
@@ -116,7 +125,10 @@ const stageEntries = {
   instanceProfileName: matching(/^[\w+=,.@-]{1,128}$/, "must be an IAM instance profile name"),
   keyName: v.optional(v.pipe(text(), v.minLength(1, "must not be empty"))),
   rootVolumeSizeGiB: v.optional(positiveInt),
-  /** Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }. */
+  /**
+   * Extra lines for /etc/ecs/ecs.config, e.g. { "ECS_ENABLE_TASK_IAM_ROLE": "true" }: ECS agent
+   * variables other than ECS_CLUSTER (the project sets it), one line each.
+   */
   ecsAgentSettings: v.optional(textMap()),
   containerInsights: v.optional(v.boolean("must be true or false")),
   /** 1: containers in bridge mode cannot reach instance metadata; 2: they can (IMDSv2 only). */
@@ -164,8 +176,22 @@ const stageSchema = v.pipe(
             : undefined;
       if (message !== undefined) addIssue({ message, path });
     }
-    const fail = (field: "maxSize" | "desiredCapacity" | "instanceType", message: string) =>
-      addIssue({ message, path: [pathItem(stage, field)] });
+    const fail = (
+      field: "maxSize" | "desiredCapacity" | "instanceType" | "minSize" | "subnetIds",
+      message: string,
+    ) => addIssue({ message, path: [pathItem(stage, field)] });
+    for (const [key, value] of Object.entries(stage.ecsAgentSettings ?? {})) {
+      const path = objectPath(stage, ["ecsAgentSettings", key]);
+      if (path === undefined) continue;
+      if (!/^ECS_[A-Z0-9_]+$/.test(key) || key === "ECS_CLUSTER") {
+        const [settingsItem] = path;
+        const message = "keys must be ECS_* agent variables other than ECS_CLUSTER";
+        addIssue({ message, path: [settingsItem], expected: KEY_ISSUE, received: key });
+      } else if (/[\r\n]/.test(value)) {
+        // A line break would write a line of its own, ECS_CLUSTER=... included.
+        addIssue({ message: "must be one line", path });
+      }
+    }
     const tooNew = launchConfigurationProblem(stage.instanceType);
     if ((stage.launch ?? "configuration") === "configuration" && tooNew !== undefined) {
       fail("instanceType", tooNew);
@@ -178,6 +204,17 @@ const stageSchema = v.pipe(
         `must be between minSize (${stage.minSize}) and maxSize (${stage.maxSize})`,
       );
     }
+    // A stage that survives the loss of a zone runs an instance in each of its zones.
+    const zones = stage.minAvailabilityZones ?? 1;
+    if (stage.minSize < zones) {
+      fail("minSize", `must be at least minAvailabilityZones (${zones}): an instance per zone`);
+    }
+    if (new Set(stage.subnetIds).size < zones) {
+      fail(
+        "subnetIds",
+        `must list at least minAvailabilityZones (${zones}) distinct subnets, one per zone`,
+      );
+    }
   }),
   // AWS's documented limits on each number and on the tags (config/aws-rules/).
   v.rawCheck(({ dataset, addIssue }) => {
@@ -185,33 +222,48 @@ const stageSchema = v.pipe(
   }),
 );
 
+const STAGES_RULE = "must be an object with one block per stage, in rollout order";
 const stagesSchema = v.pipe(
-  object({ staging: stageSchema, production: stageSchema }),
+  notAList(STAGES_RULE),
+  v.record(v.pipe(text(), v.regex(STAGE_NAME_PATTERN, STAGE_NAME_RULE)), stageSchema, STAGES_RULE),
+  v.check((stages) => Object.keys(stages).length > 0, "must name at least one stage"),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    const { staging, production } = dataset.value;
-    const fail = (field: "minSize" | "subnetIds" | "clusterName", message: string) =>
-      addIssue({
-        message,
-        path: [pathItem(dataset.value, "production"), pathItem(production, field)],
-      });
-    // Production survives the loss of an instance or an AZ: two instances, two subnets.
-    if (production.minSize < 2) {
-      fail("minSize", "must be at least 2 (production runs on two or more instances)");
-    }
-    if (new Set(production.subnetIds).size < 2) {
-      fail("subnetIds", "must list at least two distinct subnets (production spans two AZs)");
-    }
+    const stages = dataset.value;
     // Each drain function may act on the ASGs named `<clusterName>-*`: those sets must not meet.
-    const [a, b] = [`${staging.clusterName}-`, `${production.clusterName}-`];
-    if (a.startsWith(b) || b.startsWith(a)) {
-      fail(
-        "clusterName",
-        `must not equal staging's or share its "<clusterName>-" prefix ("${staging.clusterName}"), or each stage's drain function could act on the other's ASGs`,
-      );
-    }
+    rolloutOrder(stages).forEach((name, index, names) => {
+      const prefix = `${stages[name].clusterName}-`;
+      for (const earlier of names.slice(0, index)) {
+        const earlierPrefix = `${stages[earlier].clusterName}-`;
+        if (!prefix.startsWith(earlierPrefix) && !earlierPrefix.startsWith(prefix)) continue;
+        addIssue({
+          message: `must not equal ${earlier}'s or share its "<clusterName>-" prefix ("${stages[earlier].clusterName}"), or each stage's drain function could act on the other's ASGs`,
+          path: [pathItem(stages, name), pathItem(stages[name], "clusterName")],
+        });
+      }
+    });
   }),
 );
+
+/**
+ * The stages in rollout order, which is their order in the stages file: an AMI goes to the
+ * first one first, and `ami promote` copies it from each stage to the next.
+ */
+export function rolloutOrder(stages: Stages): StageName[] {
+  return Object.keys(stages);
+}
+
+/**
+ * One line when `name` is not a stage of `stages` (read from `source`), naming the stages and
+ * the likeliest one meant; undefined when it is one. For commands that take a stage's name.
+ */
+export function unknownStage(stages: Stages, name: string, source: string): string | undefined {
+  const names = rolloutOrder(stages);
+  if (names.includes(name)) return undefined;
+  const guess = closestName(name, names);
+  const hint = guess === undefined ? "" : `; did you mean ${guess}?`;
+  return `unknown stage "${name}"${hint} (the stages in ${source}: ${names.join(", ")})`;
+}
 
 /** The path item of `key` in an object, for issues added by cross-field checks. */
 function pathItem<T extends object>(input: T, key: keyof T & string): v.ObjectPathItem {
@@ -368,10 +420,9 @@ function validateStages(raw: unknown, source: string): LoadedStages {
   }
   return {
     stages: result.output,
-    placeholders: {
-      staging: placeholderFields(placeholders, "staging"),
-      production: placeholderFields(placeholders, "production"),
-    },
+    placeholders: Object.fromEntries(
+      rolloutOrder(result.output).map((stage) => [stage, placeholderFields(placeholders, stage)]),
+    ),
   };
 }
 
@@ -380,9 +431,8 @@ function isUnknownKey(issue: v.BaseIssue<unknown>): boolean {
   return issue.type === "strict_object" && issue.expected === "never";
 }
 
-/** The keys allowed in the object that holds the last key of `path`. */
+/** The keys allowed in the object that holds the last key of `path` (below a stage's name). */
 function knownKeys(path: readonly (string | number)[]): readonly string[] {
-  if (path.length === 1) return STAGE_NAMES;
   if (path.length === 2) return Object.keys(stageEntries);
   const nested: Readonly<Record<string, object>> = { drain: drainEntries, alarm: alarmEntries };
   return Object.hasOwn(nested, path[1]) ? Object.keys(nested[path[1]]) : [];
@@ -395,25 +445,24 @@ function describeIssue(issue: v.BaseIssue<unknown>, raw: unknown): string {
   const path = (issue.path ?? []).map((item) =>
     typeof item.key === "number" ? item.key : String(item.key),
   );
-  if (path.length === 0) {
-    return `must be an object keyed by stage name (${STAGE_NAMES.join(", ")}), got ${describeValue(raw)}`;
-  }
+  if (path.length === 0) return `${issue.message}, got ${describeValue(raw)}`;
   const key = path[path.length - 1];
   const parent = valueAt(raw, path.slice(0, -1));
   const present =
     parent !== null && typeof parent === "object" && Object.hasOwn(parent, String(key));
   const where = renderPath(path);
-  if (!present) return `${where}: ${path.length === 1 ? "stage" : "field"} is missing`;
+  // The key of a record's entry: a stage's name the name schema refused.
+  if (path.length === 1 && issue.path?.[0].origin === "key") return `${where}: ${issue.message}`;
+  if (!present) return `${where}: field is missing`;
   if (isUnknownKey(issue)) {
-    const what = path.length === 1 ? "unknown stage" : "unknown field";
     const known = knownKeys(path);
     const guess = closestName(String(key), known);
-    if (guess !== undefined) return `${where}: ${what}; did you mean ${guess}?`;
+    if (guess !== undefined) return `${where}: unknown field; did you mean ${guess}?`;
     const list =
       known.length <= MAX_LISTED_KEYS
         ? `known: ${known.join(", ")}`
         : 'see "Configuration" in README.md';
-    return `${where}: ${what} (${list})`;
+    return `${where}: unknown field (${list})`;
   }
   if (issue.expected === KEY_ISSUE)
     return `${where}: ${issue.message}, got ${describeValue(issue.received)}`;

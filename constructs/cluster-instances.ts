@@ -7,11 +7,8 @@ import {
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
 import { DELETE_TIMEOUT_TAG } from "../config/aws-rules/tags";
 import { ConfigError, describeValue } from "../config/config-error";
-import { launchConfigurationProblem } from "../config/instance-types";
-import { LAUNCH_KINDS, type LaunchKind } from "../config/launch-kinds";
-import { resourceIdPattern, resourceIdRule } from "../config/naming-rules";
+import type { LaunchKind } from "../config/launch-kinds";
 import { EcsCluster } from "./ecs-cluster";
-import { groupTimeouts } from "../lambda/instance-drain/contract";
 import { InstanceDrain } from "./instance-drain";
 import { InstanceLaunchTemplate } from "./instance-launch-template";
 import { ecsUserData, metadataOptions, type LaunchSettings } from "./launch-settings";
@@ -140,12 +137,13 @@ export class ClusterInstances extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterInstancesProps) {
     super(scope, id);
-    validate(props);
+    // The settings a stage gives are checked by the stages file's schema (config/stages.ts),
+    // once; what is checked here are the props only code passes.
     const { cluster, drain } = props;
-    this.deleteTimeoutMinutes = groupTimeouts(
-      drain.timing,
-      props.shutdownAllowanceMinutes,
-    ).deleteTimeoutMinutes;
+    // Deleting the old group waits for the worst case of a drain, then the shutdown.
+    this.deleteTimeoutMinutes =
+      Math.ceil(drain.timing.worstCaseDrainSeconds / 60) +
+      (props.shutdownAllowanceMinutes ?? DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES);
     this.capacityTimeoutMinutes = capacityTimeout(props);
 
     const metadata = JSON.stringify({ cluster: cluster.clusterName });
@@ -305,69 +303,20 @@ export class ClusterInstances extends Construct {
   }
 }
 
-/** The capacity wait: by default one launch-hook heartbeat in whole minutes plus 5. */
+/** Minutes an instance gets to shut down after its drain, by default, in the delete timeout. */
+const DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES = 10;
+
+/**
+ * The capacity wait: by default it outlasts the launch hook's heartbeat (the longest a new
+ * instance can take to be admitted) by 5 minutes.
+ */
 function capacityTimeout(props: ClusterInstancesProps): number {
   const heartbeat = props.drain.registrationTimeoutSeconds;
-  const minutes =
-    props.capacityTimeoutMinutes ?? groupTimeouts(props.drain.timing).defaultCapacityTimeoutMinutes;
+  const minutes = props.capacityTimeoutMinutes ?? Math.ceil(heartbeat / 60) + 5;
   if (!Number.isInteger(minutes) || minutes * 60 <= heartbeat) {
     throw new ConfigError(
       `ClusterInstances capacityTimeoutMinutes must be a whole number of minutes longer than the launch hook's heartbeat (registrationTimeoutSeconds ${heartbeat}), got ${describeValue(props.capacityTimeoutMinutes)}`,
     );
   }
   return minutes;
-}
-
-function validate(props: ClusterInstancesProps): void {
-  const fail = (prop: string, rule: string, value: unknown): never => {
-    throw new ConfigError(`ClusterInstances ${prop} ${rule}, got ${describeValue(value)}`);
-  };
-  if (!resourceIdPattern("ami").test(props.amiId)) {
-    fail("amiId", resourceIdRule("ami"), props.amiId);
-  }
-  for (const prop of ["minSize", "maxSize", "desiredCapacity"] as const) {
-    if (!Number.isInteger(props[prop]) || props[prop] < 0) {
-      fail(prop, "must be a whole number of at least 0", props[prop]);
-    }
-  }
-  if (props.maxSize < 1 || props.maxSize < props.minSize) {
-    fail("maxSize", `must be at least 1 and at least minSize (${props.minSize})`, props.maxSize);
-  }
-  if (props.desiredCapacity < props.minSize || props.desiredCapacity > props.maxSize) {
-    fail(
-      "desiredCapacity",
-      `must be between minSize (${props.minSize}) and maxSize (${props.maxSize})`,
-      props.desiredCapacity,
-    );
-  }
-  const launch = props.launch ?? "configuration";
-  if (!LAUNCH_KINDS.includes(launch)) {
-    fail("launch", `must be one of ${LAUNCH_KINDS.join(", ")}`, launch);
-  }
-  const tooNew = launchConfigurationProblem(props.instanceType);
-  if (launch === "configuration" && tooNew !== undefined) {
-    fail("instanceType", tooNew, props.instanceType);
-  }
-  const hopLimit = props.instanceMetadataHopLimit ?? 1;
-  if (hopLimit !== 1 && hopLimit !== 2) {
-    fail("instanceMetadataHopLimit", "must be 1 or 2", hopLimit);
-  }
-  const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
-  if (!Number.isInteger(rootVolumeSizeGiB) || rootVolumeSizeGiB < 30) {
-    fail(
-      "rootVolumeSizeGiB",
-      "must be a whole number of at least 30 (the AMI's snapshot)",
-      rootVolumeSizeGiB,
-    );
-  }
-  if (props.subnetIds.length === 0) fail("subnetIds", "must list at least one subnet", []);
-  if (props.securityGroupIds.length === 0) {
-    fail("securityGroupIds", "must list at least one security group", []);
-  }
-  for (const [key, value] of Object.entries(props.ecsAgentSettings ?? {})) {
-    if (!/^ECS_[A-Z0-9_]+$/.test(key) || key === "ECS_CLUSTER") {
-      fail("ecsAgentSettings", "keys must be ECS_* agent variables other than ECS_CLUSTER", key);
-    }
-    if (/[\r\n]/.test(value)) fail(`ecsAgentSettings.${key}`, "must be one line", value);
-  }
 }

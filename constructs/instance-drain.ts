@@ -116,12 +116,6 @@ export class InstanceDrain extends Construct {
   /** Every timeout of the drain, from the contract the function shares. */
   public readonly timing: DrainTiming;
   /**
-   * Longest an instance can stay in Terminating:Wait in a drain that is not blocked: the wait for
-   * capacity (up to the drain bound), the drain bound from DRAINING, then one heartbeat (the
-   * hook's own timeout, should the function stop working). The ASG's delete timeout exceeds it.
-   */
-  public readonly longestDrainMinutes: number;
-  /**
    * What a termination must find working until the last instance has drained: the function, its
    * recursion setting, subscription and invoke permission, both roles' policies and the topic's
    * policy. The ASG depends on them, so Terraform destroys none of them while an old ASG is
@@ -138,13 +132,7 @@ export class InstanceDrain extends Construct {
     this.heartbeatTimeoutSeconds = timing.heartbeatTimeoutSeconds;
     this.registrationTimeoutSeconds = timing.registrationTimeoutSeconds;
     this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
-    this.longestDrainMinutes = Math.ceil(timing.worstCaseDrainSeconds / 60);
     const memorySizeMb = props.memorySizeMb ?? 256;
-    if (!Number.isInteger(memorySizeMb) || memorySizeMb < 128 || memorySizeMb > 10240) {
-      throw new ConfigError(
-        `InstanceDrain memorySizeMb must be a whole number from 128 to 10240, got ${describeValue(props.memorySizeMb)}`,
-      );
-    }
 
     const { cluster } = props;
     const { names } = cluster;
@@ -237,7 +225,7 @@ export class InstanceDrain extends Construct {
           condition: inCluster,
         },
         {
-          // At the drain bound: a daemon service's task does not hold an instance (ECS stops
+          // At the drain timeout: a daemon service's task does not hold an instance (ECS stops
           // it last), so the function asks which of the services still there are daemons.
           // The service ARN names the cluster already; no ecs:cluster condition, since a key
           // the action does not provide would deny silently (the drain would then hold).
@@ -311,7 +299,7 @@ export class InstanceDrain extends Construct {
         variables: drainEnvironment({
           clusterName: cluster.clusterName,
           pollSeconds: timing.pollSeconds,
-          maxDrainSeconds: timing.maxDrainSeconds,
+          drainTimeoutSeconds: timing.drainTimeoutSeconds,
           registrationTimeoutSeconds: timing.registrationTimeoutSeconds,
         }),
       },
@@ -334,7 +322,7 @@ export class InstanceDrain extends Construct {
       "instance_drain",
     );
     // The function re-publishes its own notification by design, one hop per invocation (about
-    // 14 minutes) until the drain bound. Lambda's loop detection would stop any chain after
+    // 14 minutes) until the drain timeout. Lambda's loop detection would stop any chain after
     // about 16 hops, silently cutting drains longer than some 3.5 hours.
     const recursion = readable(
       new LambdaFunctionRecursionConfig(this, "RecursionConfig", {

@@ -14,37 +14,40 @@ import { join } from "node:path";
 import { checkAwsSetup } from "../cli/aws";
 import { closestName } from "../config/closest-name";
 import { ConfigError } from "../config/config-error";
-import { loadStages, STAGE_NAMES, type StageName, type Stages } from "../config/stages";
+import { loadStages, rolloutOrder, type StageName, type Stages } from "../config/stages";
 import { placeholdersLeft } from "../ops/preflight/placeholders-left";
 
 const KINDS = ["diff", "deploy", "tf"] as const;
 type Kind = (typeof KINDS)[number];
 
-const STAGES = `<${STAGE_NAMES.join("|")}>`;
-const USAGE: Record<Kind, string> = {
-  diff: `npm run diff -- ${STAGES}`,
-  deploy: `npm run deploy -- ${STAGES}`,
-  tf: `npm run tf -- ${STAGES} <validate|plan|apply>`,
-};
-
-const isStage = (arg: string): arg is StageName => (STAGE_NAMES as readonly string[]).includes(arg);
+function usage(kind: Kind, stageNames: readonly StageName[]): string {
+  const stages = `<${stageNames.join("|")}>`;
+  return kind === "tf"
+    ? `npm run tf -- ${stages} <validate|plan|apply>`
+    : `npm run ${kind} -- ${stages}`;
+}
 
 /**
  * The stages named in `args`: tf's first argument, or cdktf's stack arguments (what is not an
  * option). A word right after an option may be that option's value (`--var-file x`), so only
  * one elsewhere is taken for a mistyped stage.
  */
-function namedStages(kind: Kind, args: readonly string[]): StageName[] {
+function namedStages(
+  kind: Kind,
+  args: readonly string[],
+  stageNames: readonly StageName[],
+): StageName[] {
+  const isStage = (arg: string) => stageNames.includes(arg);
   const words =
     kind === "tf"
       ? args.slice(0, 1)
       : args.filter((arg, i) => !arg.startsWith("-") && (isStage(arg) || !isOptionValue(args, i)));
-  if (words.length === 0) throw new ConfigError(`name a stage: ${USAGE[kind]}`);
+  if (words.length === 0) throw new ConfigError(`name a stage: ${usage(kind, stageNames)}`);
   return words.map((word) => {
     if (isStage(word)) return word;
-    const guess = closestName(word, STAGE_NAMES);
+    const guess = closestName(word, stageNames);
     const hint = guess === undefined ? "" : `did you mean ${guess}? `;
-    throw new ConfigError(`unknown stage "${word}" (${hint}${USAGE[kind]})`);
+    throw new ConfigError(`unknown stage "${word}" (${hint}${usage(kind, stageNames)})`);
   });
 }
 
@@ -85,10 +88,10 @@ async function main([kind, ...args]: readonly string[]): Promise<number> {
   if (!(KINDS as readonly string[]).includes(kind)) {
     throw new ConfigError(`usage: stage-command.ts <${KINDS.join("|")}> <args>`);
   }
-  const stageNames = namedStages(kind as Kind, args);
   const stagesFile = process.env.STAGES_FILE ?? "stacks/stages.json";
   const loaded = loadStages(stagesFile);
   const stages = loaded.stages;
+  const stageNames = namedStages(kind as Kind, args, rolloutOrder(stages));
   if (kind === "tf") {
     const synth = await run("npm", ["run", "--silent", "synth"]);
     if (synth !== 0) return synth;

@@ -7,7 +7,7 @@ import writeFileAtomic from "write-file-atomic";
 import { Construct } from "constructs";
 import { SynthesizedDocument } from "../change-set/change-set";
 import { addClusterStacks } from "../stacks/cluster-app";
-import { StageConfig, Stages } from "../config/stages";
+import type { StageConfig, StageName, Stages } from "../config/stages";
 import { EcsCluster } from "../constructs/ecs-cluster";
 import { InstanceDrain, InstanceDrainProps } from "../constructs/instance-drain";
 import type { ClusterInstancesProps } from "../constructs/cluster-instances";
@@ -45,7 +45,7 @@ export const INSTANCES_PROPS: Omit<ClusterInstancesProps, "cluster" | "drain"> =
 };
 
 /** Valid stages in the shape of stacks/stages.json; tests change one field at a time. */
-export function baseStages(): { staging: StageConfig; production: StageConfig } {
+export function baseStages(): Record<StageName, StageConfig> {
   const common = {
     region: "us-east-1",
     amiId: AMI_A,
@@ -70,6 +70,7 @@ export function baseStages(): { staging: StageConfig; production: StageConfig } 
       minSize: 2,
       maxSize: 4,
       desiredCapacity: 2,
+      minAvailabilityZones: 2,
       subnetIds: ["subnet-0b2c3d4e5f6071829", "subnet-0c3d4e5f607182930"],
       instanceProfileName: "apps-production-ecs-instance",
       alarm: { actionsTopicArn: "arn:aws:sns:us-east-1:123456789012:oncall" },
@@ -77,14 +78,15 @@ export function baseStages(): { staging: StageConfig; production: StageConfig } 
   };
 }
 
-/** Synthesizes both stages as main.ts does and returns each stage's parsed cdk.tf.json. */
-export function synthStages(stages: Stages): Record<keyof Stages, SynthesizedDocument> {
-  const app = Testing.app();
-  const [staging, production] = addClusterStacks(app, stages, DRAIN_ZIP);
-  return {
-    staging: JSON.parse(Testing.synth(staging)),
-    production: JSON.parse(Testing.synth(production)),
-  };
+/** Synthesizes every stage as main.ts does and returns each stage's parsed cdk.tf.json. */
+export function synthStages(
+  stages: Stages,
+  drainZip = DRAIN_ZIP,
+): Record<StageName, SynthesizedDocument> {
+  const stacks = addClusterStacks(Testing.app(), stages, drainZip);
+  return Object.fromEntries(
+    stacks.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack))]),
+  );
 }
 
 /** Synthesizes whatever `build` adds to a fresh stack, as parsed Terraform JSON. */

@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { ConfigError } from "../config/config-error";
 import { ClusterStack } from "./cluster-stack";
 import type { StageImports } from "../config/imports";
-import { STAGE_NAMES, Stages, type StageName } from "../config/stages";
+import { rolloutOrder, Stages, type StageName } from "../config/stages";
 
 /**
  * Adds one ClusterStack per stage to the app and validates them all, so a mistake in any stage
@@ -15,7 +15,7 @@ export function addClusterStacks(
   source = "stacks/stages.json",
   imports: Partial<Record<StageName, StageImports>> = {},
 ): ClusterStack[] {
-  const stacks = STAGE_NAMES.map((stage) => {
+  const stacks = rolloutOrder(stages).map((stage) => {
     try {
       return new ClusterStack(app, stage, { config: stages[stage], drainCodeZipPath });
     } catch (error) {
@@ -24,8 +24,8 @@ export function addClusterStacks(
       throw error;
     }
   });
-  stacks.forEach((stack, i) => {
-    const stageImports = imports[STAGE_NAMES[i]];
+  stacks.forEach((stack) => {
+    const stageImports = imports[stack.node.id];
     if (stageImports === undefined) return;
     try {
       stack.importExisting(stageImports.imports);

@@ -16,7 +16,7 @@ export interface ClusterStackProps {
 }
 
 /**
- * One stage (staging or production): the AWS provider with the stage's region and default tags,
+ * One stage of stacks/stages.json: the AWS provider with the stage's region and default tags,
  * the S3 backend holding the stage's own state with the Terraform version it needs, and the apps
  * cluster.
  */

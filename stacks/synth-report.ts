@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App, TerraformStack } from "cdktf";
-import { STAGE_NAMES, type LoadedStages } from "../config/stages";
+import { rolloutOrder, type LoadedStages } from "../config/stages";
 
 /**
  * One line per synthesized stack, so people see what they got:
@@ -24,7 +24,7 @@ export function synthSummary(app: App, stacks: readonly TerraformStack[]): strin
  * (see placeholders.ts), and alarms that notify no one (no topic, or a placeholder topic).
  */
 export function stageWarnings(loaded: LoadedStages, source: string): string[] {
-  return STAGE_NAMES.flatMap((stage) => {
+  return rolloutOrder(loaded.stages).flatMap((stage) => {
     const placeholders = loaded.placeholders[stage];
     const problems: string[] = [];
     if (placeholders.length > 0) {

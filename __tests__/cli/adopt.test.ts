@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { writeStagesFile } from "../support/stages-file";
-import { cli, STAGES_FIXTURE } from "./support";
+import { cli, copyOfStages, type StagesJson } from "./support";
 
 // Each run synthesizes the stacks in a subprocess (about a second on a busy machine).
 jest.setTimeout(60_000);
@@ -12,14 +11,12 @@ jest.setTimeout(60_000);
 const OLD_STATE = "__tests__/fixtures/old-apps-clusters.tfstate";
 
 /** A stages file with the live cluster names, in a directory of its own (for stacks/imports). */
-function liveStages(
-  edit: (stages: Record<string, Record<string, unknown>>) => void = () => undefined,
-) {
-  const stages = JSON.parse(readFileSync(STAGES_FIXTURE, "utf8"));
-  stages.staging.clusterName = "AppsStaging";
-  stages.production.clusterName = "AppsProd";
-  edit(stages);
-  return writeStagesFile(stages, "cli-adopt-");
+function liveStages(edit: (stages: StagesJson) => void = () => undefined) {
+  return copyOfStages((stages) => {
+    stages.staging.clusterName = "AppsStaging";
+    stages.production.clusterName = "AppsProd";
+    edit(stages);
+  });
 }
 const importsFileOf = (stagesFile: string, stage: string) =>
   join(stagesFile, "..", "imports", `${stage}.json`);

@@ -257,11 +257,11 @@ describe("ami set", () => {
   });
 
   it("rejects an unknown stage, naming the known ones", async () => {
-    const result = await cli(`ami set prod ${NEW_AMI}`, { stagesFile: copyOfStages() });
+    const stagesFile = copyOfStages();
+    const result = await cli(`ami set prod ${NEW_AMI}`, { stagesFile });
     expect(result).toMatchObject({
       code: 2,
-      stderr:
-        "error: command-argument value 'prod' is invalid for argument 'stage'. Allowed choices are staging, production.\n",
+      stderr: `error: unknown stage "prod"; did you mean production? (the stages in ${stagesFile}: staging, production)\n`,
     });
   });
 

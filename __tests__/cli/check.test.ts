@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { COMMITTED_AMI, cli, copyOfStages } from "./support";
+import { COMMITTED_AMI, STAGES_FIXTURE, cli, copyOfStages } from "./support";
 import {
   startScriptedAccount,
   type Account,
@@ -345,7 +345,10 @@ describe("check", () => {
       "check staging --all",
       "error: check: name a stage or pass --all, not both (got staging and --all)\n",
     ],
-    ["check prod", 'error: check: unknown stage "prod"; the stages are staging, production\n'],
+    [
+      "check prod",
+      `error: check: unknown stage "prod"; did you mean production? (the stages in ${STAGES_FIXTURE}: staging, production)\n`,
+    ],
   ])("%s is a usage error, exit 2", async (args, stderr) => {
     expect(await cli(args)).toEqual({ code: 2, stdout: "", stderr });
     expect(aws.calls()).toEqual([]);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { DescribeImagesCommand } from "@aws-sdk/client-ec2";
 import { ec2, ecsImage, resetAmiMocks } from "./ami-mocks";
 import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI } from "./support";
@@ -21,12 +21,10 @@ const olderImageKnown = () =>
 
 /** A copy of the fixture with each stage's amiId set. */
 function stagesRunning(amis: { staging: string; production: string }): string {
-  const path = copyOfStages();
-  const stages = JSON.parse(readFileSync(path, "utf8"));
-  stages.staging.amiId = amis.staging;
-  stages.production.amiId = amis.production;
-  writeFileSync(path, JSON.stringify(stages, null, 2));
-  return path;
+  return copyOfStages((stages) => {
+    stages.staging.amiId = amis.staging;
+    stages.production.amiId = amis.production;
+  });
 }
 
 describe("ami set on production", () => {

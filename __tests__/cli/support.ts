@@ -1,9 +1,8 @@
-import { copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { Clock, CliIo, InterruptSignal } from "../../cli/context";
 import { virtualClock } from "../../simulation/virtual-clock";
 import { runCli } from "../../cli/program";
+import { writeStagesFile } from "../support/stages-file";
 
 /** Shared by the CLI tests: the CLI run in-process on a copy of the stages file. */
 
@@ -11,11 +10,19 @@ import { STAGES_FIXTURE } from "../../simulation/amis";
 export { COMMITTED_AMI, NEW_AMI, STAGES_FIXTURE } from "../../simulation/amis";
 export const START = Date.parse("2026-12-01T12:00:00Z");
 
-/** A private copy of the fixture that a test may change. */
-export function copyOfStages(): string {
-  const path = join(mkdtempSync(join(tmpdir(), "cli-stages-")), "stages.json");
-  copyFileSync(STAGES_FIXTURE, path);
-  return path;
+/** The stages file's shape: stage name → its block. */
+export type StagesJson = Record<string, Record<string, unknown>>;
+
+/**
+ * The tests' one stage builder: a private copy of the fixture, in a directory of its own (for
+ * its `imports/`), that a test may change; with `edit`, its stages edited and written anew.
+ */
+export function copyOfStages(edit?: (stages: StagesJson) => void): string {
+  const text = readFileSync(STAGES_FIXTURE, "utf8");
+  if (edit === undefined) return writeStagesFile(text, "cli-stages-");
+  const stages = JSON.parse(text) as StagesJson;
+  edit(stages);
+  return writeStagesFile(stages, "cli-stages-");
 }
 
 export interface RunOptions {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../config/config-error";
 import { PLACEHOLDER_PREFIX } from "../../config/placeholders";
-import { loadStages, parseStages, readStages } from "../../config/stages";
+import { loadStages, parseStages, readStages, rolloutOrder } from "../../config/stages";
 import { AMI_B, baseStages } from "../../simulation/fixtures";
 import { writeStagesFile } from "../support/stages-file";
 
@@ -158,14 +158,54 @@ describe("stage config", () => {
       'stages.json: staging["amiId\\u200b"]: unknown field; did you mean amiId?',
     ],
     [
-      "an abbreviated stage name, without dumping the stage",
-      (s) => (s.prod = structuredClone(s.production)),
-      "stages.json: prod: unknown stage; did you mean production?",
+      "a new stage written in part",
+      (s) => (s.qa = { region: "us-east-1" }),
+      "stages.json: qa.clusterName: field is missing",
     ],
     [
-      "an unknown stage",
-      (s) => (s.qa = {}),
-      "stages.json: qa: unknown stage (known: staging, production)",
+      "a stage name that cannot name a stack, without dumping the stage",
+      (s) => (s.Prod = structuredClone(s.production)),
+      "stages.json: Prod: is not a stage name: 1-32 lowercase letters, digits or hyphens, starting with a letter (it names the stage's stack, state key and imports file)",
+    ],
+    [
+      "a new stage reusing another's cluster name",
+      (s) => (s.dev = structuredClone(s.staging)),
+      `stages.json: dev.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging"`,
+    ],
+    [
+      "a third stage sharing the first one's prefix",
+      (s) => (s.dev = { ...structuredClone(s.staging), clusterName: "apps-staging-dev" }),
+      `stages.json: dev.clusterName: must not equal staging's or share its "<clusterName>-" prefix ("apps-staging"), or each stage's drain function could act on the other's ASGs, got "apps-staging-dev"`,
+    ],
+    [
+      "an AMI id with capitals",
+      (s) => (s.staging.amiId = "ami-0123456789ABCDEF0"),
+      'stages.json: staging.amiId: must be "ami-" followed by 8 or 17 lowercase hex digits (an AMI id), got "ami-0123456789ABCDEF0"',
+    ],
+    [
+      "a hop limit other than 1 or 2",
+      (s) => (s.staging.instanceMetadataHopLimit = 3),
+      "stages.json: staging.instanceMetadataHopLimit: must be 1 (containers cannot reach instance metadata) or 2 (containers in bridge network mode can, with IMDSv2), got 3",
+    ],
+    [
+      "no security groups",
+      (s) => (s.production.securityGroupIds = []),
+      "stages.json: production.securityGroupIds: must list at least one security group, got []",
+    ],
+    [
+      "an agent setting that overrides the cluster",
+      (s) => (s.staging.ecsAgentSettings = { ECS_LOGLEVEL: "info", ECS_CLUSTER: "other" }),
+      'stages.json: staging.ecsAgentSettings: keys must be ECS_* agent variables other than ECS_CLUSTER, got "ECS_CLUSTER"',
+    ],
+    [
+      "an agent setting that is not an ECS variable",
+      (s) => (s.staging.ecsAgentSettings = { PATH: "/tmp" }),
+      'stages.json: staging.ecsAgentSettings: keys must be ECS_* agent variables other than ECS_CLUSTER, got "PATH"',
+    ],
+    [
+      "an agent setting value that injects a line",
+      (s) => (s.production.ecsAgentSettings = { ECS_LOGLEVEL: "info\nECS_CLUSTER=evil" }),
+      'stages.json: production.ecsAgentSettings.ECS_LOGLEVEL: must be one line, got "info\\nECS_CLUSTER=evil"',
     ],
     [
       "a value with an invisible character in it",
@@ -216,7 +256,6 @@ describe("stage config", () => {
         }),
       `stages.json: production.alarm.actionsTopicArn: must be in the stage's partition (aws, from region us-east-1), got "arn:aws-us-gov:sns:us-east-1:123456789012:oncall"`,
     ],
-    ["a missing stage", (s) => delete s.staging, "stages.json: staging: stage is missing"],
     [
       "a desired capacity above the maximum",
       (s) => (s.staging.desiredCapacity = 3),
@@ -255,12 +294,23 @@ describe("stage config", () => {
     [
       "production on one subnet",
       (s) => (s.production.subnetIds = ["subnet-0b2c3d4e5f6071829"]),
-      'stages.json: production.subnetIds: must list at least two distinct subnets (production spans two AZs), got ["subnet-0b2c3d4e5f6071829"]',
+      'stages.json: production.subnetIds: must list at least minAvailabilityZones (2) distinct subnets, one per zone, got ["subnet-0b2c3d4e5f6071829"]',
     ],
     [
       "production on one instance",
       (s) => Object.assign(s.production, { minSize: 1, desiredCapacity: 1 }),
-      "stages.json: production.minSize: must be at least 2 (production runs on two or more instances), got 1",
+      "stages.json: production.minSize: must be at least minAvailabilityZones (2): an instance per zone, got 1",
+    ],
+    [
+      "a stage asked to span more zones than its subnets",
+      (s) =>
+        Object.assign(s.staging, {
+          minSize: 2,
+          maxSize: 2,
+          desiredCapacity: 2,
+          minAvailabilityZones: 2,
+        }),
+      'stages.json: staging.subnetIds: must list at least minAvailabilityZones (2) distinct subnets, one per zone, got ["subnet-0a1b2c3d4e5f60718"]',
     ],
     [
       "a region that is not one",
@@ -296,7 +346,7 @@ describe("stage config", () => {
     [
       "an empty document",
       (s) => Object.keys(s).forEach((k) => delete s[k]),
-      "stages.json: staging: stage is missing",
+      "stages.json: must name at least one stage, got {}",
     ],
     [
       "production named with staging's prefix",
@@ -322,6 +372,15 @@ describe("stage config", () => {
     expect(() => parseStages(edited(edit), "stages.json")).toThrow(new ConfigError(message));
   });
 
+  it("accepts any number of stages, in the order of the file", () => {
+    const { staging, production } = baseStages();
+    const stages = { dev: { ...staging, clusterName: "apps-dev" }, production, staging };
+    const parsed = parseStages(stages, "stages.json");
+    expect(rolloutOrder(parsed)).toEqual(["dev", "production", "staging"]);
+    expect(parsed.dev.minAvailabilityZones).toBeUndefined();
+    expect(rolloutOrder(parseStages({ staging }, "stages.json"))).toEqual(["staging"]);
+  });
+
   it("rejects a stage that is a list", () => {
     const raw = edited((s) => (s.staging = [] as unknown as Record<string, unknown>));
     expect(() => parseStages(raw, "stages.json")).toThrow(
@@ -333,14 +392,14 @@ describe("stage config", () => {
     const { staging, production } = baseStages();
     expect(() => parseStages([staging, production], "stages.json")).toThrow(
       new ConfigError(
-        'stages.json: must be an object keyed by stage name (staging, production), got [{"region":"us-east-1","amiId":"ami-0123456789abcdef0","securityGroupIds":["sg-0… (a list of 2 items)',
+        'stages.json: must be an object with one block per stage, in rollout order, got [{"region":"us-east-1","amiId":"ami-0123456789abcdef0","securityGroupIds":["sg-0… (a list of 2 items)',
       ),
     );
   });
 
   it("rejects a document that is a list", () => {
     expect(() => parseStages([], "stages.json")).toThrow(
-      "stages.json: must be an object keyed by stage name (staging, production), got []",
+      "stages.json: must be an object with one block per stage, in rollout order, got []",
     );
   });
 

@@ -44,7 +44,7 @@ describe("InstanceDrain", () => {
       expect(fn.filename).toMatch(/^assets\/.+\/instance-drain\.zip$/);
     });
 
-    it("defaults to a 900 s timeout, 256 MB, 10 s polls and a one-hour drain bound", () => {
+    it("defaults to a 900 s timeout, 256 MB, 10 s polls and a one-hour drain timeout", () => {
       const { fn } = synth();
       expect(fn).toMatchObject({ timeout: 900, memory_size: 256 });
       expect(fn.environment).toEqual({
@@ -57,7 +57,7 @@ describe("InstanceDrain", () => {
       });
     });
 
-    it("takes timeout, memory, poll interval, drain bound and registration timeout from props", () => {
+    it("takes timeout, memory, poll interval, drain timeout and registration timeout from props", () => {
       const { fn } = synth({
         lambdaTimeoutSeconds: 300,
         memorySizeMb: 512,
@@ -96,7 +96,7 @@ describe("InstanceDrain", () => {
       expect(onlyResource(doc, "aws_cloudwatch_log_group").retention_in_days).toBe(90);
     });
 
-    it("may continue a drain through its own topic for as long as the drain bound allows", () => {
+    it("may continue a drain through its own topic for as long as the drain timeout allows", () => {
       expect(onlyResource(synth().doc, "aws_lambda_function_recursion_config")).toMatchObject({
         function_name: "${aws_lambda_function.instance_drain.function_name}",
         recursive_loop: "Allow",
@@ -367,8 +367,8 @@ describe("InstanceDrain", () => {
       const { drain } = clusterWithDrain(emptyStack());
       expect(drain.heartbeatTimeoutSeconds).toBe(1200);
       expect(drain.drainTimeoutMinutes).toBe(60);
-      // The capacity wait and the drain bound, 60 minutes each, then one heartbeat.
-      expect(drain.longestDrainMinutes).toBe(2 * 60 + 20);
+      // The capacity wait and the drain timeout, 60 minutes each, then one heartbeat.
+      expect(drain.timing.worstCaseDrainSeconds).toBe((2 * 60 + 20) * 60);
     });
 
     it("follows a shorter function timeout with a shorter default heartbeat", () => {
@@ -376,18 +376,18 @@ describe("InstanceDrain", () => {
       expect(drain.heartbeatTimeoutSeconds).toBe(600);
     });
 
-    it("rounds the heartbeat up to whole minutes in the longest drain", () => {
+    it("counts the capacity wait, the drain and one heartbeat in the worst case of a drain", () => {
       const { drain } = clusterWithDrain(emptyStack(), {
         drainTimeoutMinutes: 30,
         lambdaTimeoutSeconds: 600,
         heartbeatTimeoutSeconds: 1000,
       });
-      expect(drain.longestDrainMinutes).toBe(2 * 30 + 17);
+      expect(drain.timing.worstCaseDrainSeconds).toBe(2 * 30 * 60 + 1000);
     });
 
     test.each<[string, Partial<InstanceDrainProps>, string]>([
       [
-        "a zero drain bound",
+        "a zero drain timeout",
         { drainTimeoutMinutes: 0 },
         "InstanceDrain drainTimeoutMinutes must be a whole number of at least 1, got 0",
       ],
@@ -417,13 +417,13 @@ describe("InstanceDrain", () => {
         "InstanceDrain heartbeatTimeoutSeconds must be at most 7200 (Auto Scaling's limit), got 7201",
       ],
       [
-        "a drain bound beyond the hook's global timeout",
+        "a drain timeout beyond the hook's global timeout",
         { lambdaTimeoutSeconds: 120, heartbeatTimeoutSeconds: 420, drainTimeoutMinutes: 347 },
         "InstanceDrain drainTimeoutMinutes must fit twice (the wait for capacity, then the drain) plus one heartbeat (420 s) in the hook's global timeout (700 minutes: the lesser of 48 hours and 100 heartbeats); the worst case would be 701 minutes, got 347",
       ],
       [
         // Issue 16 §3: passed the old check (1200 + 20 minutes < 2000), worst case 40 hours.
-        "a drain bound whose capacity wait and drain outlive the hook",
+        "a drain timeout whose capacity wait and drain outlive the hook",
         { drainTimeoutMinutes: 1200, heartbeatTimeoutSeconds: 1200 },
         "InstanceDrain drainTimeoutMinutes must fit twice (the wait for capacity, then the drain) plus one heartbeat (1200 s) in the hook's global timeout (2000 minutes: the lesser of 48 hours and 100 heartbeats); the worst case would be 2420 minutes, got 1200",
       ],
@@ -441,11 +441,6 @@ describe("InstanceDrain", () => {
         "a fractional registration timeout",
         { registrationTimeoutSeconds: 600.5 },
         "InstanceDrain registrationTimeoutSeconds must be a whole number from 60 (time to boot and register) to 7200 (Auto Scaling's limit), got 600.5",
-      ],
-      [
-        "a memory size below Lambda's minimum",
-        { memorySizeMb: 64 },
-        "InstanceDrain memorySizeMb must be a whole number from 128 to 10240, got 64",
       ],
     ])("rejects %s", (_case, props, message) => {
       expect(() => clusterWithDrain(emptyStack(), props)).toThrow(message);

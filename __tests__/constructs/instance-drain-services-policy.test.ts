@@ -1,6 +1,6 @@
 import { clusterWithDrain, synthScope } from "../../simulation/fixtures";
 
-/** Issue 16 §1: at the drain bound the function asks ECS which services are daemons. */
+/** Issue 16 §1: at the drain timeout the function asks ECS which services are daemons. */
 
 describe("InstanceDrain function policy", () => {
   it("may describe the services of its own cluster only, to tell daemons from the rest", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { changeSet, type ResourceChange } from "../../change-set/change-set";
-import type { StageConfig } from "../../config/stages";
+import { rolloutOrder, type StageConfig, type StageName } from "../../config/stages";
 import {
   AMI_UPDATE_FROM_TEMPLATE,
   SWITCH_TO_CONFIGURATION,
@@ -10,8 +10,7 @@ import {
 import { AMI_UPDATE, verdictOf } from "../../ops/change-guard/verdict";
 import { AMI_A, AMI_B, baseStages, synthStages } from "../../simulation/fixtures";
 
-type StageName = "staging" | "production";
-const STAGES: readonly StageName[] = ["staging", "production"];
+const STAGES: readonly StageName[] = rolloutOrder(baseStages());
 const TEMPLATE = { launch: "template" } as const;
 
 /** Both stages' change sets from `from` to `to`, each a change of one stage's settings. */

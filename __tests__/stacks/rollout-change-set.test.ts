@@ -101,7 +101,7 @@ describe("a rollout's change set", () => {
 
   // The ASG's delete timeout follows the bound, but a timeouts change alone plans nothing (the
   // real provider's plan): it reaches the state only with another change of the group.
-  it("for a longer drain bound updates the function and, in place, the group's delete timeout", () => {
+  it("for a longer drain timeout updates the function and, in place, the group's delete timeout", () => {
     // Through the group's delete-timeout tag: a change of `timeouts` alone would plan nothing
     // and leave the old timeout in the state, for the next rollout to delete the group with.
     const changes = rollout("production", { drain: { drainTimeoutMinutes: 90 } });

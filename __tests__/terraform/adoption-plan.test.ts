@@ -43,7 +43,7 @@ suite("the first plan after adopting staging, by Terraform", () => {
         stage: "staging",
         clusterName: "AppsStaging",
         region: "us-east-1",
-        otherStage: { stage: "production", clusterName: "AppsProd" },
+        otherStages: [{ stage: "production", clusterName: "AppsProd" }],
       },
       OLD_STATE,
     );

@@ -168,7 +168,7 @@ suite(title, () => {
     const scenarios: [string, StageName, Partial<StageConfig>][] = [
       ["a new AMI", "production", { amiId: AMI_B }],
       ["a new instance type", "production", { instanceType: "c6i.xlarge" }],
-      ["a longer drain bound", "production", { drain: { drainTimeoutMinutes: 90 } }],
+      ["a longer drain timeout", "production", { drain: { drainTimeoutMinutes: 90 } }],
       ["a new hook heartbeat", "production", { drain: { heartbeatTimeoutSeconds: 1500 } }],
       ["a new cluster name", "staging", { clusterName: "apps-renamed" }],
     ];

@@ -31,6 +31,12 @@ export const NUMBER_LIMITS: readonly NumberLimit[] = [
   { path: ["maxSize"], min: 1, max: 5000, source: ECS_INSTANCES },
   { path: ["desiredCapacity"], min: 0, max: 5000, source: ECS_INSTANCES },
   {
+    path: ["minAvailabilityZones"],
+    min: 1,
+    max: 6,
+    source: "EC2: a region has at most 6 Availability Zones (us-east-1)",
+  },
+  {
     path: ["rootVolumeSizeGiB"],
     min: 30,
     max: 16384,

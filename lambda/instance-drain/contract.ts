@@ -11,8 +11,8 @@ export const DRAIN_ENVIRONMENT = {
   clusterName: "CLUSTER_NAME",
   /** Seconds between two looks at an instance. */
   pollSeconds: "POLL_SECONDS",
-  /** Seconds of draining after which an instance is released anyway. */
-  maxDrainSeconds: "MAX_DRAIN_SECONDS",
+  /** The drain timeout: seconds of draining after which an instance is released anyway. */
+  drainTimeoutSeconds: "MAX_DRAIN_SECONDS",
   /** Seconds a new instance gets to register with the cluster. */
   registrationTimeoutSeconds: "REGISTRATION_TIMEOUT_SECONDS",
 } as const;
@@ -27,7 +27,7 @@ export function drainEnvironment(settings: DrainSettings): Record<string, string
   return {
     [DRAIN_ENVIRONMENT.clusterName]: settings.clusterName,
     [DRAIN_ENVIRONMENT.pollSeconds]: String(settings.pollSeconds),
-    [DRAIN_ENVIRONMENT.maxDrainSeconds]: String(settings.maxDrainSeconds),
+    [DRAIN_ENVIRONMENT.drainTimeoutSeconds]: String(settings.drainTimeoutSeconds),
     [DRAIN_ENVIRONMENT.registrationTimeoutSeconds]: String(settings.registrationTimeoutSeconds),
   };
 }
@@ -82,7 +82,7 @@ export interface DrainTimingInput {
  * construct wrote into its environment (see {@link readConfig}).
  */
 export const DRAIN_TIMING_RULES = {
-  /** The drain bound (`MAX_DRAIN_SECONDS` in minutes); the capacity wait before DRAINING too. */
+  /** The drain timeout; the capacity wait before DRAINING too. */
   drainTimeoutMinutes: { default: 60, min: 1 },
   lambdaTimeoutSeconds: {
     default: MAX_LAMBDA_TIMEOUT_SECONDS,
@@ -103,14 +103,15 @@ export interface DrainTiming {
   readonly heartbeatTimeoutSeconds: number;
   readonly registrationTimeoutSeconds: number;
   readonly pollSeconds: number;
-  /** `MAX_DRAIN_SECONDS`: the drain bound, and the longest wait for capacity before DRAINING. */
-  readonly maxDrainSeconds: number;
+  /** `drainTimeoutMinutes` in seconds (the function's `MAX_DRAIN_SECONDS`). */
+  readonly drainTimeoutSeconds: number;
   /** How long Auto Scaling lets a lifecycle action wait at most: min(48 h, 100 heartbeats). */
   readonly globalTimeoutSeconds: number;
   /**
-   * Longest an instance can stay in Terminating:Wait in a drain that is not blocked: up to
-   * `MAX_DRAIN_SECONDS` waiting for another instance to take its tasks, then up to
-   * `MAX_DRAIN_SECONDS` of draining, then, should the function stop working, one heartbeat.
+   * Longest an instance can stay in Terminating:Wait in a drain that is not blocked: up to the
+   * drain timeout waiting for another instance to take its tasks, then up to the drain timeout
+   * of draining, then, should the function stop working, one heartbeat. The group's delete
+   * timeout outlasts it.
    */
   readonly worstCaseDrainSeconds: number;
 }
@@ -127,31 +128,13 @@ export class DrainTimingError extends Error {
   }
 }
 
-/** Minutes an instance gets to shut down after its drain, by default, in the delete timeout. */
-export const DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES = 10;
-
-/**
- * Terraform's waits on the group, derived from the drain's timing: the delete timeout outlasts
- * the worst case of a drain plus the shutdown; the capacity wait, by default, outlasts the
- * launch hook's heartbeat (the longest a new instance can take to be admitted) by 5 minutes.
- */
-export function groupTimeouts(
-  timing: Pick<DrainTiming, "worstCaseDrainSeconds" | "registrationTimeoutSeconds">,
-  shutdownAllowanceMinutes = DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES,
-): { deleteTimeoutMinutes: number; defaultCapacityTimeoutMinutes: number } {
-  return {
-    deleteTimeoutMinutes: Math.ceil(timing.worstCaseDrainSeconds / 60) + shutdownAllowanceMinutes,
-    defaultCapacityTimeoutMinutes: Math.ceil(timing.registrationTimeoutSeconds / 60) + 5,
-  };
-}
-
 /** The hook's global timeout for a heartbeat timeout. */
 export function hookGlobalTimeoutSeconds(heartbeatTimeoutSeconds: number): number {
   return Math.min(MAX_GLOBAL_TIMEOUT_SECONDS, 100 * heartbeatTimeoutSeconds);
 }
 
 /**
- * Applies the defaults and checks that the hook, the function and the drain bound fit together;
+ * Applies the defaults and checks that the hook, the function and the drain timeout fit together;
  * throws a {@link DrainTimingError} naming the first setting that does not.
  */
 export function resolveDrainTiming(input: DrainTimingInput): DrainTiming {
@@ -217,9 +200,9 @@ export function resolveDrainTiming(input: DrainTimingInput): DrainTiming {
       `must be a whole number from ${registration.min} (time to boot and register) to ${registration.max} (Auto Scaling's limit)`,
     );
   }
-  const maxDrainSeconds = drainTimeoutMinutes * 60;
+  const drainTimeoutSeconds = drainTimeoutMinutes * 60;
   const globalTimeoutSeconds = hookGlobalTimeoutSeconds(heartbeatTimeoutSeconds);
-  const worstCaseDrainSeconds = 2 * maxDrainSeconds + heartbeatTimeoutSeconds;
+  const worstCaseDrainSeconds = 2 * drainTimeoutSeconds + heartbeatTimeoutSeconds;
   if (worstCaseDrainSeconds > globalTimeoutSeconds) {
     // The hook would release the instance with its tasks before the function gives up on it.
     fail(
@@ -233,7 +216,7 @@ export function resolveDrainTiming(input: DrainTimingInput): DrainTiming {
     heartbeatTimeoutSeconds,
     registrationTimeoutSeconds,
     pollSeconds,
-    maxDrainSeconds,
+    drainTimeoutSeconds,
     globalTimeoutSeconds,
     worstCaseDrainSeconds,
   };
@@ -243,8 +226,8 @@ export function resolveDrainTiming(input: DrainTimingInput): DrainTiming {
 export interface DrainConfig {
   /** `POLL_SECONDS` in milliseconds. */
   readonly pollMs: number;
-  /** `MAX_DRAIN_SECONDS` in milliseconds. */
-  readonly maxDrainMs: number;
+  /** `MAX_DRAIN_SECONDS`, the drain timeout, in milliseconds. */
+  readonly drainTimeoutMs: number;
   /** `REGISTRATION_TIMEOUT_SECONDS` in milliseconds. */
   readonly registrationTimeoutMs: number;
   /** `CLUSTER_NAME`: the cluster when the hook's metadata names none. */
@@ -275,7 +258,8 @@ export function readConfig(env: DrainEnvironment, log: Logger): DrainConfig {
   const cluster = env[DRAIN_ENVIRONMENT.clusterName]?.trim();
   return {
     pollMs: seconds(DRAIN_ENVIRONMENT.pollSeconds, defaults.pollSeconds) * 1000,
-    maxDrainMs: seconds(DRAIN_ENVIRONMENT.maxDrainSeconds, defaults.maxDrainSeconds) * 1000,
+    drainTimeoutMs:
+      seconds(DRAIN_ENVIRONMENT.drainTimeoutSeconds, defaults.drainTimeoutSeconds) * 1000,
     registrationTimeoutMs:
       seconds(DRAIN_ENVIRONMENT.registrationTimeoutSeconds, defaults.registrationTimeoutSeconds) *
       1000,

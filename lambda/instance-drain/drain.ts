@@ -75,7 +75,7 @@ const total = (tasks: TasksLeft) => tasks.scheduled + (tasks.stopping?.length ??
 /** One drain within one invocation. */
 class InstanceDrain {
   private heartbeatAt: number;
-  /** When the instance was set DRAINING (by this chain of invocations); the drain bound's start. */
+  /** When the instance was set DRAINING (by this chain of invocations); the drain timeout's start. */
   private drainingSince: number | undefined;
   /** How long to wait for capacity before the drain counts as blocked. */
   private readonly capacityDeadline: number;
@@ -100,7 +100,7 @@ class InstanceDrain {
     this.heartbeatAt = request.notification.issuedAt;
     this.drainingSince = request.drainingSince;
     this.heldUntil = request.heldUntil;
-    this.capacityDeadline = request.notification.issuedAt + config.maxDrainMs;
+    this.capacityDeadline = request.notification.issuedAt + config.drainTimeoutMs;
   }
 
   async run(): Promise<void> {
@@ -158,11 +158,11 @@ class InstanceDrain {
     }
   }
 
-  /** The drain bound once DRAINING; before it, how long capacity may take to appear. */
+  /** The drain timeout once DRAINING; before it, how long capacity may take to appear. */
   private deadline(): number {
     return this.drainingSince === undefined
       ? this.capacityDeadline
-      : this.drainingSince + this.config.maxDrainMs;
+      : this.drainingSince + this.config.drainTimeoutMs;
   }
 
   /** Updates `tasks` from the last look at the instance (and its stopping tasks). */
@@ -235,7 +235,7 @@ class InstanceDrain {
    * waiting for capacity is kept too. Both are a blocked drain: kept, logged, the alarm raised.
    */
   private async atDeadline(draining: boolean, arn: string): Promise<boolean> {
-    const bound = this.config.maxDrainMs / 1000;
+    const bound = this.config.drainTimeoutMs / 1000;
     const tasksLeft = total(this.tasks);
     let why: string;
     let services: string[] = [];
@@ -292,12 +292,12 @@ class InstanceDrain {
   /**
    * After a hold, ECS stops the services' old tasks only once their replacements are healthy,
    * and those tasks still answer requests through the load balancer's deregistration delay: so
-   * they get a whole drain bound from the end of the hold to reach STOPPED (as a drain that
+   * they get a whole drain timeout from the end of the hold to reach STOPPED (as a drain that
    * waited for capacity gets one from DRAINING), not a release at the next poll.
    */
   private stoppingAfterHold(now: number): boolean {
     if (this.heldUntil === undefined || total(this.tasks) === 0) return false;
-    if (now >= this.heldUntil + this.config.maxDrainMs) return false;
+    if (now >= this.heldUntil + this.config.drainTimeoutMs) return false;
     if (!this.waitingAfterHoldLogged) {
       this.waitingAfterHoldLogged = true;
       this.decide(
@@ -343,7 +343,7 @@ class InstanceDrain {
     const outcome = await completeLifecycleAction(this.deps.autoScaling, notification);
     const drainSeconds = Math.round((this.deps.clock.now() - notification.issuedAt) / 1000);
     if (outcome === "already-done") {
-      // Keeps a warning a warning: past the drain bound, tasks were left either way.
+      // Keeps a warning a warning: past the drain timeout, tasks were left either way.
       this.decide(level, "already-complete", `No active lifecycle action left (${reason})`, {
         tasksLeft,
         drainSeconds,

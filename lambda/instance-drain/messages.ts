@@ -36,7 +36,7 @@ export interface LifecycleRequest {
   readonly drainingSince?: number;
   /**
    * The last time an earlier invocation found a service still wanting a task RUNNING on the
-   * instance past the drain bound (the `heldUntil` attribute): the drain bound of the tasks ECS
+   * instance past the drain timeout (the `heldUntil` attribute): the drain timeout of the tasks ECS
    * stops after such a hold counts from it.
    */
   readonly heldUntil?: number;
@@ -48,7 +48,7 @@ export const DRAINING_SINCE_ATTRIBUTE = "drainingSince";
 export const HELD_UNTIL_ATTRIBUTE = "heldUntil";
 
 /**
- * A blocked drain (the instance holds tasks no other instance could run, past the drain bound)
+ * A blocked drain (the instance holds tasks no other instance could run, past the drain timeout)
  * must page, but the drain itself has to go on holding the instance: a failed invocation would
  * end its chain of hand-offs, and Auto Scaling would release the instance at the hook's next
  * heartbeat timeout. So the drain publishes this alarm to its own topic, and the invocation that

@@ -97,13 +97,13 @@ export interface AdoptedStage {
   readonly stage: string;
   readonly clusterName: string;
   readonly region: string;
-  /** The other stage's cluster name, to recognise its module. */
-  readonly otherStage: { readonly stage: string; readonly clusterName: string };
+  /** Every other stage's cluster name, to recognise its module. */
+  readonly otherStages: readonly { readonly stage: string; readonly clusterName: string }[];
 }
 
 /**
  * Maps the resources of `module` in an old state onto this project's addresses. Throws a
- * ConfigError (one line) when the module is absent, belongs to the other stage, holds a type
+ * ConfigError (one line) when the module is absent, belongs to another stage, holds a type
  * the mapping does not know, or when a setting that must match the live object does not.
  */
 export function planAdoption(
@@ -206,9 +206,10 @@ function checkLiveSettings(
     );
   }
   const liveName = cluster.id;
-  if (liveName === stage.otherStage.clusterName && liveName !== stage.clusterName) {
+  const owner = stage.otherStages.find((other) => other.clusterName === liveName);
+  if (owner !== undefined && liveName !== stage.clusterName) {
     throw new ConfigError(
-      `${source}: ${module} holds ${liveName}, the ${stage.otherStage.stage} cluster (${stage.otherStage.stage}.clusterName); adopt it as ${stage.otherStage.stage}, or name ${stage.stage}'s module with --module`,
+      `${source}: ${module} holds ${liveName}, the ${owner.stage} cluster (${owner.stage}.clusterName); adopt it as ${owner.stage}, or name ${stage.stage}'s module with --module`,
     );
   }
   if (liveName !== stage.clusterName) {

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { loadStages, STAGE_NAMES, type StageName, type Stages } from "../../config/stages";
+import { loadStages, rolloutOrder, type StageName, type Stages } from "../../config/stages";
 import {
   changeSet,
   readSynthesizedStack,
@@ -72,7 +72,7 @@ export interface GuardReport {
   /** The Terraform plan judged (`changes --plan`), instead of a prediction, and its stage. */
   readonly plan?: { readonly file: string; readonly stage: StageName };
   /** Only the stage `--stage` names, otherwise every stage, in rollout order. */
-  readonly stages: Readonly<Partial<Record<StageName, StageReport>>>;
+  readonly stages: Readonly<Record<StageName, StageReport>>;
   /** Judges every stage, also those `--stage` leaves out of `stages`. */
   readonly verdict: Verdict;
 }
@@ -160,9 +160,11 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       );
     }
     const after = loadStages(join(projectDir, stagesFile)).stages;
-    refuseRegionMove(stagesFile, before, after, STAGE_NAMES);
-    const stages: Partial<Record<StageName, StageReport>> = {};
-    for (const stage of STAGE_NAMES) {
+    // A stage only the base has is removed by this change: judged like any other.
+    const stageNames = [...new Set([...rolloutOrder(after), ...stacksIn(baseOut)])];
+    refuseRegionMove(stagesFile, before, after, stageNames);
+    const stages: Record<StageName, StageReport> = {};
+    for (const stage of stageNames) {
       stages[stage] = {
         configChanges: configChanges(before?.[stage], after[stage]),
         changes: flagChanges(changeSet(stackOf(baseOut, stage), stackOf(headOut, stage))),
@@ -226,12 +228,13 @@ async function assertSameLockfile(
 
 /** Each stage's launch kind in the base and the working tree, for the verdict. */
 export function launchKindsOf(before: Stages | undefined, after: Stages): LaunchKinds {
+  const stageNames = new Set([...rolloutOrder(before ?? {}), ...rolloutOrder(after)]);
   return Object.fromEntries(
-    STAGE_NAMES.map((stage) => [
+    [...stageNames].map((stage) => [
       stage,
       {
         before: before?.[stage]?.launch ?? "configuration",
-        after: after[stage].launch ?? "configuration",
+        after: after[stage]?.launch ?? "configuration",
       },
     ]),
   );
@@ -256,6 +259,12 @@ function stagesOf(file: string): Stages | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The stages a synth output has a stack of. */
+function stacksIn(outdir: string): string[] {
+  const stacks = join(outdir, "stacks");
+  return existsSync(stacks) ? readdirSync(stacks).sort() : [];
 }
 
 /** A stage's synthesized stack; a stack one side does not have is empty there. */

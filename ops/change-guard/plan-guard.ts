@@ -3,9 +3,9 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { ConfigError } from "../../config/config-error";
 import { parseJsonText } from "../../config/json-text";
 import {
-  STAGE_NAMES,
   loadStages,
   parseStages,
+  rolloutOrder,
   type StageName,
   type Stages,
 } from "../../config/stages";
@@ -163,7 +163,7 @@ function stageOf(
   ] as const;
   for (const [values, stages] of sides) {
     const name = isJsonObject(values) ? values.name : undefined;
-    const stage = STAGE_NAMES.find((s) => stages?.[s].clusterName === name);
+    const stage = rolloutOrder(stages ?? {}).find((s) => stages?.[s].clusterName === name);
     if (name !== undefined && stage !== undefined) return stage;
   }
   throw new ConfigError(

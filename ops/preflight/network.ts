@@ -8,9 +8,9 @@ import { type CheckFamily, type Finding } from "./finding";
 
 /**
  * The stage's subnets and security groups: each exists in the stage's region, all are in one
- * VPC (instances cannot use a security group of another VPC than their subnet's), and
- * production's subnets span two Availability Zones at least (one zone down must not take the
- * whole cluster with it).
+ * VPC (instances cannot use a security group of another VPC than their subnet's), and the
+ * subnets span the stage's `minAvailabilityZones` (one zone down must not take the whole cluster
+ * with it).
  */
 export const networkChecks: CheckFamily = {
   name: "the subnets and security groups",
@@ -50,24 +50,25 @@ export const networkChecks: CheckFamily = {
         problem: `is in ${vpc}, but ${reference.field} is in ${reference.vpc}: a stage's subnets and security groups must share one VPC`,
       });
     }
-    // The stages file already asks production for two distinct subnets (config/stages.ts);
-    // only the account knows their zones. A subnet not found is its own finding above.
+    // The stages file already asks for that many distinct subnets (config/stages.ts); only the
+    // account knows their zones. A subnet not found is its own finding above.
     const zones = new Set([...subnets.values()].map((subnet) => subnet.availabilityZone));
-    if (
-      name === "production" &&
-      subnets.size === new Set(config.subnetIds).size &&
-      zones.size < 2
-    ) {
+    const minZones = config.minAvailabilityZones ?? 1;
+    if (subnets.size === new Set(config.subnetIds).size && zones.size < minZones) {
       findings.push({
         field: "subnetIds",
         value: config.subnetIds.join(", "),
-        problem: `all in one Availability Zone (${[...zones].join(", ")}): production must span two at least`,
+        problem: `all in ${inWords(zones.size)} Availability Zone${zones.size === 1 ? "" : "s"} (${[...zones].join(", ")}): ${name} must span ${inWords(minZones)} at least`,
         fix: "add a subnet in another zone of the VPC",
       });
     }
     return findings;
   },
 };
+
+// minAvailabilityZones is at most 6 (config/aws-rules/number-limits.ts).
+const NUMBER_WORDS = ["none", "one", "two", "three", "four", "five", "six"];
+const inWords = (count: number) => NUMBER_WORDS[count] ?? String(count);
 
 export interface SubnetFacts {
   readonly availabilityZone: string;

@@ -7,11 +7,12 @@
  * when the rehearsal cannot run here.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { STAGE_NAMES, type StageName } from "../../config/stages";
+import { readStages, rolloutOrder, type StageName } from "../../config/stages";
 import { rehearsalUnavailable } from "./rehearsal";
 import { reportLines } from "./report";
 import { DEFAULT_CONCURRENCY, runScenarios } from "./run-scenarios";
 import { SCENARIOS, type Scenario } from "./scenarios";
+import { STAGES_FILE } from "./synthesize";
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -24,9 +25,10 @@ interface Options {
 }
 
 function stageArgument(value: string): StageName {
-  if (!(STAGE_NAMES as readonly string[]).includes(value))
-    throw new InvalidArgumentError(`expected ${STAGE_NAMES.join(" or ")}.`);
-  return value as StageName;
+  const stageNames = rolloutOrder(readStages(STAGES_FILE));
+  if (!stageNames.includes(value))
+    throw new InvalidArgumentError(`expected ${stageNames.join(" or ")}.`);
+  return value;
 }
 
 function scenarioArgument(value: string): string {

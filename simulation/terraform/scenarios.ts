@@ -5,15 +5,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Testing } from "cdktf";
 import { zipSync } from "fflate";
 import { changeSet, type SynthesizedDocument } from "../../change-set/change-set";
-import { addClusterStacks } from "../../stacks/cluster-app";
-import type { StageConfig, Stages } from "../../config/stages";
-import { DRAIN_ZIP, baseStages } from "../fixtures";
+import { rolloutOrder, type StageConfig, type StageName } from "../../config/stages";
+import { DRAIN_ZIP, baseStages, synthStages } from "../fixtures";
 
-export type StageName = "staging" | "production";
-export const STAGES: readonly StageName[] = ["staging", "production"];
+export type { StageName } from "../../config/stages";
+/** The test stages, in rollout order. */
+export const STAGES: readonly StageName[] = rolloutOrder(baseStages());
 
 /** A drain-function zip with other code than the fixtures' one (a code change). */
 export function otherDrainZip(): string {
@@ -24,20 +23,16 @@ export function otherDrainZip(): string {
   return file;
 }
 
-/** Both stages' documents for the test stages with `change` applied to one stage. */
+/** Every stage's document for the test stages with `change` applied to one stage. */
 export function synthesize(
   change: { readonly stage?: StageName; readonly settings?: Partial<StageConfig> } = {},
   drainZip = DRAIN_ZIP,
 ): Record<StageName, SynthesizedDocument> {
-  const stages: { -readonly [S in keyof Stages]: Stages[S] } = baseStages();
+  const stages: Record<StageName, StageConfig> = baseStages();
   if (change.stage !== undefined) {
     stages[change.stage] = { ...stages[change.stage], ...change.settings };
   }
-  const [staging, production] = addClusterStacks(Testing.app(), stages, drainZip);
-  return {
-    staging: JSON.parse(Testing.synth(staging)),
-    production: JSON.parse(Testing.synth(production)),
-  };
+  return synthStages(stages, drainZip);
 }
 
 /** What `change-set/change-set.ts` predicts for managed resources (data-source reads left out). */

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readSynthesizedStack } from "../../change-set/document";
-import { STAGE_NAMES } from "../../config/stages";
+import { readStages, rolloutOrder } from "../../config/stages";
 import { TerraformWorkspace, buildStandIn, terraformOnPath } from "./harness";
 import { readLog } from "./stand-in-provider/managed-resources";
 
@@ -21,10 +21,11 @@ const ROOT = path.join("build", "terraform-stand-in");
 class UsageError extends Error {}
 
 async function main(argv: readonly string[]): Promise<number> {
-  const usage = `usage: npm run tf -- <${STAGE_NAMES.join("|")}> <${Object.keys(COMMANDS).join("|")}>`;
+  const stageNames = rolloutOrder(readStages(process.env.STAGES_FILE ?? "stacks/stages.json"));
+  const usage = `usage: npm run tf -- <${stageNames.join("|")}> <${Object.keys(COMMANDS).join("|")}>`;
   const [stage, command, ...rest] = argv;
   if (stage === undefined || command === undefined || rest.length > 0) throw new UsageError(usage);
-  if (!(STAGE_NAMES as readonly string[]).includes(stage)) {
+  if (!stageNames.includes(stage)) {
     throw new UsageError(`unknown stage "${stage}" (${usage.slice("usage: ".length)})`);
   }
   if (!Object.hasOwn(COMMANDS, command)) {

@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   startAwsEndpoint,
   type AwsEndpoint,
   type AwsRequest,
 } from "../../../simulation/aws/scripted-endpoint";
 import type { AwsAnswer } from "../../../simulation/aws/wire";
-import { cli, STAGES_FIXTURE } from "../support";
+import { cli, copyOfStages } from "../support";
 
 /**
  * Issue 16 §6: `adopt hand-over <stage>` against a scripted Auto Scaling (and SNS) endpoint:
@@ -128,11 +127,11 @@ beforeEach(() => {
 
 /** A stages file with the live names and, beside it, the imports `adopt --write` wrote. */
 function adoptedStages({ withImports = true } = {}) {
-  const stages = JSON.parse(readFileSync(STAGES_FIXTURE, "utf8"));
-  stages.staging.clusterName = "AppsStaging";
-  stages.production.clusterName = "AppsProd";
-  const dir = mkdtempSync(join(tmpdir(), "cli-hand-over-"));
-  writeFileSync(join(dir, "stages.json"), JSON.stringify(stages, null, 2));
+  const stagesFile = copyOfStages((stages) => {
+    stages.staging.clusterName = "AppsStaging";
+    stages.production.clusterName = "AppsProd";
+  });
+  const dir = dirname(stagesFile);
   if (withImports) {
     mkdirSync(join(dir, "imports"));
     writeFileSync(
@@ -143,7 +142,7 @@ function adoptedStages({ withImports = true } = {}) {
       }),
     );
   }
-  return join(dir, "stages.json");
+  return stagesFile;
 }
 
 const UNDO =

@@ -1,7 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { cli, STAGES_FIXTURE } from "../support";
+import { cli, copyOfStages } from "../support";
 
 // Synthesizes the stacks in a subprocess (about a second on a busy machine).
 jest.setTimeout(60_000);
@@ -9,13 +6,11 @@ jest.setTimeout(60_000);
 const OLD_STATE = "__tests__/fixtures/old-apps-clusters.tfstate";
 
 function liveStages(hopLimit?: number) {
-  const stages = JSON.parse(readFileSync(STAGES_FIXTURE, "utf8"));
-  stages.staging.clusterName = "AppsStaging";
-  stages.production.clusterName = "AppsProd";
-  if (hopLimit !== undefined) stages.staging.instanceMetadataHopLimit = hopLimit;
-  const path = join(mkdtempSync(join(tmpdir(), "cli-adopt-imds-")), "stages.json");
-  writeFileSync(path, JSON.stringify(stages, null, 2));
-  return path;
+  return copyOfStages((stages) => {
+    stages.staging.clusterName = "AppsStaging";
+    stages.production.clusterName = "AppsProd";
+    if (hopLimit !== undefined) stages.staging.instanceMetadataHopLimit = hopLimit;
+  });
 }
 
 describe("adopt: instance metadata (issue 16 §5)", () => {

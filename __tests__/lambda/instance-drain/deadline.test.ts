@@ -9,7 +9,7 @@ import { handlerAgainstLocalAws, LocalAws, type LocalTask } from "./local-aws";
 
 /**
  * Issue 16 §1 and §2, as scenarios of the exported handler against a local AWS endpoint (real
- * SDK clients, real wire protocols, real time with a 0.2 s drain bound and 20 ms polls):
+ * SDK clients, real wire protocols, real time with a 0.2 s drain timeout and 20 ms polls):
  * what happens at the drain deadline to the tasks of a service and to standalone tasks, and
  * which new instances count as somewhere to drain to.
  */

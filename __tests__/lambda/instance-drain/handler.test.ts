@@ -959,7 +959,7 @@ describe("instance drain handler: never draining into nothing", () => {
     expect(completedAt[0] - since).toBeLessThan(120_000);
   });
 
-  it("carries the time DRAINING was set to the next invocation, whose drain bound counts from it", async () => {
+  it("carries the time DRAINING was set to the next invocation, whose drain timeout counts from it", async () => {
     const { handler, clock, instance } = setUp({
       env: { MAX_DRAIN_SECONDS: "1200" },
       tasksLeft: () => 1,

@@ -4,7 +4,7 @@ import { virtualClock } from "../../../simulation/virtual-clock";
 import { createHandler } from "../../../lambda/instance-drain/handler";
 
 /**
- * Issue 16 §1 as a property: when every task on the instance is a service's, the drain bound
+ * Issue 16 §1 as a property: when every task on the instance is a service's, the drain timeout
  * never releases the instance while a task still serves, however long past the bound ECS takes
  * to stop them (within the hook's lifetime); standalone tasks are released at the bound.
  */
@@ -12,7 +12,7 @@ import { createHandler } from "../../../lambda/instance-drain/handler";
 const scenario = fc.record({
   pollSeconds: fc.integer({ min: 5, max: 30 }),
   // Longer than the longest stopping (the deregistration delay plus the stop timeout).
-  maxDrainSeconds: fc.integer({ min: 400, max: 1800 }),
+  drainTimeoutSeconds: fc.integer({ min: 400, max: 1800 }),
   tasks: fc.array(
     fc.record({
       /** When ECS decides to stop it, in thousandths of the bound after DRAINING (up to 3×). */
@@ -27,7 +27,7 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 async function drain(s: Scenario, taskGroup: string) {
   const clock = virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 });
-  const boundMs = s.maxDrainSeconds * 1000;
+  const boundMs = s.drainTimeoutSeconds * 1000;
   const sim = new SimulatedAws(clock, {
     tasks: s.tasks.map((t) => ({
       pendingForMs: 0,
@@ -41,7 +41,7 @@ async function drain(s: Scenario, taskGroup: string) {
     ...sim.clients(),
     clock,
     log: () => undefined,
-    env: { POLL_SECONDS: String(s.pollSeconds), MAX_DRAIN_SECONDS: String(s.maxDrainSeconds) },
+    env: { POLL_SECONDS: String(s.pollSeconds), MAX_DRAIN_SECONDS: String(s.drainTimeoutSeconds) },
   });
   await deliver(handler, sim, {
     timeoutMs: 900_000,
@@ -58,9 +58,11 @@ describe("instance drain handler at the bound (property)", () => {
         const sim = await drain(s, "service:web");
         const pollMs = s.pollSeconds * 1000;
         // DRAINING is set at the first delivery, 500 ms after the notification.
-        const bound = NOTIFIED_AT + 500 + s.maxDrainSeconds * 1000;
+        const bound = NOTIFIED_AT + 500 + s.drainTimeoutSeconds * 1000;
         const lastDesiredStop =
-          NOTIFIED_AT + 500 + Math.max(...s.tasks.map((t) => s.maxDrainSeconds * t.stopsPermille));
+          NOTIFIED_AT +
+          500 +
+          Math.max(...s.tasks.map((t) => s.drainTimeoutSeconds * t.stopsPermille));
         expect(sim.releasedBy).toBe("completion");
         expect(sim.completions).toHaveLength(1);
         const [{ at, tasksLeft }] = sim.completions;
@@ -85,7 +87,7 @@ describe("instance drain handler at the bound (property)", () => {
         expect(sim.completions).toHaveLength(1);
         // The bound counts from DRAINING, set at the first delivery (500 ms).
         expect(sim.completions[0].at).toBeLessThanOrEqual(
-          NOTIFIED_AT + 500 + s.maxDrainSeconds * 1000 + s.pollSeconds * 1000,
+          NOTIFIED_AT + 500 + s.drainTimeoutSeconds * 1000 + s.pollSeconds * 1000,
         );
       }),
       { numRuns: 60 },

@@ -13,7 +13,7 @@ import { virtualClock } from "../../../simulation/virtual-clock";
 const scenario = fc.record({
   pollSeconds: fc.integer({ min: 5, max: 30 }),
   timeoutSeconds: fc.integer({ min: 120, max: 900 }),
-  maxDrainSeconds: fc.integer({ min: 300, max: 3600 }),
+  drainTimeoutSeconds: fc.integer({ min: 300, max: 3600 }),
   alreadyDraining: fc.boolean(),
   firstDeliveryMs: fc.integer({ min: 0, max: 5_000 }),
   tasks: fc.array(
@@ -48,7 +48,7 @@ describe("instance drain handler (property)", () => {
           log: () => undefined,
           env: {
             POLL_SECONDS: String(s.pollSeconds),
-            MAX_DRAIN_SECONDS: String(s.maxDrainSeconds),
+            MAX_DRAIN_SECONDS: String(s.drainTimeoutSeconds),
           },
         });
 
@@ -60,7 +60,7 @@ describe("instance drain handler (property)", () => {
         });
 
         // The bound counts from DRAINING, not from the notification.
-        const drainDeadline = sim.drainingSince + s.maxDrainSeconds * 1000;
+        const drainDeadline = sim.drainingSince + s.drainTimeoutSeconds * 1000;
         expect(overruns).toBe(0);
         expect(sim.published).toEqual(
           sim.published.map(() => ({ topicArn: TOPIC_ARN, message: lifecycleMessage() })),

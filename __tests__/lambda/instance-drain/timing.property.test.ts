@@ -15,7 +15,7 @@ import { clusterWithDrain, emptyStack } from "../../../simulation/fixtures";
 /**
  * Issue 16 §3: the drain's timeouts come from one contract (lambda/instance-drain/contract.ts).
  * For every config it accepts, the worst case of a drain that is not blocked (the wait for
- * capacity, the drain bound from DRAINING, one heartbeat) fits in the hook's global timeout and
+ * capacity, the drain timeout from DRAINING, one heartbeat) fits in the hook's global timeout and
  * in the group's delete timeout, and the function reads back exactly what the construct wrote;
  * every config it refuses is refused with the field and the value. And the function really
  * releases within that worst case.
@@ -83,7 +83,7 @@ describe("drain timing contract (property)", () => {
         expect(timing.globalTimeoutSeconds).toBe(
           Math.min(48 * HOUR, 100 * timing.heartbeatTimeoutSeconds),
         );
-        expect(timing.maxDrainSeconds).toBe(timing.drainTimeoutMinutes * 60);
+        expect(timing.drainTimeoutSeconds).toBe(timing.drainTimeoutMinutes * 60);
       }),
       { numRuns: 2000 },
     );
@@ -101,7 +101,7 @@ describe("drain timing contract (property)", () => {
         const config = readConfig(drainEnvironment({ clusterName: "apps", ...timing }), log);
         expect(config).toEqual({
           pollMs: timing.pollSeconds * 1000,
-          maxDrainMs: timing.maxDrainSeconds * 1000,
+          drainTimeoutMs: timing.drainTimeoutSeconds * 1000,
           registrationTimeoutMs: timing.registrationTimeoutSeconds * 1000,
           defaultCluster: "apps",
         });
@@ -130,8 +130,10 @@ describe("drain timing contract (property)", () => {
           shutdownAllowanceMinutes: shutdown,
         });
         const { worstCaseDrainSeconds, registrationTimeoutSeconds } = resolveDrainTiming(input);
-        expect(drain.longestDrainMinutes * 60).toBeGreaterThanOrEqual(worstCaseDrainSeconds);
-        expect(instances.deleteTimeoutMinutes).toBe(drain.longestDrainMinutes + shutdown);
+        expect(drain.timing.worstCaseDrainSeconds).toBe(worstCaseDrainSeconds);
+        expect(instances.deleteTimeoutMinutes).toBe(
+          Math.ceil(worstCaseDrainSeconds / 60) + shutdown,
+        );
         expect(instances.capacityTimeoutMinutes * 60).toBeGreaterThan(registrationTimeoutSeconds);
       }),
       { numRuns: 40 },
@@ -154,7 +156,7 @@ describe("drain timing contract (property)", () => {
       fc.asyncProperty(scenario, async ({ input, capacityPermille, stopsPermille }) => {
         fc.pre(allowed(input));
         const timing = resolveDrainTiming(input);
-        const boundMs = timing.maxDrainSeconds * 1000;
+        const boundMs = timing.drainTimeoutSeconds * 1000;
         const clock = virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 });
         const sim = new SimulatedAws(clock, {
           tasks: stopsPermille.map((p) => ({

@@ -22,13 +22,13 @@ const staging: AdoptedStage = {
   stage: "staging",
   clusterName: "AppsStaging",
   region: "us-east-1",
-  otherStage: { stage: "production", clusterName: "AppsProd" },
+  otherStages: [{ stage: "production", clusterName: "AppsProd" }],
 };
 const production: AdoptedStage = {
   stage: "production",
   clusterName: "AppsProd",
   region: "us-east-1",
-  otherStage: { stage: "staging", clusterName: "AppsStaging" },
+  otherStages: [{ stage: "staging", clusterName: "AppsStaging" }],
 };
 
 interface RawResource {

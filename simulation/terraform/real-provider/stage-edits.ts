@@ -56,4 +56,5 @@ export const STAGE_EDITS: Readonly<Record<string, Edit>> = {
 /** Fields with no edit here, and why. */
 export const NOT_EDITED: Readonly<Record<string, string>> = {
   region: "refused by the change guard: a region move is a new stack and an adoption",
+  minAvailabilityZones: "a rule of the stages file and of check: nothing synthesizes from it",
 };
