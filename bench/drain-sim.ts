@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { AwsClients } from "../lambda/instance-drain/aws-clients";
-import type { VirtualClock } from "../simulation/virtual-clock";
+import type { VirtualClock } from "../simulation/clock";
 import type { DrainHandler } from "../lambda/instance-drain/handler";
 import {
   ASG_NAME,

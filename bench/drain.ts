@@ -1,4 +1,4 @@
-import { virtualClock } from "../simulation/virtual-clock";
+import { virtualClock } from "../simulation/clock";
 import { NOTIFIED_AT, SimulatedAws, type SimulatedTask } from "./drain-sim";
 import {
   DELIVERY_MS,

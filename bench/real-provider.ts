@@ -21,7 +21,7 @@ import {
 import { noOpState, resourceSchemas } from "../simulation/terraform/real-provider/prior-state";
 import { synthesize } from "../simulation/terraform/scenarios";
 import { readVendoredSchema } from "../simulation/terraform/stand-in-provider/schema";
-import { AMI_B } from "../simulation/fixtures";
+import { NEW_AMI } from "../simulation/amis";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Number(values.runs);
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const version = { providerVersion: provider.version };
   const stack = forRealProvider(synthesize().staging, version);
   const amiChange = forRealProvider(
-    synthesize({ stage: "staging", settings: { amiId: AMI_B } }).staging,
+    synthesize({ stage: "staging", settings: { amiId: NEW_AMI } }).staging,
     version,
   );
   const cases = [...changeSetCases(readVendoredSchema(STAND_IN_DIR)), ...fieldCases()];

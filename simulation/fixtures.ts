@@ -11,6 +11,7 @@ import type { StageConfig, StageName, Stages } from "../config/stages";
 import { EcsCluster } from "../constructs/ecs-cluster";
 import { InstanceDrain, InstanceDrainProps } from "../constructs/instance-drain";
 import type { ClusterInstancesProps } from "../constructs/cluster-instances";
+import { COMMITTED_AMI } from "./amis";
 
 /**
  * A stand-in for the packaged drain function, so construct tests don't depend on the handler.
@@ -29,12 +30,9 @@ export const DRAIN_ZIP = (() => {
   return path;
 })();
 
-export const AMI_A = "ami-0123456789abcdef0";
-export const AMI_B = "ami-0fedcba9876543210";
-
 /** ClusterInstances' required props but the cluster and the drain (clusterWithDrain gives those). */
 export const INSTANCES_PROPS: Omit<ClusterInstancesProps, "cluster" | "drain"> = {
-  amiId: AMI_A,
+  amiId: COMMITTED_AMI,
   instanceType: "t3.large",
   instanceProfileName: "apps-test-ecs-instance",
   securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
@@ -48,7 +46,7 @@ export const INSTANCES_PROPS: Omit<ClusterInstancesProps, "cluster" | "drain"> =
 export function baseStages(): Record<StageName, StageConfig> {
   const common = {
     region: "us-east-1",
-    amiId: AMI_A,
+    amiId: COMMITTED_AMI,
     securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
     stateBucket: "test-terraform-state",
   };

@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { COMMITTED_AMI, NEW_AMI } from "./support";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 /**
  * SSM and EC2 as the `ami` commands see them: NEW_AMI is the recommended AL2023 x86_64 image

@@ -6,7 +6,8 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetParameterCommand, ParameterNotFound } from "@aws-sdk/client-ssm";
 import { AL2023_PARAMETER, ec2, ecsImage, recommended, resetAmiMocks, ssm } from "./ami-mocks";
-import { cli, COMMITTED_AMI, copyOfStages, differingLines, NEW_AMI } from "./support";
+import { cli, copyOfStages, differingLines } from "./support";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 beforeEach(resetAmiMocks);
 

@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { clientConfig } from "../../cli/aws";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
-import { cli, STAGES_FIXTURE } from "./support";
+import { cli } from "./support";
+import { STAGES_FIXTURE } from "../../simulation/amis";
 
 /**
  * A half-broken laptop at 9 pm: an endpoint that never answers, a checkout that cannot be

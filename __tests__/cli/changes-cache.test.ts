@@ -4,12 +4,10 @@ import { join } from "node:path";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
 import { changesInRepo } from "./support";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 // Every run synthesizes one or two commits in fresh Node processes: seconds on a busy machine.
 jest.setTimeout(60_000);
-
-const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
-const NEW_AMI = "ami-0a1b2c3d4e5f67890";
 
 const home = process.cwd();
 let repo: TestRepo;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
 import { changesInRepo } from "./support";
+import { COMMITTED_AMI, NEW_AMI, OLDER_AMI } from "../../simulation/amis";
 
 /**
  * `changes --plan`: plans in Terraform's JSON format, shaped as `terraform show -json` writes
@@ -11,8 +12,6 @@ import { changesInRepo } from "./support";
  * __tests__/terraform/real-provider/agreement.test.ts).
  */
 
-const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
-const NEW_AMI = "ami-0a1b2c3d4e5f67890";
 const home = process.cwd();
 const plans = mkdtempSync(join(tmpdir(), "guard-plans-"));
 let repo: TestRepo;
@@ -159,10 +158,10 @@ describe("changes --plan", () => {
   });
 
   it("fails a plan whose launch configuration boots another image than the stage's amiId", async () => {
-    repo.edit("stacks/stages.json", COMMITTED_AMI, "ami-0123456789abcdef0");
+    repo.edit("stacks/stages.json", COMMITTED_AMI, OLDER_AMI);
     const run = await changes(`--plan ${planFile("stale.json", amiPlan())}`);
     expect(run.stdout).toContain(
-      `staging: the plan's aws_launch_configuration.instances boots ${NEW_AMI}, but staging.amiId is ami-0123456789abcdef0 (a plan of another synth?)`,
+      `staging: the plan's aws_launch_configuration.instances boots ${NEW_AMI}, but staging.amiId is ${OLDER_AMI} (a plan of another synth?)`,
     );
     expect(run.code).toBe(1);
   });

@@ -13,12 +13,11 @@ import { promisify } from "node:util";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
 import { changesInRepo } from "./support";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 // Every run synthesizes two commits in fresh Node processes: seconds on a busy machine.
 jest.setTimeout(60_000);
 
-const COMMITTED_AMI = "ami-0c5f3e7a9b1d24680";
-const NEW_AMI = "ami-0a1b2c3d4e5f67890";
 const AMI_UPDATE = [
   { address: "aws_autoscaling_group.instances", action: "replace" },
   { address: "aws_cloudwatch_metric_alarm.low_instance_alarm", action: "update" },

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { COMMITTED_AMI, STAGES_FIXTURE, cli, copyOfStages } from "./support";
+import { cli, copyOfStages } from "./support";
 import {
   startScriptedAccount,
   type Account,
   type ScriptedAccount,
 } from "../../simulation/aws/scripted-account";
+import { COMMITTED_AMI, STAGES_FIXTURE } from "../../simulation/amis";
 
 /**
  * `check` against a scripted account on loopback (the SDK clients as the CLI makes them,

@@ -8,14 +8,8 @@ import {
   type AwsRequest,
 } from "../../simulation/aws/scripted-endpoint";
 import { sceneAnswer, type Scene } from "./cluster-scene";
-import {
-  COMMITTED_AMI,
-  copyOfStages,
-  differingLines,
-  NEW_AMI,
-  STAGES_FIXTURE,
-  withoutAnsi,
-} from "./support";
+import { copyOfStages, differingLines, withoutAnsi } from "./support";
+import { COMMITTED_AMI, NEW_AMI, OLDER_AMI, STAGES_FIXTURE } from "../../simulation/amis";
 
 /**
  * The CLI as people start it (`npm run cluster -- ...`: npm, the bin, the esbuild bundle, the
@@ -193,7 +187,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     };
     const old = {
       id: "i-0old0000000000001",
-      ami: "ami-0123456789abcdef0",
+      ami: OLDER_AMI,
       az: "us-east-1a",
       tasks: 1,
       status: "DRAINING",
@@ -298,7 +292,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
   it("rollout watch stops on Ctrl-C with exit 130 and what is still pending", async () => {
     const stuck = {
       id: "i-0old0000000000001",
-      ami: "ami-0123456789abcdef0",
+      ami: OLDER_AMI,
       az: "us-east-1a",
       tasks: 1,
     };

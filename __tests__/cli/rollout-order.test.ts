@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { DescribeImagesCommand } from "@aws-sdk/client-ec2";
 import { ec2, ecsImage, resetAmiMocks } from "./ami-mocks";
-import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI } from "./support";
+import { cli, copyOfStages } from "./support";
+import { COMMITTED_AMI, NEW_AMI, OLDER_AMI } from "../../simulation/amis";
 
 /**
  * The order the runbook asks for, defended by the commands: an AMI goes to staging first and is
@@ -11,7 +12,6 @@ import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI } from "./support";
 beforeEach(resetAmiMocks);
 
 // Created before COMMITTED_AMI (2026-10-03), which both stages of the fixture run.
-const OLDER_AMI = "ami-0badc0ffee0000001";
 const OLDER_IMAGE = ecsImage(OLDER_AMI, {
   Name: "al2023-ami-ecs-hvm-2023.0.20260801-kernel-6.1-x86_64",
   CreationDate: "2026-08-02T00:00:00.000Z",

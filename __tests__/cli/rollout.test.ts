@@ -7,8 +7,9 @@ import { sceneAnswer } from "./cluster-scene";
 import type { Scene } from "./cluster-scene";
 import { NEW_ASG, OLD_ASG, ROLLOUT } from "./scenes";
 import { mockScene } from "./scene-mocks";
-import { virtualClock } from "../../simulation/virtual-clock";
-import { cli, COMMITTED_AMI, copyOfStages, NEW_AMI, START, withoutAnsi } from "./support";
+import { virtualClock } from "../../simulation/clock";
+import { cli, copyOfStages, START, withoutAnsi } from "./support";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 const OLD = COMMITTED_AMI;
 

@@ -8,8 +8,9 @@ import { stageWarnings } from "../../stacks/synth-report";
 import type { Scene } from "./cluster-scene";
 import { mockScene } from "./scene-mocks";
 import { LOPSIDED, ROLLOUT } from "./scenes";
-import { virtualClock } from "../../simulation/virtual-clock";
-import { cli, STAGES_FIXTURE, START } from "./support";
+import { virtualClock } from "../../simulation/clock";
+import { cli, START } from "./support";
+import { STAGES_FIXTURE } from "../../simulation/amis";
 
 /**
  * The rollout runbook (docs/operations.md) shows each command with its output: this runs the

@@ -1,5 +1,5 @@
 import type { Scene } from "./cluster-scene";
-import { COMMITTED_AMI, NEW_AMI } from "./support";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 /** The clusters the CLI tests and the README's examples run against. */
 

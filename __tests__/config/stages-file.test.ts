@@ -2,12 +2,11 @@ import { dirname } from "node:path";
 import fc from "fast-check";
 import { replaceFileAtomically } from "../../config/atomic-file";
 import { withStageAmiId } from "../../config/stages-file";
-import { copyOfStages, STAGES_FIXTURE } from "../cli/support";
+import { copyOfStages } from "../cli/support";
+import { NEW_AMI, STAGES_FIXTURE } from "../../simulation/amis";
 
 // The module object itself (not an import's read-only namespace), so its functions can be spied on.
 const fs: typeof import("node:fs") = jest.requireActual("node:fs");
-
-const NEW_AMI = "ami-0a1b2c3d4e5f67890";
 
 describe("withStageAmiId", () => {
   const text = fs.readFileSync(STAGES_FIXTURE, "utf8");

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { ConfigError } from "../../config/config-error";
 import { PLACEHOLDER_PREFIX } from "../../config/placeholders";
 import { loadStages, parseStages, readStages, rolloutOrder } from "../../config/stages";
-import { AMI_B, baseStages } from "../../simulation/fixtures";
+import { baseStages } from "../../simulation/fixtures";
 import { writeStagesFile } from "../support/stages-file";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 type Mutable = Record<string, Record<string, unknown>>;
 
@@ -392,7 +393,7 @@ describe("stage config", () => {
     const { staging, production } = baseStages();
     expect(() => parseStages([staging, production], "stages.json")).toThrow(
       new ConfigError(
-        'stages.json: must be an object with one block per stage, in rollout order, got [{"region":"us-east-1","amiId":"ami-0123456789abcdef0","securityGroupIds":["sg-0… (a list of 2 items)',
+        `stages.json: must be an object with one block per stage, in rollout order, got [{"region":"us-east-1","amiId":"${COMMITTED_AMI}","securityGroupIds":["sg-0… (a list of 2 items)`,
       ),
     );
   });
@@ -423,7 +424,7 @@ describe("stage config", () => {
     test.each<[string, string, (path: string, text: string) => string]>([
       [
         "a key given twice (JSON.parse would keep the last one silently)",
-        goodText.replace('"amiId"', `"amiId": "${AMI_B}",\n    "amiId"`),
+        goodText.replace('"amiId"', `"amiId": "${NEW_AMI}",\n    "amiId"`),
         (path, text) =>
           `${path}:${lineOf(text, '"amiId"', 1)}:5: staging.amiId: key given twice (first on line ${lineOf(text, '"amiId"')}); keep one`,
       ],

@@ -3,11 +3,12 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";
 import { Testing } from "cdktf";
 import { AppsCluster, AppsClusterProps } from "../../constructs/apps-cluster";
-import { AMI_A, DRAIN_ZIP, onlyResource, synthScope } from "../../simulation/fixtures";
+import { DRAIN_ZIP, onlyResource, synthScope } from "../../simulation/fixtures";
+import { COMMITTED_AMI } from "../../simulation/amis";
 
 const props: AppsClusterProps = {
   clusterName: "apps-test",
-  amiId: AMI_A,
+  amiId: COMMITTED_AMI,
   instanceType: "t3.large",
   instanceProfileName: "apps-test-ecs-instance",
   securityGroupIds: ["sg-0a1b2c3d4e5f60719"],

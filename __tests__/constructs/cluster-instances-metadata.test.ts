@@ -1,5 +1,6 @@
 import { ClusterInstances, type ClusterInstancesProps } from "../../constructs/cluster-instances";
-import { AMI_A, clusterWithDrain, onlyResource, synthScope } from "../../simulation/fixtures";
+import { clusterWithDrain, onlyResource, synthScope } from "../../simulation/fixtures";
+import { COMMITTED_AMI } from "../../simulation/amis";
 
 /** Issue 16 §5: the stage may let containers reach instance metadata (IMDSv2, two hops). */
 
@@ -10,7 +11,7 @@ const lcWith = (props: Partial<ClusterInstancesProps>) =>
       new ClusterInstances(scope, "Instances", {
         cluster,
         drain,
-        amiId: AMI_A,
+        amiId: COMMITTED_AMI,
         instanceType: "t3.large",
         instanceProfileName: "apps-test-ecs-instance",
         securityGroupIds: ["sg-0a1b2c3d4e5f60719"],

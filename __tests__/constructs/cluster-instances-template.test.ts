@@ -10,14 +10,13 @@ import {
 } from "../../constructs/instance-launch-template";
 import { ReplacementTrigger } from "../../constructs/replacement-trigger";
 import {
-  AMI_A,
-  AMI_B,
   clusterWithDrain,
   emptyStack,
   INSTANCES_PROPS,
   onlyResource,
   synthScope,
 } from "../../simulation/fixtures";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 const required: Omit<ClusterInstancesProps, "cluster" | "drain"> = {
   ...INSTANCES_PROPS,
@@ -200,7 +199,7 @@ describe("ClusterInstances with launch: template", () => {
 
   describe("what a change plans (change-set/change-set.ts)", () => {
     it("for a new AMI: the template updated, the generation and the group replaced", () => {
-      expect(rollout({ amiId: AMI_B })).toEqual({
+      expect(rollout({ amiId: NEW_AMI })).toEqual({
         [TEMPLATE]: "update",
         [GENERATION]: "replace",
         [ASG]: "replace",
@@ -226,7 +225,7 @@ describe("ClusterInstances with launch: template", () => {
       const changes = fc
         .record(
           {
-            amiId: fc.constant(AMI_B),
+            amiId: fc.constant(NEW_AMI),
             instanceType: fc.constantFrom("m8g.large", "c7i.xlarge", "t3.large"),
             instanceMetadataHopLimit: fc.constant(2 as const),
             rootVolumeSizeGiB: fc.integer({ min: 31, max: 200 }),
@@ -269,7 +268,7 @@ describe("ClusterInstances with launch: template", () => {
       new ClusterInstances(scope, "Instances", { cluster, drain, ...required });
     });
     expect(synthesized).toHaveResourceWithProperties(LaunchTemplate, {
-      image_id: AMI_A,
+      image_id: COMMITTED_AMI,
       instance_type: "m7g.large",
     });
     expect(synthesized).toHaveResourceWithProperties(AutoscalingGroup, {
@@ -282,7 +281,7 @@ describe("ClusterInstances with launch: template", () => {
 
 describe("InstanceLaunchTemplate", () => {
   const settings = {
-    amiId: AMI_A,
+    amiId: COMMITTED_AMI,
     instanceType: "t3.large",
     instanceProfileName: "p",
     securityGroupIds: ["sg-0a1b2c3d4e5f60719"],

@@ -9,13 +9,13 @@ import {
 } from "../../constructs/cluster-instances";
 import { InstanceDrainProps } from "../../constructs/instance-drain";
 import {
-  AMI_A,
   clusterWithDrain,
   emptyStack,
   INSTANCES_PROPS,
   onlyResource,
   synthScope,
 } from "../../simulation/fixtures";
+import { COMMITTED_AMI } from "../../simulation/amis";
 
 const required = INSTANCES_PROPS;
 
@@ -40,7 +40,7 @@ describe("ClusterInstances", () => {
       const { lc } = synth();
       expect(lc).toMatchObject({
         name_prefix: "apps-test-",
-        image_id: AMI_A,
+        image_id: COMMITTED_AMI,
         instance_type: "t3.large",
         iam_instance_profile: "apps-test-ecs-instance",
         security_groups: ["sg-0a1b2c3d4e5f60719"],

@@ -8,7 +8,8 @@ import {
   type ExpectedPlan,
 } from "../../ops/change-guard/launch-expectations";
 import { AMI_UPDATE, verdictOf } from "../../ops/change-guard/verdict";
-import { AMI_A, AMI_B, baseStages, synthStages } from "../../simulation/fixtures";
+import { baseStages, synthStages } from "../../simulation/fixtures";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 const STAGES: readonly StageName[] = rolloutOrder(baseStages());
 const TEMPLATE = { launch: "template" } as const;
@@ -58,7 +59,7 @@ describe("a launch template stage's change set", () => {
   it.each(STAGES)(
     "for a new AMI in %s updates the template, replaces the generation and the group, updates the alarm",
     (stage) => {
-      const result = changes(stage, TEMPLATE, { ...TEMPLATE, amiId: AMI_B });
+      const result = changes(stage, TEMPLATE, { ...TEMPLATE, amiId: NEW_AMI });
       expectPlan(result[stage], AMI_UPDATE_FROM_TEMPLATE);
       expect(result[other(stage)]).toEqual([]);
     },
@@ -70,7 +71,7 @@ describe("a launch template stage's change set", () => {
       .map((hex) => `ami-${hex}`);
     fc.assert(
       fc.property(
-        amiId.filter((id) => id !== AMI_A),
+        amiId.filter((id) => id !== COMMITTED_AMI),
         (id) =>
           expectPlan(
             changes("staging", TEMPLATE, { ...TEMPLATE, amiId: id }).staging,
@@ -82,7 +83,7 @@ describe("a launch template stage's change set", () => {
   });
 
   it("passes changes --expect ami, judged by the stage's launch kind", () => {
-    const result = changes("staging", TEMPLATE, { ...TEMPLATE, amiId: AMI_B });
+    const result = changes("staging", TEMPLATE, { ...TEMPLATE, amiId: NEW_AMI });
     const stages = { staging: report(["amiId"], result.staging), production: report([], []) };
     const kinds = {
       staging: { before: "template", after: "template" },
@@ -94,7 +95,7 @@ describe("a launch template stage's change set", () => {
   });
 
   it("fails changes --expect ami when the group would only be updated in place", () => {
-    const result = changes("staging", TEMPLATE, { ...TEMPLATE, amiId: AMI_B });
+    const result = changes("staging", TEMPLATE, { ...TEMPLATE, amiId: NEW_AMI });
     const inPlace = result.staging
       .filter((c) => c.address !== "terraform_data.launch_generation")
       .map((c) =>
@@ -190,7 +191,7 @@ describe("switching a stage's launch kind", () => {
   });
 
   it("fails changes --expect launch when the AMI changes in the same commit", () => {
-    const result = changes("staging", {}, { ...TEMPLATE, amiId: AMI_B });
+    const result = changes("staging", {}, { ...TEMPLATE, amiId: NEW_AMI });
     const stages = {
       staging: report(["amiId", "launch"], result.staging),
       production: report([], []),
@@ -207,7 +208,7 @@ describe("switching a stage's launch kind", () => {
   });
 
   it("keeps the launch configuration AMI plan for stages that do not set launch", () => {
-    const result = changes("staging", {}, { amiId: AMI_B });
+    const result = changes("staging", {}, { amiId: NEW_AMI });
     expectPlan(result.staging, AMI_UPDATE);
   });
 });
@@ -260,7 +261,7 @@ describe("changes --expect instance", () => {
     const result = changes("staging", TEMPLATE, {
       ...TEMPLATE,
       instanceType: "m8g.large",
-      amiId: AMI_B,
+      amiId: NEW_AMI,
     });
     const stages = {
       staging: report(["amiId", "instanceType"], result.staging),

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { changeSet, REPLACEMENT_RULES, ResourceChange } from "../../change-set/change-set";
 import aws from "../../change-set/provider-schema/aws.json";
 import { StageConfig } from "../../config/stages";
-import { AMI_A, AMI_B, baseStages, synthStages } from "../../simulation/fixtures";
+import { baseStages, synthStages } from "../../simulation/fixtures";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 
 type StageName = "staging" | "production";
 
@@ -51,7 +52,7 @@ describe("a rollout's change set", () => {
   it.each<StageName>(["staging", "production"])(
     "for a new AMI in %s replaces the LC and the ASG, updates the alarm, and touches nothing else",
     (stage) => {
-      const changes = rollout(stage, { amiId: AMI_B });
+      const changes = rollout(stage, { amiId: NEW_AMI });
       const other = stage === "staging" ? "production" : "staging";
       expect(changes[stage]).toEqual(ROLLOUT);
       expect(changes[other]).toEqual({});
@@ -74,7 +75,7 @@ describe("a rollout's change set", () => {
       .map((hex) => `ami-${hex}`);
     fc.assert(
       fc.property(
-        amiId.filter((id) => id !== AMI_A),
+        amiId.filter((id) => id !== COMMITTED_AMI),
         (id) => {
           expect(rollout("staging", { amiId: id }).staging).toEqual(ROLLOUT);
         },
@@ -86,7 +87,7 @@ describe("a rollout's change set", () => {
   it("explains why the ASG and the alarm are touched", () => {
     const stages = baseStages();
     const before = synthStages(stages);
-    const after = synthStages({ ...stages, staging: { ...stages.staging, amiId: AMI_B } });
+    const after = synthStages({ ...stages, staging: { ...stages.staging, amiId: NEW_AMI } });
     const byAddress = Object.fromEntries(
       changeSet(before.staging, after.staging).map((c) => [c.address, c.reasons]),
     );

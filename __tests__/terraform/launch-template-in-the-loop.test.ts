@@ -14,7 +14,6 @@ import {
   SWITCH_TO_TEMPLATE,
   type ExpectedPlan,
 } from "../../ops/change-guard/launch-expectations";
-import { AMI_B } from "../../simulation/fixtures";
 import {
   plannedActions,
   type StateResource,
@@ -36,6 +35,7 @@ import {
   synthesize,
   withoutResource,
 } from "../../simulation/terraform/scenarios";
+import { NEW_AMI, OLDER_AMI } from "../../simulation/amis";
 
 const { suite, title } = terraformSuite(
   "launch templates in the loop",
@@ -100,7 +100,7 @@ suite(title, () => {
     let result: Awaited<ReturnType<typeof step>>;
     let state: StateResource[];
     beforeAll(async () => {
-      result = await step(staging({ launch: "template", amiId: AMI_B }));
+      result = await step(staging({ launch: "template", amiId: NEW_AMI }));
       state = await workspace.state();
     });
 
@@ -155,10 +155,7 @@ suite(title, () => {
         return document;
       };
       const scratch = scratchOf(workspace);
-      const [first, second] = [
-        withoutGeneration(AMI_B),
-        withoutGeneration("ami-0aaaaaaaaaaaaaaa1"),
-      ];
+      const [first, second] = [withoutGeneration(NEW_AMI), withoutGeneration(OLDER_AMI)];
       scratch.writeStack(first);
       await scratch.plan();
       await scratch.applyPlan();
@@ -178,7 +175,7 @@ suite(title, () => {
     let result: Awaited<ReturnType<typeof step>>;
     beforeAll(async () => {
       result = await step(
-        staging({ launch: "template", amiId: AMI_B, drain: { heartbeatTimeoutSeconds: 1500 } }),
+        staging({ launch: "template", amiId: NEW_AMI, drain: { heartbeatTimeoutSeconds: 1500 } }),
       );
     });
 
@@ -207,7 +204,7 @@ suite(title, () => {
       result = await step(
         staging({
           launch: "configuration",
-          amiId: AMI_B,
+          amiId: NEW_AMI,
           drain: { heartbeatTimeoutSeconds: 1500 },
         }),
       );

@@ -6,7 +6,6 @@
  */
 import type { SynthesizedDocument } from "../../change-set/change-set";
 import type { StageConfig } from "../../config/stages";
-import { AMI_B } from "../../simulation/fixtures";
 import {
   plannedActions,
   type PlanJson,
@@ -32,6 +31,7 @@ import {
   type StageName,
 } from "../../simulation/terraform/scenarios";
 import type { ApplyLogEntry } from "../../simulation/terraform/stand-in-provider/managed-resources";
+import { NEW_AMI } from "../../simulation/amis";
 
 const ROLLOUT = { [LC]: "replace", [ASG]: "replace", [ALARM]: "update" };
 
@@ -96,7 +96,7 @@ suite(title, () => {
   });
 
   describe.each<[string, Partial<StageConfig>, Record<string, string>]>([
-    ["a new AMI", { amiId: AMI_B }, ROLLOUT],
+    ["a new AMI", { amiId: NEW_AMI }, ROLLOUT],
     ["a new instance type", { instanceType: "c6i.xlarge" }, ROLLOUT],
     [
       "a new drain hook heartbeat",
@@ -166,7 +166,7 @@ suite(title, () => {
   // The scenarios of __tests__/stacks/rollout-change-set.test.ts, planned on the applied states.
   describe("plans what change-set/change-set.ts predicts", () => {
     const scenarios: [string, StageName, Partial<StageConfig>][] = [
-      ["a new AMI", "production", { amiId: AMI_B }],
+      ["a new AMI", "production", { amiId: NEW_AMI }],
       ["a new instance type", "production", { instanceType: "c6i.xlarge" }],
       ["a longer drain timeout", "production", { drain: { drainTimeoutMinutes: 90 } }],
       ["a new hook heartbeat", "production", { drain: { heartbeatTimeoutSeconds: 1500 } }],

@@ -3,7 +3,7 @@
  * `aws_autoscaling_group` (create, capacity wait, read, scale to zero, delete), and as the drain
  * function uses it (lifecycle actions). Instances move through `group-instances.ts`.
  */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import {
   InstanceLifecycle,
   type GroupInstance,
@@ -57,7 +57,7 @@ export class SimulatedAutoScaling implements SimulatedService {
   constructor(
     private readonly ids: IdSource,
     private readonly events: LifecycleEvents,
-    private readonly clock: AwsClock,
+    private readonly clock: SimulatedClock,
   ) {
     this.lifecycle = new InstanceLifecycle(events, clock);
   }
@@ -313,7 +313,7 @@ export class SimulatedAutoScaling implements SimulatedService {
       );
     }
     for (const instance of group.instances) {
-      if (instance.action) clearTimeout(instance.action.timer);
+      instance.action?.cancelTimeout();
       instance.action = undefined;
       instance.LifecycleState = "Terminated";
       this.events.terminated(instance);

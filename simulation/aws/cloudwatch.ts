@@ -3,13 +3,13 @@
  * for it (query or RPC v2 CBOR) is whichever the provider's build speaks; the server decodes
  * both, and the answers here are protocol-neutral objects.
  */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import { ACCOUNT_ID, AwsError, list, type ServiceCall, type SimulatedService } from "./service";
 
 type Alarm = Record<string, unknown> & { AlarmName: string; AlarmArn: string };
 
 export class SimulatedCloudWatch implements SimulatedService {
-  constructor(private readonly clock: AwsClock) {}
+  constructor(private readonly clock: SimulatedClock) {}
 
   readonly signingName = "monitoring";
   readonly alarms = new Map<string, Alarm>();

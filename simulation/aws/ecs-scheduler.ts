@@ -11,7 +11,7 @@
  *   deregistered at once and reaches STOPPED after the deregistration delay. Standalone tasks and
  *   daemon services' tasks stay; a daemon runs one task on every ACTIVE instance.
  */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import {
   isHealthy,
   isLive,
@@ -55,7 +55,7 @@ export class EcsScheduler {
   private serial = 0;
 
   constructor(
-    private readonly clock: AwsClock,
+    private readonly clock: SimulatedClock,
     private readonly events: SchedulerEvents,
   ) {}
 

@@ -5,7 +5,7 @@
  * `ListTasks`, `DescribeTasks`, `DescribeServices`). What happens to tasks is the scheduler's
  * (`ecs-scheduler.ts`); the rehearsal seeds services with {@link SimulatedEcs.createService}.
  */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import {
   isLive,
   isWanted,
@@ -55,7 +55,7 @@ export class SimulatedEcs implements SimulatedService {
   serviceCreated: (service: Service, tasks: () => readonly Task[]) => void = () => undefined;
 
   constructor(
-    private readonly clock: AwsClock,
+    private readonly clock: SimulatedClock,
     events: SchedulerEvents,
     private readonly faults: Faults,
     private readonly region = "us-east-1",

@@ -4,9 +4,9 @@
  * `Terminating:Wait` while a termination hook does; each hook notifies its target, and the
  * action ends by `CompleteLifecycleAction`, or by the hook's default result once its heartbeat
  * timeout (restarted by `RecordLifecycleActionHeartbeat`) or the global timeout passes.
- * Durations and timestamps are AWS time ({@link AwsClock}), so minutes of AWS time pass in seconds.
+ * Durations and timestamps are AWS time ({@link SimulatedClock}), so minutes of AWS time pass in seconds.
  */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 
 export interface LifecycleHook {
   readonly LifecycleHookName: string;
@@ -25,7 +25,7 @@ export interface GroupInstance {
   readonly LaunchConfigurationName: string;
   readonly InstanceType: string;
   /** The action a hook holds the instance in, if any. */
-  action?: { hook: LifecycleHook; token: string; timer: NodeJS.Timeout; deadline: number };
+  action?: { hook: LifecycleHook; token: string; cancelTimeout: () => void; deadline: number };
 }
 
 export interface LifecycleEvents {
@@ -54,7 +54,7 @@ export class InstanceLifecycle {
   constructor(
     private readonly events: LifecycleEvents,
     /** AWS time: every timer and timestamp. */
-    private readonly clock: AwsClock,
+    private readonly clock: SimulatedClock,
     /** Seconds an instance takes from launch to its first hook. */
     private readonly bootSeconds = 30,
   ) {}
@@ -70,7 +70,7 @@ export class InstanceLifecycle {
 
   terminate(group: HookedGroup, instance: GroupInstance): void {
     if (instance.LifecycleState.startsWith("Terminating")) return;
-    if (instance.action) clearTimeout(instance.action.timer);
+    instance.action?.cancelTimeout();
     instance.action = undefined;
     instance.LifecycleState = "Terminating";
     this.events.log(`${instance.InstanceId} terminating in ${group.name}`);
@@ -81,7 +81,7 @@ export class InstanceLifecycle {
   complete(group: HookedGroup, instance: GroupInstance, hookName: string, result: string): boolean {
     const action = instance.action;
     if (action === undefined || action.hook.LifecycleHookName !== hookName) return false;
-    clearTimeout(action.timer);
+    action.cancelTimeout();
     instance.action = undefined;
     this.events.log(`${instance.InstanceId} ${hookName}: ${result}`);
     this.proceed(group, instance, action.hook.LifecycleTransition, result);
@@ -92,8 +92,8 @@ export class InstanceLifecycle {
   heartbeat(group: HookedGroup, instance: GroupInstance, hookName: string): boolean {
     const action = instance.action;
     if (action === undefined || action.hook.LifecycleHookName !== hookName) return false;
-    clearTimeout(action.timer);
-    action.timer = this.timeout(group, instance, action.hook, action.deadline);
+    action.cancelTimeout();
+    action.cancelTimeout = this.timeout(group, instance, action.hook, action.deadline);
     return true;
   }
 
@@ -111,7 +111,7 @@ export class InstanceLifecycle {
       hook,
       token,
       deadline,
-      timer: this.timeout(group, instance, hook, deadline),
+      cancelTimeout: this.timeout(group, instance, hook, deadline),
     };
     this.events.log(
       `${instance.InstanceId} ${instance.LifecycleState} (${hook.LifecycleHookName})`,
@@ -141,7 +141,7 @@ export class InstanceLifecycle {
     instance: GroupInstance,
     hook: LifecycleHook,
     deadline: number,
-  ): NodeJS.Timeout {
+  ): () => void {
     const wait = Math.min(hook.HeartbeatTimeout * 1000, Math.max(0, deadline - this.clock.now()));
     return this.clock.after(wait, () => {
       instance.action = undefined;

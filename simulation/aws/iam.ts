@@ -1,5 +1,5 @@
 /** IAM as the provider uses it for `aws_iam_role` and `aws_iam_role_policy`: roles and inline policies. */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import {
   ACCOUNT_ID,
   AwsError,
@@ -28,7 +28,7 @@ export class SimulatedIam implements SimulatedService {
 
   constructor(
     private readonly ids: IdSource,
-    private readonly clock: AwsClock,
+    private readonly clock: SimulatedClock,
   ) {}
 
   handle({ operation, params }: ServiceCall): object {

@@ -4,7 +4,7 @@
  * run as built (`functions.get(name).zip`).
  */
 import { createHash } from "node:crypto";
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import { ACCOUNT_ID, AwsError, type ServiceCall, type SimulatedService } from "./service";
 
 /** REST routes the provider calls: method, path pattern, operation. */
@@ -37,7 +37,7 @@ export interface LambdaFunction {
 }
 
 export class SimulatedLambda implements SimulatedService {
-  constructor(private readonly clock: AwsClock) {}
+  constructor(private readonly clock: SimulatedClock) {}
 
   readonly signingName = "lambda";
   readonly functions = new Map<string, LambdaFunction>();

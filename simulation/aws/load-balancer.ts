@@ -8,7 +8,7 @@
  * `rate × requestSeconds`. Counting starts when the service first reaches its desired count of
  * healthy tasks, so the initial start-up is not counted as an outage.
  */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import { isHealthy, isWanted, type Service, type Task } from "./ecs-model";
 
 export interface LoadBalancerOptions {
@@ -52,7 +52,7 @@ export class SimulatedLoadBalancer {
   private readonly requestSeconds: number;
 
   constructor(
-    private readonly clock: AwsClock,
+    private readonly clock: SimulatedClock,
     private readonly log: (event: string) => void,
     options: LoadBalancerOptions = {},
   ) {

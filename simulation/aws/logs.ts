@@ -1,5 +1,5 @@
 /** CloudWatch Logs (JSON 1.1) as the provider uses it for `aws_cloudwatch_log_group`. */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import { ACCOUNT_ID, AwsError, type ServiceCall, type SimulatedService } from "./service";
 
 interface LogGroup {
@@ -13,7 +13,7 @@ interface LogGroup {
 }
 
 export class SimulatedLogs implements SimulatedService {
-  constructor(private readonly clock: AwsClock) {}
+  constructor(private readonly clock: SimulatedClock) {}
 
   readonly signingName = "logs";
   readonly groups = new Map<string, LogGroup>();

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import { AwsError, type SimulatedService } from "./service";
 import { decodeRequest, encodeError, encodeOutput, type EncodedReply } from "./wire";
 
@@ -31,7 +31,7 @@ export interface SimulatedAwsServer {
 
 export async function startSimulatedAws(
   services: readonly SimulatedService[],
-  clock?: AwsClock,
+  clock?: SimulatedClock,
 ): Promise<SimulatedAwsServer> {
   const bySigningName = new Map(services.map((service) => [service.signingName, service]));
   const calls: RecordedCall[] = [];

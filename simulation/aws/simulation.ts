@@ -4,7 +4,7 @@
  * a timeline of what happened for the rehearsal's report.
  */
 import { SimulatedAutoScaling, type AdoptedGroup } from "./autoscaling";
-import { awsClock, type AwsClock } from "./clock";
+import { scaledClock, type SimulatedClock } from "../clock";
 import { SimulatedCloudWatch } from "./cloudwatch";
 import { SimulatedEc2 } from "./ec2";
 import { SimulatedEcs } from "./ecs";
@@ -27,7 +27,7 @@ export interface SimulationOptions {
   /** @default us-east-1 — the region the stacks' provider names. */
   readonly region?: string;
   /** AWS time: every timestamp the simulation writes and every delay it waits. */
-  readonly clock?: AwsClock;
+  readonly clock?: SimulatedClock;
   /** Without `clock`: real milliseconds per second of AWS time, from now. */
   readonly msPerSecond?: number;
   /** Runs a function for an asynchronous invocation; without one, invocations are only recorded. */
@@ -49,7 +49,7 @@ export interface TimelineEvent {
 
 export interface SimulatedAws {
   readonly server: SimulatedAwsServer;
-  readonly clock: AwsClock;
+  readonly clock: SimulatedClock;
   readonly autoScaling: SimulatedAutoScaling;
   readonly ecs: SimulatedEcs;
   readonly lambda: SimulatedLambda;
@@ -70,7 +70,7 @@ export interface SimulatedAws {
 }
 
 export async function startSimulation(options: SimulationOptions): Promise<SimulatedAws> {
-  const clock = options.clock ?? awsClock(options.msPerSecond ?? 1000);
+  const clock = options.clock ?? scaledClock(options.msPerSecond ?? 1000);
   const started = clock.now();
   const timeline: TimelineEvent[] = [];
   const log = (event: string) => {

@@ -1,5 +1,5 @@
 /** SQS (JSON 1.0) as the provider uses it for `aws_sqs_queue`: queues with their attributes. */
-import type { AwsClock } from "./clock";
+import type { SimulatedClock } from "../clock";
 import { ACCOUNT_ID, AwsError, type ServiceCall, type SimulatedService } from "./service";
 
 /** What SQS reports for a queue created without them (the provider reads them all back). */
@@ -23,7 +23,7 @@ export class SimulatedSqs implements SimulatedService {
   readonly signingName = "sqs";
   readonly queues = new Map<string, Queue>();
 
-  constructor(private readonly clock: AwsClock) {}
+  constructor(private readonly clock: SimulatedClock) {}
 
   handle({ operation, params, region }: ServiceCall): object {
     const p = params as {

@@ -2,12 +2,12 @@
  * Loaded (bundled, with `node --require`) before the drain function in its process: puts the
  * process on the rehearsal's AWS clock. `Date`, `setTimeout` and `setInterval` are
  * @sinonjs/fake-timers' with `now` = AWS time, and a real interval advances them so that fake
- * time tracks `awsTimeAt(real now)`: the function's polls, sleeps, heartbeat interval, SDK
+ * time tracks `scaledTimeAt(real now)`: the function's polls, sleeps, heartbeat interval, SDK
  * timeouts and retry backoff, and `getRemainingTimeInMillis`, are all AWS time. I/O stays real.
  * The rehearsal passes its clock by `REHEARSAL_STARTED_AT` and `REHEARSAL_MS_PER_SECOND`.
  */
 import { withGlobal } from "@sinonjs/fake-timers";
-import { awsTimeAt } from "../aws/clock";
+import { scaledTimeAt } from "../clock";
 
 /** Real milliseconds between two advances of the fake clock. */
 const ADVANCE_EVERY_REAL_MS = 2;
@@ -22,7 +22,7 @@ if (!(startedAt > 0 && msPerSecond > 0)) {
 // Taken before the fakes replace them.
 const realNow = Date.now;
 const realSetInterval = globalThis.setInterval;
-const awsNow = () => awsTimeAt(realNow(), startedAt, msPerSecond);
+const awsNow = () => scaledTimeAt(realNow(), startedAt, msPerSecond);
 
 const clock = withGlobal(globalThis).install({
   now: awsNow(),

@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { unzipSync } from "fflate";
-import { realMsFor, type AwsClock } from "../aws/clock";
+import { realMsFor, type ScaledClock } from "../clock";
 import type { LambdaFunction } from "../aws/lambda";
 
 /** Lambda's retries of a failed asynchronous invocation, by default, and their delays. */
@@ -47,13 +47,14 @@ export interface FunctionRunner {
 export function functionRunner(
   endpointUrl: string,
   region: string,
-  clock: AwsClock,
+  clock: ScaledClock,
 ): FunctionRunner {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-fn-"));
   const preload = bundlePreload(scratch);
   const extracted = new Map<string, string>();
   const running = new Set<ChildProcess>();
-  const retries = new Set<NodeJS.Timeout>();
+  /** What cancels each retry not yet started. */
+  const retries = new Set<() => void>();
   const logs: FunctionLogLine[] = [];
   const runs: FunctionRun[] = [];
   let stopped = false;
@@ -152,7 +153,7 @@ export function functionRunner(
     run: (fn, payload) => attempt(fn, payload, 1),
     stop: () => {
       stopped = true;
-      for (const retry of retries) clearTimeout(retry);
+      for (const cancelRetry of retries) cancelRetry();
       for (const child of running) child.kill("SIGKILL");
       fs.rmSync(scratch, { recursive: true, force: true });
     },

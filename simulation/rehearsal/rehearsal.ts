@@ -15,7 +15,7 @@ import type { StageName } from "../../config/stages";
 import { TerraformWorkspace, plannedActions } from "../terraform/harness";
 import { findRealProvider, installRealProvider } from "../terraform/real-provider/mirror";
 import { functionRunner, type FunctionRun, type FunctionRunner } from "./function-runner";
-import { awsClock, type AwsClock } from "../aws/clock";
+import { scaledClock, type ScaledClock } from "../clock";
 import type { RecordedCall } from "../aws/server";
 import { startSimulation, type SimulatedAws } from "../aws/simulation";
 import { seedServices, trafficOf, type AppService } from "./services";
@@ -137,7 +137,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   const region = "us-east-1";
   const settings = setup.settings ?? (() => ({}));
   const base = synthesizeStage(editedStages(setup.stage, settings), setup.stage, setup.imports);
-  const clock = awsClock(setup.msPerSecond);
+  const clock = scaledClock(setup.msPerSecond);
   // The runner needs the endpoint's URL, which exists only once the simulation has started.
   const started: { runner?: FunctionRunner } = {};
   const aws = await startSimulation({
@@ -251,7 +251,11 @@ function decisionsOf(runner: FunctionRunner): FunctionDecision[] {
 }
 
 /** The simulation's events, the groups' creation and deletion and the function's decisions. */
-function timelineOf(aws: SimulatedAws, runner: FunctionRunner, clock: AwsClock): RehearsalEvent[] {
+function timelineOf(
+  aws: SimulatedAws,
+  runner: FunctionRunner,
+  clock: ScaledClock,
+): RehearsalEvent[] {
   const since = (awsTime = clock.startedAt) => awsTime - clock.startedAt;
   const calls = (operation: string, event: string) =>
     aws.server.calls

@@ -25,6 +25,7 @@ import { adoptionImports, DRAIN_MACHINERY_TARGETS, handOver, preexisting } from 
 import type { RehearsalSetup } from "./rehearsal";
 import { APP_SERVICES, type AppService } from "./services";
 import type { StageEdit } from "./synthesize";
+import { NEW_AMI } from "../amis";
 
 export interface Scenario {
   readonly name: string;
@@ -32,9 +33,6 @@ export interface Scenario {
   readonly setup: RehearsalSetup;
   readonly checks: readonly Check[];
 }
-
-/** The AMI every rollout moves to (stacks/stages.json holds the one it moves from). */
-export const NEW_AMI_ID = "ami-0fedcba9876543210";
 
 /**
  * 50 real ms per second of AWS time: a minute in 3 s. The provider polls its capacity and delete
@@ -69,7 +67,7 @@ const rollout = (
   stage,
   msPerSecond: MS_PER_SECOND,
   registrationSeconds: REGISTRATION_SECONDS,
-  newAmiId: NEW_AMI_ID,
+  newAmiId: NEW_AMI,
   services: APP_SERVICES[stage],
   ...more,
 });
@@ -139,7 +137,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "never-registers",
     description: "the new AMI's instances never register with ECS",
     setup: rollout("staging", {
-      beforeRollout: (aws) => aws.faults.neverRegister(NEW_AMI_ID),
+      beforeRollout: (aws) => aws.faults.neverRegister(NEW_AMI),
     }),
     checks: [
       rolloutFailsWith("the capacity wait times out", /capacity/i),
@@ -161,7 +159,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // The shortest drain bound makes the shortest delete timeout: 19 minutes, 57 s of real time.
     setup: rollout("staging", {
       settings: shortDrainTiming(1),
-      beforeRollout: (aws) => aws.faults.neverHealthy(NEW_AMI_ID),
+      beforeRollout: (aws) => aws.faults.neverHealthy(NEW_AMI),
     }),
     checks: [
       rolloutFailsWith("the old group's delete times out", DELETE_TIMED_OUT),
@@ -268,7 +266,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // The shortest drain bound: the old group's delete gives up in 19 minutes, not 90.
     setup: rollout("staging", {
       settings: shortDrainTiming(1),
-      beforeRollout: (aws) => aws.faults.neverRegister(NEW_AMI_ID),
+      beforeRollout: (aws) => aws.faults.neverRegister(NEW_AMI),
       breakStack: {
         in: "rollout",
         edit: withGroup((group) => ({

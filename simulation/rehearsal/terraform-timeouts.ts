@@ -6,7 +6,7 @@
  * short timeout stays too short, only faster.
  */
 import type { JsonValue, SynthesizedDocument } from "../../change-set/document";
-import { realMsFor } from "../aws/clock";
+import { realMsFor } from "../clock";
 
 /** Arguments outside a `timeouts` block that hold a Terraform duration. */
 const DURATION_ARGUMENTS = ["wait_for_capacity_timeout"] as const;

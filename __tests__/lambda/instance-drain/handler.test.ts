@@ -31,7 +31,7 @@ import {
   snsEvent,
   TOPIC_ARN,
 } from "../../../simulation/drain-fixtures";
-import { virtualClock } from "../../../simulation/virtual-clock";
+import { virtualClock } from "../../../simulation/clock";
 
 const ecs = mockClient(ECSClient);
 const autoScaling = mockClient(AutoScalingClient);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { deliver, NOTIFIED_AT, SimulatedAws } from "../../../bench/drain-sim";
-import { virtualClock } from "../../../simulation/virtual-clock";
+import { virtualClock } from "../../../simulation/clock";
 import { createHandler } from "../../../lambda/instance-drain/handler";
 
 /**

@@ -7,7 +7,7 @@ import {
   TOPIC_ARN,
 } from "../../../bench/drain-sim";
 import { createHandler } from "../../../lambda/instance-drain/handler";
-import { virtualClock } from "../../../simulation/virtual-clock";
+import { virtualClock } from "../../../simulation/clock";
 
 /** A drain: settings, when the instance's tasks stop, and how late SNS delivers. */
 const scenario = fc.record({

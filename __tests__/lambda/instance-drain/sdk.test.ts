@@ -15,7 +15,7 @@ import {
   terminatingWait,
 } from "../../../simulation/drain-fixtures";
 import { parseWireRequest, type WireReply, type WireRequest } from "../../../simulation/aws/wire";
-import { virtualClock } from "../../../simulation/virtual-clock";
+import { virtualClock } from "../../../simulation/clock";
 
 /**
  * These tests go through the real SDK clients, as the Lambda builds them, down to HTTP: only the

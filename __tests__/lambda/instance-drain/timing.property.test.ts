@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { deliver, NOTIFIED_AT, SimulatedAws } from "../../../bench/drain-sim";
-import { virtualClock } from "../../../simulation/virtual-clock";
+import { virtualClock } from "../../../simulation/clock";
 import { ClusterInstances } from "../../../constructs/cluster-instances";
 import {
   drainEnvironment,
@@ -11,6 +11,7 @@ import {
 } from "../../../lambda/instance-drain/contract";
 import { createHandler } from "../../../lambda/instance-drain/handler";
 import { clusterWithDrain, emptyStack } from "../../../simulation/fixtures";
+import { COMMITTED_AMI } from "../../../simulation/amis";
 
 /**
  * Issue 16 §3: the drain's timeouts come from one contract (lambda/instance-drain/contract.ts).
@@ -119,7 +120,7 @@ describe("drain timing contract (property)", () => {
         const instances = new ClusterInstances(stack, "Instances", {
           cluster,
           drain,
-          amiId: "ami-0123456789abcdef0",
+          amiId: COMMITTED_AMI,
           instanceType: "t3.large",
           instanceProfileName: "ecs-instance",
           securityGroupIds: ["sg-0123456789abcdef0"],

@@ -5,6 +5,7 @@ import {
   recommendedParameterName,
   unusableImageReason,
 } from "../../../ops/ami/ecs-ami";
+import { NEW_AMI } from "../../../simulation/amis";
 
 describe("recommendedParameterName", () => {
   it.each([
@@ -20,14 +21,14 @@ describe("recommendedParameterName", () => {
 describe("parseRecommendedValue", () => {
   it("reads the four fields the CLI shows and ignores the rest", () => {
     const value = JSON.stringify({
-      image_id: "ami-0a1b2c3d4e5f67890",
+      image_id: NEW_AMI,
       image_name: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
       ecs_agent_version: "1.99.0",
       os: "Amazon Linux 2023",
       schema_version: 1,
     });
     expect(parseRecommendedValue(value)).toEqual({
-      imageId: "ami-0a1b2c3d4e5f67890",
+      imageId: NEW_AMI,
       imageName: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
       ecsAgentVersion: "1.99.0",
       os: "Amazon Linux 2023",
@@ -35,7 +36,7 @@ describe("parseRecommendedValue", () => {
   });
 
   it.each([
-    ["a bare id (the image_id sub-parameter)", "ami-0a1b2c3d4e5f67890"],
+    ["a bare id (the image_id sub-parameter)", NEW_AMI],
     ["JSON without image_id", JSON.stringify({ image_name: "x", ecs_agent_version: "1", os: "y" })],
     [
       "JSON with a number id",
@@ -48,7 +49,7 @@ describe("parseRecommendedValue", () => {
 
 describe("ecsImageFamily", () => {
   const image = (name: string) => ({
-    imageId: "ami-0a1b2c3d4e5f67890",
+    imageId: NEW_AMI,
     name,
     ownerAlias: "amazon",
   });
@@ -88,7 +89,7 @@ describe("unusableImageReason", () => {
     architectures: ["x86_64"],
   };
   const image = {
-    imageId: "ami-0a1b2c3d4e5f67890",
+    imageId: NEW_AMI,
     name: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
     ownerAlias: "amazon",
     architecture: "x86_64",
@@ -101,7 +102,7 @@ describe("unusableImageReason", () => {
 
   it("names the instance type field when the architecture does not fit", () => {
     expect(unusableImageReason(image.imageId, image, { ...target, architectures: ["arm64"] })).toBe(
-      "ami-0a1b2c3d4e5f67890 is an x86_64 image but staging.instanceType t3.large runs arm64",
+      `${NEW_AMI} is an x86_64 image but staging.instanceType t3.large runs arm64`,
     );
   });
 });

@@ -6,7 +6,8 @@ import {
 } from "../../../ops/change-guard/verdict";
 import type { ResourceChange } from "../../../change-set/change-set";
 import { firstErrorLine } from "../../../ops/change-guard/synthesize";
-import { AMI_A, AMI_B, baseStages } from "../../../simulation/fixtures";
+import { baseStages } from "../../../simulation/fixtures";
+import { COMMITTED_AMI, NEW_AMI } from "../../../simulation/amis";
 
 // As the change set words an AMI-only change.
 const AMI_UPDATE: ResourceChange[] = [
@@ -43,7 +44,7 @@ describe("configChanges", () => {
     const before = baseStages().staging;
     const after = {
       ...before,
-      amiId: AMI_B,
+      amiId: NEW_AMI,
       drain: { pollSeconds: 20 },
       subnetIds: [...before.subnetIds, "subnet-0d4e5f60718293a4b"],
     };
@@ -55,7 +56,7 @@ describe("configChanges", () => {
 
   it("finds nothing in equal configs and the whole stage when one side has none", () => {
     expect(configChanges(baseStages().staging, baseStages().staging)).toEqual([]);
-    expect(configChanges(undefined, { ...baseStages().staging, amiId: AMI_A })).toEqual([
+    expect(configChanges(undefined, { ...baseStages().staging, amiId: COMMITTED_AMI })).toEqual([
       "(stage)",
     ]);
   });

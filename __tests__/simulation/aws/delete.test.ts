@@ -133,10 +133,11 @@ describe("the provider's delete path in the simulated Auto Scaling", () => {
     await until("the instance waits on its hook", () =>
       events().includes(`${id} Terminating:Wait (terminating)`),
     );
-    const waitingAt = eventAt(/Terminating:Wait/) as number;
+    const waiting = fixture.aws.timeline.find((e) => /Terminating:Wait/.test(e.event));
+    const waitingAt = waiting?.at as number;
     await until(
       "40 AWS seconds",
-      () => fixture.aws.clock.now() - fixture.aws.clock.startedAt >= waitingAt + 40_000,
+      () => fixture.aws.clock.now() >= (waiting?.awsTime as number) + 40_000,
       10_000,
     );
     await fixture.autoScaling.send(

@@ -12,7 +12,6 @@ import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { SNSEvent } from "aws-lambda";
 import { createHandler } from "../../../lambda/instance-drain/handler";
 import type { LogEntry } from "../../../lambda/instance-drain/log";
-import { realMsFor } from "../../../simulation/aws/clock";
 import {
   clientConfig,
   CLUSTER,
@@ -35,11 +34,7 @@ function subscribeDrainFunction(topicArn: string, log: LogEntry[], failures: unk
     ecs: new ECSClient(config),
     autoScaling: new AutoScalingClient(config),
     sns: new SNSClient(config),
-    clock: {
-      now: () => aws.clock.now(),
-      sleep: (ms) =>
-        new Promise((resolve) => setTimeout(resolve, realMsFor(ms, aws.clock.msPerSecond))),
-    },
+    clock: aws.clock,
     log: (entry) => log.push(entry),
     env: {
       CLUSTER_NAME: CLUSTER,

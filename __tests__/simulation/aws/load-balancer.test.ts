@@ -3,25 +3,12 @@
  * hand: requests per interval at the configured rate, dropped while no target is registered or
  * in flight on a task killed while registered, time below the desired count; spread and binpack.
  */
-import type { AwsClock } from "../../../simulation/aws/clock";
+import { virtualClock } from "../../../simulation/clock";
 import type { ContainerInstance, Service, Task } from "../../../simulation/aws/ecs-model";
 import { SimulatedLoadBalancer } from "../../../simulation/aws/load-balancer";
 import { placeTask } from "../../../simulation/aws/task-placement";
 
 /** AWS time that moves only when the test says so. */
-function handClock(): AwsClock & { pass(seconds: number): void } {
-  let now = 1_000_000;
-  return {
-    startedAt: now,
-    msPerSecond: 1,
-    now: () => now,
-    after: () => setTimeout(() => undefined, 0).unref(),
-    pass: (seconds) => {
-      now += seconds * 1000;
-    },
-  };
-}
-
 const service = (desiredCount: number) =>
   ({ cluster: "c", serviceName: "web", desiredCount, schedulingStrategy: "REPLICA" }) as Service;
 
@@ -40,7 +27,7 @@ const task = (n: number, az = "us-east-1a", instance = `ci-${n}`): Task =>
   }) as Task;
 
 function balancer(desired: number, tasks: Task[], requestsPerSecond = 10) {
-  const clock = handClock();
+  const clock = virtualClock(1_000_000);
   const log: string[] = [];
   const lb = new SimulatedLoadBalancer(clock, (e) => log.push(e), { requestsPerSecond });
   lb.track(service(desired), () => tasks);
@@ -53,20 +40,20 @@ describe("the simulated load balancer", () => {
   it("sends rate × AWS time, fractions carried, and drops none while targets serve", () => {
     const tasks = [task(1), task(2)];
     const { clock, summary } = balancer(2, tasks, 3);
-    clock.pass(10.5);
+    clock.advance(10_500);
     expect(summary()).toMatchObject({ sent: 31, dropped: 0 });
-    clock.pass(0.5);
+    clock.advance(500);
     expect(summary()).toMatchObject({ sent: 33, dropped: 0 });
   });
 
   it("drops every request of an interval without a registered target", () => {
     const tasks = [task(1)];
     const { clock, lb, summary } = balancer(1, tasks);
-    clock.pass(5);
+    clock.advance(5_000);
     tasks[0].registered = false;
     tasks[0].desiredStatus = "STOPPED";
     lb.taskChanged(tasks[0], "deregistered");
-    clock.pass(20);
+    clock.advance(20_000);
     expect(summary()).toMatchObject({ sent: 250, dropped: 200, minHealthy: 0 });
     expect(summary().longestBelowDesiredSeconds).toBe(20);
   });
@@ -88,7 +75,7 @@ describe("the simulated load balancer", () => {
     tasks[0].registered = false;
     tasks[0].desiredStatus = "STOPPED";
     lb.taskChanged(tasks[0], "deregistered");
-    clock.pass(300);
+    clock.advance(300_000);
     tasks[0].lastStatus = "STOPPED";
     lb.taskChanged(tasks[0], "stopped");
     expect(summary()).toMatchObject({ dropped: 0, minHealthy: 2, longestBelowDesiredSeconds: 0 });

@@ -13,7 +13,7 @@ import {
   type Instance,
 } from "@aws-sdk/client-auto-scaling";
 import { CreateClusterCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { awsClock } from "../../../simulation/aws/clock";
+import { scaledClock } from "../../../simulation/clock";
 import {
   startSimulation,
   type SimulatedAws,
@@ -44,7 +44,7 @@ export async function startEcsFixture(
 ): Promise<EcsFixture> {
   const aws = await startSimulation({
     registrationSeconds: 10,
-    clock: awsClock(options.msPerSecond ?? 1),
+    clock: scaledClock(options.msPerSecond ?? 1),
     ...options,
   });
   const ecs = new ECSClient(clientConfig(aws));

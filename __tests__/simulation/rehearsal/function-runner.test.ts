@@ -6,7 +6,7 @@
  */
 import { zipSync } from "fflate";
 import { functionRunner, type FunctionRunner } from "../../../simulation/rehearsal/function-runner";
-import { awsClock } from "../../../simulation/aws/clock";
+import { scaledClock } from "../../../simulation/clock";
 import type { LambdaFunction } from "../../../simulation/aws/lambda";
 
 /** A function whose handler is `code` (the body of an async function of `event` and `context`). */
@@ -45,7 +45,7 @@ describe("the function runner", () => {
 
   it("runs the function on AWS time: Date, timers and remaining time", async () => {
     // AWS time started 20 real seconds ago at 1 ms a second: it is 20,000 s (5.5 h) ahead.
-    const clock = awsClock(1, Date.now() - 20_000);
+    const clock = scaledClock(1, Date.now() - 20_000);
     runner = functionRunner("http://127.0.0.1:9", "us-east-1", clock);
     runner.run(
       lambdaFunction(
@@ -74,7 +74,7 @@ describe("the function runner", () => {
   }, 30_000);
 
   it("ends a run at the function's timeout and retries it twice, a minute and two apart", async () => {
-    const clock = awsClock(1);
+    const clock = scaledClock(1);
     runner = functionRunner("http://127.0.0.1:9", "us-east-1", clock);
     runner.run(
       lambdaFunction("await new Promise((resolve) => setTimeout(resolve, 3600000));", 3),
@@ -92,7 +92,7 @@ describe("the function runner", () => {
   }, 30_000);
 
   it("retries a run that fails, and not one that succeeds", async () => {
-    runner = functionRunner("http://127.0.0.1:9", "us-east-1", awsClock(1));
+    runner = functionRunner("http://127.0.0.1:9", "us-east-1", scaledClock(1));
     // 900 s of AWS time is 900 real ms here: time enough for a process to start.
     runner.run(lambdaFunction("throw new Error('boom');", 900), "{}");
     runner.run(lambdaFunction("return;", 900), "{}");

@@ -4,13 +4,14 @@
  */
 import type { SynthesizedDocument } from "../../../change-set/document";
 import type { StageConfig } from "../../../config/stages";
-import { AMI_B, baseStages } from "../../fixtures";
+import { baseStages } from "../../fixtures";
 import { CHANGE_SET_SCENARIOS } from "../change-set-scenarios";
 import { completeRequired } from "../combined-config";
 import { STAGES, synthesize } from "../scenarios";
 import type { VendoredSchema } from "../stand-in-provider/schema";
 import { STAGE_EDITS } from "./stage-edits";
 import { withValidArguments } from "./valid-arguments";
+import { NEW_AMI } from "../../amis";
 
 export interface Case {
   readonly name: string;
@@ -46,7 +47,7 @@ export const FIELD_EDITS = STAGES.flatMap((stage) =>
  * update, and a move to an instance type launch configurations cannot launch.
  */
 const TEMPLATE_SETTINGS: Readonly<Record<string, Partial<StageConfig>>> = {
-  amiId: { amiId: AMI_B },
+  amiId: { amiId: NEW_AMI },
   instanceType: { instanceType: "c7i.large" },
 };
 

@@ -3,7 +3,7 @@
  * than the test stages' own: the single-field edits the real provider plans for both stages.
  */
 import type { StageConfig } from "../../../config/stages";
-import { AMI_B } from "../../fixtures";
+import { NEW_AMI } from "../../amis";
 
 type Edit = (stage: StageConfig) => Partial<StageConfig>;
 const drain =
@@ -23,7 +23,7 @@ const alarm =
  */
 export const STAGE_EDITS: Readonly<Record<string, Edit>> = {
   clusterName: (stage) => ({ clusterName: `${stage.clusterName}-2` }),
-  amiId: () => ({ amiId: AMI_B }),
+  amiId: () => ({ amiId: NEW_AMI }),
   instanceType: (stage) => ({ instanceType: stage.instanceType.replace(/\.large$/, ".xlarge") }),
   // minSize cannot fall in either stage (staging's is the least allowed, production's the least
   // production allows) nor rise alone (desiredCapacity must stay within min and max): both rise.
