@@ -1,7 +1,7 @@
 /**
  * Fault knobs for the rehearsal's scenarios: instances of an AMI (or launch configuration) whose
  * ECS agent never registers, instances of an AMI on which tasks never pass their health check,
- * and ECS API throttling — a fraction of calls (from a seeded generator, so a run repeats) or N
+ * ECS operations the caller may not call, and ECS API throttling — a fraction of calls (from a seeded generator, so a run repeats) or N
  * calls in a row per operation — answered as AWS does (`ThrottlingException`, HTTP 400, which
  * the SDK's standard retry recognises and retries with backoff).
  */
@@ -20,6 +20,8 @@ export interface ThrottleSettings {
 }
 
 export interface FaultSettings {
+  /** ECS operations the caller's role may not call (AccessDeniedException). */
+  readonly denyEcs?: readonly string[];
   /** AMI ids or launch configuration names whose instances never register with ECS. */
   readonly neverRegister?: readonly string[];
   /** AMI ids on whose instances tasks never become healthy. */
@@ -30,6 +32,7 @@ export interface FaultSettings {
 export class Faults {
   private readonly unregistered = new Set<string>();
   private readonly unhealthy = new Set<string>();
+  private readonly deniedEcs = new Set<string>();
   private throttling: ThrottleSettings | undefined;
   private readonly throttledInARow = new Map<string, number>();
   private random: () => number = seededRandom(1);
@@ -40,6 +43,12 @@ export class Faults {
     for (const id of settings.neverRegister ?? []) this.neverRegister(id);
     for (const id of settings.neverHealthy ?? []) this.neverHealthy(id);
     if (settings.throttleEcs) this.throttleEcs(settings.throttleEcs);
+    for (const operation of settings.denyEcs ?? []) this.denyEcs(operation);
+  }
+
+  /** The caller's role may not call this ECS operation. */
+  denyEcs(operation: string): void {
+    this.deniedEcs.add(operation);
   }
 
   /** Instances launched from this AMI, or this launch configuration, never register with ECS. */
@@ -71,8 +80,14 @@ export class Faults {
     return !this.unhealthy.has(imageId);
   }
 
-  /** Throws AWS's throttling error when this ECS call is to be throttled. */
+  /** Throws AWS's error when this ECS call is denied or to be throttled. */
   checkEcsCall(operation: string): void {
+    if (this.deniedEcs.has(operation)) {
+      throw new AwsError(
+        "AccessDeniedException",
+        `User: arn:aws:sts::123456789012:assumed-role/simulated is not authorized to perform: ecs:${operation}`,
+      );
+    }
     const settings = this.throttling;
     if (settings === undefined) return;
     if (settings.operations !== undefined && !settings.operations.includes(operation)) return;

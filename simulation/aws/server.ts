@@ -14,6 +14,8 @@ import { decodeRequest, encodeError, encodeOutput, type EncodedReply } from "./w
 export interface RecordedCall {
   readonly service: string;
   readonly operation: string;
+  /** As decoded (a query protocol's flattened names unfolded). */
+  readonly params: Record<string, unknown>;
   readonly statusCode: number;
   /** The error code, when the call failed. */
   readonly error?: string;
@@ -26,12 +28,19 @@ export interface RecordedCall {
 export interface SimulatedAwsServer {
   readonly url: string;
   readonly calls: readonly RecordedCall[];
+  /**
+   * Runs after each call is answered, before its caller reads the answer, with the number of
+   * earlier calls of that operation: a test acts at a given moment of a caller's conversation.
+   */
+  onCall: (call: RecordedCall, earlier: number) => void;
   close(): Promise<void>;
 }
 
 export async function startSimulatedAws(
   services: readonly SimulatedService[],
   clock?: SimulatedClock,
+  /** @default 0 — any free port */
+  port = 0,
 ): Promise<SimulatedAwsServer> {
   const bySigningName = new Map(services.map((service) => [service.signingName, service]));
   const calls: RecordedCall[] = [];
@@ -48,21 +57,31 @@ export async function startSimulatedAws(
         incoming,
         Buffer.concat(chunks),
       );
-      calls.push({
+      const call: RecordedCall = {
         service,
         ...reply.recorded,
         at: Date.now() - started,
         ...(clock ? { awsTime: clock.now() } : {}),
-      });
+      };
+      const earlier = calls.filter((c) => c.operation === call.operation).length;
+      calls.push(call);
+      simulated.onCall(call, earlier);
       response.writeHead(reply.statusCode, reply.headers).end(reply.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const simulated: SimulatedAwsServer = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    onCall: () => undefined,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Clients keep connections alive; the simulation is over for them too.
+        server.closeAllConnections();
+      }),
   };
+  return simulated;
 }
 
 function answer(
@@ -90,7 +109,10 @@ function answer(
         ? (result as { output: object; statusCode?: number })
         : { output: result, statusCode: 200 };
     const reply = encodeOutput(service, { ...decoded, operation }, output, statusCode);
-    return { ...reply, recorded: { operation, statusCode: reply.statusCode } };
+    return {
+      ...reply,
+      recorded: { operation, params: decoded.params, statusCode: reply.statusCode },
+    };
   } catch (error) {
     if (!(error instanceof AwsError)) throw error;
     const reply = encodeError(
@@ -104,6 +126,7 @@ function answer(
       ...reply,
       recorded: {
         operation: operation || `${decoded.method} ${decoded.path}`,
+        params: decoded.params,
         statusCode: reply.statusCode,
         error: error.code,
       },

@@ -3,6 +3,7 @@
  * way AWS wires them (a hook notifies its SNS topic, SNS invokes the subscribed function), with
  * a timeline of what happened for the rehearsal's report.
  */
+import type { SNSEvent } from "aws-lambda";
 import { SimulatedAutoScaling, type AdoptedGroup } from "./autoscaling";
 import { scaledClock, type SimulatedClock } from "../clock";
 import { SimulatedCloudWatch } from "./cloudwatch";
@@ -20,7 +21,7 @@ import {
 import { SimulatedLogs } from "./logs";
 import { startSimulatedAws, type SimulatedAwsServer } from "./server";
 import { IdSource } from "./service";
-import { SimulatedSns } from "./sns";
+import { SimulatedSns, type PublishedMessage } from "./sns";
 import { SimulatedSqs } from "./sqs";
 
 export interface SimulationOptions {
@@ -37,6 +38,8 @@ export interface SimulationOptions {
   /** The fault knobs to start with (also settable later through `faults`). */
   readonly faults?: FaultSettings;
   readonly loadBalancer?: LoadBalancerOptions;
+  /** The loopback port to serve on. @default 0 — any free port */
+  readonly port?: number;
 }
 
 export interface TimelineEvent {
@@ -119,7 +122,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     ids,
     {
       notify: (targetArn, message) => {
-        sns.publish(targetArn, message);
+        sns.publish({ topicArn: targetArn, message, attributes: {} });
       },
       launched: (instance) => {
         if (!faults.registers(agentOf(instance).imageId, instance.LaunchConfigurationName)) {
@@ -158,6 +161,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       },
     ],
     clock,
+    options.port,
   );
   const aws: SimulatedAws = {
     server,
@@ -178,20 +182,23 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     },
     close: () => server.close(),
   };
-  sns.deliver = (functionArn, message, topicArn) => {
+  sns.deliver = (functionArn, published) => {
     const fn = [...lambda.functions.values()].find(
       (f) => f.configuration.FunctionArn === functionArn,
     );
-    const payload = snsEvent(topicArn, message, clock.now());
+    const payload = JSON.stringify(snsEvent(published, clock.now()));
     aws.invocations.push({ functionName: fn?.configuration.FunctionName ?? functionArn, payload });
     if (fn !== undefined) options.runFunction?.(fn, payload, aws);
   };
   return aws;
 }
 
-/** The event Lambda receives from an SNS subscription. */
-function snsEvent(topicArn: string, message: string, awsTime: number): string {
-  return JSON.stringify({
+/** The event Lambda receives from an SNS subscription, delivered at `awsTime`. */
+export function snsEvent(
+  { topicArn, message, subject, attributes }: PublishedMessage,
+  awsTime: number,
+): SNSEvent {
+  return {
     Records: [
       {
         EventSource: "aws:sns",
@@ -201,12 +208,16 @@ function snsEvent(topicArn: string, message: string, awsTime: number): string {
           Type: "Notification",
           MessageId: `msg-${awsTime}`,
           TopicArn: topicArn,
-          Subject: null,
+          Subject: subject ?? "",
           Message: message,
           Timestamp: new Date(awsTime).toISOString(),
-          MessageAttributes: {},
+          MessageAttributes: attributes,
+          SignatureVersion: "1",
+          Signature: "SIMULATED",
+          SigningCertUrl: "",
+          UnsubscribeUrl: "",
         },
       },
     ],
-  });
+  };
 }

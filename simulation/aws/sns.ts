@@ -23,12 +23,27 @@ interface Subscription {
 
 type QueryMap = { key: string; value: string }[];
 
+/** A message as a topic received it; `attributes` by name, as subscribers get them. */
+export interface PublishedMessage {
+  readonly topicArn: string;
+  readonly message: string;
+  readonly subject?: string;
+  readonly attributes: Readonly<Record<string, MessageAttribute>>;
+}
+
+export interface MessageAttribute {
+  readonly Type: string;
+  readonly Value: string;
+}
+
 export class SimulatedSns implements SimulatedService {
   readonly signingName = "sns";
   readonly topics = new Map<string, Topic>();
   readonly subscriptions = new Map<string, Subscription>();
+  /** Every message published, in order (Auto Scaling's notifications too). */
+  readonly published: PublishedMessage[] = [];
   /** Hands a message to a subscribed function (set by the simulation that owns Lambda). */
-  deliver: (functionArn: string, message: string, topicArn: string) => void = () => undefined;
+  deliver: (functionArn: string, published: PublishedMessage) => void = () => undefined;
 
   constructor(private readonly ids: IdSource) {}
 
@@ -120,19 +135,34 @@ export class SimulatedSns implements SimulatedService {
       case "Unsubscribe":
         this.subscriptions.delete(p.SubscriptionArn);
         return {};
-      case "Publish":
-        return { MessageId: this.publish(p.TopicArn, p.Message) };
+      case "Publish": {
+        const attributes = list<{ Name: string; Value: { DataType: string; StringValue: string } }>(
+          params.MessageAttributes,
+        ).map(({ Name, Value }) => [Name, { Type: Value.DataType, Value: Value.StringValue }]);
+        return {
+          MessageId: this.publish({
+            topicArn: p.TopicArn,
+            message: p.Message,
+            ...(p.Subject === undefined ? {} : { subject: p.Subject }),
+            attributes: Object.fromEntries(attributes),
+          }),
+        };
+      }
       default:
         throw new AwsError("InvalidAction", `simulated SNS has no ${operation}`);
     }
   }
 
-  /** Delivers `message` to the topic's lambda subscriptions; returns the message id. */
-  publish(topicArn: string, message: string): string {
-    this.topic(topicArn);
+  /** Delivers the message to the topic's lambda subscriptions; returns its id. */
+  publish(published: PublishedMessage): string {
+    this.topic(published.topicArn);
+    this.published.push(published);
     for (const { attributes } of this.subscriptions.values()) {
-      if (attributes.get("TopicArn") === topicArn && attributes.get("Protocol") === "lambda") {
-        this.deliver(attributes.get("Endpoint") ?? "", message, topicArn);
+      if (
+        attributes.get("TopicArn") === published.topicArn &&
+        attributes.get("Protocol") === "lambda"
+      ) {
+        this.deliver(attributes.get("Endpoint") ?? "", published);
       }
     }
     return this.ids.hex("msg");

@@ -1,6 +1,6 @@
 import type { Context } from "aws-lambda";
-import { lifecycleMessage, snsEvent } from "../../../simulation/drain-fixtures";
-import { handlerAgainstLocalAws, LocalAws } from "./local-aws";
+import { lifecycleMessage } from "../../../simulation/drain-fixtures";
+import { drainFunctionOnSimulatedAws, type SimulatedCluster } from "./simulated-cluster";
 
 /**
  * Issue 16 §6: after `adopt hand-over`, the old (imported) group's own termination hook, with
@@ -10,8 +10,6 @@ import { handlerAgainstLocalAws, LocalAws } from "./local-aws";
 
 const OLD_GROUP = "AppsStaging-20250915143022117800000001";
 const OLD_HOOK = "AppsStaging-drain";
-const OLD_INSTANCE = "i-0a1d0000000000001";
-const TOKEN = "0d6a1c9e-5b1e-4c3f-9a57-2f0b8e1c4d21";
 
 const ENVIRONMENT: Record<string, string> = {
   AWS_REGION: "us-east-1",
@@ -21,8 +19,18 @@ const ENVIRONMENT: Record<string, string> = {
   POLL_SECONDS: "0.02",
   MAX_DRAIN_SECONDS: "30",
 };
-let aws: LocalAws;
-const handler = handlerAgainstLocalAws(ENVIRONMENT, () => aws);
+const { handler, cluster } = drainFunctionOnSimulatedAws(ENVIRONMENT);
+let aws: SimulatedCluster;
+/** An instance of the old group, running one task of the service web. */
+const oldGroup = (options: { metadata?: string; terminating?: boolean }) =>
+  cluster({
+    cluster: "AppsStaging",
+    group: OLD_GROUP,
+    hookName: OLD_HOOK,
+    seed: (sim) =>
+      sim.ecs.createService({ cluster: "AppsStaging", serviceName: "web", desiredCount: 1 }),
+    ...options,
+  });
 beforeEach(() => {
   jest.spyOn(console, "log").mockImplementation(() => undefined);
   jest.spyOn(console, "warn").mockImplementation(() => undefined);
@@ -38,72 +46,57 @@ describe("draining an instance of the old, handed-over group", () => {
   ])(
     "%s: waits for lastStatus STOPPED, then completes the old hook's action",
     async (_case, metadata) => {
-      aws = new LocalAws(OLD_INSTANCE, OLD_GROUP);
-      aws.others = [{ id: "i-0fedcba9876543210", state: "InService", group: "AppsStaging-new" }];
-      const web = {
-        arn: "arn:aws:ecs:us-east-1:111122223333:task/AppsStaging/web1",
-        group: "service:web",
-        desired: "RUNNING" as "RUNNING" | "STOPPED",
-        last: "RUNNING" as "RUNNING" | "STOPPED",
+      aws = await oldGroup({ metadata });
+      // DRAINING: ECS decides to stop the task at once (its replacement is healthy) but it keeps
+      // serving through the deregistration delay: four more looks, then STOPPED.
+      aws.aws.server.onCall = (call, earlier) => {
+        if (call.operation === "UpdateContainerInstancesState") aws.clock.advance(45_000);
+        if (call.operation === "DescribeTasks" && earlier === 3) aws.clock.advance(300_000);
       };
-      aws.tasks = [web];
-      // DRAINING: ECS decides to stop the task at once (desired STOPPED) but it keeps serving
-      // through the deregistration delay: four more looks, then STOPPED.
-      aws.onRequest = (request, n) => {
-        if (request.operation === "UpdateContainerInstancesState") web.desired = "STOPPED";
-        if (request.operation === "DescribeTasks" && n === 4) web.last = "STOPPED";
-      };
-      const message = lifecycleMessage({
-        Time: new Date().toISOString(),
-        AutoScalingGroupName: OLD_GROUP,
-        LifecycleHookName: OLD_HOOK,
-        EC2InstanceId: OLD_INSTANCE,
-        LifecycleActionToken: TOKEN,
-        NotificationMetadata: metadata,
-      });
+      const { LifecycleActionToken: token } = JSON.parse(aws.notification);
 
-      await handler(snsEvent(message), context);
+      await handler(aws.delivered(aws.notification), context);
 
       const operations = aws.operations();
       // It asked Auto Scaling about the old group's instance, and found it in Terminating:Wait.
-      expect(aws.requests[0]).toMatchObject({
+      expect(aws.calls()[0]).toMatchObject({
         operation: "DescribeAutoScalingInstances",
-        params: { "InstanceIds.member.1": OLD_INSTANCE },
+        params: { InstanceIds: [aws.instanceId] },
       });
       expect(operations).toContain("UpdateContainerInstancesState");
       expect(
-        aws.requests.find((r) => r.operation === "ListContainerInstances")?.params,
-      ).toMatchObject({ cluster: "AppsStaging", filter: `ec2InstanceId == ${OLD_INSTANCE}` });
-      const completions = aws.requests.filter((r) => r.operation === "CompleteLifecycleAction");
+        aws.calls().find((r) => r.operation === "ListContainerInstances")?.params,
+      ).toMatchObject({ cluster: "AppsStaging", filter: `ec2InstanceId == ${aws.instanceId}` });
+      const completions = aws.calls().filter((r) => r.operation === "CompleteLifecycleAction");
       expect(completions.map((r) => r.params)).toEqual([
         expect.objectContaining({
           AutoScalingGroupName: OLD_GROUP,
           LifecycleHookName: OLD_HOOK,
-          LifecycleActionToken: TOKEN,
-          InstanceId: OLD_INSTANCE,
+          LifecycleActionToken: token,
+          InstanceId: aws.instanceId,
           LifecycleActionResult: "CONTINUE",
         }),
       ]);
       // Released only after the task reached STOPPED (the old function released at desired STOPPED).
-      const stoppedAt = aws.requests.findIndex(
+      const calls = aws.calls();
+      const stoppedAt = calls.findIndex(
         (r, i) =>
           r.operation === "DescribeTasks" &&
-          aws.requests.slice(0, i).filter((x) => x.operation === "DescribeTasks").length === 4,
+          calls.slice(0, i).filter((x) => x.operation === "DescribeTasks").length === 4,
       );
       expect(operations.indexOf("CompleteLifecycleAction")).toBeGreaterThan(stoppedAt);
     },
   );
 
   it("does nothing for a notification of the old group whose instance is not in Terminating:Wait", async () => {
-    aws = new LocalAws(OLD_INSTANCE, OLD_GROUP);
-    aws.lifecycleState = "InService";
+    aws = await oldGroup({ terminating: false });
     await handler(
-      snsEvent(
+      aws.delivered(
         lifecycleMessage({
           Time: new Date().toISOString(),
           AutoScalingGroupName: OLD_GROUP,
           LifecycleHookName: OLD_HOOK,
-          EC2InstanceId: OLD_INSTANCE,
+          EC2InstanceId: aws.instanceId,
         }),
       ),
       context,

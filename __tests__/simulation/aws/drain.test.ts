@@ -9,9 +9,9 @@
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { SNSEvent } from "aws-lambda";
 import { createHandler } from "../../../lambda/instance-drain/handler";
 import type { LogEntry } from "../../../lambda/instance-drain/log";
+import { snsEvent } from "../../../simulation/aws/simulation";
 import {
   clientConfig,
   CLUSTER,
@@ -54,25 +54,10 @@ function subscribeDrainFunction(topicArn: string, log: LogEntry[], failures: unk
     method: "POST",
     path: "/",
   });
-  aws.sns.deliver = (_fn, message) => {
-    const event = {
-      Records: [
-        {
-          EventSource: "aws:sns",
-          Sns: {
-            TopicArn: topicArn,
-            Message: message,
-            MessageId: `m-${log.length}`,
-            Subject: null,
-            MessageAttributes: {},
-            Timestamp: new Date(aws.clock.now()).toISOString(),
-          },
-        },
-      ],
-    } as unknown as SNSEvent;
-    handler(event, { getRemainingTimeInMillis: () => 900_000 }).catch((error: unknown) =>
-      failures.push(error),
-    );
+  aws.sns.deliver = (_fn, published) => {
+    handler(snsEvent(published, aws.clock.now()), {
+      getRemainingTimeInMillis: () => 900_000,
+    }).catch((error: unknown) => failures.push(error));
   };
 }
 

@@ -77,7 +77,7 @@ describe("the simulated AWS", () => {
 
   it("holds a launched instance in Pending:Wait until CompleteLifecycleAction admits it", async () => {
     const notified: string[] = [];
-    aws.sns.deliver = (_fn, message) => notified.push(message);
+    aws.sns.deliver = (_fn, { message }) => notified.push(message);
     aws.sns.handle({
       operation: "Subscribe",
       params: { TopicArn: topicArn, Protocol: "lambda", Endpoint: "arn:fn" },
