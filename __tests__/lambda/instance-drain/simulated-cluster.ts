@@ -30,10 +30,11 @@ export interface ClusterOptions {
   /** Seeds the instance with services and tasks while it is the cluster's only instance. */
   readonly seed?: (aws: SimulatedAws, instance: ContainerInstance) => void;
   /**
-   * The other instance, of a new group: InService, or still held by its launch hook in
-   * Pending:Wait (registered with ECS all the same). @default "InService"
+   * The other instance, of a new group: InService, still held by its launch hook in
+   * Pending:Wait, or terminating in Terminating:Wait (registered with ECS, ACTIVE, all the
+   * same). @default "InService"
    */
-  readonly capacity?: "InService" | "Pending:Wait";
+  readonly capacity?: "InService" | "Pending:Wait" | "Terminating:Wait";
   /** Whether the instance is terminating (its hook notified). @default true */
   readonly terminating?: boolean;
 }
@@ -47,6 +48,8 @@ export interface SimulatedCluster {
   readonly capacityGroup: string;
   /** The termination hook's notification (when terminating). */
   readonly notification: string;
+  /** The launch hook's notification of the other instance (when it is in Pending:Wait). */
+  readonly launchNotification: string;
   /** Every call the function made, in order. */
   calls(): readonly RecordedCall[];
   operations(): string[];
@@ -54,6 +57,8 @@ export interface SimulatedCluster {
   published(): { message: string; subject?: string; attributes: Record<string, string> }[];
   /** Sets the instance DRAINING, as a duplicate delivery or an operator would have. */
   setDraining(): void;
+  /** A group of one instance InService and registered with the cluster; its instance's id. */
+  addGroup(name: string): string;
   /** An SNS delivery of `message` with `attributes`, as Lambda receives it. */
   delivered(message: string, attributes?: Record<string, string>): SNSEvent;
 }
@@ -127,7 +132,7 @@ async function simulatedCluster(options: ClusterOptions, port: number): Promise<
   clock.advance(60_000);
 
   const capacityGroup = `${cluster}-new`;
-  if (capacity === "InService") {
+  if (capacity !== "Pending:Wait") {
     aws.adoptGroup({ ...groupOf(capacityGroup, NEW_AMI), size: 1 });
   } else {
     const settings = groupOf(capacityGroup, NEW_AMI);
@@ -148,6 +153,7 @@ async function simulatedCluster(options: ClusterOptions, port: number): Promise<
       AutoScalingGroupName: capacityGroup,
       LifecycleHookName: "admit",
       LifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+      NotificationTargetARN: topicArn,
       HeartbeatTimeout: "3600",
       DefaultResult: "ABANDON",
     });
@@ -157,28 +163,30 @@ async function simulatedCluster(options: ClusterOptions, port: number): Promise<
     });
   }
   clock.advanceTo(notifiedAt);
-  const capacityInstanceId = aws.autoScaling.groups.get(capacityGroup)?.instances[0]
-    ?.InstanceId as string;
-
-  if (terminating) {
+  const terminate = (name: string, hookName: string, metadata?: string) => {
     call(aws.autoScaling, "PutLifecycleHook", {
-      AutoScalingGroupName: group,
+      AutoScalingGroupName: name,
       LifecycleHookName: hookName,
       LifecycleTransition: TERMINATING,
       NotificationTargetARN: topicArn,
       HeartbeatTimeout: "3600",
       DefaultResult: "CONTINUE",
-      ...(options.metadata ? { NotificationMetadata: options.metadata } : {}),
+      ...(metadata ? { NotificationMetadata: metadata } : {}),
     });
     call(aws.autoScaling, "UpdateAutoScalingGroup", {
-      AutoScalingGroupName: group,
+      AutoScalingGroupName: name,
       MinSize: "0",
       DesiredCapacity: "0",
     });
-  }
+  };
+  if (capacity === "Terminating:Wait") terminate(capacityGroup, "drain");
+  const capacityInstanceId = aws.autoScaling.groups.get(capacityGroup)?.instances[0]
+    ?.InstanceId as string;
+
+  if (terminating) terminate(group, hookName, options.metadata);
   const notificationCount = aws.sns.published.length;
-  const notification =
-    aws.sns.published.find(({ message }) => JSON.parse(message).LifecycleTransition === TERMINATING)
+  const notificationOf = (instanceId: string) =>
+    aws.sns.published.find(({ message }) => JSON.parse(message).EC2InstanceId === instanceId)
       ?.message ?? "";
   return {
     aws,
@@ -187,7 +195,8 @@ async function simulatedCluster(options: ClusterOptions, port: number): Promise<
     instance,
     capacityInstanceId,
     capacityGroup,
-    notification,
+    notification: notificationOf(leaving.InstanceId),
+    launchNotification: notificationOf(capacityInstanceId),
     calls: () => aws.server.calls,
     operations: () => aws.server.calls.map(({ operation }) => operation),
     published: () =>
@@ -199,6 +208,7 @@ async function simulatedCluster(options: ClusterOptions, port: number): Promise<
         ),
       })),
     setDraining: () => aws.ecs.scheduler.setStatus(instance, "DRAINING"),
+    addGroup: (name) => aws.adoptGroup({ ...groupOf(name, NEW_AMI), size: 1 })[0].InstanceId,
     delivered: (message, attributes = {}) =>
       snsEvent(
         {
