@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startScriptedAccount } from "../simulation/aws/scripted-account";
-import { STAGES_FIXTURE } from "../simulation/amis";
+import { NEW_AMI, STAGES_FIXTURE } from "../simulation/amis";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
 const runs = Number(values.runs);
@@ -25,13 +25,12 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-// A local SSM that answers GetParameter with a recommended-AMI value, as AWS does. The id is
-// made up, and spelled so that stacks/stages.json stays the only file holding an AMI id.
-const MADE_UP_AMI = `ami-${"0".repeat(17)}`;
+// A local SSM that answers GetParameter with a recommended-AMI value, as AWS does: the newer
+// image of the tests' story.
 const server = createServer((request, response) => {
   request.resume().on("end", () => {
     const value = JSON.stringify({
-      image_id: MADE_UP_AMI,
+      image_id: NEW_AMI,
       image_name: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
       ecs_agent_version: "1.99.0",
       os: "Amazon Linux 2023",
