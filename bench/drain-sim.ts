@@ -18,10 +18,17 @@ import {
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { AwsClients } from "../lambda/instance-drain/aws-clients";
 import type { VirtualClock } from "../simulation/clock";
+import {
+  InstanceLifecycle,
+  TERMINATING,
+  type GroupInstance,
+  type HookedGroup,
+} from "../simulation/aws/group-instances";
 import type { DrainHandler } from "../lambda/instance-drain/handler";
 import {
   ASG_NAME,
   CONTAINER_INSTANCE_ARN,
+  HOOK_NAME,
   INSTANCE_ID,
   lifecycleMessage,
   NOTIFIED_AT,
@@ -38,9 +45,13 @@ const NEW_INSTANCE_ARN =
   "arn:aws:ecs:us-east-1:123456789012:container-instance/apps-staging/0fedcba98765";
 
 /**
- * A virtual-time model of one terminating instance, its lifecycle hook and the topic, shared by
- * the drain benchmark and the handler's property test so both judge the handler by one model.
- * API calls take no virtual time; only sleeps and SNS deliveries move the clock.
+ * A virtual-time model of one terminating instance and the topic, shared by the drain benchmark
+ * and the handler's property tests so both judge the handler by one model. The instance's
+ * termination hook is the simulated AWS's (`InstanceLifecycle`: heartbeat, completion, timeout)
+ * on the same clock; its tasks are scripted here, each stopping when the scenario says, which
+ * the simulated ECS's scheduler does not offer. API calls take no virtual time (thousands of
+ * drains, hundreds of thousands of calls, in seconds); only sleeps and SNS deliveries move the
+ * clock.
  */
 
 /** One task on the instance. */
@@ -87,15 +98,48 @@ export class SimulatedAws {
   private status: string;
   /** When the instance was set DRAINING (Infinity until then): where the drain bound starts. */
   drainingSince: number;
-  private lastHeartbeatAt = NOTIFIED_AT;
+  private readonly lifecycle: InstanceLifecycle;
+  private readonly group: HookedGroup;
+  private readonly instance: GroupInstance = {
+    InstanceId: INSTANCE_ID,
+    AvailabilityZone: "us-east-1a",
+    LifecycleState: "InService",
+    LaunchConfigurationName: ASG_NAME,
+    InstanceType: "t3.large",
+  };
   private completedAt: number | undefined;
+  private terminatedAt: number | undefined;
 
+  /** At NOTIFIED_AT on `clock`: the instance enters Terminating:Wait and the hook notifies. */
   constructor(
     readonly clock: VirtualClock,
     readonly scenario: InstanceScenario,
   ) {
     this.status = scenario.alreadyDraining ? "DRAINING" : "ACTIVE";
     this.drainingSince = scenario.alreadyDraining ? NOTIFIED_AT : Infinity;
+    const ignore = () => undefined;
+    this.lifecycle = new InstanceLifecycle(
+      {
+        notify: ignore,
+        launched: ignore,
+        terminated: () => (this.terminatedAt = clock.now()),
+        log: ignore,
+      },
+      clock,
+    );
+    this.group = {
+      name: ASG_NAME,
+      hooks: [
+        {
+          LifecycleHookName: HOOK_NAME,
+          LifecycleTransition: TERMINATING,
+          HeartbeatTimeout: scenario.hookHeartbeatTimeoutMs / 1000,
+          DefaultResult: "CONTINUE",
+        },
+      ],
+      removed: ignore,
+    };
+    this.lifecycle.terminate(this.group, this.instance);
   }
 
   get apiCalls(): number {
@@ -128,20 +172,23 @@ export class SimulatedAws {
     return this.drainingSince + task.stopsAfterMs + (task.stoppingForMs ?? 0);
   }
 
-  /** When the instance was let go: completed, or the hook's heartbeat timeout ran out. */
+  /** When the instance was let go (Infinity while its hook holds it). */
   get releasedAt(): number {
-    return Math.min(
-      this.completedAt ?? Infinity,
-      this.lastHeartbeatAt + this.scenario.hookHeartbeatTimeoutMs,
-    );
+    return this.terminatedAt ?? Infinity;
   }
 
+  /** Completed, or the hook's heartbeat timeout ran out. */
   get releasedBy(): "completion" | "hook timeout" {
-    return this.completedAt === this.releasedAt ? "completion" : "hook timeout";
+    return this.completedAt === this.terminatedAt ? "completion" : "hook timeout";
+  }
+
+  /** Lets time pass until the hook lets the instance go, if nothing completes it meanwhile. */
+  awaitRelease(): void {
+    if (this.hookActive) this.clock.advance(this.scenario.hookHeartbeatTimeoutMs);
   }
 
   private get hookActive(): boolean {
-    return this.clock.now() < this.releasedAt;
+    return this.instance.LifecycleState === "Terminating:Wait";
   }
 
   listContainerInstances(): string[] {
@@ -229,15 +276,17 @@ export class SimulatedAws {
 
   completeLifecycleAction(): void {
     this.count("autoscaling:CompleteLifecycleAction");
-    this.requireActiveHook();
+    const tasksLeft = this.notStopped().length;
+    if (!this.lifecycle.complete(this.group, this.instance, HOOK_NAME, "CONTINUE")) {
+      throw noActiveAction();
+    }
     this.completedAt = this.clock.now();
-    this.completions.push({ at: this.completedAt, tasksLeft: this.notStopped().length });
+    this.completions.push({ at: this.completedAt, tasksLeft });
   }
 
   recordHeartbeat(): void {
     this.count("autoscaling:RecordLifecycleActionHeartbeat");
-    this.requireActiveHook();
-    this.lastHeartbeatAt = this.clock.now();
+    if (!this.lifecycle.heartbeat(this.group, this.instance, HOOK_NAME)) throw noActiveAction();
   }
 
   publish(topicArn?: string, message?: string, attributes: Record<string, string> = {}): void {
@@ -313,16 +362,16 @@ export class SimulatedAws {
       pendingTasksCount: pending,
     };
   }
+}
 
-  private requireActiveHook(): void {
-    if (this.hookActive) return;
-    throw new AutoScalingServiceException({
-      name: "ValidationError",
-      $fault: "client",
-      $metadata: { httpStatusCode: 400 },
-      message: `No active Lifecycle Action found with instance ID ${INSTANCE_ID}`,
-    });
-  }
+/** What Auto Scaling answers for an action that is no longer active. */
+function noActiveAction(): AutoScalingServiceException {
+  return new AutoScalingServiceException({
+    name: "ValidationError",
+    $fault: "client",
+    $metadata: { httpStatusCode: 400 },
+    message: `No active Lifecycle Action found with instance ID ${INSTANCE_ID}`,
+  });
 }
 
 function taskArnOf(i: number): string {
@@ -379,5 +428,6 @@ export async function deliver(
     sim.clock.advanceTo(sim.clock.now() + options.redeliveryMs(invocations));
     invocations++;
   }
+  sim.awaitRelease();
   return { invocations, overruns };
 }

@@ -70,6 +70,7 @@ async function trial(strategy: Strategy, minutes: number, seed: number): Promise
     taskGroup: strategy.taskGroup,
   });
   const invocations = await strategy.run(sim, random);
+  sim.awaitRelease();
   const releasedAt = sim.releasedAt;
   const elapsedMinutes = (releasedAt - NOTIFIED_AT) / MINUTE;
   return {
