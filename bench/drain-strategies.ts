@@ -1,5 +1,11 @@
 import { createHandler } from "../lambda/instance-drain/handler";
-import { deliver, lifecycleMessage, NOTIFIED_AT, TOPIC_ARN, type SimulatedAws } from "./drain-sim";
+import {
+  deliver,
+  lifecycleMessage,
+  NOTIFIED_AT,
+  TOPIC_ARN,
+  type DrainModel,
+} from "../simulation/drain-model";
 
 /** Lambda's maximum timeout; (b) and (c) both use it. */
 export const LAMBDA_TIMEOUT_MS = 900_000;
@@ -16,7 +22,7 @@ export interface Strategy {
   /** The tasks' `group` in the simulation; by default standalone (see InstanceScenario). */
   readonly taskGroup?: string;
   /** Drains the instance in `sim`; returns how many Lambda invocations it took. */
-  run(sim: SimulatedAws, random: () => number): Promise<number>;
+  run(sim: DrainModel, random: () => number): Promise<number>;
 }
 
 function deliveryDelay(random: () => number): number {

@@ -1,5 +1,5 @@
 import { virtualClock } from "../simulation/clock";
-import { NOTIFIED_AT, SimulatedAws, type SimulatedTask } from "./drain-sim";
+import { NOTIFIED_AT, DrainModel, type SimulatedTask } from "../simulation/drain-model";
 import {
   DELIVERY_MS,
   HOOK_HEARTBEAT_TIMEOUT_MS,
@@ -64,7 +64,7 @@ interface Trial {
 
 async function trial(strategy: Strategy, minutes: number, seed: number): Promise<Trial> {
   const random = seededRandom(seed);
-  const sim = new SimulatedAws(virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 }), {
+  const sim = new DrainModel(virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 }), {
     tasks: tasksFor(minutes, random),
     hookHeartbeatTimeoutMs: HOOK_HEARTBEAT_TIMEOUT_MS,
     taskGroup: strategy.taskGroup,

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { deliver, NOTIFIED_AT, SimulatedAws } from "../../../bench/drain-sim";
+import { deliver, NOTIFIED_AT, DrainModel } from "../../../simulation/drain-model";
 import { virtualClock } from "../../../simulation/clock";
 import { createHandler } from "../../../lambda/instance-drain/handler";
 
@@ -28,7 +28,7 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 async function drain(s: Scenario, taskGroup: string) {
   const clock = virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 });
   const boundMs = s.drainTimeoutSeconds * 1000;
-  const sim = new SimulatedAws(clock, {
+  const sim = new DrainModel(clock, {
     tasks: s.tasks.map((t) => ({
       pendingForMs: 0,
       stopsAfterMs: (boundMs * t.stopsPermille) / 1000,

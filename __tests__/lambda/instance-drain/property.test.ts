@@ -3,9 +3,9 @@ import {
   deliver,
   lifecycleMessage,
   NOTIFIED_AT,
-  SimulatedAws,
+  DrainModel,
   TOPIC_ARN,
-} from "../../../bench/drain-sim";
+} from "../../../simulation/drain-model";
 import { createHandler } from "../../../lambda/instance-drain/handler";
 import { virtualClock } from "../../../simulation/clock";
 
@@ -37,7 +37,7 @@ describe("instance drain handler (property)", () => {
         const timeoutMs = s.timeoutSeconds * 1000;
         const clock = virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 });
         // A heartbeat timeout just above one invocation plus one delivery: what the design needs.
-        const sim = new SimulatedAws(clock, {
+        const sim = new DrainModel(clock, {
           tasks: s.tasks,
           alreadyDraining: s.alreadyDraining,
           hookHeartbeatTimeoutMs: timeoutMs + pollMs,

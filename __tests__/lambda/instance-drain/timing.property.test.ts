@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { deliver, NOTIFIED_AT, SimulatedAws } from "../../../bench/drain-sim";
+import { deliver, NOTIFIED_AT, DrainModel } from "../../../simulation/drain-model";
 import { virtualClock } from "../../../simulation/clock";
 import { ClusterInstances } from "../../../constructs/cluster-instances";
 import {
@@ -159,7 +159,7 @@ describe("drain timing contract (property)", () => {
         const timing = resolveDrainTiming(input);
         const boundMs = timing.drainTimeoutSeconds * 1000;
         const clock = virtualClock(NOTIFIED_AT, { maxSleeps: 100_000 });
-        const sim = new SimulatedAws(clock, {
+        const sim = new DrainModel(clock, {
           tasks: stopsPermille.map((p) => ({
             pendingForMs: 0,
             stopsAfterMs: (boundMs * p) / 1000,

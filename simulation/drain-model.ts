@@ -17,13 +17,13 @@ import {
 } from "@aws-sdk/client-ecs";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { AwsClients } from "../lambda/instance-drain/aws-clients";
-import type { VirtualClock } from "../simulation/clock";
+import type { VirtualClock } from "./clock";
 import {
   InstanceLifecycle,
   TERMINATING,
   type GroupInstance,
   type HookedGroup,
-} from "../simulation/aws/group-instances";
+} from "./aws/group-instances";
 import type { DrainHandler } from "../lambda/instance-drain/handler";
 import {
   ASG_NAME,
@@ -34,7 +34,7 @@ import {
   NOTIFIED_AT,
   snsEvent,
   TOPIC_ARN,
-} from "../simulation/drain-fixtures";
+} from "./drain-fixtures";
 
 // The same notification and ids as the handler's unit tests.
 export { lifecycleMessage, NOTIFIED_AT, TOPIC_ARN };
@@ -86,7 +86,7 @@ export interface InstanceScenario {
 }
 
 /** ECS, Auto Scaling and SNS as far as the drain of one instance sees them. */
-export class SimulatedAws {
+export class DrainModel {
   /** Calls per API action, e.g. `ecs:DescribeContainerInstances`. */
   readonly calls = new Map<string, number>();
   /** Every CompleteLifecycleAction that Auto Scaling accepted, with the tasks left then. */
@@ -399,7 +399,7 @@ export interface DeliveryResult {
  */
 export async function deliver(
   handler: DrainHandler,
-  sim: SimulatedAws,
+  sim: DrainModel,
   options: DeliveryOptions,
 ): Promise<DeliveryResult> {
   let invocations = 0;
