@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import type { Clock, CliIo, InterruptSignal } from "../../cli/context";
 import { virtualClock } from "../../simulation/clock";
 import { runCli } from "../../cli/program";
+import { STAGES_FIXTURE } from "../../simulation/amis";
 import { writeStagesFile } from "../support/stages-file";
 
 /** Shared by the CLI tests: the CLI run in-process on a copy of the stages file. */
 
-import { STAGES_FIXTURE } from "../../simulation/amis";
 export const START = Date.parse("2026-12-01T12:00:00Z");
 
 /** The stages file's shape: stage name → its block. */
