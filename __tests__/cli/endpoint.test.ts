@@ -207,7 +207,7 @@ describe("npm run cluster (end to end, through AWS_ENDPOINT_URL)", () => {
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(result.stdout).toMatch(/ instance i-0old0000000000001 gone\n/);
     expect(result.stdout).toMatch(
-      /every container instance runs ami-0c5f3e7a9b1d24680, every service is steady\n$/,
+      new RegExp(`every container instance runs ${COMMITTED_AMI}, every service is steady\n$`),
     );
     expect(new Set(endpoint.requests.map((r) => `${r.service} ${r.region}`))).toEqual(
       new Set(["ecs us-east-1", "autoscaling us-east-1"]),

@@ -6,14 +6,8 @@ import { readStages, rolloutOrder } from "../../config/stages";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
 import { DRAIN_ZIP } from "../../simulation/fixtures";
 import { addClusterStacks } from "../../stacks/cluster-app";
-import {
-  COMMITTED_AMI,
-  NEW_AMI,
-  changesInRepo,
-  cli,
-  copyOfStages,
-  type StagesJson,
-} from "../cli/support";
+import { changesInRepo, cli, copyOfStages, type StagesJson } from "../cli/support";
+import { COMMITTED_AMI, NEW_AMI } from "../../simulation/amis";
 import { createTestRepo } from "../support/git-repo";
 
 // The guard synthesizes two commits in fresh Node processes: seconds on a busy machine.
