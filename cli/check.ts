@@ -4,7 +4,7 @@ import { loadStages, STAGE_NAMES, type StageName } from "../config/stages";
 import type { StageFinding, StageReport } from "../ops/preflight/preflight";
 import { ec2Client, ecsClient, iamClient, s3Client, snsClient } from "./aws";
 import { EXIT_ERROR, EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
-import { describeKnownError, isAccessDenied, isThrottled } from "./errors";
+import { describeKnownError, isUnusableAnswer } from "./errors";
 import { formatDuration, helpExamples } from "./format";
 import { parseDuration } from "./options";
 
@@ -84,9 +84,7 @@ async function check(
       };
       // What concerns one check's calls; no credentials or no network would stop them all.
       const couldNotRun = (error: unknown) =>
-        isAccessDenied(error) || isThrottled(error)
-          ? describeKnownError(error, context.io.env)
-          : undefined;
+        isUnusableAnswer(error) ? describeKnownError(error, context.io.env) : undefined;
       try {
         reports.push(await checkStage(stage, loaded.stages[stage], aws, couldNotRun));
       } catch (error) {

@@ -284,6 +284,68 @@ describe("check", () => {
     expect(aws.calls().filter((call) => call === "ecs DescribeClusters")).toHaveLength(3);
   });
 
+  // An operation answered with a server error, or with its body cut off: each family that needs
+  // it cannot use the answer and says so by name, and the others still report.
+  const FAILED_WITH = {
+    DescribeImages: ["the AMI"],
+    DescribeInstanceTypes: ["the AMI", "the instance type"],
+    DescribeSubnets: ["the instance type", "the subnets and security groups"],
+    GetInstanceProfile: ["the instance profile"],
+    GetBucketVersioning: ["the state bucket"],
+    DescribeClusters: ["the ECS cluster"],
+  };
+
+  it.each(Object.entries(FAILED_WITH))(
+    "names what could not be checked when AWS keeps failing on %s (HTTP 500), and reports the rest, exit 2",
+    async (operation, families) => {
+      aws.account.failing = [operation];
+      aws.account.keyPairs = [];
+      const stages = stagesWith(
+        '"instanceType": "t3.large",',
+        '"instanceType": "t3.large", "keyName": "apps-laptop",',
+      );
+      const result = await cli("check staging", { stagesFile: stages });
+      const reason = (code: string) =>
+        `AWS failed on its side (HTTP 500, ${code}: internal error) 3 times; try again later`;
+      const server = ["GetInstanceProfile", "DescribeClusters"].includes(operation)
+        ? "InternalFailure"
+        : "InternalError";
+      expect(result).toMatchObject({ code: 2, stderr: "" });
+      expect(result.stdout.split("\n")).toEqual([
+        expect.stringMatching(/^staging\.keyName apps-laptop: no key pair of this name/),
+        ...families.map((family) => `staging: could not check ${family}: ${reason(server)}`),
+        `staging (apps-staging, us-east-1): 1 finding; ${8 - families.length} of 8 checks ran`,
+        "",
+      ]);
+      // The SDK's own retries, then the family gives up.
+      expect(
+        aws.calls().filter((call) => call.endsWith(` ${operation}`)).length,
+      ).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it.each(Object.entries(FAILED_WITH))(
+    "names what could not be checked when AWS's answer to %s is cut off mid-body, exit 2",
+    async (operation, families) => {
+      aws.account.cutOff = [operation];
+      const result = await cli("check staging");
+      expect(result).toMatchObject({ code: 2, stderr: "" });
+      const lines = result.stdout.split("\n");
+      expect(lines.filter((line) => line.includes("could not check"))).toEqual(
+        families.map((family) =>
+          expect.stringMatching(
+            new RegExp(
+              `^staging: could not check ${family}: AWS's answer could not be read \\(HTTP 200, .+\\)$`,
+            ),
+          ),
+        ),
+      );
+      expect(lines).toContain(
+        `staging (apps-staging, us-east-1): no findings; ${8 - families.length} of 8 checks ran`,
+      );
+    },
+  );
+
   it("puts a check AWS denied in the markdown table too", async () => {
     aws.account.denied = ["GetTopicAttributes"];
     const result = await cli("check production --format markdown");
