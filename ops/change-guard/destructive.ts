@@ -11,15 +11,11 @@ import { BACKEND_ADDRESS, type ResourceChange } from "../../change-set/change-se
 const STATE_LOSS =
   "the stage's Terraform state is looked for elsewhere: without `terraform init -migrate-state` first, the next plan creates every resource again beside the live ones";
 
-// The lock settings alone change where the lock is taken, not where the state is.
-const LOCKING_ONLY = /^(dynamodb_table|use_lockfile) changed$/;
-
 /** What a stage loses with each kind of change; the line names the address and the action. */
 const LOSSES: readonly {
   readonly address: string;
   readonly actions: readonly string[];
   readonly loses: string;
-  readonly unless?: (change: ResourceChange) => boolean;
 }[] = [
   {
     address: FIXED_ADDRESSES.cluster,
@@ -33,10 +29,11 @@ const LOSSES: readonly {
     loses: "the cluster's instances terminate with no group to replace them: every task stops",
   },
   {
+    // A backend change that keeps the state where it is (change-set/backend.ts) is a
+    // `reconfigure`, and loses nothing.
     address: BACKEND_ADDRESS,
     actions: ["migrate-state"],
     loses: STATE_LOSS,
-    unless: (change) => change.reasons.every((reason) => LOCKING_ONLY.test(reason)),
   },
 ];
 
@@ -54,7 +51,7 @@ export function destructiveChanges(
     const loss = LOSSES.find(
       (l) => l.address === change.address && l.actions.includes(change.action),
     );
-    if (loss === undefined || loss.unless?.(change) === true) return [];
+    if (loss === undefined) return [];
     const why = change.reasons.length > 0 ? ` (${change.reasons.join("; ")})` : "";
     return [`${stage}: STOP ${change.action} of ${change.address}${why}: ${loss.loses}`];
   });
