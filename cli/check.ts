@@ -30,11 +30,7 @@ export const checkCommands: CommandGroup = (program, context) => {
         .argParser(parseDuration)
         .default(120_000, "2m"),
     )
-    .addHelpText(
-      "after",
-      helpExamples("check staging", "check --all --format markdown") +
-        "\nExit codes: 0 no findings, 1 findings, 2 could not check (the line says which check and why).\n",
-    )
+    .addHelpText("after", helpExamples("check staging", "check --all --format markdown"))
     .action(
       (
         stage: string | undefined,
