@@ -126,6 +126,8 @@ const stageEntries = {
       "must be 1 (containers cannot reach instance metadata) or 2 (containers in bridge network mode can, with IMDSv2)",
     ),
   ),
+  /** Whether instances get a public IPv4 address, whatever their subnet's own setting. */
+  associatePublicIpAddress: v.optional(v.boolean("must be true or false")),
   /** S3 bucket of the Terraform state (one state key per stage). */
   stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
   /** DynamoDB lock table, only for Terraform older than 1.10; otherwise an S3 lock file. */

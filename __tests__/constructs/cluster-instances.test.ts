@@ -111,6 +111,14 @@ describe("ClusterInstances", () => {
       });
     });
 
+    it("gives instances no public address by default, whatever the subnet's setting", () => {
+      expect(synth().lc.associate_public_ip_address).toBe(false);
+    });
+
+    it("gives instances a public address when told to", () => {
+      expect(synth({ associatePublicIpAddress: true }).lc.associate_public_ip_address).toBe(true);
+    });
+
     it("has no key pair by default", () => {
       expect(synth().lc).not.toHaveProperty("key_name");
     });
@@ -350,6 +358,11 @@ describe("ClusterInstances", () => {
       "a post-2022 instance type from launch: configuration said outright",
       { launch: "configuration", instanceType: "c8g.large" },
       'ClusterInstances instanceType cannot be launched by a launch configuration (c8g is from 2024; launch configurations support no instance type released after 2022): use an older family such as c6g, or set "launch": "template" for the stage (a launch template launches every current type), got "c8g.large"',
+    ],
+    [
+      "a public address asked of a launch template, which leaves it to the subnet",
+      { launch: "template", instanceType: "m7i.large", associatePublicIpAddress: false },
+      "ClusterInstances associatePublicIpAddress applies to a launch configuration only (a launch template leaves it to the subnet); remove it, got false",
     ],
     [
       "a launch kind it does not know",
