@@ -111,6 +111,12 @@ describe("check", () => {
       "production.subnetIds[1] subnet-0c3d4e5f607182930: does not exist in us-east-1 (or this account cannot see it)",
     ],
     [
+      "a public subnet, whose instances the launch configuration gives no public address",
+      "staging",
+      (account) => (account.subnets["subnet-0a1b2c3d4e5f60718"].mapsPublicIp = true),
+      "staging.subnetIds[0] subnet-0a1b2c3d4e5f60718: assigns public IPv4 addresses on launch (a public subnet), but the instances get none (associatePublicIpAddress false): they reach ECS only through VPC endpoints; use private subnets with a NAT, or set associatePublicIpAddress true if the instances must be public",
+    ],
+    [
       "a security group that does not exist",
       "staging",
       (account) => delete account.securityGroups["sg-0a1b2c3d4e5f60719"],
@@ -247,6 +253,31 @@ describe("check", () => {
     const result = await cli("check staging", { stagesFile: stages });
     expect(result).toEqual({ code, stdout: finding + summary, stderr: "" });
     expect(aws.calls()).toContain("ec2 DescribeKeyPairs");
+  });
+
+  it.each([
+    [
+      '"associatePublicIpAddress": true,',
+      0,
+      "", // the stage decided its instances are public
+    ],
+    [
+      '"launch": "template",',
+      1,
+      "staging.subnetIds[0] subnet-0a1b2c3d4e5f60718: assigns public IPv4 addresses on launch, and a launch template leaves that to the subnet: every instance gets a public address; use private subnets (with a NAT or VPC endpoints)\n",
+    ],
+  ])("judges a public subnet by the stage's launch: %s", async (setting, code, finding) => {
+    aws.account.subnets["subnet-0a1b2c3d4e5f60718"].mapsPublicIp = true;
+    const stages = stagesWith(
+      '"instanceType": "t3.large",',
+      `"instanceType": "t3.large", ${setting}`,
+    );
+    const summary = `staging (apps-staging, us-east-1): ${code ? "1 finding" : "no findings"}; 8 of 8 checks ran\n`;
+    expect(await cli("check staging", { stagesFile: stages })).toEqual({
+      code,
+      stdout: finding + summary,
+      stderr: "",
+    });
   });
 
   it("takes a missing cluster for a first deploy, not a finding", async () => {

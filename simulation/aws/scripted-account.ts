@@ -19,7 +19,7 @@ export interface Account {
   images: Record<string, { name: string; ownerAlias: string; architecture: string; state: string }>;
   /** Instance type -> its architectures, and the zones that offer it. */
   instanceTypes: Record<string, { architectures: string[]; zones: string[] }>;
-  subnets: Record<string, { zone: string; vpc: string }>;
+  subnets: Record<string, { zone: string; vpc: string; mapsPublicIp?: boolean }>;
   /** The names of the region's key pairs. */
   keyPairs: string[];
   /** Security group id -> its VPC. */
@@ -248,6 +248,7 @@ function accountAnswer(account: Account, request: AwsRequest): AwsAnswer | WireR
         subnetId: id,
         availabilityZone: account.subnets[id].zone,
         vpcId: account.subnets[id].vpc,
+        mapPublicIpOnLaunch: account.subnets[id].mapsPublicIp ?? false,
       }));
       return { output: { subnetSet } };
     }
