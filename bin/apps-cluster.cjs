@@ -27,6 +27,8 @@ function currentBundle() {
   try {
     const { entry, inputs } = JSON.parse(readFileSync(pointerFile, "utf8"));
     const builtAt = statSync(pointerFile).mtimeMs;
+    // A pointer to a bundle that is gone (a concurrent start removed it) is no bundle: rebuild.
+    statSync(join(root, entry));
     return inputs.every((input) => statSync(join(root, input)).mtimeMs < builtAt) ? entry : null;
   } catch {
     return null;
@@ -78,9 +80,13 @@ function bundle() {
   });
   require("write-file-atomic").sync(pointerFile, pointer);
   // Earlier builds are no longer pointed at; a CLI still running one has loaded what it needs.
+  // A build of the last minute is kept: another start may be bundling or loading it right now.
+  const recent = Date.now() - 60_000;
   for (const old of readdirSync(build)) {
-    if (old.startsWith("cli-") && join(build, old) !== outdir) {
-      rmSync(join(build, old), { recursive: true, force: true });
+    const path = join(build, old);
+    const builtAt = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? recent;
+    if (old.startsWith("cli-") && path !== outdir && builtAt < recent) {
+      rmSync(path, { recursive: true, force: true });
     }
   }
   return entry;

@@ -445,10 +445,10 @@ describe("check", () => {
   });
 });
 
-describe("the README's example of check", () => {
+describe("docs/cli.md's example of check", () => {
   it("is what check prints for production's subnets in one zone", async () => {
-    const readme = readFileSync("README.md", "utf8");
-    const section = readme.slice(readme.indexOf("### The preflight (`check`)"));
+    const reference = readFileSync("docs/cli.md", "utf8");
+    const section = reference.slice(reference.indexOf("prints one line per finding"));
     const [, shown] = /```text\n([\s\S]*?)```/.exec(section) ?? [];
     aws.account.subnets["subnet-0c3d4e5f607182930"].zone = "us-east-1a";
     expect(await cli("check production")).toEqual({ code: 1, stdout: shown, stderr: "" });

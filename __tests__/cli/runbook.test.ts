@@ -12,13 +12,15 @@ import { virtualClock } from "../../simulation/virtual-clock";
 import { cli, STAGES_FIXTURE, START } from "./support";
 
 /**
- * The README's rollout runbook shows each command with its output: this runs the runbook's
- * commands in order, on one copy of the stages file, and checks each output is what it shows.
+ * The rollout runbook (docs/operations.md) shows each command with its output: this runs the
+ * runbook's commands in order, on one copy of the stages file, and checks each output is what
+ * it shows. The README's set-up shows synth's output, and the runbook's set-up npm's.
  */
 
 const readme = readFileSync("README.md", "utf8");
-const start = readme.indexOf("## Rolling the cluster onto a new AMI");
-const runbook = readme.slice(start, readme.indexOf("\n## ", start + 1));
+const operations = readFileSync("docs/operations.md", "utf8");
+const start = operations.indexOf("## Rolling the cluster onto a new AMI");
+const runbook = operations.slice(start, operations.indexOf("\n## ", start + 1));
 // A console block, indented as its list item: "$ npm run cluster -- <args>", then the output.
 const examples = [
   ...runbook.matchAll(/^( *)```console\n\1\$ npm run cluster -- (.*)\n([\s\S]*?)^\1```/gm),
@@ -47,7 +49,7 @@ beforeEach(() => {
   step = 0;
 });
 
-describe("README rollout runbook", () => {
+describe("the rollout runbook", () => {
   it("shows the output of every command it uses", () => {
     expect(examples.map((e) => e.args.split(" ").slice(0, 2).join(" "))).toEqual([
       "check staging",
@@ -68,21 +70,17 @@ describe("README rollout runbook", () => {
   });
 });
 
-describe("README set-up", () => {
-  const setUp = readme.slice(
-    readme.indexOf("## Set up on a fresh machine"),
-    readme.indexOf("## Rolling the cluster onto a new AMI"),
-  );
-  /** The lines of the plain code block after `intro`. */
-  const blockAfter = (intro: string) => {
-    const at = setUp.indexOf(intro);
-    const [, block] = /```\n([\s\S]*?)```/.exec(setUp.slice(at)) ?? [];
+describe("the set-up", () => {
+  /** The lines of the plain code block after `intro` in `doc`. */
+  const blockAfter = (doc: string, intro: string) => {
+    const at = doc.indexOf(intro);
+    const [, block] = /```\n([\s\S]*?)```/.exec(doc.slice(at)) ?? [];
     if (at < 0 || block === undefined) throw new Error(`no block after "${intro}"`);
     return block.trimEnd().split("\n");
   };
 
-  it("shows synth's warning for each stage of stacks/stages.json as it ships", () => {
-    const shown = blockAfter("`npm run synth` prints one line per stage").filter((line) =>
+  it("shows synth's warning for each stage of stacks/stages.json as it ships (README)", () => {
+    const shown = blockAfter(readme, "`npm run synth` prints one line per stage").filter((line) =>
       line.startsWith("warning:"),
     );
     const file = join(home, "stacks", "stages.json");
@@ -90,7 +88,7 @@ describe("README set-up", () => {
     expect(shown).toEqual(warnings);
   });
 
-  it("lists the packages of the lockfile whose install scripts npm 11 does not run", () => {
+  it("lists the packages of the lockfile whose install scripts npm 11 does not run (docs/operations.md)", () => {
     const lock = JSON.parse(readFileSync(join(home, "package-lock.json"), "utf8")) as {
       packages: Record<string, { version?: string; hasInstallScript?: boolean }>;
     };
@@ -98,7 +96,7 @@ describe("README set-up", () => {
       .filter(([, entry]) => entry.hasInstallScript)
       .map(([path, entry]) => `${path.replace(/^.*node_modules\//, "")}@${entry.version}`)
       .sort();
-    const shown = blockAfter("`npm ci` ends with npm's list")
+    const shown = blockAfter(operations, "## Installing")
       .map((line) => /^npm warn install-scripts {3}(\S+) \(/.exec(line)?.[1])
       .filter((name) => name !== undefined);
     expect(shown).toEqual(withScripts);
