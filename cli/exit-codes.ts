@@ -8,8 +8,9 @@ import { exitCodeOf } from "./context";
  * shell's 128 + signal for a command stopped by one.
  */
 
-const ERROR =
-  "could not run: a bad argument or stages file, no credentials, AWS or the network failing (one line on stderr says which)";
+const FAILED =
+  "a bad argument or stages file, no credentials, AWS or the network failing (one line on stderr says which)";
+const ERROR = `could not run: ${FAILED}`;
 
 const INTERRUPTED: Readonly<Record<number, string>> = {
   [exitCodeOf("SIGINT")]: "stopped with Ctrl-C",
@@ -32,11 +33,11 @@ export const EXIT_CODES: Readonly<Record<string, Readonly<Record<number, string>
   },
   "ami set": {
     0: "the stages file holds the AMI (written, or already so)",
-    2: `nothing written: ${ERROR}`,
+    2: `nothing written: ${FAILED}`,
   },
   "ami promote": {
     0: "the stages file holds the AMI (written, or already so)",
-    2: `nothing written: ${ERROR}`,
+    2: `nothing written: ${FAILED}`,
   },
   "rollout watch": {
     0: "done: no instance of another AMI left and every service steady",
@@ -57,11 +58,11 @@ export const EXIT_CODES: Readonly<Record<string, Readonly<Record<number, string>
   },
   adopt: {
     0: "the mapping printed (with --write: stacks/imports/<stage>.json written)",
-    2: `nothing written: ${ERROR}`,
+    2: `nothing written: ${FAILED}`,
   },
   "adopt hand-over": {
     0: "the hand-over shown (dry run), applied with --apply, or already done",
-    2: `nothing changed: ${ERROR}, or a hand-over that is not safe (the line says why)`,
+    2: `nothing changed: ${FAILED}, or a hand-over that is not safe (the line says why)`,
   },
 };
 
