@@ -7,7 +7,7 @@ import { changesCommands } from "./changes";
 import { checkCommands } from "./check";
 import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
 import { describeKnownError } from "./errors";
-import { EXIT_CODES, exitCodesHelp } from "./exit-codes";
+import { EXIT_CODES, exitCodesHelp } from "./format";
 import { rolloutCommands } from "./rollout";
 
 /** The command groups, in the order `--help` lists them; a new group is one more entry. */

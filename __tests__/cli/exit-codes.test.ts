@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { EXIT_CODES, exitCodesTable } from "../../cli/exit-codes";
+import { EXIT_CODES, exitCodesTable } from "../../cli/format";
 import { cli } from "./support";
 
 /** Every command's `--help` says what each of its exit codes means, as docs/cli-exit-codes.md does. */
