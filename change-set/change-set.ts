@@ -42,8 +42,10 @@
  *    resource that has it (an in-place update). Inherited changes propagate like own ones.
  * 9. Each changed provider configuration is also an entry of its own (`provider.aws`, action
  *    `reconfigure`), whose reasons name each changed argument and flag those whose effect on
- *    resources is not predicted; a changed backend is an entry `terraform.backend` (action
- *    `migrate-state`): `terraform init -migrate-state` must run before any plan; a changed
+ *    resources is not predicted; a changed backend is an entry `terraform.backend`, action
+ *    `migrate-state` when the state is looked for elsewhere (`terraform init -migrate-state`
+ *    before any plan) or `reconfigure` when it stays where it is (`-reconfigure`), field by
+ *    field as backend.ts's BACKEND_FIELDS says; a changed
  *    `required_providers` entry (another provider version) is an entry
  *    `terraform.required_providers.<name>` (action `reconfigure`), since the new provider may
  *    plan the same configuration differently. These entries come first (backend, required
@@ -246,7 +248,8 @@ function stackChanges(
   const changes: ResourceChange[] = [];
   const backend = backendDiff(before, after);
   if (backend !== undefined) {
-    changes.push({ address: BACKEND_ADDRESS, action: "migrate-state", reasons: backend.reasons });
+    const action = backend.movesState ? "migrate-state" : "reconfigure";
+    changes.push({ address: BACKEND_ADDRESS, action, reasons: backend.reasons });
   }
   for (const { address, reasons } of requiredProviderChanges(before, after)) {
     changes.push({ address, action: "reconfigure", reasons });

@@ -3,7 +3,8 @@
 
 /**
  * What Terraform would do to a block: `read` is for data sources, the others for resources;
- * `reconfigure` is a changed provider configuration and `migrate-state` a changed backend.
+ * `reconfigure` is a changed provider configuration, or a backend change that keeps the state
+ * where it is; `migrate-state` a backend change that looks for the state elsewhere.
  */
 export type ChangeAction =
   "create" | "delete" | "replace" | "update" | "read" | "import" | "reconfigure" | "migrate-state";

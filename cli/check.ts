@@ -10,7 +10,7 @@ import {
 import type { StageFinding, StageReport } from "../ops/preflight/preflight";
 import { ec2Client, ecsClient, iamClient, s3Client, snsClient } from "./aws";
 import { EXIT_ERROR, EXIT_FINDING, type CliContext, type CommandGroup } from "./context";
-import { describeKnownError, isAccessDenied, isThrottled } from "./errors";
+import { describeKnownError, isUnusableAnswer } from "./errors";
 import { formatDuration, helpExamples } from "./format";
 import { parseDuration } from "./options";
 
@@ -36,11 +36,7 @@ export const checkCommands: CommandGroup = (program, context) => {
         .argParser(parseDuration)
         .default(120_000, "2m"),
     )
-    .addHelpText(
-      "after",
-      helpExamples("check staging", "check --all --format markdown") +
-        "\nExit codes: 0 no findings, 1 findings, 2 could not check (the line says which check and why).\n",
-    )
+    .addHelpText("after", helpExamples("check staging", "check --all --format markdown"))
     .action(
       (
         stage: string | undefined,
@@ -94,9 +90,7 @@ async function check(
       };
       // What concerns one check's calls; no credentials or no network would stop them all.
       const couldNotRun = (error: unknown) =>
-        isAccessDenied(error) || isThrottled(error)
-          ? describeKnownError(error, context.io.env)
-          : undefined;
+        isUnusableAnswer(error) ? describeKnownError(error, context.io.env) : undefined;
       try {
         reports.push(await checkStage(stage, loaded.stages[stage], aws, couldNotRun));
       } catch (error) {

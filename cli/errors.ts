@@ -25,7 +25,7 @@ const BAD_CREDENTIALS = new Set([
 const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "RequestExpired"]);
 
 /** An SDK error, or a Node.js network error the SDK passes on (its `code`). */
-type AwsLikeError = SdkError & { code?: string };
+type AwsLikeError = SdkError & { code?: string; $response?: unknown };
 
 export function describeKnownError(
   error: unknown,
@@ -57,23 +57,39 @@ export function describeKnownError(
   // The SDK checks a region only when it builds the endpoint.
   if (message.startsWith("Region not accepted")) return message;
   if (name === "TimeoutError") return `AWS did not answer in time (${message})`;
+  const status = $metadata?.httpStatusCode;
+  if ($fault === "server") {
+    const attempts = $metadata?.attempts ?? 1;
+    return `AWS failed on its side (HTTP ${status}, ${detail}) ${attempts === 1 ? "once" : `${attempts} times`}; try again later`;
+  }
   if ($fault !== undefined) return `AWS request failed (${detail})`;
+  // The SDK adds `$response` to an error it met reading the answer (a body cut off, not XML).
+  if (awsError.$response !== undefined) {
+    return `AWS's answer could not be read (HTTP ${status}, ${message.split("\n")[0]})`;
+  }
   return undefined;
 }
 
+/**
+ * Whether AWS answered this one call with nothing the caller can use — refused, throttled or
+ * failed after the SDK's retries, or a body the SDK could not read — while other calls may
+ * still work: unlike credentials it rejects, or no answer at all, which stop every call.
+ */
+export function isUnusableAnswer(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name = "", $metadata, $response } = error as AwsLikeError;
+  const answered = $metadata?.httpStatusCode !== undefined || $response !== undefined;
+  return answered && !EXPIRED.has(name) && !BAD_CREDENTIALS.has(name);
+}
+
 /** Whether AWS refused the call for lack of permission (the caller may still make others). */
-export function isAccessDenied(error: unknown): boolean {
+function isAccessDenied(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const { name = "", $metadata } = error as AwsLikeError;
   if (ACCESS_DENIED.has(name)) return true;
   // S3 answers a HEAD it refuses with a bare 403, which the SDK cannot name; credentials it
   // rejects are named, and are not a matter of permission.
   return $metadata?.httpStatusCode === 403 && !EXPIRED.has(name) && !BAD_CREDENTIALS.has(name);
-}
-
-/** Whether AWS still throttled the call after the SDK's retries. */
-export function isThrottled(error: unknown): boolean {
-  return typeof error === "object" && error !== null && isThrottlingError(error as AwsLikeError);
 }
 
 /** Errors worth trying again later: throttling, the network, a fault on AWS's side. */

@@ -7,6 +7,7 @@ import { changesCommands } from "./changes";
 import { checkCommands } from "./check";
 import { CliContext, EXIT_ERROR, type CliIo, type CommandGroup } from "./context";
 import { describeKnownError } from "./errors";
+import { EXIT_CODES, exitCodesHelp } from "./format";
 import { rolloutCommands } from "./rollout";
 
 /** The command groups, in the order `--help` lists them; a new group is one more entry. */
@@ -43,6 +44,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeErr: (text) => io.stderr.write(text),
     });
   for (const register of COMMAND_GROUPS) register(program, context);
+  for (const [command, path] of commandPaths(program)) {
+    if (Object.hasOwn(EXIT_CODES, path)) command.addHelpText("after", exitCodesHelp(path));
+  }
   program.addHelpText(
     "after",
     () =>
@@ -61,6 +65,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`error: ${line}\n`);
     return EXIT_ERROR;
   }
+}
+
+/** Every command below the program, by its path as typed: `check`, `ami`, `ami latest`. */
+function commandPaths(program: Command): [Command, string][] {
+  const walk = (command: Command, prefix: string): [Command, string][] =>
+    command.commands.flatMap((child) => {
+      const path = `${prefix}${child.name()}`;
+      return [[child, path] as [Command, string], ...walk(child, `${path} `)];
+    });
+  return walk(program, "");
 }
 
 /**

@@ -40,9 +40,7 @@ export const rolloutCommands: CommandGroup = (program, context) => {
       helpExamples(
         "rollout watch staging",
         "rollout watch production --timeout 90m --interval 30s",
-      ) +
-        "\n" +
-        `Exit codes: 0 done, 1 still pending at the timeout, 2 error, ${exitCodeOf("SIGINT")} stopped with Ctrl-C, ${exitCodeOf("SIGTERM")} by SIGTERM (a cancelled CI job), ${exitCodeOf("SIGHUP")} by SIGHUP (the terminal went away).\n`,
+      ),
     )
     .action((stage: StageName, options: { timeout: number; interval: number }) =>
       watch(context, stage, options),

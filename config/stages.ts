@@ -138,6 +138,8 @@ const stageEntries = {
       "must be 1 (containers cannot reach instance metadata) or 2 (containers in bridge network mode can, with IMDSv2)",
     ),
   ),
+  /** Whether instances get a public IPv4 address, whatever their subnet's own setting. */
+  associatePublicIpAddress: v.optional(v.boolean("must be true or false")),
   /** S3 bucket of the Terraform state (one state key per stage). */
   stateBucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
   /** DynamoDB lock table, only for Terraform older than 1.10; otherwise an S3 lock file. */
@@ -177,7 +179,13 @@ const stageSchema = v.pipe(
       if (message !== undefined) addIssue({ message, path });
     }
     const fail = (
-      field: "maxSize" | "desiredCapacity" | "instanceType" | "minSize" | "subnetIds",
+      field:
+        | "maxSize"
+        | "desiredCapacity"
+        | "instanceType"
+        | "minSize"
+        | "subnetIds"
+        | "associatePublicIpAddress",
       message: string,
     ) => addIssue({ message, path: [pathItem(stage, field)] });
     for (const [key, value] of Object.entries(stage.ecsAgentSettings ?? {})) {
@@ -195,6 +203,13 @@ const stageSchema = v.pipe(
     const tooNew = launchConfigurationProblem(stage.instanceType);
     if ((stage.launch ?? "configuration") === "configuration" && tooNew !== undefined) {
       fail("instanceType", tooNew);
+    }
+    // A launch template leaves the address to the subnet (check reports a public one).
+    if (stage.launch === "template" && stage.associatePublicIpAddress !== undefined) {
+      fail(
+        "associatePublicIpAddress",
+        "applies to a launch configuration only (a launch template leaves it to the subnet); remove it",
+      );
     }
     if (stage.maxSize < stage.minSize) {
       fail("maxSize", `must be at least minSize (${stage.minSize})`);

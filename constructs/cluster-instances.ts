@@ -91,6 +91,14 @@ export interface ClusterInstancesProps {
    */
   readonly instanceMetadataHopLimit?: 1 | 2;
   /**
+   * Whether the launch configuration gives each instance a public IPv4 address, decided here
+   * rather than by the subnet's "auto-assign public IP" setting. Like every launch
+   * configuration argument it forces a new one, so a change rolls the cluster. A launch
+   * template does not set it (its subnet decides; `check` reports a subnet that assigns them).
+   * @default false — no public address: instances reach ECS through the VPC's NAT or endpoints
+   */
+  readonly associatePublicIpAddress?: boolean;
+  /**
    * How long Terraform waits for a new ASG's instances to be InService (which, with the launch
    * hook, means registered with the cluster) before it fails the apply; the old ASG is only
    * deleted once the new one has its capacity. Must be longer than the launch hook's heartbeat,
@@ -134,6 +142,8 @@ export class ClusterInstances extends Construct {
   public readonly drainHookSettings: ReplacementTrigger;
   /** How long Terraform waits for the new ASG's registered capacity. */
   public readonly capacityTimeoutMinutes: number;
+  /** Whether the launch configuration's instances get a public IPv4 address. */
+  private readonly associatePublicIpAddress: boolean;
 
   constructor(scope: Construct, id: string, props: ClusterInstancesProps) {
     super(scope, id);
@@ -145,6 +155,7 @@ export class ClusterInstances extends Construct {
       Math.ceil(drain.timing.worstCaseDrainSeconds / 60) +
       (props.shutdownAllowanceMinutes ?? DEFAULT_SHUTDOWN_ALLOWANCE_MINUTES);
     this.capacityTimeoutMinutes = capacityTimeout(props);
+    this.associatePublicIpAddress = props.associatePublicIpAddress ?? false;
 
     const metadata = JSON.stringify({ cluster: cluster.clusterName });
     const launchHook: AutoscalingGroupInitialLifecycleHook = {
@@ -280,6 +291,7 @@ export class ClusterInstances extends Construct {
         instanceType: settings.instanceType,
         iamInstanceProfile: settings.instanceProfileName,
         securityGroups: [...settings.securityGroupIds],
+        associatePublicIpAddress: this.associatePublicIpAddress,
         keyName: settings.keyName,
         userData: settings.userData,
         // IMDSv2 only; one hop keeps bridge-network containers off the instance's credentials

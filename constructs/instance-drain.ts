@@ -77,10 +77,20 @@ export interface InstanceDrainProps {
    */
   readonly memorySizeMb?: number;
   /**
-   * Retention of the function's log group.
-   * @default 30
+   * Retention of the function's log group: each drain's decisions, which an incident review
+   * reads back to see why an instance was held or released, sometimes months later.
+   * @default 365 — a year of rollouts, for a few lines per instance each
    */
   readonly logRetentionDays?: number;
+  /**
+   * Reserved concurrency of the function: a backstop, so a runaway chain of re-published
+   * notifications cannot take the account's whole Lambda concurrency, and the drains always
+   * have theirs. One invocation serves one instance in a lifecycle wait at a time; in a rollout
+   * both groups' instances can wait at once, each perhaps with a redelivery or retry.
+   * @default 20 — four times a group of 5, above the largest stage's 4 (an invocation Lambda
+   * throttles is retried for up to 6 hours, so a low value delays drains rather than drops them)
+   */
+  readonly reservedConcurrentExecutions?: number;
   /**
    * SNS topic notified by the errors alarm and the failed-events alarm (an event that Lambda
    * gave up on after its own retries, kept in the dead-letter queue), and when they recover.
@@ -132,6 +142,12 @@ export class InstanceDrain extends Construct {
     this.heartbeatTimeoutSeconds = timing.heartbeatTimeoutSeconds;
     this.registrationTimeoutSeconds = timing.registrationTimeoutSeconds;
     this.drainTimeoutMinutes = timing.drainTimeoutMinutes;
+    const reservedConcurrentExecutions = props.reservedConcurrentExecutions ?? 20;
+    if (!Number.isInteger(reservedConcurrentExecutions) || reservedConcurrentExecutions < 1) {
+      throw new ConfigError(
+        `InstanceDrain reservedConcurrentExecutions must be a whole number of at least 1 (0 would stop every drain), got ${describeValue(props.reservedConcurrentExecutions)}`,
+      );
+    }
     const memorySizeMb = props.memorySizeMb ?? 256;
 
     const { cluster } = props;
@@ -159,7 +175,7 @@ export class InstanceDrain extends Construct {
     this.hookRole = readable(
       new IamRole(this, "HookRole", {
         name: names.hookRole,
-        assumeRolePolicy: trustPolicy(this, "HookTrust", "autoscaling.amazonaws.com"),
+        assumeRolePolicy: trustPolicy(this, "HookTrust", "autoscaling.amazonaws.com", account),
       }),
       "lifecycle_hook",
     );
@@ -175,7 +191,7 @@ export class InstanceDrain extends Construct {
     const logGroup = readable(
       new CloudwatchLogGroup(this, "LogGroup", {
         name: names.drainLogGroup,
-        retentionInDays: props.logRetentionDays ?? 30,
+        retentionInDays: props.logRetentionDays ?? 365,
       }),
       "instance_drain",
     );
@@ -265,7 +281,7 @@ export class InstanceDrain extends Construct {
     const functionRole = readable(
       new IamRole(this, "FunctionRole", {
         name,
-        assumeRolePolicy: trustPolicy(this, "FunctionTrust", "lambda.amazonaws.com"),
+        assumeRolePolicy: trustPolicy(this, "FunctionTrust", "lambda.amazonaws.com", account),
       }),
       "instance_drain",
     );
@@ -294,6 +310,7 @@ export class InstanceDrain extends Construct {
       sourceCodeHash: createHash("sha256").update(readFileSync(props.codeZipPath)).digest("base64"),
       timeout: timing.lambdaTimeoutSeconds,
       memorySize: memorySizeMb,
+      reservedConcurrentExecutions,
       loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       environment: {
         variables: drainEnvironment({
@@ -420,13 +437,22 @@ function publishersOnly(scope: Construct, topic: SnsTopic, publishers: IamRole[]
   );
 }
 
-/** Trust policy letting one AWS service assume a role; its address is `<service>_trust`. */
-function trustPolicy(scope: Construct, id: string, service: string): string {
+/**
+ * Trust policy letting one AWS service assume a role on this account's behalf only; its address
+ * is `<service>_trust`. A service acting for another account's resource names that account in
+ * `aws:SourceAccount` (the confused deputy AWS warns of). `IfExists`: whether Lambda and Auto
+ * Scaling send the key when they assume these roles could not be confirmed offline, and a
+ * condition on a key never sent would lock the drain out of every rollout.
+ */
+function trustPolicy(scope: Construct, id: string, service: string, account: string): string {
   const document = new DataAwsIamPolicyDocument(scope, id, {
     statement: [
       {
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: [service] }],
+        condition: [
+          { test: "StringEqualsIfExists", variable: "aws:SourceAccount", values: [account] },
+        ],
       },
     ],
   });

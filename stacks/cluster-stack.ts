@@ -6,6 +6,7 @@ import { ConfigError } from "../config/config-error";
 import { StageConfig } from "../config/stages";
 import type { ImportEntry } from "../config/imports";
 import { projectTags } from "../config/aws-rules/tags";
+import { stateKey } from "../config/state-location";
 import { StateBackend } from "./state-backend";
 
 export interface ClusterStackProps {
@@ -31,7 +32,7 @@ export class ClusterStack extends TerraformStack {
     new AwsProvider(this, "aws", { region, defaultTags: [{ tags }] });
     const backend = new StateBackend(this, {
       bucket: stateBucket,
-      key: `apps-cluster/${stage}/terraform.tfstate`,
+      key: stateKey(stage),
       region,
       lockTable: stateLockTable,
     });

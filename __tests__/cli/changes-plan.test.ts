@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GuardReport } from "../../ops/change-guard/change-guard";
@@ -167,12 +167,17 @@ describe("changes --plan", () => {
   });
 
   it("refuses a plan that replaces the ECS cluster, in every mode, unless --allow-destructive", async () => {
+    repo.edit(
+      "stacks/stages.json",
+      '"clusterName": "AppsStaging"',
+      '"clusterName": "AppsStaging2"',
+    );
     const replaced = amiPlan("AppsStaging");
     replaced.resource_changes[0] = change(
       "aws_ecs_cluster.cluster",
       ["delete", "create"],
       { name: "AppsStaging" },
-      { name: "AppsProd" },
+      { name: "AppsStaging2" },
       { replace_paths: [["name"]] },
     );
     const file = planFile("cluster.json", replaced);
@@ -186,6 +191,89 @@ describe("changes --plan", () => {
     const allowed = await changes(`--plan ${file} --stage staging --allow-destructive`);
     expect(allowed.stdout).toContain("(allowed by --allow-destructive)");
     expect(allowed.code).toBe(0);
+  });
+
+  describe("a plan of another stage than the one named: one line, exit 2, in every mode", () => {
+    const MODES = ["", "--expect ami", "--allow-destructive", "--format json", "--format markdown"];
+    const PRODUCTION_BACKEND = {
+      type: "s3",
+      config: {
+        bucket: "cob-digital-terraform-state",
+        key: "apps-cluster/production/terraform.tfstate",
+        region: "us-east-1",
+      },
+    };
+
+    /** A plan file in a directory `terraform init` ran in with `backend`, as Atlantis has it. */
+    function initializedPlan(name: string, plan: object, backend: object): string {
+      const dir = mkdtempSync(join(plans, `${name}-`));
+      mkdirSync(join(dir, ".terraform"));
+      writeFileSync(
+        join(dir, ".terraform", "terraform.tfstate"),
+        JSON.stringify({ version: 3, backend: { ...backend, hash: 1 } }),
+      );
+      const file = join(dir, "plan.json");
+      writeFileSync(file, JSON.stringify(plan));
+      return file;
+    }
+
+    const refusedIn = async (file: string, line: string) => {
+      for (const mode of MODES) {
+        const run = await changes(`--plan ${file} --stage staging ${mode}`);
+        expect({ mode, ...run }).toEqual({
+          mode,
+          code: 2,
+          stdout: "",
+          stderr: `error: --plan ${file}: ${line}\n`,
+        });
+      }
+    };
+
+    it("refuses production's plan judged as staging's while staging's amiId changed", async () => {
+      repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+      const file = planFile("production.json", amiPlan("AppsProd"));
+      await refusedIn(
+        file,
+        "not a plan of staging: its ECS cluster (before the change) is AppsProd, staging's is AppsStaging; plan staging's own stack (cdktf.out/stacks/staging) and judge that",
+      );
+    });
+
+    it("refuses a plan whose provider region is not the stage's", async () => {
+      repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+      const plan = {
+        ...amiPlan(),
+        configuration: {
+          ...amiPlan().configuration,
+          provider_config: {
+            aws: { name: "aws", expressions: { region: { constant_value: "us-west-2" } } },
+          },
+        },
+      };
+      await refusedIn(
+        planFile("west.json", plan),
+        "not a plan of staging: its provider region is us-west-2, staging's is us-east-1; plan staging's own stack (cdktf.out/stacks/staging) and judge that",
+      );
+    });
+
+    it("refuses a plan made with production's backend key", async () => {
+      repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+      const file = initializedPlan("key", amiPlan(), PRODUCTION_BACKEND);
+      await refusedIn(
+        file,
+        "not a plan of staging: its backend key is apps-cluster/production/terraform.tfstate, staging's is apps-cluster/staging/terraform.tfstate; plan staging's own stack (cdktf.out/stacks/staging) and judge that",
+      );
+    });
+
+    it("judges a plan made with the stage's own backend", async () => {
+      repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
+      const own = {
+        ...PRODUCTION_BACKEND,
+        config: { ...PRODUCTION_BACKEND.config, key: "apps-cluster/staging/terraform.tfstate" },
+      };
+      const run = await changes(`--plan ${initializedPlan("own", amiPlan(), own)} --stage staging`);
+      expect(run.stdout).toContain("expect ami: pass");
+      expect(run.code).toBe(0);
+    });
   });
 
   describe("errors: one line, exit 2", () => {

@@ -112,6 +112,12 @@ describe("check", () => {
       "production.subnetIds[1] subnet-0c3d4e5f607182930: does not exist in us-east-1 (or this account cannot see it)",
     ],
     [
+      "a public subnet, whose instances the launch configuration gives no public address",
+      "staging",
+      (account) => (account.subnets["subnet-0a1b2c3d4e5f60718"].mapsPublicIp = true),
+      "staging.subnetIds[0] subnet-0a1b2c3d4e5f60718: assigns public IPv4 addresses on launch (a public subnet), but the instances get none (associatePublicIpAddress false): they reach ECS only through VPC endpoints; use private subnets with a NAT, or set associatePublicIpAddress true if the instances must be public",
+    ],
+    [
       "a security group that does not exist",
       "staging",
       (account) => delete account.securityGroups["sg-0a1b2c3d4e5f60719"],
@@ -250,6 +256,31 @@ describe("check", () => {
     expect(aws.calls()).toContain("ec2 DescribeKeyPairs");
   });
 
+  it.each([
+    [
+      '"associatePublicIpAddress": true,',
+      0,
+      "", // the stage decided its instances are public
+    ],
+    [
+      '"launch": "template",',
+      1,
+      "staging.subnetIds[0] subnet-0a1b2c3d4e5f60718: assigns public IPv4 addresses on launch, and a launch template leaves that to the subnet: every instance gets a public address; use private subnets (with a NAT or VPC endpoints)\n",
+    ],
+  ])("judges a public subnet by the stage's launch: %s", async (setting, code, finding) => {
+    aws.account.subnets["subnet-0a1b2c3d4e5f60718"].mapsPublicIp = true;
+    const stages = stagesWith(
+      '"instanceType": "t3.large",',
+      `"instanceType": "t3.large", ${setting}`,
+    );
+    const summary = `staging (apps-staging, us-east-1): ${code ? "1 finding" : "no findings"}; 8 of 8 checks ran\n`;
+    expect(await cli("check staging", { stagesFile: stages })).toEqual({
+      code,
+      stdout: finding + summary,
+      stderr: "",
+    });
+  });
+
   it("takes a missing cluster for a first deploy, not a finding", async () => {
     aws.account.clusters = {};
     expect(await cli("check staging")).toEqual({ code: 0, stdout: STAGING_OK, stderr: "" });
@@ -284,6 +315,68 @@ describe("check", () => {
     });
     expect(aws.calls().filter((call) => call === "ecs DescribeClusters")).toHaveLength(3);
   });
+
+  // An operation answered with a server error, or with its body cut off: each family that needs
+  // it cannot use the answer and says so by name, and the others still report.
+  const FAILED_WITH = {
+    DescribeImages: ["the AMI"],
+    DescribeInstanceTypes: ["the AMI", "the instance type"],
+    DescribeSubnets: ["the instance type", "the subnets and security groups"],
+    GetInstanceProfile: ["the instance profile"],
+    GetBucketVersioning: ["the state bucket"],
+    DescribeClusters: ["the ECS cluster"],
+  };
+
+  it.each(Object.entries(FAILED_WITH))(
+    "names what could not be checked when AWS keeps failing on %s (HTTP 500), and reports the rest, exit 2",
+    async (operation, families) => {
+      aws.account.failing = [operation];
+      aws.account.keyPairs = [];
+      const stages = stagesWith(
+        '"instanceType": "t3.large",',
+        '"instanceType": "t3.large", "keyName": "apps-laptop",',
+      );
+      const result = await cli("check staging", { stagesFile: stages });
+      const reason = (code: string) =>
+        `AWS failed on its side (HTTP 500, ${code}: internal error) 3 times; try again later`;
+      const server = ["GetInstanceProfile", "DescribeClusters"].includes(operation)
+        ? "InternalFailure"
+        : "InternalError";
+      expect(result).toMatchObject({ code: 2, stderr: "" });
+      expect(result.stdout.split("\n")).toEqual([
+        expect.stringMatching(/^staging\.keyName apps-laptop: no key pair of this name/),
+        ...families.map((family) => `staging: could not check ${family}: ${reason(server)}`),
+        `staging (apps-staging, us-east-1): 1 finding; ${8 - families.length} of 8 checks ran`,
+        "",
+      ]);
+      // The SDK's own retries, then the family gives up.
+      expect(
+        aws.calls().filter((call) => call.endsWith(` ${operation}`)).length,
+      ).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it.each(Object.entries(FAILED_WITH))(
+    "names what could not be checked when AWS's answer to %s is cut off mid-body, exit 2",
+    async (operation, families) => {
+      aws.account.cutOff = [operation];
+      const result = await cli("check staging");
+      expect(result).toMatchObject({ code: 2, stderr: "" });
+      const lines = result.stdout.split("\n");
+      expect(lines.filter((line) => line.includes("could not check"))).toEqual(
+        families.map((family) =>
+          expect.stringMatching(
+            new RegExp(
+              `^staging: could not check ${family}: AWS's answer could not be read \\(HTTP 200, .+\\)$`,
+            ),
+          ),
+        ),
+      );
+      expect(lines).toContain(
+        `staging (apps-staging, us-east-1): no findings; ${8 - families.length} of 8 checks ran`,
+      );
+    },
+  );
 
   it("puts a check AWS denied in the markdown table too", async () => {
     aws.account.denied = ["GetTopicAttributes"];

@@ -69,6 +69,24 @@ describe("errors the operator can meet are one line and exit 2", () => {
       'Region not accepted: region="foo bar" is not a valid hostname component.',
     ],
     [
+      "a server error after the SDK's retries",
+      Object.assign(serviceError("InternalFailure", "internal error"), {
+        $fault: "server",
+        $metadata: { attempts: 3, httpStatusCode: 500 },
+      }),
+      "AWS failed on its side (HTTP 500, InternalFailure: internal error) 3 times; try again later",
+    ],
+    [
+      "an answer the SDK could not read (its body cut off)",
+      Object.assign(
+        new SyntaxError(
+          "Unexpected end of JSON input\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.",
+        ),
+        { $response: { statusCode: 200 }, $metadata: { httpStatusCode: 200 } },
+      ),
+      "AWS's answer could not be read (HTTP 200, Unexpected end of JSON input)",
+    ],
+    [
       "any other AWS error",
       serviceError("InternalServerError", "We encountered an internal error"),
       "AWS request failed (InternalServerError: We encountered an internal error)",

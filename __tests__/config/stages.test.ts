@@ -224,6 +224,14 @@ describe("stage config", () => {
       'stages.json: production.instanceType: cannot be launched by a launch configuration (m7i is from 2023; launch configurations support no instance type released after 2022): use an older family such as m6i, or set "launch": "template" for the stage (a launch template launches every current type), got "m7i.large"',
     ],
     [
+      "a public address asked of a launch template, which leaves it to the subnet",
+      (s) => {
+        s.staging.launch = "template";
+        s.staging.associatePublicIpAddress = false;
+      },
+      "stages.json: staging.associatePublicIpAddress: applies to a launch configuration only (a launch template leaves it to the subnet); remove it, got false",
+    ],
+    [
       "a Graviton4 instance type",
       (s) => (s.staging.instanceType = "c8g.2xlarge"),
       'stages.json: staging.instanceType: cannot be launched by a launch configuration (c8g is from 2024; launch configurations support no instance type released after 2022): use an older family such as c6g, or set "launch": "template" for the stage (a launch template launches every current type), got "c8g.2xlarge"',

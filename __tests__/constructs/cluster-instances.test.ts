@@ -111,6 +111,14 @@ describe("ClusterInstances", () => {
       });
     });
 
+    it("gives instances no public address by default, whatever the subnet's setting", () => {
+      expect(synth().lc.associate_public_ip_address).toBe(false);
+    });
+
+    it("gives instances a public address when told to", () => {
+      expect(synth({ associatePublicIpAddress: true }).lc.associate_public_ip_address).toBe(true);
+    });
+
     it("has no key pair by default", () => {
       expect(synth().lc).not.toHaveProperty("key_name");
     });

@@ -30,6 +30,13 @@ function policy(doc: SynthesizedDocument, name: string): PolicyStatement[] {
   return document.statement;
 }
 
+/** A service acting for another account's resource names it in aws:SourceAccount. */
+const THIS_ACCOUNT_ONLY = {
+  test: "StringEqualsIfExists",
+  variable: "aws:SourceAccount",
+  values: ["${data.aws_caller_identity.current.account_id}"],
+};
+
 describe("InstanceDrain", () => {
   describe("function", () => {
     it("runs the packaged handler on nodejs24.x, updating when the zip's bytes change", () => {
@@ -76,11 +83,11 @@ describe("InstanceDrain", () => {
       });
     });
 
-    it("logs to its own log group, kept 30 days by default", () => {
+    it("logs to its own log group, kept a year by default for incident reviews", () => {
       const { doc, fn } = synth();
       expect(onlyResource(doc, "aws_cloudwatch_log_group")).toMatchObject({
         name: "/aws/lambda/apps-test-instance-drain",
-        retention_in_days: 30,
+        retention_in_days: 365,
       });
       expect(fn.logging_config).toMatchObject({
         log_group: "${aws_cloudwatch_log_group.instance_drain.name}",
@@ -89,6 +96,14 @@ describe("InstanceDrain", () => {
         "aws_cloudwatch_log_group.instance_drain",
         "aws_iam_role_policy.instance_drain",
       ]);
+    });
+
+    it("reserves 20 concurrent executions by default, a backstop for a runaway chain", () => {
+      expect(synth().fn.reserved_concurrent_executions).toBe(20);
+    });
+
+    it("takes the reserved concurrency from props", () => {
+      expect(synth({ reservedConcurrentExecutions: 8 }).fn.reserved_concurrent_executions).toBe(8);
     });
 
     it("takes the log retention from props", () => {
@@ -257,10 +272,28 @@ describe("InstanceDrain", () => {
         {
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["autoscaling.amazonaws.com"] }],
+          condition: [THIS_ACCOUNT_ONLY],
         },
       ]);
       expect(policy(doc, "lifecycle_hook")).toEqual([
         { actions: ["sns:Publish"], resources: ["${aws_sns_topic.instance_drain.arn}"] },
+      ]);
+    });
+  });
+
+  describe("function role", () => {
+    it("may be assumed by Lambda on this account's behalf only", () => {
+      const { doc, fn } = synth();
+      expect(fn.role).toBe("${aws_iam_role.instance_drain.arn}");
+      expect(doc.resource?.aws_iam_role?.instance_drain).toMatchObject({
+        assume_role_policy: "${data.aws_iam_policy_document.lambda_trust.json}",
+      });
+      expect(policy(doc, "lambda_trust")).toEqual([
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+          condition: [THIS_ACCOUNT_ONLY],
+        },
       ]);
     });
   });
@@ -386,6 +419,11 @@ describe("InstanceDrain", () => {
     });
 
     test.each<[string, Partial<InstanceDrainProps>, string]>([
+      [
+        "a reserved concurrency of 0, which would stop every drain",
+        { reservedConcurrentExecutions: 0 },
+        "InstanceDrain reservedConcurrentExecutions must be a whole number of at least 1 (0 would stop every drain), got 0",
+      ],
       [
         "a zero drain timeout",
         { drainTimeoutMinutes: 0 },

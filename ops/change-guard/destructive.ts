@@ -11,9 +11,8 @@ import { BACKEND_ADDRESS, type ResourceChange } from "../../change-set/change-se
 const STATE_LOSS =
   "the stage's Terraform state is looked for elsewhere: without `terraform init -migrate-state` first, the next plan creates every resource again beside the live ones";
 
-// The lock settings alone change where the lock is taken, not where the state is; a backend new
-// in this change (a new stage, no stack in the base) has no state elsewhere to lose.
-const NO_STATE_MOVED = /^(dynamodb_table changed|use_lockfile changed|\w+ backend added)$/;
+// A backend new in this change (a new stage, no stack in the base) has no state elsewhere to lose.
+const NEW_BACKEND = /^\w+ backend added$/;
 
 /** What a stage loses with each kind of change; the line names the address and the action. */
 const LOSSES: readonly {
@@ -34,10 +33,12 @@ const LOSSES: readonly {
     loses: "the cluster's instances terminate with no group to replace them: every task stops",
   },
   {
+    // A backend change that keeps the state where it is (change-set/backend.ts) is a
+    // `reconfigure`, and loses nothing.
     address: BACKEND_ADDRESS,
     actions: ["migrate-state"],
     loses: STATE_LOSS,
-    unless: (change) => change.reasons.every((reason) => NO_STATE_MOVED.test(reason)),
+    unless: (change) => change.reasons.every((reason) => NEW_BACKEND.test(reason)),
   },
 ];
 

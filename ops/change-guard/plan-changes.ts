@@ -16,7 +16,13 @@ import type { JsonValue } from "../../change-set/document";
 export interface TerraformPlan {
   readonly format_version: string;
   readonly resource_changes?: readonly PlanResourceChange[];
-  readonly configuration?: { readonly root_module?: ConfigModule };
+  readonly configuration?: {
+    readonly root_module?: ConfigModule;
+    /** Each provider configuration's arguments (`aws`: its `region`, a constant). */
+    readonly provider_config?: Readonly<
+      Record<string, { readonly expressions?: Readonly<Record<string, unknown>> }>
+    >;
+  };
 }
 
 export interface PlanResourceChange {

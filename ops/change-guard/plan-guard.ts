@@ -2,18 +2,13 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { ConfigError } from "../../config/config-error";
 import { parseJsonText } from "../../config/json-text";
-import {
-  loadStages,
-  parseStages,
-  rolloutOrder,
-  type StageName,
-  type Stages,
-} from "../../config/stages";
+import { loadStages, parseStages, type StageName, type Stages } from "../../config/stages";
 import { FIXED_ADDRESSES } from "../../constructs/readable-address";
 import { isJsonObject } from "../../change-set/json-object";
 import { launchKindsOf, REPORT_VERSION, resolveBase, type GuardReport } from "./change-guard";
 import { fileAt, locateProject, type Env } from "./git-worktree";
 import { planChanges, type TerraformPlan } from "./plan-changes";
+import { refuseOtherStagesPlan, stageOf } from "./plan-stage";
 import { refuseRegionMove } from "./region-move";
 import { configChanges, flagChanges, verdictOf, type Expectation } from "./verdict";
 
@@ -41,12 +36,14 @@ export interface PlanGuardOptions {
 }
 
 /**
- * @throws ConfigError (one line) when the file is not a JSON plan, its stage cannot be told, the
- *   project is not in a git repository or the base is unknown.
+ * @throws ConfigError (one line) when the file is not a JSON plan, its stage cannot be told or
+ *   it is not the stage's (cluster, region, backend), the project is not in a git repository or
+ *   the base is unknown.
  */
 export async function runPlanGuard(options: PlanGuardOptions): Promise<GuardReport> {
   const { projectDir, env } = options;
-  const plan = readPlan(resolve(projectDir, options.planFile), options.planFile);
+  const planPath = resolve(projectDir, options.planFile);
+  const plan = readPlan(planPath, options.planFile);
   const location = await locateProject(projectDir, env);
   const stagesFile = relative(projectDir, resolve(projectDir, options.stagesFile));
   if (stagesFile.startsWith("..") || isAbsolute(stagesFile)) {
@@ -59,6 +56,10 @@ export async function runPlanGuard(options: PlanGuardOptions): Promise<GuardRepo
   const baseText = await fileAt(location.root, commit, `${location.prefix}${stagesFile}`, env);
   const before = baseText === undefined ? undefined : stagesAt(baseText, stagesFile);
   const stage = options.stage ?? stageOf(plan, before, after, options.planFile);
+  refuseOtherStagesPlan(plan, planPath, options.planFile, stage, {
+    before: before?.[stage],
+    after: after[stage],
+  });
   refuseRegionMove(stagesFile, before, after, [stage]);
   const report = {
     configChanges: configChanges(before?.[stage], after[stage]),
@@ -142,33 +143,6 @@ function readPlan(file: string, shown: string): TerraformPlan {
     );
   }
   return parsed as unknown as TerraformPlan;
-}
-
-/**
- * The stage whose clusterName the plan's ECS cluster has: its name before the change in the
- * base's stages, else its name after the change in the working tree's (a renamed cluster).
- */
-function stageOf(
-  plan: TerraformPlan,
-  before: Stages | undefined,
-  after: Stages,
-  shown: string,
-): StageName {
-  const cluster = (plan.resource_changes ?? []).find(
-    (change) => change.address === FIXED_ADDRESSES.cluster,
-  );
-  const sides = [
-    [cluster?.change.before, before],
-    [cluster?.change.after, after],
-  ] as const;
-  for (const [values, stages] of sides) {
-    const name = isJsonObject(values) ? values.name : undefined;
-    const stage = rolloutOrder(stages ?? {}).find((s) => stages?.[s].clusterName === name);
-    if (name !== undefined && stage !== undefined) return stage;
-  }
-  throw new ConfigError(
-    `--plan ${shown}: cannot tell which stage the plan is of (no ${FIXED_ADDRESSES.cluster} named like a stage's clusterName); pass --stage`,
-  );
 }
 
 function stagesAt(text: Buffer, stagesFile: string): Stages | undefined {

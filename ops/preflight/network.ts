@@ -8,9 +8,10 @@ import { type CheckFamily, type Finding } from "./finding";
 
 /**
  * The stage's subnets and security groups: each exists in the stage's region, all are in one
- * VPC (instances cannot use a security group of another VPC than their subnet's), and the
- * subnets span the stage's `minAvailabilityZones` (one zone down must not take the whole cluster
- * with it).
+ * VPC (instances cannot use a security group of another VPC than their subnet's), none hands
+ * out public addresses the stage did not decide on (the launch decides, or nothing reaches ECS),
+ * and the subnets span the stage's `minAvailabilityZones` (one zone down must not take the whole
+ * cluster with it).
  */
 export const networkChecks: CheckFamily = {
   name: "the subnets and security groups",
@@ -50,6 +51,23 @@ export const networkChecks: CheckFamily = {
         problem: `is in ${vpc}, but ${reference.field} is in ${reference.vpc}: a stage's subnets and security groups must share one VPC`,
       });
     }
+    // Instances in a subnet that assigns public addresses get one unless the launch says not:
+    // a launch template leaves it to the subnet; a launch configuration without one (the
+    // default) is in a public subnet and reaches ECS only through a NAT or VPC endpoints.
+    config.subnetIds.forEach((id, i) => {
+      const publicLaunch = config.launch === "template";
+      if (!subnets.get(id)?.mapsPublicIpOnLaunch || config.associatePublicIpAddress) return;
+      findings.push({
+        field: `subnetIds[${i}]`,
+        value: id,
+        problem: publicLaunch
+          ? "assigns public IPv4 addresses on launch, and a launch template leaves that to the subnet: every instance gets a public address"
+          : "assigns public IPv4 addresses on launch (a public subnet), but the instances get none (associatePublicIpAddress false): they reach ECS only through VPC endpoints",
+        fix: publicLaunch
+          ? "use private subnets (with a NAT or VPC endpoints)"
+          : "use private subnets with a NAT, or set associatePublicIpAddress true if the instances must be public",
+      });
+    });
     // The stages file already asks for that many distinct subnets (config/stages.ts); only the
     // account knows their zones. A subnet not found is its own finding above.
     const zones = new Set([...subnets.values()].map((subnet) => subnet.availabilityZone));
@@ -73,6 +91,8 @@ const inWords = (count: number) => NUMBER_WORDS[count] ?? String(count);
 export interface SubnetFacts {
   readonly availabilityZone: string;
   readonly vpcId: string;
+  /** Whether the subnet gives an instance a public IPv4 address unless its launch says not. */
+  readonly mapsPublicIpOnLaunch: boolean;
 }
 
 /** The subnets of `ids` that exist in the client's region, by id. */
@@ -87,7 +107,11 @@ export function describeSubnets(
       return new Map(
         Subnets.map((subnet) => [
           subnet.SubnetId ?? "",
-          { availabilityZone: subnet.AvailabilityZone ?? "", vpcId: subnet.VpcId ?? "" },
+          {
+            availabilityZone: subnet.AvailabilityZone ?? "",
+            vpcId: subnet.VpcId ?? "",
+            mapsPublicIpOnLaunch: subnet.MapPublicIpOnLaunch ?? false,
+          },
         ]),
       );
     },

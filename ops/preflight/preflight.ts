@@ -11,8 +11,9 @@ import { stateBucketChecks } from "./state-bucket";
 
 /**
  * `check`'s run over one stage: every family of checks against the live account, read-only, at
- * once. A family that could not run (access denied, say) is reported by name and the others
- * still run; an error that would stop them all (no credentials, AWS unreachable) ends the run.
+ * once. A family whose answers it cannot use (access denied, throttled or failed after the SDK's
+ * retries, a body cut off) is reported by name and the others still run; an error that would
+ * stop them all (no credentials, AWS unreachable) ends the run.
  */
 
 /** The families, in the order the report lists them. */
@@ -50,8 +51,8 @@ export interface StageReport {
 
 /**
  * Runs every family on one stage. `couldNotRun` gives the one-line reason for an error that
- * stops only its own family (access denied on it, throttling after the SDK's retries), and
- * `undefined` for one that stops the whole run (it is thrown on).
+ * stops only its own family (an AWS answer it cannot use), and `undefined` for one that stops
+ * the whole run (it is thrown on).
  */
 export async function checkStage(
   stage: StageName,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startAwsEndpoint, type AwsEndpoint, type AwsRequest } from "./scripted-endpoint";
-import type { AwsAnswer, WireReply } from "./wire";
+import { encodeAnswer, type AwsAnswer, type WireReply } from "./wire";
 import { COMMITTED_AMI } from "../amis";
 
 /**
@@ -19,7 +19,7 @@ export interface Account {
   images: Record<string, { name: string; ownerAlias: string; architecture: string; state: string }>;
   /** Instance type -> its architectures, and the zones that offer it. */
   instanceTypes: Record<string, { architectures: string[]; zones: string[] }>;
-  subnets: Record<string, { zone: string; vpc: string }>;
+  subnets: Record<string, { zone: string; vpc: string; mapsPublicIp?: boolean }>;
   /** The names of the region's key pairs. */
   keyPairs: string[];
   /** Security group id -> its VPC. */
@@ -40,6 +40,10 @@ export interface Account {
   denied: string[];
   /** Operations AWS throttles, every time. */
   throttled: string[];
+  /** Operations AWS fails on its side (HTTP 500), every time. */
+  failing: string[];
+  /** Operations whose answer is cut off halfway through its body (the XML or JSON unfinished). */
+  cutOff: string[];
 }
 
 export function correctAccount(): Account {
@@ -85,6 +89,8 @@ export function correctAccount(): Account {
     },
     denied: [],
     throttled: [],
+    failing: [],
+    cutOff: [],
   };
 }
 
@@ -150,8 +156,27 @@ export async function startScriptedAccount(): Promise<ScriptedAccount> {
   return scripted;
 }
 
-/** The EC2, IAM, SNS and ECS answers, from the account. */
+/** The EC2, IAM, SNS and ECS answers as they reach the wire: failed or cut off when scripted so. */
 function answer(account: Account, request: AwsRequest): AwsAnswer | WireReply {
+  const { service, operation } = request;
+  if (account.failing.includes(operation)) {
+    const code = service === "ec2" ? "InternalError" : "InternalFailure";
+    const failed = encodeAnswer(service, operation, { error: code, message: "internal error" });
+    return { ...failed, statusCode: 500 };
+  }
+  const answered = accountAnswer(account, request);
+  if (!account.cutOff.includes(operation)) return answered;
+  const reply = "statusCode" in answered ? answered : encodeAnswer(service, operation, answered);
+  return cutOff(reply);
+}
+
+/** The reply with only the first half of its body. */
+function cutOff(reply: WireReply): WireReply {
+  return { ...reply, body: reply.body.slice(0, Math.floor(reply.body.length / 2)) };
+}
+
+/** The EC2, IAM, SNS and ECS answers, from the account. */
+function accountAnswer(account: Account, request: AwsRequest): AwsAnswer | WireReply {
   const { operation, params } = request;
   if (account.denied.includes(operation)) {
     const code = request.service === "ec2" ? "UnauthorizedOperation" : "AccessDenied";
@@ -223,6 +248,7 @@ function answer(account: Account, request: AwsRequest): AwsAnswer | WireReply {
         subnetId: id,
         availabilityZone: account.subnets[id].zone,
         vpcId: account.subnets[id].vpc,
+        mapPublicIpOnLaunch: account.subnets[id].mapsPublicIp ?? false,
       }));
       return { output: { subnetSet } };
     }
@@ -358,6 +384,9 @@ function s3Answer(account: Account, operation: string, bucket: string): WireRepl
     headers: { "content-type": "application/xml" },
     body,
   });
+  if (account.failing.includes(operation)) {
+    return xml(500, "<Error><Code>InternalError</Code><Message>internal error</Message></Error>");
+  }
   if (account.denied.includes(operation)) {
     return operation === "HeadBucket"
       ? { statusCode: 403, headers: {}, body: "" }
@@ -377,10 +406,11 @@ function s3Answer(account: Account, operation: string, bucket: string): WireRepl
   }
   if (operation === "GetBucketVersioning") {
     const status = found.versioning ? `<Status>${found.versioning}</Status>` : "";
-    return xml(
+    const reply = xml(
       200,
       `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${status}</VersioningConfiguration>`,
     );
+    return account.cutOff.includes(operation) ? cutOff(reply) : reply;
   }
   return xml(405, `<Error><Code>MethodNotAllowed</Code><Message>${operation}</Message></Error>`);
 }

@@ -3,11 +3,13 @@
  * [--stage staging|production] [--concurrency N]`. Rehearses AMI rollouts (`scenarios.ts`) with
  * the real provider against the simulated AWS and prints each one's timeline, figures and
  * checks. Without `--scenario` or `--all` it rehearses the normal rollout of the stage (staging
- * by default). Exits 1 when a scenario's expectation fails, 2 on a bad argument (one line) or
- * when the rehearsal cannot run here.
+ * by default). Exits 1 when a scenario's expectation fails, 2 on a bad argument or a stages file
+ * that does not load (one line, the one `npm run synth` prints) or when the rehearsal cannot run
+ * here.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { readStages, rolloutOrder, type StageName } from "../../config/stages";
+import { ConfigError } from "../../config/config-error";
+import { loadStages, readStages, rolloutOrder, type StageName } from "../../config/stages";
 import { rehearsalUnavailable } from "./rehearsal";
 import { reportLines } from "./report";
 import { DEFAULT_CONCURRENCY, runScenarios } from "./run-scenarios";
@@ -84,11 +86,23 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     program.parse([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    throw error;
+    // --stage reads the stages file to know the stages: one that does not load is said as below.
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`error: ${error.message}\n`);
+    return EXIT_USAGE;
   }
   const selected = selectScenarios(program.opts<Options>());
   if (typeof selected === "string") {
     io.err(`error: ${selected}\n`);
+    return EXIT_USAGE;
+  }
+  // Every scenario synthesizes from the stages file: one that does not load is the operator's
+  // to fix, said once, as synth says it, before anything is rehearsed.
+  try {
+    loadStages(STAGES_FILE);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`error: ${error.message}\n`);
     return EXIT_USAGE;
   }
   const unavailable = rehearsalUnavailable();

@@ -261,7 +261,7 @@ describe("verdictOf", () => {
       ]);
       const lock: ResourceChange = {
         address: "terraform.backend",
-        action: "migrate-state",
+        action: "reconfigure",
         reasons: ["dynamodb_table changed"],
       };
       expect(verdictOf({ staging: report(["stateLockTable"], [lock]) }, undefined)).toMatchObject({

@@ -2,6 +2,11 @@
  * `npm run rehearse`'s arguments: a bad one is one line naming it, and exit 2, before anything
  * is rehearsed (so these run without Terraform or the provider).
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "../../../config/config-error";
+import { loadStages } from "../../../config/stages";
 import { runRehearseCli } from "../../../simulation/rehearsal/rehearse-cli";
 
 async function rehearse(...args: string[]) {
@@ -39,5 +44,36 @@ describe("npm run rehearse", () => {
     expect({ status, out }).toEqual({ status: 2, out: [] });
     expect(err.trim().split("\n")).toHaveLength(1);
     expect(err).toContain(message);
+  });
+});
+
+describe("npm run rehearse with a stages file that does not load", () => {
+  const home = process.cwd();
+  afterEach(() => process.chdir(home));
+
+  /** What `npm run synth` prints for the file (main.ts: `error: ` and the ConfigError's message). */
+  function synthLine(path: string): string {
+    try {
+      loadStages(path);
+    } catch (error) {
+      if (error instanceof ConfigError) return `error: ${error.message}\n`;
+    }
+    throw new Error(`${path} loads`);
+  }
+
+  it.each([
+    ["not JSON", '{ "staging": '],
+    ["a stage edit in progress (a field left empty)", '{ "staging": { "amiId": "" } }'],
+  ])("prints synth's one line for %s, exit 2, and rehearses nothing", async (_case, text) => {
+    const dir = mkdtempSync(join(tmpdir(), "rehearse-stages-"));
+    mkdirSync(join(dir, "stacks"));
+    writeFileSync(join(dir, "stacks", "stages.json"), text);
+    process.chdir(dir);
+    const { status, out, err } = await rehearse();
+    expect({ status, out, err }).toEqual({
+      status: 2,
+      out: [],
+      err: synthLine("stacks/stages.json"),
+    });
   });
 });

@@ -38,6 +38,7 @@ export const STAGE_EDITS: Readonly<Record<string, Edit>> = {
   instanceMetadataHopLimit: () => ({ instanceMetadataHopLimit: 2 }),
   launch: () => ({ launch: "template" }),
   ecsAgentSettings: () => ({ ecsAgentSettings: { ECS_ENABLE_TASK_IAM_ROLE: "true" } }),
+  associatePublicIpAddress: () => ({ associatePublicIpAddress: true }),
   containerInsights: (stage) => ({ containerInsights: !(stage.containerInsights ?? false) }),
   stateBucket: () => ({ stateBucket: "other-terraform-state" }),
   stateLockTable: () => ({ stateLockTable: "terraform-locks" }),
