@@ -46,7 +46,7 @@ export function installRealProvider(found: { version: string; mirror: string }):
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "real-aws-"));
   const cliConfigFile = path.join(dir, "terraform.rc");
   writeMirrorConfig(cliConfigFile, found.mirror);
-  return { ...found, dir, cliConfigFile, env: {} };
+  return { ...found, dir, cliConfigFile };
 }
 
 function hasBinary(versionDir: string): boolean {
