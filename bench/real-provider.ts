@@ -11,7 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { TerraformWorkspace, terraformOnPath } from "../simulation/terraform/harness";
-import { changeSetCases, fieldCases } from "../simulation/terraform/real-provider/cases";
+import {
+  changeSetCases,
+  fieldCases,
+  rolloutCases,
+  templateCases,
+} from "../simulation/terraform/real-provider/cases";
 import { forRealProvider } from "../simulation/terraform/real-provider/convert";
 import { judge, type JudgeTimings } from "../simulation/terraform/real-provider/judge";
 import {
@@ -63,7 +68,12 @@ async function main(): Promise<void> {
     synthesize({ stage: "staging", settings: { amiId: AMI_B } }).staging,
     version,
   );
-  const cases = [...changeSetCases(readVendoredSchema()), ...fieldCases()];
+  const cases = [
+    ...changeSetCases(readVendoredSchema()),
+    ...fieldCases(),
+    ...templateCases(),
+    ...rolloutCases(),
+  ];
   const times = { init: [] as number[], state: [] as number[], plan: [] as number[] };
   const combined = { state: [] as number[], plan: [] as number[] };
   try {
