@@ -37,7 +37,7 @@ const suite = missing === undefined ? describe : describe.skip;
 if (missing !== undefined) process.stderr.write(`Skipping the adoption plan test: ${missing}\n`);
 
 suite("the first plan after adopting staging, by the real AWS provider", () => {
-  jest.setTimeout(300_000);
+  jest.setTimeout(600_000);
   const cleanUp: string[] = [];
   afterAll(() => {
     for (const dir of cleanUp) fs.rmSync(dir, { recursive: true, force: true });
