@@ -15,10 +15,9 @@ const Sequencer = require("@jest/test-sequencer").default;
  */
 const ESTIMATED_SECONDS = [
   ["__tests__/terraform/real-provider/agreement.test.ts", 50],
-  ["__tests__/terraform/terraform-in-the-loop.test.ts", 35],
   ["__tests__/cli/changes.test.ts", 30],
-  ["__tests__/terraform/launch-template-in-the-loop.test.ts", 20],
   ["__tests__/cli/broken-environment.test.ts", 15],
+  ["__tests__/terraform/adoption-plan.test.ts", 15],
   ["__tests__/terraform/cli.test.ts", 10],
   ["__tests__/stacks/launch-change-set.test.ts", 10],
   ["__tests__/cli/endpoint.test.ts", 8],

@@ -20,11 +20,11 @@ const RUN_TIME_ENTRY_POINTS = [
   "lambda/instance-drain/index.ts", // bundled by synth: its packages must be there at synth
   "cli/main.ts", // npm run cluster
   "bin/apps-cluster.cjs", // starts the CLI, bundling it on first use
-  "scripts/stage-command.ts", // npm run diff, deploy and tf check the stage and credentials first
+  "scripts/stage-command.ts", // npm run diff and deploy check the stage and credentials first
 ];
 
 /** The npm scripts operators run, and the packages whose programs those scripts start. */
-const RUN_TIME_SCRIPTS = ["synth", "cdktf", "diff", "deploy", "tf", "cluster"];
+const RUN_TIME_SCRIPTS = ["synth", "cdktf", "diff", "deploy", "cluster"];
 const PROGRAM_PACKAGES: Readonly<Record<string, string>> = {
   esbuild: "esbuild",
   cdktf: "cdktf-cli",

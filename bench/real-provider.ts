@@ -10,8 +10,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { STAND_IN_DIR, TerraformWorkspace, terraformOnPath } from "../simulation/terraform/harness";
-import { changeSetCases, fieldCases } from "../simulation/terraform/real-provider/cases";
+import { TerraformWorkspace, terraformOnPath } from "../simulation/terraform/harness";
+import {
+  changeSetCases,
+  fieldCases,
+  rolloutCases,
+  templateCases,
+} from "../simulation/terraform/real-provider/cases";
 import { forRealProvider } from "../simulation/terraform/real-provider/convert";
 import { judge, type JudgeTimings } from "../simulation/terraform/real-provider/judge";
 import {
@@ -20,7 +25,7 @@ import {
 } from "../simulation/terraform/real-provider/mirror";
 import { noOpState, resourceSchemas } from "../simulation/terraform/real-provider/prior-state";
 import { synthesize } from "../simulation/terraform/scenarios";
-import { readVendoredSchema } from "../simulation/terraform/stand-in-provider/schema";
+import { readVendoredSchema } from "../simulation/terraform/provider-schema/schema";
 import { NEW_AMI } from "../simulation/amis";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
@@ -63,7 +68,12 @@ async function main(): Promise<void> {
     synthesize({ stage: "staging", settings: { amiId: NEW_AMI } }).staging,
     version,
   );
-  const cases = [...changeSetCases(readVendoredSchema(STAND_IN_DIR)), ...fieldCases()];
+  const cases = [
+    ...changeSetCases(readVendoredSchema()),
+    ...fieldCases(),
+    ...templateCases(),
+    ...rolloutCases(),
+  ];
   const times = { init: [] as number[], state: [] as number[], plan: [] as number[] };
   const combined = { state: [] as number[], plan: [] as number[] };
   try {

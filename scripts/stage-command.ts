@@ -1,12 +1,10 @@
 /**
- * `npm run diff|deploy -- <stage>` and `npm run tf -- <stage> <command>`: checks what those
- * commands would otherwise fail on after 5 to 35 lines of cdktf and Terraform output (a stage
- * that does not exist, the stages file; for diff and deploy, placeholders left in the stage and
- * AWS credentials) and says it in one line, exit 2. The live account is `check`'s (npm run
- * cluster -- check <stage>), which reads it. When the checks pass, it runs the command itself, whose output is unchanged:
- *
- *   diff|deploy: CHECKPOINT_DISABLE=1 cdktf <diff|deploy> <args>   (set by the npm script)
- *   tf:          npm run --silent synth, then simulation/terraform/tf.ts <args>
+ * `npm run diff|deploy -- <stage>`: checks what those commands would otherwise fail on after 5
+ * to 35 lines of cdktf and Terraform output (a stage that does not exist, the stages file,
+ * placeholders left in the stage and AWS credentials) and says it in one line, exit 2. The live
+ * account is `check`'s (npm run cluster -- check <stage>), which reads it. When the checks
+ * pass, it runs `CHECKPOINT_DISABLE=1 cdktf <diff|deploy> <args>` (set by the npm script),
+ * whose output is unchanged.
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
@@ -17,20 +15,17 @@ import { ConfigError } from "../config/config-error";
 import { loadStages, rolloutOrder, type StageName, type Stages } from "../config/stages";
 import { placeholdersLeft } from "../ops/preflight/placeholders-left";
 
-const KINDS = ["diff", "deploy", "tf"] as const;
+const KINDS = ["diff", "deploy"] as const;
 type Kind = (typeof KINDS)[number];
 
 function usage(kind: Kind, stageNames: readonly StageName[]): string {
-  const stages = `<${stageNames.join("|")}>`;
-  return kind === "tf"
-    ? `npm run tf -- ${stages} <validate|plan|apply>`
-    : `npm run ${kind} -- ${stages}`;
+  return `npm run ${kind} -- <${stageNames.join("|")}>`;
 }
 
 /**
- * The stages named in `args`: tf's first argument, or cdktf's stack arguments (what is not an
- * option). A word right after an option may be that option's value (`--var-file x`), so only
- * one elsewhere is taken for a mistyped stage.
+ * The stages named in `args`: cdktf's stack arguments (what is not an option). A word right
+ * after an option may be that option's value (`--var-file x`), so only one elsewhere is taken
+ * for a mistyped stage.
  */
 function namedStages(
   kind: Kind,
@@ -38,10 +33,9 @@ function namedStages(
   stageNames: readonly StageName[],
 ): StageName[] {
   const isStage = (arg: string) => stageNames.includes(arg);
-  const words =
-    kind === "tf"
-      ? args.slice(0, 1)
-      : args.filter((arg, i) => !arg.startsWith("-") && (isStage(arg) || !isOptionValue(args, i)));
+  const words = args.filter(
+    (arg, i) => !arg.startsWith("-") && (isStage(arg) || !isOptionValue(args, i)),
+  );
   if (words.length === 0) throw new ConfigError(`name a stage: ${usage(kind, stageNames)}`);
   return words.map((word) => {
     if (isStage(word)) return word;
@@ -92,12 +86,6 @@ async function main([kind, ...args]: readonly string[]): Promise<number> {
   const loaded = loadStages(stagesFile);
   const stages = loaded.stages;
   const stageNames = namedStages(kind as Kind, args, rolloutOrder(stages));
-  if (kind === "tf") {
-    const synth = await run("npm", ["run", "--silent", "synth"]);
-    if (synth !== 0) return synth;
-    return run(process.execPath, ["--import", "tsx", "simulation/terraform/tf.ts", ...args]);
-  }
-  // The stand-in of `tf` takes the examples as they are; a real account does not.
   const placeholders = placeholdersLeft(loaded, stageNames, stagesFile);
   if (placeholders !== undefined) throw new ConfigError(placeholders);
   for (const stage of stageNames) await checkCredentials(stages, stage);

@@ -314,12 +314,6 @@ describe("npm run diff, deploy and tf check first", () => {
       {},
       "error: name a stage: npm run diff -- <staging|production>\n",
     ],
-    [
-      "tf with a stage that does not exist",
-      ["tf", "--", "stagin", "plan"],
-      {},
-      'error: unknown stage "stagin" (did you mean staging? npm run tf -- <staging|production> <validate|plan|apply>)\n',
-    ],
   ])("npm run %s is one line, exit 2", async (_case, args, extra, message) => {
     const env = awsEnvironment(extra);
     delete env.AWS_ACCESS_KEY_ID;

@@ -11,29 +11,6 @@ function run(script: string, ...args: string[]) {
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }
 
-describe("npm run tf", () => {
-  test.each([
-    [[], "error: usage: npm run tf -- <staging|production> <validate|plan|apply>"],
-    [
-      ["qa", "plan"],
-      'error: unknown stage "qa" (npm run tf -- <staging|production> <validate|plan|apply>)',
-    ],
-    [
-      ["staging", "destroy"],
-      'error: unknown command "destroy" (npm run tf -- <staging|production> <validate|plan|apply>)',
-    ],
-    [
-      ["staging", "plan", "extra"],
-      "error: usage: npm run tf -- <staging|production> <validate|plan|apply>",
-    ],
-  ])("rejects %p with one line and exit code 2", (args, message) => {
-    const result = run("simulation/terraform/tf.ts", ...args);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`${message}\n`);
-    expect(result.stdout).toBe("");
-  });
-});
-
 describe("vendor-schema.ts", () => {
   test.each([
     [["--from"], "error: --from needs a value"],
@@ -46,7 +23,7 @@ describe("vendor-schema.ts", () => {
       "error: the input is neither `terraform providers schema -json` nor an extract",
     ],
   ])("rejects %p with one line, writing nothing", (args, message) => {
-    const result = run("simulation/terraform/stand-in-provider/vendor-schema.ts", ...args);
+    const result = run("simulation/terraform/provider-schema/vendor-schema.ts", ...args);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`${message}\n`);
   });

@@ -2,8 +2,7 @@
  * The scenarios of __tests__/change-set.test.ts, restated as configurations Terraform accepts
  * (the provider's required arguments are added alike to both sides by `completeRequired`; a
  * reference to a type the stacks do not use is a literal instead; the trust-policy change is a
- * change of meaning, since the provider suppresses a whitespace-only one and the stand-in does
- * not model that). Scenarios that Terraform cannot plan at all (made-up types, undeclared
+ * change of meaning, since the provider suppresses a whitespace-only one). Scenarios that Terraform cannot plan at all (made-up types, undeclared
  * references or variables, provider aliases) are left out, and so are `count` and `for_each`,
  * which Terraform plans per instance and the prediction per block (the stacks use neither).
  */

@@ -6,8 +6,7 @@
  */
 import type { BlockConfig, JsonValue, SynthesizedDocument } from "../../change-set/change-set";
 import { codeMask } from "../../change-set/references";
-import type { CtyType } from "./stand-in-provider/cty";
-import type { VendoredSchema } from "./stand-in-provider/schema";
+import type { CtyType, VendoredSchema } from "./provider-schema/schema";
 
 type Blocks = Record<string, Record<string, BlockConfig>>;
 

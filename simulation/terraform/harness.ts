@@ -1,20 +1,14 @@
 /**
- * Runs the real Terraform CLI on a synthesized stack against the stand-in AWS provider: a
- * temporary working directory holding the stack with a local backend instead of S3, a CLI
- * config whose `dev_overrides` start the stand-in as registry.terraform.io/hashicorp/aws, and
- * the stand-in's apply log.
+ * Runs the real Terraform CLI on a synthesized stack: a temporary working directory holding the
+ * stack with a local backend instead of S3, and a CLI config that installs the AWS provider from
+ * a filesystem mirror (the real provider's, `real-provider/mirror.ts`).
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildSync } from "esbuild";
 import type { SynthesizedDocument } from "../../change-set/document";
-import { readLog, type ApplyLogEntry } from "./stand-in-provider/managed-resources";
-import { readVendoredSchema } from "./stand-in-provider/schema";
-import { generateServerCertificate } from "./stand-in-provider/tls";
 
-export const STAND_IN_DIR = path.join(__dirname, "stand-in-provider");
 export const AWS_PROVIDER = "registry.terraform.io/hashicorp/aws";
 /** The oldest Terraform the stacks accept: their `required_version`, for the S3 lock file. */
 export const MINIMUM_TERRAFORM = [1, 10] as const;
@@ -42,49 +36,9 @@ export function terraformOnPath(): { version: string } | { missing: string } {
 
 /** Where Terraform finds an AWS provider: a CLI config naming a filesystem mirror. */
 export interface ProviderInstallation {
-  /** Holds the CLI config (and, for the stand-in, the bundle and the mirror). */
+  /** Holds the CLI config. */
   readonly dir: string;
   readonly cliConfigFile: string;
-  /** What Terraform must pass on to the provider (the stand-in's TLS certificate files). */
-  readonly env: Readonly<Record<string, string>>;
-}
-
-/** The stand-in built once: an esbuild bundle, a filesystem mirror holding it, a CLI config. */
-export type StandIn = ProviderInstallation;
-
-export async function buildStandIn(
-  into = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-aws-")),
-): Promise<StandIn> {
-  const dir = path.resolve(into);
-  const version = readVendoredSchema(STAND_IN_DIR).provider_version;
-  const packageDir = path.join(dir, "mirror", AWS_PROVIDER, version, platform());
-  fs.mkdirSync(packageDir, { recursive: true });
-  const bundle = path.join(dir, "provider.js");
-  buildSync({
-    entryPoints: [path.join(STAND_IN_DIR, "main.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    outfile: bundle,
-    logLevel: "warning",
-  });
-  // Terraform runs the file named terraform-provider-aws_v<version> in the package directory.
-  const executable = path.join(packageDir, `terraform-provider-aws_v${version}`);
-  fs.writeFileSync(
-    executable,
-    `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(bundle)}\n`,
-  );
-  fs.chmodSync(executable, 0o755);
-  const cliConfigFile = path.join(dir, "terraform.rc");
-  writeMirrorConfig(cliConfigFile, path.join(dir, "mirror"));
-  const certificate = await generateServerCertificate();
-  const env = {
-    STAND_IN_SERVER_CERT: path.join(dir, "server-cert.pem"),
-    STAND_IN_SERVER_KEY: path.join(dir, "server-key.pem"),
-  };
-  fs.writeFileSync(env.STAND_IN_SERVER_CERT, certificate.certificatePem);
-  fs.writeFileSync(env.STAND_IN_SERVER_KEY, certificate.privateKeyPem, { mode: 0o600 });
-  return { dir, cliConfigFile, env };
 }
 
 /** A CLI config that installs hashicorp/aws from the filesystem mirror at `mirror` only. */
@@ -144,26 +98,15 @@ export interface PlanJson {
   };
 }
 
-export interface StateResource {
-  readonly address: string;
-  readonly type: string;
-  readonly mode: "managed" | "data";
-  readonly values: Record<string, unknown>;
-}
-
 /** One stack in its own working directory, with its state kept between commands. */
 export class TerraformWorkspace {
   readonly dir: string;
-  readonly applyLog: string;
 
   constructor(
-    private readonly standIn: ProviderInstallation,
+    private readonly provider: ProviderInstallation,
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-workspace-")),
-    /** Objects the stand-in can import, instead of its own import-fixture.json. */
-    private readonly importFixtureFile?: string,
   ) {
     this.dir = path.resolve(dir);
-    this.applyLog = path.join(this.dir, "apply-log.jsonl");
   }
 
   /** Writes the stack as `cdk.tf.json`, its S3 backend replaced by a local one. */
@@ -181,14 +124,10 @@ export class TerraformWorkspace {
       stdio: ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,
-        ...this.standIn.env,
-        TF_CLI_CONFIG_FILE: this.standIn.cliConfigFile,
+        TF_CLI_CONFIG_FILE: this.provider.cliConfigFile,
         CHECKPOINT_DISABLE: "1",
         TF_IN_AUTOMATION: "1",
         TF_INPUT: "0",
-        STAND_IN_PROVIDER_DIR: STAND_IN_DIR,
-        STAND_IN_APPLY_LOG: this.applyLog,
-        ...(this.importFixtureFile ? { STAND_IN_IMPORT_FIXTURE: this.importFixtureFile } : {}),
       },
     });
     const stdout: Buffer[] = [];
@@ -227,28 +166,6 @@ export class TerraformWorkspace {
     await this.mustRun("plan", "-input=false", "-no-color", "-out=tfplan", ...options);
     return JSON.parse(await this.mustRun("show", "-json", "tfplan")) as PlanJson;
   }
-
-  /** Applies the last saved plan; returns the log entries this apply added. */
-  async applyPlan(): Promise<ApplyLogEntry[]> {
-    const before = readLog(this.applyLog).length;
-    await this.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "tfplan");
-    return readLog(this.applyLog).slice(before);
-  }
-
-  /** The managed and data resources in the state. */
-  async state(): Promise<StateResource[]> {
-    const shown = JSON.parse(await this.mustRun("show", "-json")) as {
-      values?: { root_module?: { resources?: StateResource[] } };
-    };
-    return shown.values?.root_module?.resources ?? [];
-  }
-
-  /** A new working directory with this one's configuration, state, providers and log. */
-  clone(): TerraformWorkspace {
-    const copy = new TerraformWorkspace(this.standIn);
-    fs.cpSync(this.dir, copy.dir, { recursive: true, verbatimSymlinks: true });
-    return copy;
-  }
 }
 
 /** The stack as it would be planned, with state kept in the working directory. */
@@ -279,8 +196,4 @@ export function actionName(actions: readonly string[]): string {
   const joined = actions.join(",");
   if (joined === "create,delete" || joined === "delete,create") return "replace";
   return joined;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

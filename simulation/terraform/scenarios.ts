@@ -1,5 +1,5 @@
 /**
- * The stacks as the Terraform-in-the-loop tests change them: both stages synthesized from the
+ * The stacks as the real-provider tests change them: both stages synthesized from the
  * test stages with a given drain-function zip, and one stage's settings changed at a time.
  */
 import * as fs from "node:fs";

@@ -1,11 +1,10 @@
 import { completeRequired, merged, renamed } from "../../../simulation/terraform/combined-config";
 import {
-  STAND_IN_DIR,
   actionName,
   plannedActions,
   withLocalBackend,
 } from "../../../simulation/terraform/harness";
-import { readVendoredSchema } from "../../../simulation/terraform/stand-in-provider/schema";
+import { readVendoredSchema } from "../../../simulation/terraform/provider-schema/schema";
 
 describe("withLocalBackend", () => {
   it("replaces the S3 backend with a local one and keeps the rest of the terraform block", () => {
@@ -93,7 +92,7 @@ describe("renamed", () => {
 });
 
 describe("completeRequired", () => {
-  const schema = readVendoredSchema(STAND_IN_DIR);
+  const schema = readVendoredSchema();
 
   it("adds a required argument neither side sets, the same on both sides", () => {
     const before = { resource: { aws_launch_configuration: { lc: { image_id: "ami-1" } } } };

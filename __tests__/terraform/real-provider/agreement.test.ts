@@ -1,9 +1,11 @@
 /**
- * The real hashicorp/aws provider judges the prediction: every change-set scenario and a
- * single-field edit of every stage field, in both stages, planned by the provider binary of the
- * machine's filesystem mirror (one base-state build and one plan for all of them). For each,
- * the change set must give every managed resource the action of the real plan, and the
- * stand-in provider's replace decision must equal the real one.
+ * The real hashicorp/aws provider judges the prediction: every change-set scenario, a
+ * single-field edit of every stage field in both stages, and the rollouts of staging between
+ * launch kinds, planned by the provider binary of the machine's filesystem mirror (one
+ * base-state build and one plan for all of them). For each, the change set must give every
+ * managed resource the action of the real plan; for each rollout that replaces the group,
+ * Terraform's apply graph must keep the old group until the new one and the alarm are applied,
+ * and destroy nothing else before the old group is gone.
  */
 import * as fs from "node:fs";
 import { changeSet, type ResourceChange } from "../../../change-set/change-set";
@@ -11,18 +13,19 @@ import { STAGE_FIELDS } from "../../../config/stages";
 import { planChanges } from "../../../ops/change-guard/plan-changes";
 import { configChanges, flagChanges, verdictOf } from "../../../ops/change-guard/verdict";
 import { baseStages } from "../../../simulation/fixtures";
-import {
-  STAND_IN_DIR,
-  plannedActions,
-  terraformOnPath,
-} from "../../../simulation/terraform/harness";
+import { plannedActions, terraformOnPath } from "../../../simulation/terraform/harness";
 import { predictedActions } from "../../../simulation/terraform/scenarios";
-import { readVendoredSchema } from "../../../simulation/terraform/stand-in-provider/schema";
+import { readVendoredSchema } from "../../../simulation/terraform/provider-schema/schema";
+import { precedes } from "../../../simulation/terraform/real-provider/apply-graph";
 import {
+  ALARM,
   FIELD_EDITS,
+  GROUP,
+  GROUP_ROLLOUTS,
   TEMPLATE_EDITS,
   changeSetCases,
   fieldCases,
+  rolloutCases,
   templateCases,
   type Case,
 } from "../../../simulation/terraform/real-provider/cases";
@@ -32,7 +35,6 @@ import {
   installRealProvider,
   type RealProvider,
 } from "../../../simulation/terraform/real-provider/mirror";
-import { realReplacements, standInReplacements } from "./replace-decisions";
 import { NOT_EDITED, STAGE_EDITS } from "../../../simulation/terraform/real-provider/stage-edits";
 
 const terraform = terraformOnPath();
@@ -44,8 +46,8 @@ const suite = missing === undefined ? describe : describe.skip;
 if (missing !== undefined) process.stderr.write(`Skipping the real-provider tests: ${missing}\n`);
 const version = "version" in found ? found.version : "(missing)";
 
-const schema = readVendoredSchema(STAND_IN_DIR);
-const changeSets = changeSetCases(schema);
+const changeSets = changeSetCases(readVendoredSchema());
+const rollouts = rolloutCases();
 
 suite(`the change set agrees with the real AWS provider ${version}`, () => {
   jest.setTimeout(600_000);
@@ -54,7 +56,7 @@ suite(`the change set agrees with the real AWS provider ${version}`, () => {
 
   beforeAll(async () => {
     provider = installRealProvider(found as { version: string; mirror: string });
-    const cases = [...changeSets, ...fieldCases(), ...templateCases()];
+    const cases = [...changeSets, ...fieldCases(), ...templateCases(), ...rollouts];
     const results = await judge(provider, cases);
     cases.forEach((c, index) => judged.set(c.name, { ...c, real: results[index] }));
   });
@@ -110,17 +112,58 @@ suite(`the change set agrees with the real AWS provider ${version}`, () => {
     },
   );
 
-  it.each([...changeSets, ...FIELD_EDITS, ...TEMPLATE_EDITS].map((c) => c.name))(
+  it.each([...changeSets, ...FIELD_EDITS, ...TEMPLATE_EDITS, ...rollouts].map((c) => c.name))(
     "for %s",
     (name) => {
       const { before, after, real } = judged.get(name) as Case & { real: JudgedScenario };
       expect(predictedActions(before, after)).toEqual(
         plannedActions({ resource_changes: real.changes }),
       );
-      // The stand-in decides replace or update from the same table as the prediction.
-      expect(standInReplacements(real.changes, after, schema)).toEqual(
-        realReplacements(real.changes),
-      );
+    },
+  );
+
+  const actions = (name: string) =>
+    plannedActions({
+      resource_changes: (judged.get(name) as { real: JudgedScenario }).real.changes,
+    });
+
+  it.each([
+    ["staging drain code", { "aws_lambda_function.instance_drain": "update" }],
+    ["staging drain hook added", { "terraform_data.drain_hook": "create" }],
+    // The new template version reaches the group in place: only instances launched later get
+    // the new AMI, and nothing drains.
+    [
+      "staging template without generation amiId",
+      { "aws_launch_template.instances": "update", [GROUP]: "update" },
+    ],
+  ])("plans %s as %p", (name, expected) => {
+    expect(actions(name)).toEqual(expected);
+  });
+
+  it("plans only creates from an empty state", () => {
+    const planned = Object.values(actions("staging from an empty state"));
+    expect(planned.length).toBeGreaterThan(15);
+    expect(new Set(planned)).toEqual(new Set(["create"]));
+  });
+
+  // A destroy that may run before the old group is gone would leave its instances draining
+  // without the machinery that drains them (or a new group not yet serving).
+  it.each(GROUP_ROLLOUTS)(
+    "applies %s with the new group and the alarm before the old group goes, and every other destroy after it",
+    (name) => {
+      const { order, changes } = (judged.get(name) as { real: JudgedScenario }).real;
+      const oldGroup = `${GROUP} (destroy)`;
+      expect(actions(name)).toMatchObject({ [GROUP]: "replace", [ALARM]: "update" });
+      expect(precedes(order, GROUP, oldGroup)).toBe(true);
+      expect(precedes(order, ALARM, oldGroup)).toBe(true);
+      // A new or updated launch configuration or template is in place before the group uses it.
+      const launchedFrom = changes
+        .filter((c) => /^aws_launch_(configuration|template)\./.test(c.address))
+        .filter((c) => c.change.actions.includes("create") || c.change.actions.includes("update"));
+      for (const launch of launchedFrom) expect(precedes(order, launch.address, GROUP)).toBe(true);
+      const destroys = [...order.keys()].filter((c) => c.endsWith(" (destroy)") && c !== oldGroup);
+      expect(destroys.filter((destroy) => !precedes(order, oldGroup, destroy))).toEqual([]);
+      expect([...(order.get(oldGroup) ?? [])].filter((c) => c.endsWith(" (destroy)"))).toEqual([]);
     },
   );
 });

@@ -7,8 +7,8 @@ import type { StageConfig } from "../../../config/stages";
 import { baseStages } from "../../fixtures";
 import { CHANGE_SET_SCENARIOS } from "../change-set-scenarios";
 import { completeRequired } from "../combined-config";
-import { STAGES, synthesize } from "../scenarios";
-import type { VendoredSchema } from "../stand-in-provider/schema";
+import { STAGES, otherDrainZip, synthesize, withoutResource } from "../scenarios";
+import type { VendoredSchema } from "../provider-schema/schema";
 import { STAGE_EDITS } from "./stage-edits";
 import { withValidArguments } from "./valid-arguments";
 import { NEW_AMI } from "../../amis";
@@ -78,3 +78,63 @@ export function fieldCases(): Case[] {
     after: synthesize({ stage, settings: edit(baseStages()[stage]) })[stage],
   }));
 }
+
+/** The group and the alarm of the rollout, by their fixed addresses. */
+export const GROUP = "aws_autoscaling_group.instances";
+export const ALARM = "aws_cloudwatch_metric_alarm.low_instance_alarm";
+
+/**
+ * Rollouts of staging the field and template edits do not make: back from a template to the
+ * launch configuration, a hook heartbeat in template mode, new function code, a state from
+ * before the drain hook, the first apply, and the template stack as it would be without a
+ * launch generation (what the generation prevents).
+ */
+export function rolloutCases(): Case[] {
+  const staging = (settings: Partial<StageConfig>, drainZip?: string) =>
+    synthesize({ stage: "staging", settings }, drainZip).staging;
+  const template = staging({ launch: "template" });
+  const withoutGeneration = (amiId: string) => {
+    const document = withoutResource(
+      staging({ launch: "template", amiId }),
+      "terraform_data",
+      "launch_generation",
+    );
+    const group = document.resource?.aws_autoscaling_group?.instances as Record<string, unknown>;
+    group.name_prefix = "apps-staging-";
+    group.lifecycle = { create_before_destroy: true };
+    return document;
+  };
+  return [
+    { name: "staging template back to configuration", before: template, after: staging({}) },
+    {
+      name: "staging template drain.heartbeatTimeoutSeconds",
+      before: template,
+      after: staging({ launch: "template", drain: { heartbeatTimeoutSeconds: 1500 } }),
+    },
+    { name: "staging drain code", before: staging({}), after: staging({}, otherDrainZip()) },
+    {
+      name: "staging drain hook added",
+      before: withoutResource(staging({}), "terraform_data", "drain_hook"),
+      after: staging({}),
+    },
+    { name: "staging from an empty state", before: {}, after: staging({}) },
+    {
+      name: "staging template without generation amiId",
+      before: withoutGeneration(NEW_AMI),
+      after: withoutGeneration("ami-0aaaaaaaaaaaaaaa1"),
+    },
+  ];
+}
+
+/** The rollouts that replace the group: each must keep the old group until the new one serves. */
+export const GROUP_ROLLOUTS = STAGES.flatMap((stage) => [
+  `${stage} amiId`,
+  `${stage} instanceType`,
+  `${stage} drain.heartbeatTimeoutSeconds`,
+  `${stage} launch`,
+  `${stage} template amiId`,
+  `${stage} template instanceType`,
+]).concat([
+  "staging template back to configuration",
+  "staging template drain.heartbeatTimeoutSeconds",
+]);

@@ -14,6 +14,7 @@ import type { BlockConfig, SynthesizedDocument } from "../../../change-set/docum
 import { renamed } from "../combined-config";
 import type { TerraformPlan } from "../../../ops/change-guard/plan-changes";
 import { TerraformWorkspace, type PlanJson, type PlannedResourceChange } from "../harness";
+import { applyOrder, type ApplyOrder } from "./apply-graph";
 import { forRealProvider } from "./convert";
 import type { RealProvider } from "./mirror";
 import { keepState, readState, stateCacheFile } from "./state-cache";
@@ -34,6 +35,8 @@ export interface JudgedScenario {
   readonly changes: readonly PlannedResourceChange[];
   /** `terraform show -json`'s shape, so the change guard can read it as a plan. */
   readonly plan: TerraformPlan;
+  /** The order Terraform's apply graph imposes on the changes. */
+  readonly order: ApplyOrder;
 }
 
 /** How long each step took, in seconds (for the benchmark). */
@@ -95,16 +98,24 @@ export async function judge(
         // A resource the scenario removes keeps its old provider configuration's alias.
         const address = `${resource.type}.${name}`;
         const alias = aliasOf(afterConfig, address) ?? resource.alias;
-        state.set(address, { ...resource, name, ...(alias === undefined ? {} : { alias }) });
+        const dependencies = resource.dependencies.map((d) => d.replace(`.${from}`, `.s${index}_`));
+        state.set(address, {
+          ...resource,
+          name,
+          dependencies,
+          ...(alias === undefined ? {} : { alias }),
+        });
       }
     });
     workspace.writeStack(afterConfig);
     writeState(workspace.dir, state, schemas);
     let plan: PlanJson = {};
+    let graph = "";
     timings.plan = await seconds(async () => {
       plan = await workspace.plan("-refresh=false");
+      graph = await workspace.mustRun("graph", "-type=apply", "-plan=tfplan");
     });
-    return scenarios.map((_, index) => ofScenario(plan, `s${index}_`));
+    return scenarios.map((_, index) => ofScenario(plan, graph, `s${index}_`));
   } finally {
     fs.rmSync(workspace.dir, { recursive: true, force: true });
   }
@@ -165,7 +176,7 @@ function aliasFor(aliases: Map<string, string>, document: SynthesizedDocument): 
 }
 
 /** One scenario's part of the combined plan, its names without the scenario's prefix. */
-function ofScenario(plan: PlanJson, prefix: string): JudgedScenario {
+function ofScenario(plan: PlanJson, graph: string, prefix: string): JudgedScenario {
   const mine = (address: string) =>
     address
       .split(".")
@@ -178,8 +189,15 @@ function ofScenario(plan: PlanJson, prefix: string): JudgedScenario {
   const resources = (plan.configuration?.root_module?.resources ?? []).filter((resource) =>
     mine(resource.address),
   );
+  const order = applyOrder(graph, (node) => node.split(".")[1]?.startsWith(prefix) === true);
   return {
     changes: unprefixed(changes),
+    order: new Map(
+      [...order].map(([change, before]) => [
+        unprefixed(change),
+        new Set([...before].map(unprefixed)),
+      ]),
+    ),
     plan: unprefixed({
       format_version: plan.format_version ?? "1.2",
       resource_changes: changes,

@@ -2,7 +2,7 @@
  * The real hashicorp/aws provider as the machine image ships it: a Terraform filesystem mirror
  * (by default /opt/tf-plugins; `REAL_AWS_PROVIDER_MIRROR` names another). Someone with internet
  * access makes the same with `terraform providers mirror -platform=linux_amd64 <dir>` in a
- * configuration that pins hashicorp/aws 5.100.0 (README, "Terraform in the loop").
+ * configuration that pins hashicorp/aws 5.100.0 (docs/testing.md).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -46,7 +46,7 @@ export function installRealProvider(found: { version: string; mirror: string }):
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "real-aws-"));
   const cliConfigFile = path.join(dir, "terraform.rc");
   writeMirrorConfig(cliConfigFile, found.mirror);
-  return { ...found, dir, cliConfigFile, env: {} };
+  return { ...found, dir, cliConfigFile };
 }
 
 function hasBinary(versionDir: string): boolean {

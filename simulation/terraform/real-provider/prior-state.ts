@@ -12,6 +12,7 @@ import * as path from "node:path";
 import type { SynthesizedDocument } from "../../../change-set/document";
 import type { PlannedResourceChange, TerraformWorkspace } from "../harness";
 import { FAKE_ACCOUNT_ID } from "./convert";
+import { stateOrdering } from "./dependencies";
 
 /** A cty type as `terraform providers schema -json` writes it. */
 type CtyType = string | [string, unknown];
@@ -42,6 +43,9 @@ export interface StateResource {
   /** The provider configuration's alias, if any (`s3` for `aws.s3`). */
   readonly alias?: string;
   readonly attributes: Readonly<Record<string, unknown>>;
+  /** The managed resources it depends on (`stateOrdering`), which order its destruction. */
+  readonly dependencies: readonly string[];
+  readonly createBeforeDestroy: boolean;
 }
 
 /** The rounds it may take: each settles one more layer of references through data sources. */
@@ -58,6 +62,7 @@ export async function noOpState(
   initial: ReadonlyMap<string, StateResource> = new Map(),
 ): Promise<Map<string, StateResource>> {
   const state = new Map(initial);
+  const ordering = stateOrdering(document);
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     writeState(workspace.dir, state, schemas);
     const plan = await workspace.plan("-refresh=false");
@@ -69,7 +74,11 @@ export async function noOpState(
     if (pending.length === 0) return state;
     for (const change of pending) {
       if (change.change.after === null) state.delete(change.address);
-      else state.set(change.address, settled(change, schemas, aliasOf(document, change.address)));
+      else
+        state.set(change.address, {
+          ...settled(change, schemas, aliasOf(document, change.address)),
+          ...(ordering.get(change.address) ?? { dependencies: [], createBeforeDestroy: false }),
+        });
     }
   }
   throw new Error(`no no-op state after ${MAX_ROUNDS} plans`);
@@ -97,6 +106,8 @@ export function writeState(
           schema_version: schemas[resource.type]?.version ?? 0,
           attributes: resource.attributes,
           sensitive_attributes: [],
+          dependencies: resource.dependencies,
+          ...(resource.createBeforeDestroy ? { create_before_destroy: true } : {}),
         },
       ],
     })),
@@ -115,7 +126,7 @@ function settled(
   change: PlannedResourceChange,
   schemas: ResourceSchemas,
   alias: string | undefined,
-): StateResource {
+): Omit<StateResource, "dependencies" | "createBeforeDestroy"> {
   const [type, name] = addressParts(change.address);
   const block = schemas[type]?.block ?? {};
   const after = change.change.after as Record<string, unknown>;

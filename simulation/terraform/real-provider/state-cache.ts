@@ -13,7 +13,9 @@ import * as path from "node:path";
 import type { SynthesizedDocument } from "../../../change-set/document";
 import type { StateResource } from "./prior-state";
 
-const HARNESS_FILES = ["prior-state.ts", "convert.ts"].map((file) => path.join(__dirname, file));
+const HARNESS_FILES = ["prior-state.ts", "dependencies.ts", "convert.ts"].map((file) =>
+  path.join(__dirname, file),
+);
 
 /** Where the state of this configuration is kept, or undefined when caching is off. */
 export function stateCacheFile(

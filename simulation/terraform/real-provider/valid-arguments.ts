@@ -1,6 +1,6 @@
 /**
- * The change-set scenarios leave out what they do not test; the stand-in accepts any value of
- * the right type for a required argument, the real provider checks them (enumerations, JSON
+ * The change-set scenarios leave out what they do not test; `completeRequired` gives a required
+ * argument any value of the right type, the real provider checks them (enumerations, JSON
  * policies, ARNs, "exactly one of"). These values pass its checks; they are added alike to both
  * sides of a scenario where neither sets the argument, so the diff stays the scenario's own.
  */

@@ -24,7 +24,16 @@ describe("the kept no-op state", () => {
     const file = stateCacheFile(config, "5.100.0", dir);
     expect(readState(file)).toEqual(new Map());
     const state = new Map([
-      ["aws_sns_topic.t", { type: "aws_sns_topic", name: "t", attributes: { id: "t" } }],
+      [
+        "aws_sns_topic.t",
+        {
+          type: "aws_sns_topic",
+          name: "t",
+          attributes: { id: "t" },
+          dependencies: [],
+          createBeforeDestroy: false,
+        },
+      ],
     ]);
     keepState(file, state);
     expect(readState(file)).toEqual(state);

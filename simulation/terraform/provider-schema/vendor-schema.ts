@@ -2,10 +2,10 @@
  * Regenerates aws-provider-schema.json: the schema of the pinned hashicorp/aws version for
  * exactly the resource and data-source types the synthesized stacks use.
  *
- *   node --import tsx simulation/terraform/stand-in-provider/vendor-schema.ts
+ *   npm run tf:vendor-schema
  *       installs the pinned provider in a temporary directory (needs the Terraform registry) and
  *       reads `terraform providers schema -json`;
- *   ... vendor-schema.ts --from <file>
+ *   npm run tf:vendor-schema -- --from <file>
  *       reads a saved `terraform providers schema -json` output instead (give the version it
  *       was made with as --version, unless the file is an extract that records provider_version).
  *
@@ -56,8 +56,9 @@ function main(argv: readonly string[]): void {
   ];
   if (missing.length > 0) throw new UsageError(`the input has no schema for ${missing.join(", ")}`);
 
-  const file = path.join(__dirname, SCHEMA_FILE);
-  const current = fs.existsSync(file) ? (readJson(file) as VendoredSchema) : undefined;
+  const current = fs.existsSync(SCHEMA_FILE)
+    ? (readJson(SCHEMA_FILE) as VendoredSchema)
+    : undefined;
   const provider = full.provider ?? current?.provider;
   if (provider === undefined) throw new UsageError("the input has no provider block schema");
   const vendored: VendoredSchema = {
@@ -70,9 +71,9 @@ function main(argv: readonly string[]): void {
     resource: pick(full.resource, used.resource),
     data: pick(full.data, used.data),
   };
-  fs.writeFileSync(file, `${JSON.stringify(vendored, null, 2)}\n`);
+  fs.writeFileSync(SCHEMA_FILE, `${JSON.stringify(vendored, null, 2)}\n`);
   console.log(
-    `wrote ${path.relative(process.cwd(), file)}: hashicorp/aws ${version}, ` +
+    `wrote ${path.relative(process.cwd(), SCHEMA_FILE)}: hashicorp/aws ${version}, ` +
       `${used.resource.length} resource and ${used.data.length} data-source types`,
   );
 }
