@@ -66,8 +66,13 @@ export async function runPlanGuard(options: PlanGuardOptions): Promise<GuardRepo
   };
   const amiOnly = report.configChanges.length === 1 && report.configChanges[0] === "amiId";
   const expect = options.expect ?? (amiOnly ? "ami" : undefined);
+  // The plan is of one stage; whether other stages' AMIs change with it is read from the files.
+  const settingsChanged = Object.fromEntries(
+    STAGE_NAMES.map((name) => [name, configChanges(before?.[name], after[name])]),
+  );
   const verdict = verdictOf({ [stage]: report }, expect, launchKindsOf(before, after), {
     allowDestructive: options.allowDestructive,
+    settingsChanged,
   });
   const image = expect === undefined ? [] : imageProblems(plan, stage, after[stage].amiId);
   return {
