@@ -43,6 +43,16 @@ const newStagingAmi = (tree: string) => edit(tree, "stacks/stages.json", COMMITT
 const stepsOf = (result: PlayResult, project: string) =>
   result.projects.find((p) => p.project === project)?.steps ?? [];
 const lastStep = (result: PlayResult, project: string) => stepsOf(result, project).at(-1);
+/** Each project's status and where it ended, with that step's output (shown when it differs). */
+const endings = (result: PlayResult) =>
+  result.projects.map(({ project, status, steps }) => ({
+    project,
+    status,
+    step: steps.at(-1)?.step,
+    exitCode: steps.at(-1)?.exitCode,
+    // Not compared, but printed with a failure: what the last step said.
+    said: steps.at(-1)?.output,
+  }));
 
 (enabled ? describe : describe.skip)("a pull request played through atlantis/repos.yaml", () => {
   let stage: Stage;
@@ -79,7 +89,10 @@ const lastStep = (result: PlayResult, project: string) => stepsOf(result, projec
       ...aws.account.images[COMMITTED_AMI],
       name: "al2023-ami-ecs-new",
     };
-    const { NODE_ENV: _node, STAGES_FILE: _stages, ...serverEnv } = process.env;
+    // The server's environment: not jest's NODE_ENV, nor a stages file other than the clone's.
+    const serverEnv = { ...process.env };
+    delete serverEnv.NODE_ENV;
+    delete serverEnv.STAGES_FILE;
     // Each stage's stack on the base branch, for the prior state its plan starts from.
     fs.symlinkSync(path.resolve("node_modules"), path.join(base, "node_modules"));
     execFileSync("npm", ["run", "-s", "synth"], {
@@ -112,10 +125,12 @@ const lastStep = (result: PlayResult, project: string) => stepsOf(result, projec
 
   it("plans an AMI-only pull request of staging in both projects, and every step passes", async () => {
     const result = await playPlan(stage, newStagingAmi);
+    for (const step of [...result.hooks, ...result.projects.flatMap((p) => p.steps)])
+      process.stderr.write(`${step.seconds}s ${step.step}\n`);
     expect(result.hooks.map((hook) => hook.exitCode)).toEqual([0]);
-    expect(result.projects.map(({ project, status }) => [project, status])).toEqual([
-      ["staging", "planned"],
-      ["production", "planned"],
+    expect(endings(result)).toMatchObject([
+      { project: "staging", status: "planned", step: VERDICT, exitCode: 0 },
+      { project: "production", status: "planned", step: VERDICT, exitCode: 0 },
     ]);
     expect(lastStep(result, "staging")).toMatchObject({ step: VERDICT, exitCode: 0 });
     expect(lastStep(result, "staging")?.output).toContain(

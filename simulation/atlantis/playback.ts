@@ -34,6 +34,7 @@ export interface StepResult {
   readonly step: string;
   readonly exitCode: number;
   readonly output: string;
+  readonly seconds: number;
 }
 
 /** A project's plan: its steps until the first that failed; errored plans cannot be applied. */
@@ -125,7 +126,7 @@ export async function playPlan(
     const hooks: StepResult[] = [];
     for (const hook of repo.pre_workflow_hooks ?? []) {
       if (hook.commands !== undefined && !hook.commands.includes("plan")) continue;
-      const result = shell(hook.run, clone, stage.env);
+      const result = await timed(async () => shell(hook.run, clone, stage.env));
       hooks.push({ step: `hook: ${hook.run}`, ...result });
       if (result.exitCode !== 0) return { hooks, projects: [] };
     }
@@ -182,10 +183,13 @@ async function planProject(
     for (const step of steps) {
       const result =
         typeof step === "string"
-          ? { step, ...(await builtIn(step, stage, project, terraform, dir, env)) }
+          ? { step, ...(await timed(() => builtIn(step, stage, project, terraform, dir, env))) }
           : "run" in step
-            ? { step: `run: ${runCommand(step.run)}`, ...shell(runCommand(step.run), dir, env) }
-            : { step: "env", exitCode: 0, output: "" };
+            ? {
+                step: `run: ${runCommand(step.run)}`,
+                ...(await timed(async () => shell(runCommand(step.run), dir, env))),
+              }
+            : { step: "env", exitCode: 0, output: "", seconds: 0 };
       results.push(result);
       if (result.exitCode !== 0) return { project, steps: results, status: "errored" };
     }
@@ -242,6 +246,12 @@ async function builtIn(
     return { exitCode: result.status, output: "" };
   }
   throw new Error(`the playback does not play the built-in step ${step}`);
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<T & { seconds: number }> {
+  const start = performance.now();
+  const result = await run();
+  return { ...result, seconds: Math.round((performance.now() - start) / 100) / 10 };
 }
 
 /** `sh -c command` in `cwd`, stdout and stderr together as Atlantis posts them. */
