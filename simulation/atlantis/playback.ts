@@ -8,7 +8,7 @@
  * Atlantis's own init, plan and show are played by Terraform with the real provider, offline
  * (the stack converted for 5.100.0 and planned against a no-op prior state of the base's stack).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -126,7 +126,7 @@ export async function playPlan(
     const hooks: StepResult[] = [];
     for (const hook of repo.pre_workflow_hooks ?? []) {
       if (hook.commands !== undefined && !hook.commands.includes("plan")) continue;
-      const result = await timed(async () => shell(hook.run, clone, stage.env));
+      const result = await timed(() => shell(hook.run, clone, stage.env));
       hooks.push({ step: `hook: ${hook.run}`, ...result });
       if (result.exitCode !== 0) return { hooks, projects: [] };
     }
@@ -187,7 +187,7 @@ async function planProject(
           : "run" in step
             ? {
                 step: `run: ${runCommand(step.run)}`,
-                ...(await timed(async () => shell(runCommand(step.run), dir, env))),
+                ...(await timed(() => shell(runCommand(step.run), dir, env))),
               }
             : { step: "env", exitCode: 0, output: "", seconds: 0 };
       results.push(result);
@@ -254,17 +254,26 @@ async function timed<T>(run: () => Promise<T>): Promise<T & { seconds: number }>
   return { ...result, seconds: Math.round((performance.now() - start) / 100) / 10 };
 }
 
-/** `sh -c command` in `cwd`, stdout and stderr together as Atlantis posts them. */
+/**
+ * `sh -c command` in `cwd`, stdout and stderr together as Atlantis posts them. Asynchronous: the
+ * scripted AWS account the preflight reads answers from this process.
+ */
 function shell(
   command: string,
   cwd: string,
   env: Readonly<Record<string, string>>,
-): { exitCode: number; output: string } {
-  const result = spawnSync("sh", ["-c", `exec 2>&1; ${command}`], {
+): Promise<{ exitCode: number; output: string }> {
+  const child = spawn("sh", ["-c", `exec 2>&1; ${command}`], {
     cwd,
     env,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  return { exitCode: result.status ?? 1, output: result.stdout };
+  const output: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolve({ exitCode: code ?? 1, output: Buffer.concat(output).toString("utf8") }),
+    );
+  });
 }
