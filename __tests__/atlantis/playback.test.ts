@@ -73,6 +73,9 @@ async function play(change: (tree: string) => void, only?: readonly string[]) {
 }
 
 let stage: Stage;
+// Terraform with the real provider waits on a loaded machine; a first run also builds the prior
+// states (kept afterwards).
+const PLAY_TIMEOUT_MS = 20 * 60_000;
 
 (enabled ? describe : describe.skip)("a pull request played through atlantis/repos.yaml", () => {
   let aws: ScriptedAccount;
@@ -135,100 +138,122 @@ let stage: Stage;
         CHECKPOINT_DISABLE: "1",
       },
     };
-  }, 600_000);
+  }, PLAY_TIMEOUT_MS);
 
   afterAll(async () => {
     await aws?.close();
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("plans an AMI-only pull request of staging in both projects, and every step passes", async () => {
-    const result = await play(newStagingAmi);
-    expect(result.hooks.map((hook) => hook.exitCode)).toEqual([0]);
-    expect(endings(result)).toMatchObject([
-      {
-        project: "staging",
-        status: "planned",
-        step: VERDICT,
-        exitCode: 0,
-        said: expect.any(String),
-      },
-      {
-        project: "production",
-        status: "planned",
-        step: VERDICT,
-        exitCode: 0,
-        said: expect.any(String),
-      },
-    ]);
-    expect(lastStep(result, "staging")).toMatchObject({ step: VERDICT, exitCode: 0 });
-    expect(lastStep(result, "staging")?.output).toContain(
-      "expect ami: pass (only amiId changed, and only what it replaces)",
-    );
-    expect(stepsOf(result, "production").find((s) => s.step === "plan")?.output).toContain(
-      "No changes.",
-    );
-  }, 600_000);
+  it(
+    "plans an AMI-only pull request of staging in both projects, and every step passes",
+    async () => {
+      const result = await play(newStagingAmi);
+      expect(result.hooks.map((hook) => hook.exitCode)).toEqual([0]);
+      expect(endings(result)).toMatchObject([
+        {
+          project: "staging",
+          status: "planned",
+          step: VERDICT,
+          exitCode: 0,
+          said: expect.any(String),
+        },
+        {
+          project: "production",
+          status: "planned",
+          step: VERDICT,
+          exitCode: 0,
+          said: expect.any(String),
+        },
+      ]);
+      expect(lastStep(result, "staging")).toMatchObject({ step: VERDICT, exitCode: 0 });
+      expect(lastStep(result, "staging")?.output).toContain(
+        "expect ami: pass (only amiId changed, and only what it replaces)",
+      );
+      expect(stepsOf(result, "production").find((s) => s.step === "plan")?.output).toContain(
+        "No changes.",
+      );
+    },
+    PLAY_TIMEOUT_MS,
+  );
 
-  it("stops a cluster rename at the change guard, before Terraform runs", async () => {
-    const result = await play(
-      (tree) => edit(tree, "stacks/stages.json", '"apps-staging"', '"apps-staging-2"'),
-      ["staging"],
-    );
-    expect(result.projects[0].status).toBe("errored");
-    expect(lastStep(result, "staging")).toMatchObject({ step: GUARD, exitCode: 1 });
-    expect(lastStep(result, "staging")?.output).toMatch(
-      /staging: STOP replace of aws_ecs_cluster\.cluster/,
-    );
-  }, 600_000);
+  it(
+    "stops a cluster rename at the change guard, before Terraform runs",
+    async () => {
+      const result = await play(
+        (tree) => edit(tree, "stacks/stages.json", '"apps-staging"', '"apps-staging-2"'),
+        ["staging"],
+      );
+      expect(result.projects[0].status).toBe("errored");
+      expect(lastStep(result, "staging")).toMatchObject({ step: GUARD, exitCode: 1 });
+      expect(lastStep(result, "staging")?.output).toMatch(
+        /staging: STOP replace of aws_ecs_cluster\.cluster/,
+      );
+    },
+    PLAY_TIMEOUT_MS,
+  );
 
-  it("stops it all the same when the pull request rewrites the guard and its step to pass everything", async () => {
-    const result = await play(
-      (tree) => {
-        edit(tree, "stacks/stages.json", '"apps-staging"', '"apps-staging-2"');
-        edit(
-          tree,
-          "ops/change-guard/destructive.ts",
-          /\): string\[\] \{\n/,
-          "): string[] {\n  return [];\n",
-        );
-        edit(tree, "atlantis/bin/apps-cluster-judge", /^set -euo pipefail$/m, "exit 0");
-      },
-      ["staging"],
-    );
-    expect(result.projects[0].status).toBe("errored");
-    expect(lastStep(result, "staging")).toMatchObject({ step: GUARD, exitCode: 1 });
-    expect(lastStep(result, "staging")?.output).toMatch(/STOP replace of aws_ecs_cluster\.cluster/);
-  }, 600_000);
+  it(
+    "stops it all the same when the pull request rewrites the guard and its step to pass everything",
+    async () => {
+      const result = await play(
+        (tree) => {
+          edit(tree, "stacks/stages.json", '"apps-staging"', '"apps-staging-2"');
+          edit(
+            tree,
+            "ops/change-guard/destructive.ts",
+            /\): string\[\] \{\n/,
+            "): string[] {\n  return [];\n",
+          );
+          edit(tree, "atlantis/bin/apps-cluster-judge", /^set -euo pipefail$/m, "exit 0");
+        },
+        ["staging"],
+      );
+      expect(result.projects[0].status).toBe("errored");
+      expect(lastStep(result, "staging")).toMatchObject({ step: GUARD, exitCode: 1 });
+      expect(lastStep(result, "staging")?.output).toMatch(
+        /STOP replace of aws_ecs_cluster\.cluster/,
+      );
+    },
+    PLAY_TIMEOUT_MS,
+  );
 
-  it("judges a pull request that changes the lockfile, the base synthesized from its own install", async () => {
-    const result = await play(
-      (tree) => {
-        newStagingAmi(tree);
-        edit(tree, "package.json", '"version": "0.1.0"', '"version": "0.1.1"');
-        edit(tree, "package-lock.json", /"version": "0\.1\.0"/g, '"version": "0.1.1"');
-      },
-      ["staging"],
-    );
-    expect(result.projects[0].status).toBe("planned");
-    const guard = stepsOf(result, "staging").find((s) => s.step === GUARD);
-    expect(guard?.output).toMatch(/staging: 3 touched \(stage settings changed: amiId\)/);
-    expect(lastStep(result, "staging")?.output).toContain("expect ami: pass");
-  }, 600_000);
+  it(
+    "judges a pull request that changes the lockfile, the base synthesized from its own install",
+    async () => {
+      const result = await play(
+        (tree) => {
+          newStagingAmi(tree);
+          edit(tree, "package.json", '"version": "0.1.0"', '"version": "0.1.1"');
+          edit(tree, "package-lock.json", /"version": "0\.1\.0"/g, '"version": "0.1.1"');
+        },
+        ["staging"],
+      );
+      expect(result.projects[0].status).toBe("planned");
+      const guard = stepsOf(result, "staging").find((s) => s.step === GUARD);
+      expect(guard?.output).toMatch(/staging: 3 touched \(stage settings changed: amiId\)/);
+      expect(lastStep(result, "staging")?.output).toContain("expect ami: pass");
+    },
+    PLAY_TIMEOUT_MS,
+  );
 
-  it("errors the plan of an AMI change that does more, so it cannot be applied", async () => {
-    const result = await play(
-      (tree) => {
-        newStagingAmi(tree);
-        edit(tree, "constructs/drain-failures.ts", "period: 300,", "period: 600,");
-      },
-      ["staging"],
-    );
-    expect(result.projects[0].status).toBe("errored");
-    expect(stepsOf(result, "staging").find((s) => s.step === GUARD)?.exitCode).toBe(0);
-    expect(lastStep(result, "staging")).toMatchObject({ step: VERDICT, exitCode: 1 });
-    expect(lastStep(result, "staging")?.output).toContain(
-      "staging: unexpected update of aws_cloudwatch_metric_alarm.instance_drain_failures",
-    );
-  }, 600_000);
+  it(
+    "errors the plan of an AMI change that does more, so it cannot be applied",
+    async () => {
+      const result = await play(
+        (tree) => {
+          newStagingAmi(tree);
+          edit(tree, "constructs/drain-failures.ts", "period: 300,", "period: 600,");
+        },
+        ["staging"],
+      );
+      expect(result.projects[0].status).toBe("errored");
+      expect(stepsOf(result, "staging").find((s) => s.step === GUARD)?.exitCode).toBe(0);
+      expect(lastStep(result, "staging")).toMatchObject({ step: VERDICT, exitCode: 1 });
+      expect(lastStep(result, "staging")?.output).toContain(
+        "staging: unexpected update of aws_cloudwatch_metric_alarm.instance_drain_failures",
+      );
+    },
+    PLAY_TIMEOUT_MS,
+  );
 });

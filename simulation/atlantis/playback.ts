@@ -109,7 +109,8 @@ export async function playPlan(
     edit(author);
     git(author, "add", "-A");
     git(author, "commit", "-q", "-m", "the pull request");
-    git(author, "push", "-q", "origin", `HEAD:refs/pull/${PULL_NUM}/head`);
+    // Each play is a new pull request of the same number: its head replaces the last one's.
+    git(author, "push", "-q", "--force", "origin", `HEAD:refs/pull/${PULL_NUM}/head`);
     const headCommit = git(author, "rev-parse", "HEAD");
 
     const clone = path.join(work, "clone");
