@@ -173,6 +173,13 @@ const PLAY_TIMEOUT_MS = 20 * 60_000;
       expect(stepsOf(result, "production").find((s) => s.step === "plan")?.output).toContain(
         "No changes.",
       );
+      // docs/atlantis.md shows this comment as it renders: its guard lines and verdict are these.
+      const [, rendered] =
+        /```diff\n([\s\S]*?)```/.exec(fs.readFileSync("docs/atlantis.md", "utf8")) ?? [];
+      const lines = (text = "") => text.replace(/\([0-9a-f]{12}\)/g, "(commit)").split("\n");
+      const guard = stepsOf(result, "staging").find((s) => s.step === GUARD)?.output;
+      expect(lines(guard)).toEqual(expect.arrayContaining(lines(rendered).slice(0, 5)));
+      expect(lines(lastStep(result, "staging")?.output)).toContain(lines(rendered).at(-2));
     },
     PLAY_TIMEOUT_MS,
   );
