@@ -232,7 +232,9 @@ const PLAY_TIMEOUT_MS = 20 * 60_000;
         (tree) => {
           newStagingAmi(tree);
           edit(tree, "package.json", '"version": "0.1.0"', '"version": "0.1.1"');
-          edit(tree, "package-lock.json", /"version": "0\.1\.0"/g, '"version": "0.1.1"');
+          // The root's version, at the top and in the root entry: the installed tree is the same.
+          edit(tree, "package-lock.json", '"version": "0.1.0"', '"version": "0.1.1"');
+          edit(tree, "package-lock.json", '"version": "0.1.0"', '"version": "0.1.1"');
         },
         ["staging"],
       );
