@@ -110,9 +110,14 @@ describe("verdictOf", () => {
     });
 
     it("is told by the settings of stages it does not judge (a plan is of one stage)", () => {
-      const verdict = verdictOf({ staging: stages.staging }, "ami", {}, {
-        settingsChanged: { staging: ["amiId"], production: ["amiId", "maxSize"] },
-      });
+      const verdict = verdictOf(
+        { staging: stages.staging },
+        "ami",
+        {},
+        {
+          settingsChanged: { staging: ["amiId"], production: ["amiId", "maxSize"] },
+        },
+      );
       expect(verdict).toMatchObject({ pass: false, problems: [together], warnings: [together] });
     });
   });
