@@ -10,6 +10,7 @@ import { addClusterStacks } from "../stacks/cluster-app";
 import { readStages } from "../config/stages";
 import { atlantisRepoConfig, type AtlantisProject } from "./support/atlantis-repo-config";
 import { DRAIN_ZIP } from "../simulation/fixtures";
+import { repoConfigText, stageNamesOf } from "../atlantis/repo-config";
 
 const config = v.parse(atlantisRepoConfig, parse(readFileSync("atlantis.yaml", "utf8")));
 const projects = config.projects ?? [];
@@ -68,7 +69,13 @@ describe("atlantis.yaml", () => {
     ).toThrow();
   });
 
-  it("has exactly one project per synthesized stack, in the default workspace", () => {
+  it("is what npm run atlantis:repo-config writes from stacks/stages.json", () => {
+    expect(readFileSync("atlantis.yaml", "utf8")).toBe(
+      repoConfigText(stageNamesOf("stacks/stages.json"), outputDir),
+    );
+  });
+
+  it("has exactly one project per synthesized stack, in the stages file's order, in the default workspace", () => {
     const stacks = addClusterStacks(Testing.app(), readStages("stacks/stages.json"), DRAIN_ZIP);
     const expected = stacks.map((stack) => ({
       name: stack.node.id,
@@ -78,18 +85,27 @@ describe("atlantis.yaml", () => {
     expect(projects.map(({ name, dir, workspace }) => ({ name, dir, workspace }))).toEqual(
       expected,
     );
+    expect(projects.map((project) => project.name)).toEqual(stageNamesOf("stacks/stages.json"));
   });
 
-  it("applies production after staging in a global apply, and not at all when staging's apply fails", () => {
-    const [staging, production] = ["staging", "production"].map((name) =>
-      projects.find((project) => project.name === name),
+  it("applies each stage after the one before it, and only once that one applied or planned no changes", () => {
+    projects.forEach((project, index) => {
+      expect(project.execution_order_group).toBe(index + 1);
+      expect(project.depends_on).toEqual(index === 0 ? undefined : [projects[index - 1].name]);
+    });
+  });
+
+  it("gives a third stage a project of its own, after the second", () => {
+    const three = v.parse(
+      atlantisRepoConfig,
+      parse(repoConfigText(["staging", "production", "disaster-recovery"], "cdktf.out")),
     );
-    expect(production?.execution_order_group).toBeGreaterThan(staging?.execution_order_group ?? 0);
-    expect(config.abort_on_execution_order_fail).toBe(true);
-  });
-
-  it("has no depends_on: Atlantis refuses a dependent's apply when the dependency has no changes (#4982), and a global apply with execution_order_group fails the first time (#5791)", () => {
-    expect(projects.filter((project) => project.depends_on !== undefined)).toEqual([]);
+    expect(three.projects?.at(-1)).toMatchObject({
+      name: "disaster-recovery",
+      dir: "cdktf.out/stacks/disaster-recovery",
+      execution_order_group: 3,
+      depends_on: ["production"],
+    });
   });
 
   const inputs = synthInputs();

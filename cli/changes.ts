@@ -17,6 +17,7 @@ interface ChangesOptions {
   stage?: StageName;
   expect?: Expectation;
   plan?: string;
+  baseInstall?: string;
   allowDestructive?: boolean;
   cache: boolean;
   format: ReportFormat;
@@ -33,6 +34,11 @@ export const changesCommands: CommandGroup = (program, context) => {
     .option(
       "--plan <plan.json>",
       "judge this plan (terraform show -json of a saved plan) instead of a prediction; its stage is the one whose clusterName its ECS cluster has, its settings are compared with --base, and an amiId-only change is judged as --expect ami",
+    )
+    .option(
+      "--base-install <dir>",
+      "synthesize the base with <dir>/node_modules, installed from the base's package-lock.json, so the working tree may have another lockfile (env CHANGES_BASE_INSTALL)",
+      context.io.env.CHANGES_BASE_INSTALL,
     )
     .option(
       "--allow-destructive",
@@ -87,6 +93,7 @@ async function changes(context: CliContext, options: ChangesOptions): Promise<vo
       stage: options.stage,
       expect: options.expect,
       allowDestructive: options.allowDestructive,
+      baseInstall: options.baseInstall,
       cache: options.cache,
       // Under CHANGES_SYNTH_CACHE_DEBUG, one line says where the base's synth came from.
       onCache: context.io.env.CHANGES_SYNTH_CACHE_DEBUG

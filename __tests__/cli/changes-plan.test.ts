@@ -139,6 +139,14 @@ describe("changes --plan", () => {
     expect(run.code).toBe(0);
   });
 
+  it("fails a staging plan of an AMI change that changes production's AMI too", async () => {
+    repo.edit("stacks/stages.json", new RegExp(COMMITTED_AMI, "g"), NEW_AMI);
+    const run = await changes(`--plan ${planFile("together.json", amiPlan())}`);
+    expect(run.stdout).toContain("expect ami: FAIL");
+    expect(run.stdout).toContain("TOGETHER amiId changed in staging and production at once");
+    expect(run.code).toBe(1);
+  });
+
   it("fails an AMI change whose plan does more, naming what", async () => {
     repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
     const extra = change(

@@ -1,10 +1,12 @@
 import { execFile, spawn } from "node:child_process";
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -363,8 +365,25 @@ describe("npm run cluster -- changes", () => {
       expect(run).toEqual({
         code: 2,
         stdout: "",
-        stderr: `error: the base ${other} has another package-lock.json than the working tree, so the installed node_modules cannot synthesize it; compare with a base that has the same lockfile (or check it out and npm ci)\n`,
+        stderr: `error: the base ${other} has another package-lock.json than ${repo.dir}, so its node_modules cannot synthesize the base; compare with a base that has the same lockfile, or pass --base-install with a folder installed from the base's lockfile\n`,
       });
+    });
+
+    it("synthesizes a base with another package-lock.json with the node_modules --base-install names", async () => {
+      const main = repo.git("rev-parse", "HEAD");
+      repo.edit("package-lock.json", '"lockfileVersion"', '"requires": true,\n  "lockfileVersion"');
+      const other = repo.commit("another lockfile");
+      const install = mkdtempSync(join(tmpdir(), "guard-base-install-"));
+      copyFileSync(join(repo.dir, "package-lock.json"), join(install, "package-lock.json"));
+      symlinkSync(join(home, "node_modules"), join(install, "node_modules"));
+      repo.git("reset", "-q", "--hard", main);
+      const run = await changes(`--base ${other} --base-install ${install}`);
+      expect(run.stderr).toBe("");
+      expect(run.stdout).toContain("staging: no changes");
+      expect(run.code).toBe(0);
+      const mismatched = await changes(`--base ${main} --base-install ${install}`);
+      expect(mismatched.stderr).toContain(`has another package-lock.json than ${install}`);
+      expect(mismatched.code).toBe(2);
     });
 
     it("says so outside a git repository", async () => {

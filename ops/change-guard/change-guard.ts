@@ -59,6 +59,12 @@ export interface GuardOptions {
    * @default true, unless `CHANGES_SYNTH_CACHE=off`
    */
   readonly cache?: boolean;
+  /**
+   * A folder whose node_modules were installed from the base's package-lock.json: the base is
+   * synthesized with them, so the working tree may have another lockfile.
+   * @default the project's own node_modules, which only fit a base with the same lockfile
+   */
+  readonly baseInstall?: string;
   /** Told whether the base's synth came from the cache (`hit`), was made (`miss`) or `off`. */
   readonly onCache?: (event: "hit" | "miss" | "off") => void;
   readonly env: Env;
@@ -94,10 +100,11 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
     );
   }
   const { ref, commit } = await resolveBase(location.root, options.base, env);
+  const baseInstall = options.baseInstall ?? projectDir;
   const lockfile = await assertSameLockfile(
     location.root,
     location.prefix,
-    projectDir,
+    baseInstall,
     ref,
     commit,
     env,
@@ -138,7 +145,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
       baseOut = join(work, "base");
       before = await withDetachedCheckout(
         location,
-        join(projectDir, "node_modules"),
+        join(baseInstall, "node_modules"),
         commit,
         env,
         async ({ projectDir: baseDir }) => {
@@ -204,25 +211,26 @@ export async function resolveBase(
 }
 
 /**
- * The base is synthesized with the working tree's node_modules: only sound for one lockfile.
- * Returns that lockfile (undefined when neither side has one).
+ * The base is synthesized with the node_modules of `installDir` (the working tree, unless
+ * `--base-install` names another): only sound when they were installed from the base's
+ * lockfile. Returns that lockfile (undefined when neither has one).
  */
 async function assertSameLockfile(
   root: string,
   prefix: string,
-  projectDir: string,
+  installDir: string,
   ref: string,
   commit: string,
   env: Env,
 ): Promise<Buffer | undefined> {
   const lockfile = `${prefix}package-lock.json`;
   const base = await fileAt(root, commit, lockfile, env);
-  const current = join(projectDir, "package-lock.json");
-  const head = existsSync(current) ? readFileSync(current) : undefined;
-  if (base === undefined && head === undefined) return undefined;
-  if (base !== undefined && head !== undefined && base.equals(head)) return head;
+  const installed = join(installDir, "package-lock.json");
+  const used = existsSync(installed) ? readFileSync(installed) : undefined;
+  if (base === undefined && used === undefined) return undefined;
+  if (base !== undefined && used !== undefined && base.equals(used)) return used;
   throw new ConfigError(
-    `the base ${ref} has another package-lock.json than the working tree, so the installed node_modules cannot synthesize it; compare with a base that has the same lockfile (or check it out and npm ci)`,
+    `the base ${ref} has another package-lock.json than ${installDir}, so its node_modules cannot synthesize the base; compare with a base that has the same lockfile, or pass --base-install with a folder installed from the base's lockfile`,
   );
 }
 

@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { ConfigError } from "../../config/config-error";
 import { parseJsonText } from "../../config/json-text";
-import { loadStages, parseStages, type StageName, type Stages } from "../../config/stages";
+import {
+  loadStages,
+  parseStages,
+  rolloutOrder,
+  type StageName,
+  type Stages,
+} from "../../config/stages";
 import { FIXED_ADDRESSES } from "../../constructs/readable-address";
 import { isJsonObject } from "../../change-set/json-object";
 import { launchKindsOf, REPORT_VERSION, resolveBase, type GuardReport } from "./change-guard";
@@ -67,8 +73,13 @@ export async function runPlanGuard(options: PlanGuardOptions): Promise<GuardRepo
   };
   const amiOnly = report.configChanges.length === 1 && report.configChanges[0] === "amiId";
   const expect = options.expect ?? (amiOnly ? "ami" : undefined);
+  // The plan is of one stage; whether other stages' AMIs change with it is read from the files.
+  const settingsChanged = Object.fromEntries(
+    rolloutOrder(after).map((name) => [name, configChanges(before?.[name], after[name])]),
+  );
   const verdict = verdictOf({ [stage]: report }, expect, launchKindsOf(before, after), {
     allowDestructive: options.allowDestructive,
+    settingsChanged,
   });
   const image = expect === undefined ? [] : imageProblems(plan, stage, after[stage].amiId);
   return {

@@ -110,6 +110,17 @@ export function flagChanges(changes: readonly ResourceChange[]): GuardChange[] {
   });
 }
 
+/** What the verdict is told beyond the stages it judges. */
+export interface VerdictOptions {
+  /** A change that loses running services or the state is intended. @default refused */
+  readonly allowDestructive?: boolean;
+  /**
+   * The settings that changed in every stage, also those not judged (a plan is of one stage).
+   * @default the `configChanges` of the stages judged
+   */
+  readonly settingsChanged?: Readonly<Record<string, readonly string[]>>;
+}
+
 /**
  * The warnings, the refusals of destructive changes and, with `expect`, the verdict on the
  * stages reported. A destructive change is refused whatever `expect` is, unless
@@ -119,11 +130,16 @@ export function verdictOf(
   stages: Readonly<Record<string, StageReport>>,
   expect: Expectation | undefined,
   launchKinds: LaunchKinds = {},
-  { allowDestructive = false }: { readonly allowDestructive?: boolean } = {},
+  { allowDestructive = false, settingsChanged }: VerdictOptions = {},
 ): Verdict {
-  const warnings = Object.entries(stages).flatMap(([stage, { changes }]) =>
-    warningsOf(stage, changes),
+  const together = amiStagesTogether(
+    settingsChanged ??
+      Object.fromEntries(Object.entries(stages).map(([s, r]) => [s, r.configChanges])),
   );
+  const warnings = [
+    ...(together === undefined ? [] : [together]),
+    ...Object.entries(stages).flatMap(([stage, { changes }]) => warningsOf(stage, changes)),
+  ];
   const stops = Object.entries(stages).flatMap(([stage, report]) =>
     destructiveChanges(stage, report.changes, report.configChanges),
   );
@@ -131,13 +147,29 @@ export function verdictOf(
   if (expect === undefined) {
     return { expect: null, pass: null, problems: [], warnings, stops, refused };
   }
-  const problems =
-    expect === "launch"
+  const problems = [
+    ...(together === undefined ? [] : [together]),
+    ...(expect === "launch"
       ? launchSwitchProblems(stages, launchKinds)
       : expect === "instance"
         ? instanceChangeProblems(stages, launchKinds, amiUpdateFor)
-        : amiOnlyProblems(stages, launchKinds);
+        : amiOnlyProblems(stages, launchKinds)),
+  ];
   return { expect, pass: problems.length === 0, problems, warnings, stops, refused };
+}
+
+/**
+ * One line when more than one stage's amiId changed: such a pull request rolls every one of
+ * those stages onto an AMI that none of them has run yet, so staging is not first.
+ */
+function amiStagesTogether(
+  settingsChanged: Readonly<Record<string, readonly string[]>>,
+): string | undefined {
+  const stages = Object.keys(settingsChanged).filter((stage) =>
+    settingsChanged[stage].includes("amiId"),
+  );
+  if (stages.length < 2) return undefined;
+  return `TOGETHER amiId changed in ${stages.join(" and ")} at once: each would roll onto an AMI no stage has run; change staging's first, then the next stage's in a pull request of its own`;
 }
 
 function warningsOf(stage: string, changes: readonly GuardChange[]): string[] {

@@ -80,11 +80,8 @@ describe("flagChanges", () => {
 });
 
 describe("verdictOf", () => {
-  it("passes an AMI change of both stages with exactly the three entries each", () => {
-    const stages = {
-      staging: report(["amiId"], AMI_UPDATE),
-      production: report(["amiId"], AMI_UPDATE),
-    };
+  it("passes an AMI change of one stage with exactly the three entries", () => {
+    const stages = { staging: report(["amiId"], AMI_UPDATE), production: report([], []) };
     expect(verdictOf(stages, "ami")).toEqual({
       expect: "ami",
       pass: true,
@@ -92,6 +89,37 @@ describe("verdictOf", () => {
       warnings: [],
       stops: [],
       refused: false,
+    });
+  });
+
+  describe("an AMI change of more than one stage at once", () => {
+    const together =
+      "TOGETHER amiId changed in staging and production at once: each would roll onto an AMI no stage has run; change staging's first, then the next stage's in a pull request of its own";
+    const stages = {
+      staging: report(["amiId"], AMI_UPDATE),
+      production: report(["amiId"], AMI_UPDATE),
+    };
+
+    it("is a warning without --expect", () => {
+      expect(verdictOf(stages, undefined)).toMatchObject({ warnings: [together], refused: false });
+    });
+
+    it.each(["ami", "instance", "launch"] as const)("fails --expect %s", (expectation) => {
+      const verdict = verdictOf(stages, expectation);
+      expect(verdict.pass).toBe(false);
+      expect(verdict.problems[0]).toBe(together);
+    });
+
+    it("is told by the settings of stages it does not judge (a plan is of one stage)", () => {
+      const verdict = verdictOf(
+        { staging: stages.staging },
+        "ami",
+        {},
+        {
+          settingsChanged: { staging: ["amiId"], production: ["amiId", "maxSize"] },
+        },
+      );
+      expect(verdict).toMatchObject({ pass: false, problems: [together], warnings: [together] });
     });
   });
 
@@ -134,6 +162,7 @@ describe("verdictOf", () => {
       ),
     };
     expect(verdictOf(stages, "ami").problems).toEqual([
+      expect.stringMatching(/^TOGETHER amiId changed in staging and production/),
       "staging: unexpected reason for the replace of aws_autoscaling_group.instances: max_size changed",
       "staging: unexpected reason for the update of aws_cloudwatch_metric_alarm.low_instance_alarm: threshold changed",
       "staging: unexpected reason for the replace of aws_launch_configuration.instances: user_data changed",
