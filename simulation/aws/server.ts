@@ -85,6 +85,11 @@ function answer(
       operation = simulated.route?.(decoded.method, decoded.path) ?? "";
     }
     const result = simulated.handle({ ...decoded, operation, region });
+    // A reply the service encoded itself (S3's REST XML, which no shared encoder speaks).
+    if ("reply" in result) {
+      const { reply } = result as { reply: EncodedReply };
+      return { ...reply, recorded: { operation, statusCode: reply.statusCode } };
+    }
     const { output, statusCode } =
       "output" in result
         ? (result as { output: object; statusCode?: number })

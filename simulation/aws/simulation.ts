@@ -3,6 +3,7 @@
  * way AWS wires them (a hook notifies its SNS topic, SNS invokes the subscribed function), with
  * a timeline of what happened for the rehearsal's report.
  */
+import type { Account } from "./account";
 import { SimulatedAutoScaling, type AdoptedGroup } from "./autoscaling";
 import { awsClock, type AwsClock } from "./clock";
 import { SimulatedCloudWatch } from "./cloudwatch";
@@ -19,9 +20,11 @@ import {
 } from "./load-balancer";
 import { SimulatedLogs } from "./logs";
 import { startSimulatedAws, type SimulatedAwsServer } from "./server";
+import { SimulatedS3 } from "./s3";
 import { IdSource } from "./service";
 import { SimulatedSns } from "./sns";
 import { SimulatedSqs } from "./sqs";
+import { SimulatedSsm } from "./ssm";
 
 export interface SimulationOptions {
   /** @default us-east-1 — the region the stacks' provider names. */
@@ -37,6 +40,12 @@ export interface SimulationOptions {
   /** The fault knobs to start with (also settable later through `faults`). */
   readonly faults?: FaultSettings;
   readonly loadBalancer?: LoadBalancerOptions;
+  /**
+   * What the account holds beside the stacks (images, subnets, instance profiles, buckets, ...):
+   * with one, EC2, IAM and S3 answer `check`'s and `ami`'s look-ups from it, and EC2 knows only
+   * its images. @default none: every AMI id exists, and those look-ups are unknown calls
+   */
+  readonly account?: Account;
 }
 
 export interface TimelineEvent {
@@ -54,6 +63,8 @@ export interface SimulatedAws {
   readonly ecs: SimulatedEcs;
   readonly lambda: SimulatedLambda;
   readonly sns: SimulatedSns;
+  /** The public parameters AWS publishes (the recommended ECS-optimized AMI). */
+  readonly ssm: SimulatedSsm;
   readonly faults: Faults;
   readonly loadBalancer: SimulatedLoadBalancer;
   readonly timeline: TimelineEvent[];
@@ -81,6 +92,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const region = options.region ?? "us-east-1";
   const faults = new Faults(options.faults);
   const sns = new SimulatedSns(ids);
+  const ssm = new SimulatedSsm(() => clock.now());
+  const account = options.account;
   const lambda = new SimulatedLambda(clock);
   const loadBalancer = new SimulatedLoadBalancer(clock, log, options.loadBalancer);
   const ecs = new SimulatedEcs(
@@ -141,13 +154,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     [
       autoScaling,
       new SimulatedCloudWatch(clock),
-      new SimulatedEc2(),
+      new SimulatedEc2(account && (() => account)),
       ecs,
-      new SimulatedIam(ids, clock),
+      new SimulatedIam(ids, clock, account && (() => account)),
       lambda,
       new SimulatedLogs(clock),
       sns,
       new SimulatedSqs(clock),
+      ssm,
+      ...(account ? [new SimulatedS3(() => account)] : []),
       {
         signingName: "sts",
         handle: () => ({
@@ -166,6 +181,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     ecs,
     lambda,
     sns,
+    ssm,
     faults,
     loadBalancer,
     timeline,
