@@ -62,7 +62,8 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   writeStageStack(workspace, stagesFile, stage, sandbox);
   // Terraform's own output, live: the plan, then each resource as it is created and destroyed.
-  const child = spawn("terraform", ["apply", "-auto-approve", "-input=false"], {
+  const color = process.stdout.isTTY ? [] : ["-no-color"];
+  const child = spawn("terraform", ["apply", "-auto-approve", "-input=false", ...color], {
     cwd: workspaceDir,
     stdio: "inherit",
     env: {
