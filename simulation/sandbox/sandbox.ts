@@ -105,6 +105,11 @@ async function main(argv: readonly string[]): Promise<number> {
   log("Ctrl-C stops the sandbox and removes its checkout.");
   log("");
   const signal = await signalled;
+  // What the apps' users saw over the whole practice, the figure a rollout is judged by.
+  const traffic = sandbox.aws.traffic();
+  const sent = traffic.reduce((sum, t) => sum + t.sent, 0);
+  const dropped = traffic.reduce((sum, t) => sum + t.dropped, 0);
+  log(`requests to the apps: ${sent} sent, ${dropped} dropped`);
   await sandbox.stop();
   log(`stopped (${signal})`);
   return SIGNAL_EXIT[signal];
