@@ -6,6 +6,7 @@
  * scripted account of the CLI's tests and the sandbox each hold one.
  */
 import { COMMITTED_AMI } from "../amis";
+import { AwsError, type SimulatedService } from "./service";
 
 export const ECS_POLICY =
   "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role";
@@ -99,3 +100,29 @@ const projectTags = (stage: string) => ({
   Stage: stage,
   ManagedBy: "cdktf",
 });
+
+/**
+ * `service` answering only what the account lets the caller do: a denied operation fails as AWS
+ * denies it, a throttled one as AWS throttles it, every time (EC2 has codes of its own).
+ */
+export function withAccountRefusals(
+  service: SimulatedService,
+  account: () => Account,
+): SimulatedService {
+  const ec2 = service.signingName === "ec2";
+  return {
+    signingName: service.signingName,
+    route: service.route?.bind(service),
+    handle: (call) => {
+      const { denied, throttled } = account();
+      if (denied.includes(call.operation))
+        throw new AwsError(
+          ec2 ? "UnauthorizedOperation" : "AccessDenied",
+          `not authorized to perform ${call.operation}`,
+        );
+      if (throttled.includes(call.operation))
+        throw new AwsError(ec2 ? "RequestLimitExceeded" : "Throttling", "Rate exceeded");
+      return service.handle(call);
+    },
+  };
+}

@@ -5,6 +5,7 @@
  * `ListTasks`, `DescribeTasks`, `DescribeServices`). What happens to tasks is the scheduler's
  * (`ecs-scheduler.ts`); the rehearsal seeds services with {@link SimulatedEcs.createService}.
  */
+import type { Account } from "./account";
 import type { AwsClock } from "./clock";
 import {
   isLive,
@@ -59,6 +60,8 @@ export class SimulatedEcs implements SimulatedService {
     events: SchedulerEvents,
     private readonly faults: Faults,
     private readonly region = "us-east-1",
+    /** Clusters that exist beside the simulation's own (what `check` finds), by name. */
+    private readonly account?: () => Account,
   ) {
     this.scheduler = new EcsScheduler(clock, events);
   }
@@ -119,7 +122,9 @@ export class SimulatedEcs implements SimulatedService {
       }
       case "DescribeClusters": {
         const refs = (params.clusters as string[] | undefined) ?? ["default"];
-        const found = refs.map((ref) => this.clusters.get(nameOf(ref)));
+        const found = refs.map(
+          (ref) => this.clusters.get(nameOf(ref)) ?? this.accountCluster(nameOf(ref), region),
+        );
         return {
           clusters: found.filter((c) => c !== undefined).map((c) => this.clusterView(c)),
           failures: refs
@@ -236,6 +241,18 @@ export class SimulatedEcs implements SimulatedService {
       default:
         throw new AwsError("InvalidAction", `simulated ECS has no ${operation}`);
     }
+  }
+
+  private accountCluster(name: string, region: string): Cluster | undefined {
+    const cluster = this.account?.().clusters[name];
+    if (cluster === undefined) return undefined;
+    return {
+      clusterArn: `arn:aws:ecs:${region}:${ACCOUNT_ID}:cluster/${name}`,
+      clusterName: name,
+      status: cluster.status,
+      settings: [],
+      tags: Object.entries(cluster.tags).map(([key, value]) => ({ key, value })),
+    };
   }
 
   /** As ECS refuses: a cluster with registered instances, active services or tasks stays. */

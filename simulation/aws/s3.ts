@@ -1,7 +1,7 @@
 /**
  * S3 (REST, XML) as `check` reads the state bucket: HeadBucket (its region, in a header) and
- * GetBucketVersioning, path-style, from the account's buckets. S3's replies are encoded here,
- * whole: a HEAD's error is a bare status, a GET's an XML `<Error>`.
+ * GetBucketVersioning, path-style, from the account's buckets, refusing what it denies. S3's
+ * replies are encoded here, whole: a HEAD's error is a bare status, a GET's an XML `<Error>`.
  */
 import type { Account } from "./account";
 import type { ServiceCall, SimulatedService } from "./service";
@@ -18,7 +18,16 @@ export class SimulatedS3 implements SimulatedService {
 
   handle({ operation, params, path }: ServiceCall): { reply: EncodedReply } {
     const bucket = path.split("/")[1] ?? "";
-    const found = this.account().buckets[bucket];
+    const { buckets, denied } = this.account();
+    if (denied.includes(operation)) {
+      return {
+        reply:
+          operation === "HeadBucket"
+            ? { statusCode: 403, headers: {}, body: "" }
+            : xml(403, error("AccessDenied", "Access Denied")),
+      };
+    }
+    const found = buckets[bucket];
     if (operation === "GetBucketVersioning" && !("versioning" in params)) {
       return { reply: xml(405, error("MethodNotAllowed", "only ?versioning is simulated")) };
     }
