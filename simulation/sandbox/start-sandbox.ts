@@ -203,7 +203,7 @@ function followTimeline(
       if (typeof line !== "object" || typeof line.action !== "string") continue;
       const instance = typeof line.instanceId === "string" ? ` ${line.instanceId}` : "";
       log(
-        `${stamp(aws.clock.startedAt + at)} AWS  drain function: ${line.action}${instance}${line.level === "error" ? ` (${String(line.message ?? "")})` : ""}`,
+        `${stamp(aws.clock.startedAt + at)} AWS  drain function: ${line.action}${instance}${line.level === "error" || line.level === "warn" ? ` (${String(line.message ?? "")})` : ""}`,
       );
     }
     decisions = runner.logs.length;
