@@ -10,10 +10,8 @@ import { spawn } from "node:child_process";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../../config/config-error";
 import { readStages } from "../../config/stages";
-import { TerraformWorkspace } from "../terraform/harness";
 import { isLoopback, pointsPastLoopback } from "./loopback-only";
 import { findSandboxState } from "./sandbox-state";
-import { writeStageStack } from "./stage-stack";
 
 const EXIT_USAGE = 2;
 
@@ -56,6 +54,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return refuse(
       `no stage "${stage}" in ${stagesFile} (stages: ${Object.keys(stages).join(", ")})`,
     );
+  // Loaded once the checks pass: synth and Terraform's harness are most of the start-up.
+  const { TerraformWorkspace } = await import("../terraform/harness");
+  const { writeStageStack } = await import("./stage-stack");
   const workspace = new TerraformWorkspace(
     { dir: workspaceDir, cliConfigFile: sandbox.cliConfigFile, env: {} },
     workspaceDir,

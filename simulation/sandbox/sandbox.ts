@@ -8,7 +8,6 @@ import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { DRILLS, drillNamed, type Drill } from "./drills";
 import { exportLines, pointsPastLoopback } from "./loopback-only";
-import { SandboxError, startSandbox } from "./start-sandbox";
 
 const EXIT_USAGE = 2;
 const EXIT_FAILED = 1;
@@ -80,6 +79,8 @@ async function main(argv: readonly string[]): Promise<number> {
       });
   });
   if (fault) log(`drill ${fault.name}: ${fault.description}`);
+  // Loaded once the flags are good: it brings the app's synth and Terraform's harness.
+  const { SandboxError, startSandbox } = await import("./start-sandbox");
   let sandbox;
   try {
     sandbox = await startSandbox({
