@@ -74,6 +74,11 @@ export interface Service extends Required<Omit<ServiceSettings, "desiredCount">>
   desiredCount: number;
   /** AWS epoch milliseconds. */
   readonly createdAt: number;
+  /**
+   * When the last forced new deployment started (UpdateService): tasks created before it are
+   * replaced, as tasks on a DRAINING instance are. AWS epoch milliseconds.
+   */
+  deployedAt?: number;
 }
 
 export interface Task {

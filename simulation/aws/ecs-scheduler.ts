@@ -161,8 +161,21 @@ export class EcsScheduler {
     }
   }
 
+  /** UpdateService with forceNewDeployment: every task now running is replaced. */
+  forceNewDeployment(service: Service): void {
+    service.deployedAt = this.clock.now();
+    this.events.log(`service ${service.serviceName}: new deployment forced`);
+    this.reconcile(service.cluster);
+  }
+
+  /** A task of an older deployment than the service's last forced one. */
+  outdated(task: Task, service: Service): boolean {
+    return service.deployedAt !== undefined && task.createdAt < service.deployedAt;
+  }
+
   private reconcileReplicas(service: Service): void {
-    const onDraining = (t: Task) => this.instanceOf(t)?.status === "DRAINING";
+    const onDraining = (t: Task) =>
+      this.instanceOf(t)?.status === "DRAINING" || this.outdated(t, service);
     const desired = service.desiredCount;
     const maxLive = Math.floor((desired * service.maximumPercent) / 100);
     const minHealthy = Math.ceil((desired * service.minimumHealthyPercent) / 100);
@@ -175,7 +188,8 @@ export class EcsScheduler {
       const instance = placeTask(
         service.placement,
         service.taskSize,
-        tasks,
+        // A new deployment is placed on its own: the tasks it replaces do not count.
+        tasks.filter((t) => !this.outdated(t, service)),
         this.instances.filter((i) => i.cluster === service.cluster),
         this.tasks,
       );

@@ -5,6 +5,7 @@
  * `ListTasks`, `DescribeTasks`, `DescribeServices`). What happens to tasks is the scheduler's
  * (`ecs-scheduler.ts`); the rehearsal seeds services with {@link SimulatedEcs.createService}.
  */
+import type { Account } from "./account";
 import type { SimulatedClock } from "../clock";
 import {
   isLive,
@@ -59,6 +60,8 @@ export class SimulatedEcs implements SimulatedService {
     events: SchedulerEvents,
     private readonly faults: Faults,
     private readonly region = "us-east-1",
+    /** Clusters that exist beside the simulation's own (what `check` finds), by name. */
+    private readonly account?: () => Account,
   ) {
     this.scheduler = new EcsScheduler(clock, events);
   }
@@ -119,7 +122,9 @@ export class SimulatedEcs implements SimulatedService {
       }
       case "DescribeClusters": {
         const refs = (params.clusters as string[] | undefined) ?? ["default"];
-        const found = refs.map((ref) => this.clusters.get(nameOf(ref)));
+        const found = refs.map(
+          (ref) => this.clusters.get(nameOf(ref)) ?? this.accountCluster(nameOf(ref), region),
+        );
         return {
           clusters: found.filter((c) => c !== undefined).map((c) => this.clusterView(c)),
           failures: refs
@@ -220,9 +225,34 @@ export class SimulatedEcs implements SimulatedService {
             .map((arn) => ({ arn, reason: "MISSING" })),
         };
       }
+      case "ListServices": {
+        const cluster = this.cluster(p.cluster).clusterName;
+        const page = paginate(
+          this.scheduler.services.filter((s) => s.cluster === cluster),
+          { ...p, maxResults: Math.min(p.maxResults ?? 10, 100) },
+        );
+        return { serviceArns: page.items.map((s) => s.serviceArn), ...page.next };
+      }
+      case "UpdateService": {
+        const service = this.service(p.cluster ?? "default", nameOf(String(params.service)));
+        if (params.forceNewDeployment === true) this.scheduler.forceNewDeployment(service);
+        return { service: this.serviceView(service) };
+      }
       default:
         throw new AwsError("InvalidAction", `simulated ECS has no ${operation}`);
     }
+  }
+
+  private accountCluster(name: string, region: string): Cluster | undefined {
+    const cluster = this.account?.().clusters[name];
+    if (cluster === undefined) return undefined;
+    return {
+      clusterArn: `arn:aws:ecs:${region}:${ACCOUNT_ID}:cluster/${name}`,
+      clusterName: name,
+      status: cluster.status,
+      settings: [],
+      tags: Object.entries(cluster.tags).map(([key, value]) => ({ key, value })),
+    };
   }
 
   /** As ECS refuses: a cluster with registered instances, active services or tasks stays. */
@@ -331,10 +361,29 @@ export class SimulatedEcs implements SimulatedService {
   }
 
   private serviceView(service: Service): object {
-    const tasks = this.scheduler.tasksOf(service).filter(isWanted);
-    const running = tasks.filter((t) => t.lastStatus === "RUNNING").length;
-    const pending = tasks.filter((t) => t.lastStatus === "PENDING").length;
+    const wanted = this.scheduler.tasksOf(service).filter(isWanted);
+    const outdated = wanted.filter((t) => this.scheduler.outdated(t, service));
+    const tasks = wanted.filter((t) => !this.scheduler.outdated(t, service));
+    const running = wanted.filter((t) => t.lastStatus === "RUNNING").length;
+    const pending = wanted.filter((t) => t.lastStatus === "PENDING").length;
+    const primaryRunning = tasks.filter((t) => t.lastStatus === "RUNNING").length;
     const now = this.clock.now() / 1000;
+    // The deployment a forced one replaces stays listed (ACTIVE) until its last task stops.
+    const replaced =
+      outdated.length === 0
+        ? []
+        : [
+            {
+              id: `ecs-svc/${service.serviceName}-before`,
+              status: "ACTIVE",
+              desiredCount: 0,
+              runningCount: outdated.filter((t) => t.lastStatus === "RUNNING").length,
+              pendingCount: 0,
+              rolloutState: "IN_PROGRESS",
+              createdAt: service.createdAt / 1000,
+              updatedAt: now,
+            },
+          ];
     return {
       serviceArn: service.serviceArn,
       serviceName: service.serviceName,
@@ -361,12 +410,13 @@ export class SimulatedEcs implements SimulatedService {
           id: `ecs-svc/${service.serviceName}`,
           status: "PRIMARY",
           desiredCount: service.desiredCount,
-          runningCount: running,
-          pendingCount: pending,
-          rolloutState: running === service.desiredCount ? "COMPLETED" : "IN_PROGRESS",
-          createdAt: service.createdAt / 1000,
+          runningCount: primaryRunning,
+          pendingCount: tasks.filter((t) => t.lastStatus === "PENDING").length,
+          rolloutState: primaryRunning === service.desiredCount ? "COMPLETED" : "IN_PROGRESS",
+          createdAt: (service.deployedAt ?? service.createdAt) / 1000,
           updatedAt: now,
         },
+        ...replaced,
       ],
       events: [],
       createdAt: service.createdAt / 1000,

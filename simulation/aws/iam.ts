@@ -1,4 +1,9 @@
-/** IAM as the provider uses it for `aws_iam_role` and `aws_iam_role_policy`: roles and inline policies. */
+/**
+ * IAM as the provider uses it for `aws_iam_role` and `aws_iam_role_policy`: roles and inline
+ * policies; and, given an account, its instance profiles and their roles' policies as `check`
+ * reads them.
+ */
+import type { Account } from "./account";
 import type { SimulatedClock } from "../clock";
 import {
   ACCOUNT_ID,
@@ -29,10 +34,16 @@ export class SimulatedIam implements SimulatedService {
   constructor(
     private readonly ids: IdSource,
     private readonly clock: SimulatedClock,
+    private readonly account?: () => Account,
   ) {}
 
   handle({ operation, params }: ServiceCall): object {
     const p = params as Record<string, string>;
+    const account = this.account?.();
+    const accountRoleRead = ROLE_READS.has(operation) && !this.roles.has(p.RoleName);
+    if (account !== undefined && (ACCOUNT_OPERATIONS.has(operation) || accountRoleRead)) {
+      return accountAnswer(account, operation, p);
+    }
     switch (operation) {
       case "CreateRole": {
         if (this.roles.has(p.RoleName))
@@ -124,5 +135,65 @@ export class SimulatedIam implements SimulatedService {
       AssumeRolePolicyDocument: encodeURIComponent(AssumeRolePolicyDocument),
       RoleLastUsed: {},
     };
+  }
+}
+
+/** What IAM answers from the account alone. */
+const ACCOUNT_OPERATIONS = new Set(["GetInstanceProfile", "GetPolicy", "GetPolicyVersion"]);
+/** Reads of a role's policies, answered from the account for a role the provider did not create. */
+const ROLE_READS = new Set(["ListAttachedRolePolicies", "ListRolePolicies", "GetRolePolicy"]);
+
+function accountAnswer(account: Account, operation: string, p: Record<string, string>): object {
+  switch (operation) {
+    case "GetInstanceProfile": {
+      const name = p.InstanceProfileName;
+      if (!Object.hasOwn(account.instanceProfiles, name))
+        throw new AwsError("NoSuchEntity", `Instance Profile ${name} cannot be found.`, 404);
+      const role = account.instanceProfiles[name];
+      return {
+        InstanceProfile: {
+          InstanceProfileName: name,
+          Roles: role === null ? [] : [{ RoleName: role }],
+        },
+      };
+    }
+    case "ListAttachedRolePolicies":
+      return {
+        AttachedPolicies: (account.attachedPolicies[p.RoleName] ?? []).map((arn) => ({
+          PolicyArn: arn,
+          PolicyName: arn.split("/").pop(),
+        })),
+        IsTruncated: false,
+      };
+    case "ListRolePolicies":
+      return {
+        PolicyNames: Object.keys(account.inlinePolicies[p.RoleName] ?? {}),
+        IsTruncated: false,
+      };
+    case "GetRolePolicy": {
+      const document = account.inlinePolicies[p.RoleName]?.[p.PolicyName];
+      if (document === undefined)
+        throw new AwsError(
+          "NoSuchEntity",
+          `The role policy with name ${p.PolicyName} cannot be found.`,
+          404,
+        );
+      return {
+        RoleName: p.RoleName,
+        PolicyName: p.PolicyName,
+        PolicyDocument: encodeURIComponent(JSON.stringify(document)),
+      };
+    }
+    case "GetPolicy":
+      return { Policy: { Arn: p.PolicyArn, DefaultVersionId: "v1" } };
+    case "GetPolicyVersion":
+      return {
+        PolicyVersion: {
+          VersionId: p.VersionId,
+          Document: encodeURIComponent(JSON.stringify(account.managedPolicies[p.PolicyArn] ?? {})),
+        },
+      };
+    default:
+      throw new AwsError("NoSuchEntity", `The role with name ${p.RoleName} cannot be found.`, 404);
   }
 }

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimulatedClock } from "../clock";
-import { AwsError, type SimulatedService } from "./service";
+import { AwsError, type ServiceAnswer, type SimulatedService } from "./service";
 import { decodeRequest, encodeError, encodeOutput, type EncodedReply } from "./wire";
 
 export interface RecordedCall {
@@ -104,11 +104,18 @@ function answer(
       operation = simulated.route?.(decoded.method, decoded.path) ?? "";
     }
     const result = simulated.handle({ ...decoded, operation, region });
-    const { output, statusCode } =
-      "output" in result
-        ? (result as { output: object; statusCode?: number })
-        : { output: result, statusCode: 200 };
-    const reply = encodeOutput(service, { ...decoded, operation }, output, statusCode);
+    // A reply the service encoded itself (S3's REST XML, which no shared encoder speaks).
+    if ("reply" in result) {
+      const { reply } = result as { reply: EncodedReply };
+      return {
+        ...reply,
+        recorded: { operation, params: decoded.params, statusCode: reply.statusCode },
+      };
+    }
+    const { output, statusCode, cutOffBody } =
+      "output" in result ? (result as ServiceAnswer) : { output: result, statusCode: 200 };
+    const whole = encodeOutput(service, { ...decoded, operation }, output, statusCode);
+    const reply = cutOffBody ? cutOff(whole) : whole;
     return {
       ...reply,
       recorded: { operation, params: decoded.params, statusCode: reply.statusCode },
@@ -139,4 +146,13 @@ function credentialScope(incoming: IncomingMessage): { service: string; region: 
   const [, region = "", service = ""] =
     /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\//.exec(incoming.headers.authorization ?? "") ?? [];
   return { service, region };
+}
+
+/** The first half of a reply's body, its length header dropped so the client reads what comes. */
+export function cutOff(reply: EncodedReply): EncodedReply {
+  const body = Buffer.from(reply.body);
+  const headers = Object.fromEntries(
+    Object.entries(reply.headers).filter(([name]) => name.toLowerCase() !== "content-length"),
+  );
+  return { ...reply, headers, body: body.subarray(0, Math.floor(body.length / 2)) };
 }

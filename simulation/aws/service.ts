@@ -20,6 +20,8 @@ export interface ServiceCall {
 export interface ServiceAnswer {
   readonly output: object;
   readonly statusCode?: number;
+  /** Send only the first half of the encoded body: an answer cut off mid-way. */
+  readonly cutOffBody?: boolean;
 }
 
 export interface SimulatedService {

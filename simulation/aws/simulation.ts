@@ -4,6 +4,7 @@
  * a timeline of what happened for the rehearsal's report.
  */
 import type { SNSEvent } from "aws-lambda";
+import type { Account } from "./account";
 import { SimulatedAutoScaling, type AdoptedGroup } from "./autoscaling";
 import { scaledClock, type SimulatedClock } from "../clock";
 import { SimulatedCloudWatch } from "./cloudwatch";
@@ -20,9 +21,11 @@ import {
 } from "./load-balancer";
 import { SimulatedLogs } from "./logs";
 import { startSimulatedAws, type SimulatedAwsServer } from "./server";
+import { SimulatedS3 } from "./s3";
 import { IdSource } from "./service";
 import { SimulatedSns, type PublishedMessage } from "./sns";
 import { SimulatedSqs } from "./sqs";
+import { SimulatedSsm } from "./ssm";
 
 export interface SimulationOptions {
   /** @default us-east-1 — the region the stacks' provider names. */
@@ -40,6 +43,12 @@ export interface SimulationOptions {
   readonly loadBalancer?: LoadBalancerOptions;
   /** The loopback port to serve on. @default 0 — any free port */
   readonly port?: number;
+  /**
+   * What the account holds beside the stacks (images, subnets, instance profiles, buckets, ...):
+   * with one, EC2, IAM and S3 answer `check`'s and `ami`'s look-ups from it, and EC2 knows only
+   * its images. @default none: every AMI id exists, and those look-ups are unknown calls
+   */
+  readonly account?: Account;
 }
 
 export interface TimelineEvent {
@@ -57,6 +66,8 @@ export interface SimulatedAws {
   readonly ecs: SimulatedEcs;
   readonly lambda: SimulatedLambda;
   readonly sns: SimulatedSns;
+  /** The public parameters AWS publishes (the recommended ECS-optimized AMI). */
+  readonly ssm: SimulatedSsm;
   readonly faults: Faults;
   readonly loadBalancer: SimulatedLoadBalancer;
   readonly timeline: TimelineEvent[];
@@ -84,6 +95,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const region = options.region ?? "us-east-1";
   const faults = new Faults(options.faults);
   const sns = new SimulatedSns(ids);
+  const ssm = new SimulatedSsm(() => clock.now());
+  const account = options.account;
   const lambda = new SimulatedLambda(clock);
   const loadBalancer = new SimulatedLoadBalancer(clock, log, options.loadBalancer);
   const ecs = new SimulatedEcs(
@@ -144,13 +157,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     [
       autoScaling,
       new SimulatedCloudWatch(clock),
-      new SimulatedEc2(),
+      new SimulatedEc2(account && (() => account)),
       ecs,
-      new SimulatedIam(ids, clock),
+      new SimulatedIam(ids, clock, account && (() => account)),
       lambda,
       new SimulatedLogs(clock),
       sns,
       new SimulatedSqs(clock),
+      ssm,
+      ...(account ? [new SimulatedS3(() => account)] : []),
       {
         signingName: "sts",
         handle: () => ({
@@ -170,6 +185,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     ecs,
     lambda,
     sns,
+    ssm,
     faults,
     loadBalancer,
     timeline,

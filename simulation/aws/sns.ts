@@ -3,6 +3,7 @@
  * `aws_sns_topic_subscription`, and as Auto Scaling uses it: a publish to a topic is delivered
  * to each `lambda` subscription through `deliver` (asynchronously, as SNS invokes Lambda).
  */
+import type { Account } from "./account";
 import {
   ACCOUNT_ID,
   AwsError,
@@ -45,7 +46,11 @@ export class SimulatedSns implements SimulatedService {
   /** Hands a message to a subscribed function (set by the simulation that owns Lambda). */
   deliver: (functionArn: string, published: PublishedMessage) => void = () => undefined;
 
-  constructor(private readonly ids: IdSource) {}
+  constructor(
+    private readonly ids: IdSource,
+    /** Topics that exist beside the stacks' (the on-call topic), with their encryption key. */
+    private readonly account?: () => Account,
+  ) {}
 
   handle({ operation, params, region }: ServiceCall): object {
     const p = params as Record<string, string>;
@@ -80,8 +85,19 @@ export class SimulatedSns implements SimulatedService {
         }
         return { TopicArn: arn };
       }
-      case "GetTopicAttributes":
-        return { Attributes: this.topic(p.TopicArn).attributes };
+      case "GetTopicAttributes": {
+        const accountTopic = this.topics.has(p.TopicArn)
+          ? undefined
+          : this.account?.().topics[p.TopicArn];
+        if (accountTopic === undefined) return { Attributes: this.topic(p.TopicArn).attributes };
+        const { kmsKey } = accountTopic;
+        return {
+          Attributes: new Map([
+            ["TopicArn", p.TopicArn],
+            ...(kmsKey ? [["KmsMasterKeyId", kmsKey] as [string, string]] : []),
+          ]),
+        };
+      }
       case "SetTopicAttributes":
         this.topic(p.TopicArn).attributes.set(p.AttributeName, p.AttributeValue ?? "");
         return {};

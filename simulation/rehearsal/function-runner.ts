@@ -92,11 +92,12 @@ export function functionRunner(
         // The handler gets the event and a context whose remaining time counts down, in AWS
         // time (the preload's Date), from the function's timeout, as Lambda's does.
         `const deadline = Date.now() + ${timeoutMs};
+         process.send("invoked");
          require(${JSON.stringify(path.join(dirOf(fn), file))}).${exported}(JSON.parse(process.env.REHEARSAL_EVENT), { getRemainingTimeInMillis: () => deadline - Date.now(), functionName: ${JSON.stringify(fn.configuration.FunctionName)}, awsRequestId: "rehearsal" })
            .then(() => process.exit(0), (error) => { console.error(String(error && error.stack || error)); process.exit(1); });`,
       ],
       {
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
         env: {
           PATH: process.env.PATH,
           ...configuration.Environment?.Variables,
@@ -112,14 +113,19 @@ export function functionRunner(
       },
     );
     running.add(child);
-    // Lambda's timeout counts from the invocation, in AWS time: here, the real time it lasts.
-    const timeout = setTimeout(
-      () => {
-        run.outcome = "timeout";
-        child.kill("SIGKILL");
-      },
-      realMsFor(timeoutMs, clock.msPerSecond),
-    );
+    // Lambda's timeout counts from the invocation, not the container's start, in AWS time: here,
+    // the real time it lasts from the moment the handler is called (a loaded machine can take
+    // seconds to start Node, minutes of AWS time at a fast clock).
+    let timeout: NodeJS.Timeout | undefined;
+    child.once("message", () => {
+      timeout = setTimeout(
+        () => {
+          run.outcome = "timeout";
+          child.kill("SIGKILL");
+        },
+        realMsFor(timeoutMs, clock.msPerSecond),
+      );
+    });
     const record = (chunk: Buffer) => {
       for (const text of chunk.toString().split("\n").filter(Boolean)) {
         let line: Record<string, unknown> | string = text;
@@ -131,8 +137,8 @@ export function functionRunner(
         logs.push({ at: sinceStart(), line });
       }
     };
-    child.stdout.on("data", record);
-    child.stderr.on("data", record);
+    child.stdout?.on("data", record);
+    child.stderr?.on("data", record);
     child.on("close", (status) => {
       clearTimeout(timeout);
       running.delete(child);

@@ -14,8 +14,8 @@ export function awsClockText(ms: number): string {
 
 const realSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The timeline's events worth a line (the rest are in the function's log). */
-const TIMELINE_EVENTS =
+/** The timeline's events worth a line (the rest are in the function's log); the sandbox's too. */
+export const TIMELINE_EVENTS =
   /group (created|deleted|adopted)|launched|registered|never register|InService|Terminating:Wait|terminated|timed out|DRAINING|desired: |hand-over|: (CONTINUE|ABANDON)|drain function: (admit|abandon|complete|already-complete|heartbeat|continue|hand-off|drain|wait-for-capacity|drain-blocked)/;
 
 export function reportLines(outcome: ScenarioOutcome): string[] {
