@@ -227,12 +227,17 @@ describe("npm run cluster -- changes", () => {
     expect(code).toBe(0);
   });
 
+  const TOGETHER =
+    "TOGETHER amiId changed in staging and production at once: each would roll onto an AMI no stage has run; change staging's first, then the next stage's in a pull request of its own";
+
   it("renders a change in both stages as markdown, verdict first, one table per stage", async () => {
     repo.edit("stacks/stages.json", new RegExp(COMMITTED_AMI, "g"), NEW_AMI);
+    // Both stages' AMIs in one change: every stage is judged, and rolling them together fails.
     const run = await changes("--expect ami --format markdown");
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     const lines = run.stdout.split("\n");
-    expect(lines[0]).toBe("### Change guard: :white_check_mark: only an AMI update (expect ami)");
+    expect(lines[0]).toBe("### Change guard: :x: not only an AMI update (expect ami)");
+    expect(lines).toContain(`- ${TOGETHER}`);
     const tables = lines.filter((line) => line === "| | resource | action | why |");
     expect(tables).toHaveLength(2);
     expect(lines.indexOf("#### staging")).toBeLessThan(lines.indexOf("#### production"));
@@ -245,12 +250,14 @@ describe("npm run cluster -- changes", () => {
     repo.edit("stacks/stages.json", new RegExp(COMMITTED_AMI, "g"), NEW_AMI);
     const onlyAmi = await touched("--stage production --expect ami");
     expect(onlyAmi.stages).toEqual({ production: AMI_UPDATE });
-    expect(onlyAmi.code).toBe(0);
+    expect(onlyAmi.report.verdict.problems).toEqual([TOGETHER]);
+    expect(onlyAmi.code).toBe(1);
 
     repo.edit("stacks/stages.json", '"m6i.large"', '"m6i.xlarge"');
     const { code, report, stages } = await touched("--stage staging --expect ami");
     expect(stages).toEqual({ staging: AMI_UPDATE });
     expect(report.verdict.problems).toEqual([
+      TOGETHER,
       "production: stage setting instanceType changed (only amiId may)",
       "production: unexpected reason for the replace of aws_launch_configuration.instances: instance_type changed",
     ]);
