@@ -26,6 +26,10 @@ const ROUTES: readonly [string, RegExp, string][] = [
   ["PUT", /^\/2024-08-31\/functions\/[^/]+\/recursion-config$/, "PutFunctionRecursionConfig"],
   ["GET", /^\/2024-08-31\/functions\/[^/]+\/recursion-config$/, "GetFunctionRecursionConfig"],
   ["GET", /^\/2017-03-31\/tags\/.+$/, "ListTags"],
+  // The function's reserved concurrency (`reserved_concurrent_executions`).
+  ["PUT", /^\/20\d\d-\d\d-\d\d\/functions\/[^/]+\/concurrency$/, "PutFunctionConcurrency"],
+  ["GET", /^\/20\d\d-\d\d-\d\d\/functions\/[^/]+\/concurrency$/, "GetFunctionConcurrency"],
+  ["DELETE", /^\/20\d\d-\d\d-\d\d\/functions\/[^/]+\/concurrency$/, "DeleteFunctionConcurrency"],
 ];
 
 export interface LambdaFunction {
@@ -34,6 +38,8 @@ export interface LambdaFunction {
   readonly statements: object[];
   recursiveLoop: string;
   readonly tags: Record<string, string>;
+  /** Reserved concurrency, when set. */
+  reservedConcurrency?: number;
 }
 
 export class SimulatedLambda implements SimulatedService {
@@ -97,8 +103,23 @@ export class SimulatedLambda implements SimulatedService {
           Configuration: fn.configuration,
           Code: { RepositoryType: "S3", Location: "https://simulated.invalid/code.zip" },
           Tags: fn.tags,
+          ...(fn.reservedConcurrency === undefined
+            ? {}
+            : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } }),
         };
       }
+      case "PutFunctionConcurrency": {
+        const { ReservedConcurrentExecutions } = params as { ReservedConcurrentExecutions: number };
+        this.fn(name).reservedConcurrency = ReservedConcurrentExecutions;
+        return { ReservedConcurrentExecutions };
+      }
+      case "GetFunctionConcurrency": {
+        const reserved = this.fn(name).reservedConcurrency;
+        return reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved };
+      }
+      case "DeleteFunctionConcurrency":
+        this.fn(name).reservedConcurrency = undefined;
+        return { output: {}, statusCode: 204 };
       case "GetFunctionConfiguration":
         return this.fn(name).configuration;
       case "ListVersionsByFunction":
