@@ -86,21 +86,8 @@ export class SimulatedIam implements SimulatedService {
       case "PutRolePolicy":
         this.role(p.RoleName).policies.set(p.PolicyName, p.PolicyDocument);
         return {};
-      case "GetRolePolicy": {
-        const document = this.role(p.RoleName).policies.get(p.PolicyName);
-        if (document === undefined)
-          throw new AwsError(
-            "NoSuchEntity",
-            `The role policy with name ${p.PolicyName} cannot be found.`,
-            404,
-          );
-        // IAM returns policy documents URL-encoded; the provider decodes them.
-        return {
-          RoleName: p.RoleName,
-          PolicyName: p.PolicyName,
-          PolicyDocument: encodeURIComponent(document),
-        };
-      }
+      case "GetRolePolicy":
+        return rolePolicy(p, this.role(p.RoleName).policies.get(p.PolicyName));
       case "DeleteRolePolicy":
         this.role(p.RoleName).policies.delete(p.PolicyName);
         return {};
@@ -172,17 +159,7 @@ function accountAnswer(account: Account, operation: string, p: Record<string, st
       };
     case "GetRolePolicy": {
       const document = account.inlinePolicies[p.RoleName]?.[p.PolicyName];
-      if (document === undefined)
-        throw new AwsError(
-          "NoSuchEntity",
-          `The role policy with name ${p.PolicyName} cannot be found.`,
-          404,
-        );
-      return {
-        RoleName: p.RoleName,
-        PolicyName: p.PolicyName,
-        PolicyDocument: encodeURIComponent(JSON.stringify(document)),
-      };
+      return rolePolicy(p, document === undefined ? undefined : JSON.stringify(document));
     }
     case "GetPolicy":
       return { Policy: { Arn: p.PolicyArn, DefaultVersionId: "v1" } };
@@ -196,4 +173,19 @@ function accountAnswer(account: Account, operation: string, p: Record<string, st
     default:
       throw new AwsError("NoSuchEntity", `The role with name ${p.RoleName} cannot be found.`, 404);
   }
+}
+
+/** GetRolePolicy's answer: the document URL-encoded, as IAM returns it (the provider decodes it). */
+function rolePolicy(p: Record<string, string>, document: string | undefined): object {
+  if (document === undefined)
+    throw new AwsError(
+      "NoSuchEntity",
+      `The role policy with name ${p.PolicyName} cannot be found.`,
+      404,
+    );
+  return {
+    RoleName: p.RoleName,
+    PolicyName: p.PolicyName,
+    PolicyDocument: encodeURIComponent(document),
+  };
 }
