@@ -2,7 +2,8 @@
  * What planning with the real AWS provider (the machine's filesystem mirror) costs, each a
  * median and spread over N runs: `terraform init` of one stack, its no-op base state (plans
  * until nothing changes), one plan of an AMI change of it, and the combined plan of every
- * agreement scenario (the agreement test's base state and plan).
+ * agreement scenario (the agreement test's base state and plan) as a new machine makes them,
+ * then the whole agreement again, reading back the plans it kept (kept-plans.ts).
  *
  *   npm run bench:real-provider [-- --runs 3]
  */
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     ...rolloutCases(),
   ];
   const times = { init: [] as number[], state: [] as number[], plan: [] as number[] };
-  const combined = { state: [] as number[], plan: [] as number[] };
+  const combined = { state: [] as number[], plan: [] as number[], kept: [] as number[] };
   try {
     for (let i = 0; i < runs; i++) {
       const workspace = new TerraformWorkspace(provider, mkdtempSync(join(work, "ws-")));
@@ -85,12 +86,13 @@ async function main(): Promise<void> {
       times.state.push(await seconds(() => noOpState(workspace, stack, schemas)));
       workspace.writeStack(amiChange);
       times.plan.push(await seconds(() => workspace.plan("-refresh=false")));
-      // The agreement's base state as a fresh clone builds it, without a kept one.
-      process.env.REAL_PROVIDER_STATE_CACHE = "off";
+      // The agreement as a new machine runs it (nothing kept), then again with what it kept.
+      process.env.REAL_PROVIDER_CACHE = mkdtempSync(join(work, "kept-"));
       const timings: Partial<JudgeTimings> = {};
       await judge(provider, cases, timings);
       combined.state.push(timings.baseState ?? Number.NaN);
       combined.plan.push(timings.plan ?? Number.NaN);
+      combined.kept.push(await seconds(() => judge(provider, cases)));
     }
     console.log(
       `terraform ${(terraform as { version: string }).version}, real hashicorp/aws ${provider.version} (${provider.mirror}), staging stack, ${cases.length} agreement scenarios   (${runs} runs)`,
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     console.log(row("one plan (AMI change)", times.plan));
     console.log(row("agreement: base state", combined.state));
     console.log(row("agreement: combined plan", combined.plan));
+    console.log(row("agreement: again, plans kept", combined.kept));
   } finally {
     rmSync(work, { recursive: true, force: true });
     rmSync(provider.dir, { recursive: true, force: true });

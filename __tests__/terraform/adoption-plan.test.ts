@@ -12,12 +12,9 @@ import { firstPlanAfterAdoption, planAdoption } from "../../ops/adoption/adoptio
 import { parseTerraformState } from "../../ops/adoption/terraform-state";
 import { addClusterStacks } from "../../stacks/cluster-app";
 import { baseStages, DRAIN_ZIP } from "../../simulation/fixtures";
-import {
-  TerraformWorkspace,
-  plannedActions,
-  terraformOnPath,
-} from "../../simulation/terraform/harness";
+import { plannedActions, terraformOnPath } from "../../simulation/terraform/harness";
 import { forRealProvider } from "../../simulation/terraform/real-provider/convert";
+import { KeptPlansWorkspace } from "../../simulation/terraform/real-provider/kept-plans";
 import {
   findRealProvider,
   installRealProvider,
@@ -70,7 +67,7 @@ suite("the first plan after adopting staging, by the real AWS provider", () => {
     const synthesized = JSON.parse(Testing.synth(staging));
 
     const provider = installRealProvider(found as { version: string; mirror: string });
-    const workspace = new TerraformWorkspace(provider);
+    const workspace = new KeptPlansWorkspace(provider);
     cleanUp.push(provider.dir, workspace.dir);
     // The imported objects are in the state already: the import blocks have nothing left to do.
     const converted = forRealProvider(synthesized, { providerVersion: provider.version });

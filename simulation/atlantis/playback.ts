@@ -19,7 +19,7 @@ import { TerraformWorkspace } from "../terraform/harness";
 import { forRealProvider } from "../terraform/real-provider/convert";
 import type { RealProvider } from "../terraform/real-provider/mirror";
 import { noOpState, resourceSchemas } from "../terraform/real-provider/prior-state";
-import { keepState, readState, stateCacheFile } from "../terraform/real-provider/state-cache";
+import { KeptPlansWorkspace } from "../terraform/real-provider/kept-plans";
 import { atlantisServerConfig, type AtlantisStep } from "./server-config";
 
 /** The base branch, the repository's id and the pull request's number and branch. */
@@ -179,7 +179,9 @@ async function planProject(
   env: Readonly<Record<string, string>>,
 ): Promise<ProjectPlan> {
   const results: StepResult[] = [];
-  const terraform = new TerraformWorkspace(stage.provider);
+  // The base's no-op state is built from plans this machine may have made before (kept-plans.ts);
+  // Atlantis's own plan and show steps always run.
+  const terraform = new KeptPlansWorkspace(stage.provider);
   try {
     for (const step of steps) {
       const result =
@@ -221,11 +223,7 @@ async function builtIn(
     const base = convert(stage.baseStacks[project]);
     terraform.writeStack(base);
     await terraform.init();
-    const cached = stateCacheFile(base, stage.provider.version);
-    keepState(
-      cached,
-      await noOpState(terraform, base, await resourceSchemas(terraform), readState(cached)),
-    );
+    await noOpState(terraform, base, await resourceSchemas(terraform));
     terraform.writeStack(
       convert(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"))),
     );

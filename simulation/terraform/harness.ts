@@ -119,6 +119,11 @@ export class TerraformWorkspace {
 
   /** Runs terraform here; independent workspaces can run at the same time. */
   run(...args: string[]): Promise<TerraformResult> {
+    return this.spawnTerraform(args);
+  }
+
+  /** The one place a terraform process starts. */
+  protected spawnTerraform(args: readonly string[]): Promise<TerraformResult> {
     const child = spawn("terraform", args, {
       cwd: this.dir,
       stdio: ["ignore", "pipe", "pipe"],

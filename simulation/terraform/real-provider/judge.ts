@@ -5,19 +5,18 @@
  * the scenario's own prefix and all are planned at once, on a state that holds a copy of each
  * scenario's `before` objects. Each distinct provider block (region, default tags) is a provider
  * configuration of its own (an alias), so a scenario's resources plan exactly as they would
- * alone: with their own provider settings, prior state and data sources.
+ * alone: with their own provider settings, prior state and data sources. What the machine has
+ * planned before from the same inputs is read back (kept-plans.ts).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { BlockConfig, SynthesizedDocument } from "../../../change-set/document";
 import { renamed } from "../combined-config";
 import type { TerraformPlan } from "../../../ops/change-guard/plan-changes";
-import { TerraformWorkspace, type PlanJson, type PlannedResourceChange } from "../harness";
+import type { PlanJson, PlannedResourceChange } from "../harness";
 import { applyOrder, type ApplyOrder } from "./apply-graph";
 import { forRealProvider } from "./convert";
 import type { RealProvider } from "./mirror";
-import { keepState, readState, stateCacheFile } from "./state-cache";
+import { KeptPlansWorkspace } from "./kept-plans";
 import { aliasOf, noOpState, resourceSchemas, writeState, type StateResource } from "./prior-state";
 
 export interface PlanScenario {
@@ -60,10 +59,8 @@ export async function judge(
     }
     return befores.get(key) as { prefix: string };
   });
-  const workspace = new TerraformWorkspace(
-    provider,
-    fs.mkdtempSync(path.join(os.tmpdir(), "real-plan-")),
-  );
+  // Plans, graphs and schemas this machine has made from the same inputs are read back.
+  const workspace = new KeptPlansWorkspace(provider);
   try {
     const convert = (document: SynthesizedDocument) =>
       forRealProvider(document, { providerVersion: provider.version });
@@ -77,12 +74,10 @@ export async function judge(
     workspace.writeStack(baseConfig);
     timings.init = await seconds(() => workspace.init());
     const schemas = await resourceSchemas(workspace);
-    const cached = stateCacheFile(baseConfig, provider.version);
     let base = new Map<string, StateResource>();
     timings.baseState = await seconds(async () => {
-      base = await noOpState(workspace, baseConfig, schemas, readState(cached));
+      base = await noOpState(workspace, baseConfig, schemas);
     });
-    keepState(cached, base);
 
     const parts = scenarios.map((scenario, index) => ({
       prefix: `s${index}`,
