@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Env } from "./git-worktree";
@@ -77,4 +77,26 @@ export async function nodeVersionOf(projectDir: string, env: Env): Promise<strin
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Gives a checkout of the base the working tree's Lambda builds (`build/<name>.zip` and the
+ * `<name>.inputs.json` record of what it was built from, lambda/bundle.ts): the base's synth then
+ * bundles a function again only when its inputs differ there. Sound because the record names
+ * every input by its path with its hash (the function's sources, the bundler's own code, the
+ * lockfile, the zip itself) and the base's synth checks them against the base's own files; a
+ * function whose code the change touches is rebuilt from the base. Saves a bundle (~0.5 s) per
+ * uncached `changes`.
+ */
+export function seedLambdaBuilds(fromProjectDir: string, toProjectDir: string): void {
+  const from = join(fromProjectDir, "build");
+  let names: string[];
+  try {
+    names = readdirSync(from).filter((name) => /\.(zip|inputs\.json)$/.test(name));
+  } catch {
+    return;
+  }
+  const to = join(toProjectDir, "build");
+  mkdirSync(to, { recursive: true });
+  for (const name of names) copyFileSync(join(from, name), join(to, name));
 }
