@@ -133,6 +133,7 @@ describe("instance drain handler (index.ts)", () => {
 
   it("does not drain while the only other instance is terminating, and drains once a new one registers", async () => {
     aws = await staging({ ...web, capacity: "Terminating:Wait" });
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     aws.aws.server.onCall = ({ operation }, earlier) => {
       // The first look at Auto Scaling is at the instance itself: after two capacity checks
       // have found nothing, a new instance is ACTIVE and InService.
@@ -150,6 +151,15 @@ describe("instance drain handler (index.ts)", () => {
       .calls()
       .filter((r) => r.operation === "ListContainerInstances" && !r.params.filter).length;
     expect(capacityChecks).toBe(3);
+    // It says why it waits, naming the instance and the tasks still there.
+    expect(warn.mock.calls.map(([line]) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        level: "warn",
+        action: "wait-for-capacity",
+        instanceId: aws.instanceId,
+        tasksLeft: 1,
+      }),
+    );
     expect(operations().filter((op) => op === "UpdateContainerInstancesState")).toHaveLength(1);
     expect(operations().at(-1)).toBe("CompleteLifecycleAction");
   });
