@@ -15,6 +15,7 @@ import { resourceIdPattern, resourceIdRule } from "./naming-rules";
 import { placeholderFields, stripPlaceholders } from "./placeholders";
 import { tagProblem } from "./aws-rules/tags";
 import { readUtf8File } from "./utf8-text";
+import { DrainTimingError, resolveDrainTiming } from "../lambda/instance-drain/contract";
 
 /** A stage's name: the key of its block in the stages file. */
 export type StageName = string;
@@ -234,6 +235,21 @@ const stageSchema = v.pipe(
   // AWS's documented limits on each number and on the tags (config/aws-rules/).
   v.rawCheck(({ dataset, addIssue }) => {
     if (dataset.typed) for (const issue of awsLimitIssues(dataset.value)) addIssue(issue);
+  }),
+  // The drain's timeouts must fit together: the function's contract owns that rule (the
+  // InstanceDrain construct applies it to props given in code); here it names the file's field.
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed || dataset.value.drain === undefined) return;
+    const { drain } = dataset.value;
+    try {
+      resolveDrainTiming(drain);
+    } catch (error) {
+      if (!(error instanceof DrainTimingError)) throw error;
+      addIssue({
+        message: error.rule,
+        path: [pathItem(dataset.value, "drain"), pathItem(drain, error.field)],
+      });
+    }
   }),
 );
 

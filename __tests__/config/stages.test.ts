@@ -331,6 +331,17 @@ describe("stage config", () => {
       (s) => (s.staging.drain = { pollSeconds: 0 }),
       "stages.json: staging.drain.pollSeconds: must be a whole number of at least 1, got 0",
     ],
+    // The drain contract's rules (lambda/instance-drain/contract.ts), named by the file's field.
+    [
+      "a function timeout too short for a drain's hand-off",
+      (s) => (s.staging.drain = { lambdaTimeoutSeconds: 60 }),
+      "stages.json: staging.drain.lambdaTimeoutSeconds: must be a whole number of at least 120, got 60",
+    ],
+    [
+      "a heartbeat shorter than an invocation and its retries",
+      (s) => (s.production.drain = { lambdaTimeoutSeconds: 300, heartbeatTimeoutSeconds: 400 }),
+      "stages.json: production.drain.heartbeatTimeoutSeconds: must be at least lambdaTimeoutSeconds + 300 (600) so the hook outlives an invocation and its retries, got 400",
+    ],
     [
       "an alarm topic that is not an SNS ARN",
       (s) => (s.production.alarm = { actionsTopicArn: "oncall" }),
