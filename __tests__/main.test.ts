@@ -134,7 +134,7 @@ describe("main.ts (the cdktf app)", () => {
       "drain settings that do not fit together",
       "drain-timing",
       withProduction({ drain: { heartbeatTimeoutSeconds: 300 } }),
-      /^error: \S+drain-timing\.json: production: InstanceDrain heartbeatTimeoutSeconds must be at least lambdaTimeoutSeconds \+ 300 \(1200\) .*, got 300\n$/,
+      /^error: \S+drain-timing\.json: production\.drain\.heartbeatTimeoutSeconds: must be at least lambdaTimeoutSeconds \+ 300 \(1200\) .*, got 300\n$/,
     ],
     [
       "a file that is not JSON",
