@@ -78,6 +78,7 @@ import {
 import { referencesIn, type Reference } from "./references";
 import { requiredProviderChanges } from "./required-providers";
 import { jsonEqual } from "./json-equal";
+import { plannedArgument } from "./provider-defaults";
 import {
   recomputedOnUpdate,
   replacementVerdict,
@@ -292,7 +293,10 @@ function track(
   for (const attribute of attributes) {
     if (IGNORED_ATTRIBUTES.has(attribute)) continue;
     const afterValue = valueOf(after.config, attribute);
-    if (!jsonEqual(valueOf(before.config, attribute), afterValue)) ownChanges.add(attribute);
+    const [was, is] = [before.config, after.config].map((config) =>
+      plannedArgument(before.type, config, attribute),
+    );
+    if (!jsonEqual(was, is)) ownChanges.add(attribute);
     if (afterValue === undefined) continue;
     const resolved = referencesIn(afterValue).filter(
       (reference) => reference.address !== address && current.has(reference.address),

@@ -128,6 +128,8 @@ suite(`the change set agrees with the real AWS provider ${version}`, () => {
     });
 
   it.each([
+    // Writing the provider's default where it was left out changes nothing (no rollout).
+    ["staging without a provider default (associate_public_ip_address)", {}],
     ["staging drain code", { "aws_lambda_function.instance_drain": "update" }],
     ["staging drain hook added", { "terraform_data.drain_hook": "create" }],
     // The new template version reaches the group in place: only instances launched later get

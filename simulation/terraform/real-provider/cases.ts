@@ -84,7 +84,8 @@ export const GROUP = "aws_autoscaling_group.instances";
 export const ALARM = "aws_cloudwatch_metric_alarm.low_instance_alarm";
 
 /**
- * Rollouts of staging the field and template edits do not make: back from a template to the
+ * Rollouts of staging the field and template edits do not make: an argument written where it was
+ * left to the provider's default (change-set/provider-defaults.ts), back from a template to the
  * launch configuration, a hook heartbeat in template mode, new function code, a state from
  * before the drain hook, the first apply, and the template stack as it would be without a
  * launch generation (what the generation prevents).
@@ -104,7 +105,20 @@ export function rolloutCases(): Case[] {
     group.lifecycle = { create_before_destroy: true };
     return document;
   };
+  // The launch configuration as stacks synthesized before `associatePublicIpAddress` left it.
+  const withoutPublicIpArgument = () => {
+    const document = staging({});
+    const configurations = document.resource?.aws_launch_configuration ?? {};
+    for (const configuration of Object.values(configurations))
+      delete (configuration as Record<string, unknown>).associate_public_ip_address;
+    return document;
+  };
   return [
+    {
+      name: "staging without a provider default (associate_public_ip_address)",
+      before: withoutPublicIpArgument(),
+      after: staging({}),
+    },
     { name: "staging template back to configuration", before: template, after: staging({}) },
     {
       name: "staging template drain.heartbeatTimeoutSeconds",
