@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { EXIT_CODES, exitCodesTable } from "../../cli/format";
 import { cli } from "./support";
+import { generatedSection, tableCells } from "../support/generated-table";
 
 /** Every command's `--help` says what each of its exit codes means, as docs/cli-exit-codes.md does. */
 
@@ -32,16 +33,6 @@ describe("exit codes", () => {
 
   it("are what docs/cli-exit-codes.md lists", () => {
     const doc = readFileSync("docs/cli-exit-codes.md", "utf8");
-    const [, table] =
-      /<!-- generated: exit-codes -->\n+([\s\S]*?)\n+<!-- end: exit-codes -->/.exec(doc) ?? [];
-    // Cell by cell: prettier pads a markdown table's columns.
-    const cells = (markdown: string) =>
-      markdown.split("\n").map((row) =>
-        row
-          .split(/(?<!\\)\|/)
-          .map((cell) => cell.trim().replace(/^-+$/, "---"))
-          .filter(Boolean),
-      );
-    expect(cells(table ?? "")).toEqual(cells(exitCodesTable()));
+    expect(tableCells(generatedSection(doc, "exit-codes"))).toEqual(tableCells(exitCodesTable()));
   });
 });

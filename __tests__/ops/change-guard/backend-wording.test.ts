@@ -7,6 +7,7 @@ import {
 } from "../../../change-set/change-set";
 import { backendFieldsTable } from "../../../change-set/backend";
 import { destructiveChanges } from "../../../ops/change-guard/destructive";
+import { generatedSection, tableCells } from "../../support/generated-table";
 
 /**
  * What the change guard says of each backend field's change, and that docs/state-backend.md says
@@ -80,20 +81,10 @@ describe("the change guard on a backend change", () => {
 
   it("is what docs/state-backend.md says, field by field", () => {
     const doc = readFileSync("docs/state-backend.md", "utf8");
-    const [, table] =
-      /<!-- generated: backend-fields -->\n+([\s\S]*?)\n+<!-- end: backend-fields -->/.exec(doc) ??
-      [];
-    // Cell by cell: prettier pads a markdown table's columns.
-    const cells = (markdown: string) =>
-      markdown.split("\n").map((row) =>
-        row
-          .split(/(?<!\\)\|/)
-          .map((cell) => cell.trim().replace(/^-+$/, "---"))
-          .filter(Boolean),
-      );
-    expect(cells(table)).toEqual(cells(backendFieldsTable()));
+    const table = generatedSection(doc, "backend-fields");
+    expect(tableCells(table)).toEqual(tableCells(backendFieldsTable()));
     // Every field the stacks' backend sets (stacks/state-backend.ts) has its row.
-    expect(cells(table).map(([field]) => field)).toEqual([
+    expect(tableCells(table).map(([field]) => field)).toEqual([
       "field",
       "---",
       ...["bucket", "key", "region", "encrypt", "use_lockfile", "dynamodb_table"].map(
