@@ -7,13 +7,12 @@
  * when the environment points anywhere but the sandbox.
  */
 import { spawn } from "node:child_process";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
+import { EXIT_USAGE, parseCommandLine } from "./parse-command-line";
 import { ConfigError } from "../../config/config-error";
 import { readStages } from "../../config/stages";
 import { isLoopback, pointsPastLoopback } from "./loopback-only";
 import { findSandboxState } from "./sandbox-state";
-
-const EXIT_USAGE = 2;
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("sandbox:apply")
@@ -21,12 +20,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .argument("<stage>", "the stage to apply")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    throw error;
-  }
+  const stopped = parseCommandLine(program, argv);
+  if (stopped !== undefined) return stopped;
   const [stage] = program.args;
   const stagesFile = process.env.STAGES_FILE ?? "stacks/stages.json";
   const refuse = (line: string) => {

@@ -5,11 +5,11 @@
  * exit 2, before anything starts.
  */
 import * as path from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { EXIT_USAGE, parseCommandLine } from "./parse-command-line";
 import { DRILLS, drillNamed, type Drill } from "./drills";
 import { exportLines, pointsPastLoopback } from "./loopback-only";
 
-const EXIT_USAGE = 2;
 const EXIT_FAILED = 1;
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 /** The provider polls its waits every 10 real seconds: faster than 20× AWS time blurs them. */
@@ -52,12 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    throw error;
-  }
+  const exitCode = parseCommandLine(program, argv);
+  if (exitCode !== undefined) return exitCode;
   const refusal = pointsPastLoopback(process.env);
   if (refusal !== undefined) {
     process.stderr.write(`error: ${refusal}\n`);
