@@ -95,28 +95,47 @@ export function realMsFor(ms: number, msPerSecond: number): number {
   return (ms * msPerSecond) / 1000;
 }
 
-/** Its scheduled callbacks do not keep Node alive. */
+/**
+ * Its scheduled callbacks do not keep Node alive. Node's timers run on a monotonic clock and may
+ * fire a millisecond before `Date.now()` reaches their moment (seen at 10 ms per second: a
+ * 2-second wait ended after 1.9); a timer that fires early waits again for the rest, so a callback
+ * or a sleep never sees `now()` before its moment.
+ */
 export function scaledClock(msPerSecond: number, startedAt = Date.now()): ScaledClock {
   if (!(msPerSecond > 0)) throw new RangeError(`msPerSecond must be positive, got ${msPerSecond}`);
-  const after = (ms: number, fn: () => void) => {
-    const timer = setTimeout(fn, realMsFor(Math.max(0, ms), msPerSecond)).unref();
+  const now = () => scaledTimeAt(Date.now(), startedAt, msPerSecond);
+  /** Runs `fn` once simulated time reaches `at`; `keepAlive` says whether the wait holds Node open. */
+  const at = (moment: number, fn: () => void, keepAlive: boolean) => {
+    let timer: NodeJS.Timeout;
+    // Always through a timer, even when the moment has passed: a callback never runs inside `after`.
+    const wait = (realMs: number) => {
+      timer = setTimeout(fire, realMs);
+      if (!keepAlive) timer.unref();
+    };
+    const fire = () => {
+      const left = moment - now();
+      if (left > 0) wait(Math.max(1, realMsFor(left, msPerSecond)));
+      else fn();
+    };
+    wait(Math.max(0, realMsFor(moment - now(), msPerSecond)));
     return () => clearTimeout(timer);
   };
   return {
     startedAt,
     msPerSecond,
-    now: () => scaledTimeAt(Date.now(), startedAt, msPerSecond),
-    after,
+    now,
+    after: (ms, fn) => at(now() + Math.max(0, ms), fn, false),
     // A sleep keeps Node alive, as the wait of whoever sleeps would.
     sleep: (ms, signal) =>
-      new Promise((resolve, reject) =>
-        setTimeout(
+      new Promise((resolve, reject) => {
+        at(
+          now() + Math.max(0, ms),
           () =>
             signal?.aborted
               ? reject(Object.assign(new Error("aborted"), { name: "AbortError" }))
               : resolve(),
-          realMsFor(Math.max(0, ms), msPerSecond),
-        ),
-      ),
+          true,
+        );
+      }),
   };
 }

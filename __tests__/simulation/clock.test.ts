@@ -57,6 +57,25 @@ describe("the scaled clock", () => {
     expect(clock.now() - clock.startedAt).toBeGreaterThanOrEqual(3_000);
   });
 
+  it("waits again when a timer fires before Date.now() reaches the moment (Node's timers run on another clock)", async () => {
+    const realNow = Date.now.bind(Date);
+    let lagMs = 0;
+    const now = jest.spyOn(Date, "now").mockImplementation(() => realNow() - lagMs);
+    try {
+      const clock = scaledClock(10);
+      const fired = new Promise<number>((resolve) =>
+        clock.after(2_000, () => resolve(clock.now())),
+      );
+      const slept = clock.sleep(1_000).then(() => clock.now());
+      // From here the wall clock reads 5 real ms (500 simulated) behind the timers' clock.
+      lagMs = 5;
+      expect((await slept) - clock.startedAt).toBeGreaterThanOrEqual(1_000);
+      expect((await fired) - clock.startedAt).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it("refuses a clock that does not move", () => {
     expect(() => scaledClock(0)).toThrow("msPerSecond must be positive, got 0");
   });
