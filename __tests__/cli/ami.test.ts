@@ -1,3 +1,4 @@
+import "aws-sdk-client-mock-jest";
 import { readFileSync, writeFileSync } from "node:fs";
 import {
   DescribeImagesCommand,

@@ -1,3 +1,4 @@
+import "aws-sdk-client-mock-jest";
 import { ListTasksCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import type { Scene } from "./cluster-scene";
 import { LOPSIDED, PRODUCTION_INSTANCES as instances } from "./scenes";

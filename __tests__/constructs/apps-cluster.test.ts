@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";

@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import fc from "fast-check";
 import { Testing } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";

@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { Testing } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchConfiguration } from "@cdktf/provider-aws/lib/launch-configuration";

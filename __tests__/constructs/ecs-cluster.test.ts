@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { Testing } from "cdktf";
 import { EcsCluster } from "../../constructs/ecs-cluster";

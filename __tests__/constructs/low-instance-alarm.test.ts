@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Testing } from "cdktf";
