@@ -18,4 +18,5 @@ module.exports = {
   maxWorkers: "100%",
   // Longest suites first, also on a fresh clone, where jest has no times of its own yet.
   testSequencer: "<rootDir>/jest.sequencer.cjs",
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/token-stack-traces.ts"],
 };
