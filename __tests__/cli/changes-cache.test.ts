@@ -1,5 +1,6 @@
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -22,11 +23,15 @@ jest.setTimeout(60_000);
 const home = process.cwd();
 let repo: TestRepo;
 let cache: string;
-beforeAll(() => {
+/** A cache folder as a run against HEAD with nothing edited leaves it: one entry, HEAD's synth. */
+let filled: string;
+beforeAll(async () => {
   repo = createTestRepo(home);
   process.chdir(repo.dir);
   // Each run says on stderr where the base's synth came from: hit, miss or off.
   process.env.CHANGES_SYNTH_CACHE_DEBUG = "1";
+  cache = filled = mkdtempSync(join(tmpdir(), "changes-cache-filled-"));
+  expect((await changes()).source).toBe("miss");
 });
 beforeEach(() => {
   cache = mkdtempSync(join(tmpdir(), "changes-cache-test-"));
@@ -50,6 +55,9 @@ async function changes(args = "", cacheVariable = cache) {
 
 /** The entries in the cache folder (complete or not). */
 const entries = () => readdirSync(cache);
+
+/** This test's cache as the run against HEAD left it (a copy: the test may break it). */
+const fillCache = () => cpSync(filled, cache, { recursive: true });
 
 describe("changes keeps the base's synth output", () => {
   it("synthesizes the base once: the second run against it uses the kept output, without a checkout", async () => {
@@ -75,7 +83,7 @@ describe("changes keeps the base's synth output", () => {
 
   it("does not use the output of another base commit", async () => {
     const main = repo.git("rev-parse", "HEAD");
-    await changes();
+    fillCache();
     repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
     repo.commit("new AMI for staging");
     try {
@@ -107,7 +115,7 @@ describe("changes keeps the base's synth output", () => {
   });
 
   it("does not use the output made with another Node version", async () => {
-    expect((await changes()).source).toBe("miss");
+    fillCache();
     // A `node` first on PATH that says another version and runs the same Node all the same.
     const bin = mkdtempSync(join(tmpdir(), "changes-cache-node-"));
     writeFileSync(
@@ -127,7 +135,7 @@ describe("changes keeps the base's synth output", () => {
   });
 
   it("does not use a half-written entry (no completion marker), and replaces it", async () => {
-    await changes();
+    fillCache();
     const [entry] = entries();
     rmSync(join(cache, entry, "complete"));
     rmSync(join(cache, entry, "out", "stacks", "staging"), { recursive: true });
@@ -145,7 +153,7 @@ describe("changes keeps the base's synth output", () => {
   });
 
   it("neither reads nor writes it under --no-cache or CHANGES_SYNTH_CACHE=off", async () => {
-    await changes();
+    fillCache();
     const [entry] = entries();
     // Emptied, so that a run that read it would see every resource created, and one that wrote
     // it would fill it again.
@@ -166,7 +174,7 @@ describe("changes keeps the base's synth output", () => {
   // byte for byte the base's synth, every verdict is the same with the cache and without (the
   // first test compares one AMI update's reports as well).
   it("keeps the base's synth output byte for byte", async () => {
-    await changes();
+    fillCache();
     const [entry] = entries();
     const synthesized = mkdtempSync(join(tmpdir(), "changes-cache-synth-"));
     try {
