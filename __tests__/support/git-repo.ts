@@ -1,7 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 
 /**
  * A throwaway git repository holding a copy of this project's sources (what synth and the CLI
@@ -41,8 +49,10 @@ export interface TestRepo {
 
 export function createTestRepo(project = process.cwd()): TestRepo {
   const dir = mkdtempSync(join(tmpdir(), "guard-repo-"));
+  // With their times: the CLI's launcher reuses a bundle only when its sources are older.
   for (const source of SOURCES)
-    cpSync(join(project, source), join(dir, source), { recursive: true });
+    cpSync(join(project, source), join(dir, source), { recursive: true, preserveTimestamps: true });
+  copyBuilds(project, dir);
   symlinkSync(resolve(project, "node_modules"), join(dir, "node_modules"), "dir");
   const git = (...args: string[]) =>
     execFileSync(
@@ -88,4 +98,30 @@ export function createTestRepo(project = process.cwd()): TestRepo {
   writeFileSync(join(dir, ".git", "info", "exclude"), "node_modules\n");
   repo.commit("base");
   return repo;
+}
+
+/**
+ * The project's own builds, which the copy's first CLI start and first synth would otherwise
+ * make again (seconds each): the CLI's bundle with its pointer (bin/apps-cluster.cjs runs it
+ * only while every source it names is older than the pointer, so an edit in the copy rebuilds
+ * it) and the Lambda bundles with their records (lambda/bundle.ts checks each input's hash).
+ */
+function copyBuilds(project: string, dir: string): void {
+  const from = join(project, "build");
+  if (!existsSync(from)) return;
+  const copy = (name: string) =>
+    cpSync(join(from, name), join(dir, "build", name), {
+      recursive: true,
+      preserveTimestamps: true,
+    });
+  for (const name of readdirSync(from)) {
+    if (/\.(zip|inputs\.json)$/.test(name)) copy(name);
+  }
+  try {
+    const { entry } = JSON.parse(readFileSync(join(from, "cli.json"), "utf8")) as { entry: string };
+    copy(relative("build", dirname(entry)));
+    copy("cli.json");
+  } catch {
+    // No CLI bundle yet (or an unreadable pointer): the copy's first start bundles it.
+  }
 }
