@@ -19,4 +19,5 @@ module.exports = {
   // Longest suites first, also on a fresh clone, where jest has no times of its own yet.
   testSequencer: "<rootDir>/jest.sequencer.cjs",
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/token-stack-traces.ts"],
+  globalSetup: "<rootDir>/__tests__/support/bundle-cli-once.ts",
 };
