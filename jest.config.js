@@ -19,5 +19,6 @@ module.exports = {
   // Longest suites first, also on a fresh clone, where jest has no times of its own yet.
   testSequencer: "<rootDir>/jest.sequencer.cjs",
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/token-stack-traces.ts"],
-  globalSetup: "<rootDir>/__tests__/support/bundle-cli-once.ts",
+  globalSetup: "<rootDir>/__tests__/support/jest-global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/support/jest-global-teardown.ts",
 };
