@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, relative } from "node:path";
+import { delimiter, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { PLACEHOLDER_PREFIX } from "../config/placeholders";
 import { baseStages } from "../simulation/fixtures";
+import { STAGES_FIXTURE } from "../simulation/amis";
+import { createTestRepo, type TestRepo } from "./support/git-repo";
 
 // Each case starts the app in fresh Node processes, which takes seconds on a busy machine.
 jest.setTimeout(30_000);
@@ -152,4 +154,40 @@ describe("main.ts (the cdktf app)", () => {
       expect(existsSync(stackFile(result.outdir, "production"))).toBe(false);
     },
   );
+});
+
+describe("bin/synth.cjs (the app command)", () => {
+  // A copy of the project, whose build/ starts as the project's (support/git-repo.ts).
+  let repo: TestRepo;
+  beforeAll(() => {
+    repo = createTestRepo();
+  });
+  const inRepo = (path: string) => join(repo.dir, path);
+  const synthInRepo = () =>
+    run(process.execPath, ["bin/synth.cjs"], {
+      cwd: repo.dir,
+      env: { ...process.env, CDKTF_OUTDIR: inRepo("out"), STAGES_FILE: resolve(STAGES_FIXTURE) },
+    });
+  const bundleBytes = () => readFileSync(inRepo("build/app.js"));
+  const record = () => readFileSync(inRepo("build/app.inputs.json"), "utf8");
+
+  it("runs the kept bundle while the files it was made from are the same, and bundles again when one differs", async () => {
+    await synthInRepo();
+    const [kept, keptRecord] = [statSync(inRepo("build/app.js")).mtimeMs, record()];
+    await synthInRepo();
+    expect(statSync(inRepo("build/app.js")).mtimeMs).toBe(kept);
+
+    // A source file: its hash in the record changes with it.
+    repo.edit("constructs/ecs-cluster.ts", /^/, "// edited\n");
+    await synthInRepo();
+    expect(record()).not.toBe(keptRecord);
+    expect(JSON.parse(record())["constructs/ecs-cluster.ts"]).toBeDefined();
+
+    // The bundle itself, damaged: made again, and the synth works.
+    const made = bundleBytes();
+    writeFileSync(inRepo("build/app.js"), "throw new Error('damaged');\n");
+    const { stdout } = await synthInRepo();
+    expect(stdout).toContain("staging: 20 resources");
+    expect(bundleBytes().equals(made)).toBe(true);
+  });
 });

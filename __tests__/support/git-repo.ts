@@ -1,15 +1,8 @@
 import { execFileSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { seedBuilds } from "../../ops/change-guard/synthesize";
 
 /**
  * A throwaway git repository holding a copy of this project's sources (what synth and the CLI
@@ -104,19 +97,18 @@ export function createTestRepo(project = process.cwd()): TestRepo {
  * The project's own builds, which the copy's first CLI start and first synth would otherwise
  * make again (seconds each): the CLI's bundle with its pointer (bin/apps-cluster.cjs runs it
  * only while every source it names is older than the pointer, so an edit in the copy rebuilds
- * it) and the Lambda bundles with their records (lambda/bundle.ts checks each input's hash).
+ * it) and the app's and the Lambda's bundles with their records of hashes (seedBuilds, as the
+ * change guard gives them to its base checkout).
  */
 function copyBuilds(project: string, dir: string): void {
   const from = join(project, "build");
   if (!existsSync(from)) return;
+  seedBuilds(project, dir);
   const copy = (name: string) =>
     cpSync(join(from, name), join(dir, "build", name), {
       recursive: true,
       preserveTimestamps: true,
     });
-  for (const name of readdirSync(from)) {
-    if (/\.(zip|inputs\.json)$/.test(name)) copy(name);
-  }
   try {
     const { entry } = JSON.parse(readFileSync(join(from, "cli.json"), "utf8")) as { entry: string };
     copy(relative("build", dirname(entry)));

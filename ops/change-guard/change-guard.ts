@@ -26,7 +26,7 @@ import {
 } from "./git-worktree";
 import { refuseRegionMove } from "./region-move";
 import { cacheFolder, cacheKey, readEntry, writeEntry } from "./synth-cache";
-import { nodeVersionOf, seedLambdaBuilds, SynthError, synthesize } from "./synthesize";
+import { nodeVersionOf, seedBuilds, SynthError, synthesize } from "./synthesize";
 import type { LaunchKinds } from "./launch-expectations";
 
 /**
@@ -149,7 +149,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
         commit,
         env,
         async ({ projectDir: baseDir }) => {
-          seedLambdaBuilds(projectDir, baseDir);
+          seedBuilds(projectDir, baseDir);
           // Both at once; a failure of either is reported after both have ended. The stages file
           // is named relative to each side's project dir, so errors name it as people know it.
           const [base, head] = await Promise.allSettled([

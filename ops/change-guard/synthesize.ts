@@ -80,23 +80,37 @@ export async function nodeVersionOf(projectDir: string, env: Env): Promise<strin
 }
 
 /**
- * Gives a checkout of the base the working tree's Lambda builds (`build/<name>.zip` and the
- * `<name>.inputs.json` record of what it was built from, lambda/bundle.ts): the base's synth then
- * bundles a function again only when its inputs differ there. Sound because the record names
- * every input by its path with its hash (the function's sources, the bundler's own code, the
- * lockfile, the zip itself) and the base's synth checks them against the base's own files; a
- * function whose code the change touches is rebuilt from the base. Saves a bundle (~0.5 s) per
- * uncached `changes`.
+ * Gives a checkout of the base the working tree's builds: each `build/<name>.inputs.json` record
+ * and the files under `build/` it names (the app's bundle, `bin/synth.cjs`; each Lambda zip,
+ * lambda/bundle.ts). The base's synth then bundles again only what was made from files that
+ * differ there. Sound because a record names every input by its path with its hash (the sources,
+ * the bundler's own code and options, the lockfile, the output itself) and the base's synth
+ * checks them against the base's own files. Saves the app's bundle (~0.4 s) and a Lambda bundle
+ * (~0.5 s) per uncached `changes`.
  */
-export function seedLambdaBuilds(fromProjectDir: string, toProjectDir: string): void {
+export function seedBuilds(fromProjectDir: string, toProjectDir: string): void {
   const from = join(fromProjectDir, "build");
-  let names: string[];
+  let records: string[];
   try {
-    names = readdirSync(from).filter((name) => /\.(zip|inputs\.json)$/.test(name));
+    records = readdirSync(from).filter((name) => name.endsWith(".inputs.json"));
   } catch {
     return;
   }
-  const to = join(toProjectDir, "build");
-  mkdirSync(to, { recursive: true });
-  for (const name of names) copyFileSync(join(from, name), join(to, name));
+  mkdirSync(join(toProjectDir, "build"), { recursive: true });
+  for (const record of records) {
+    let outputs: string[];
+    try {
+      const inputs = JSON.parse(readFileSync(join(from, record), "utf8")) as object;
+      outputs = Object.keys(inputs).filter((path) => path.startsWith("build/"));
+    } catch {
+      continue;
+    }
+    for (const path of [...outputs, `build/${record}`]) {
+      try {
+        copyFileSync(join(fromProjectDir, path), join(toProjectDir, path));
+      } catch {
+        // Gone meanwhile: the base's synth makes it.
+      }
+    }
+  }
 }
