@@ -51,7 +51,8 @@ function synthInputs(): string[] {
     ...new Set([
       ...imported("main.ts"),
       ...imported("lambda/instance-drain/index.ts"),
-      // Read at synth time rather than imported.
+      // The app command's bundler (its options shape the bundle), and files read at synth time.
+      "bin/synth.cjs",
       "stacks/stages.json",
       "cdktf.json",
       "package.json",

@@ -17,6 +17,7 @@ import { isJsonObject } from "../change-set/json-object";
  */
 export const SYNTH_INPUTS: readonly string[] = [
   "../../../main.ts",
+  "../../../bin/synth.cjs",
   "../../../cdktf.json",
   "../../../package.json",
   "../../../package-lock.json",

@@ -14,6 +14,7 @@ import type { ImportEntry } from "../../config/imports";
 import type { StageName } from "../../config/stages";
 import { TerraformWorkspace, plannedActions } from "../terraform/harness";
 import { findRealProvider, installRealProvider } from "../terraform/real-provider/mirror";
+import { providerBinary, startProviderServer } from "../terraform/real-provider/provider-server";
 import { functionRunner, type FunctionRun, type FunctionRunner } from "./function-runner";
 import { scaledClock, type ScaledClock } from "../clock";
 import type { RecordedCall } from "../aws/server";
@@ -149,6 +150,9 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   const runner = functionRunner(aws.server.url, region, clock);
   started.runner = runner;
   const workspace = new TerraformWorkspace(installRealProvider(found));
+  // One provider process for the scenario's init, applies and plan (provider-server.ts).
+  const providerServer = await startProviderServer(providerBinary(found), workspace.dir);
+  Object.assign(workspace.environment, providerServer.environment);
   const notes: RehearsalEvent[] = [];
   const note: Note = (event) => notes.push({ at: clock.now() - clock.startedAt, event });
   const apply = async (
@@ -221,6 +225,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
       ...(setup.services?.length ? { traffic: trafficOf(aws) } : {}),
     };
   } finally {
+    providerServer.stop();
     runner.stop();
     await aws.close();
     fs.rmSync(workspace.dir, { recursive: true, force: true });

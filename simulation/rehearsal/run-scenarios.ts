@@ -6,10 +6,12 @@ import { rehearse, type RehearsalResult } from "./rehearsal";
 import type { Scenario } from "./scenarios";
 
 /**
- * Scenarios rehearsed at once by default: four keep 2 cores busy (each mostly waits on the
- * provider's real-time polling) at about 2.6 GB of memory for the process tree (bench:rehearsal).
+ * Scenarios rehearsed at once by default. Each mostly waits (the provider's real-time polling,
+ * its SQS attribute wait of ~25 s, Terraform's converted timeouts): on 2 cores all thirteen took
+ * 526 s four at a time and 426 s seven at a time (1.5 cores busy), with one provider process per
+ * scenario (provider-server.ts).
  */
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 7;
 
 export interface ScenarioOutcome {
   readonly scenario: Scenario;

@@ -101,6 +101,8 @@ export interface PlanJson {
 /** One stack in its own working directory, with its state kept between commands. */
 export class TerraformWorkspace {
   readonly dir: string;
+  /** Added to each command's environment (a provider server's `TF_REATTACH_PROVIDERS`). */
+  readonly environment: Record<string, string> = {};
 
   constructor(
     private readonly provider: ProviderInstallation,
@@ -129,6 +131,7 @@ export class TerraformWorkspace {
       stdio: ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,
+        ...this.environment,
         TF_CLI_CONFIG_FILE: this.provider.cliConfigFile,
         CHECKPOINT_DISABLE: "1",
         TF_IN_AUTOMATION: "1",
