@@ -1,5 +1,15 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -189,5 +199,24 @@ describe("bin/synth.cjs (the app command)", () => {
     const { stdout } = await synthInRepo();
     expect(stdout).toContain("staging: 20 resources");
     expect(bundleBytes().equals(made)).toBe(true);
+  });
+
+  it("says run npm ci first in one line, exit 1, when node_modules is missing (a kept bundle too)", async () => {
+    await synthInRepo(); // the bundle is current: only node_modules is missing below
+    const modules = inRepo("node_modules");
+    const target = readlinkSync(modules);
+    rmSync(modules);
+    try {
+      const result = await synthInRepo().then(
+        () => ({ code: 0, stderr: "" }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 1,
+        stderr: `error: cannot load esbuild from ${modules}; run npm ci first\n`,
+      });
+    } finally {
+      symlinkSync(target, modules, "dir");
+    }
   });
 });

@@ -80,5 +80,12 @@ function fail(message) {
   process.exit(1);
 }
 
+// The bundle loads esbuild's package when it runs (for the Lambda's bundle): without
+// node_modules, one line rather than Node's stack.
+try {
+  require.resolve("esbuild");
+} catch {
+  fail(`cannot load esbuild from ${join(root, "node_modules")}; run npm ci first`);
+}
 if (!isCurrent()) makeBundle();
 require(join(root, bundle));
