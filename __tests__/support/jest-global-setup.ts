@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { keptPlansFolder } from "../../simulation/terraform/real-provider/kept-plans";
 
 /** Where this run's temporary folder is named, for the teardown (jest-global-teardown.ts). */
 export const RUN_TMPDIR = "APPS_CLUSTER_TEST_RUN_TMPDIR";
@@ -19,9 +20,10 @@ export const RUN_TMPDIR = "APPS_CLUSTER_TEST_RUN_TMPDIR";
  *   current bundle makes this a 0.2 s start. It is what an operator's first `npm run cluster` runs.
  */
 export default function globalSetup(): void {
-  const system = tmpdir();
-  process.env.REAL_PROVIDER_CACHE ??= join(system, "apps-cluster-real-provider-plans");
-  const run = mkdtempSync(join(system, "apps-cluster-test-run-"));
+  // Named before TMPDIR changes, so the default stays in the system's folder.
+  const kept = keptPlansFolder();
+  if (kept !== undefined) process.env.REAL_PROVIDER_CACHE = kept;
+  const run = mkdtempSync(join(tmpdir(), "apps-cluster-test-run-"));
   process.env[RUN_TMPDIR] = run;
   process.env.TMPDIR = run;
   try {
