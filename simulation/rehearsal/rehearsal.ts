@@ -20,7 +20,8 @@ import { scaledClock, type ScaledClock } from "../clock";
 import type { RecordedCall } from "../aws/server";
 import { startSimulation, type SimulatedAws } from "../aws/simulation";
 import { seedServices, trafficOf, type AppService } from "./services";
-import { againstSimulatedAws, copyAssets } from "./stack";
+import { copyAssets, simulatedAwsEnvironment } from "./stack";
+import { forRealProvider } from "../terraform/real-provider/convert";
 import { editedStages, synthesizeStage, type StageEdit } from "./synthesize";
 import { timeoutsInRealTime, type ConvertedTimeout } from "./terraform-timeouts";
 
@@ -150,8 +151,13 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   const runner = functionRunner(aws.server.url, region, clock);
   started.runner = runner;
   const workspace = new TerraformWorkspace(installRealProvider(found));
-  // One provider process for the scenario's init, applies and plan (provider-server.ts).
-  const providerServer = await startProviderServer(providerBinary(found), workspace.dir);
+  // One provider process for the scenario's init, applies and plan (provider-server.ts), its
+  // AWS calls going to the simulation (stack.ts).
+  const providerServer = await startProviderServer(
+    providerBinary(found),
+    workspace.dir,
+    simulatedAwsEnvironment(aws.server.url),
+  );
   Object.assign(workspace.environment, providerServer.environment);
   const notes: RehearsalEvent[] = [];
   const note: Note = (event) => notes.push({ at: clock.now() - clock.startedAt, event });
@@ -161,7 +167,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
     { first = false, targets = [] as readonly string[] } = {},
   ) => {
     const { document: realTime, converted } = timeoutsInRealTime(document, setup.msPerSecond);
-    workspace.writeStack(againstSimulatedAws(realTime, found.version, aws.server.url));
+    workspace.writeStack(forRealProvider(realTime, { providerVersion: found.version }));
     copyAssets(stackDir, workspace.dir);
     if (first) await workspace.init();
     const applyStarted = Date.now();

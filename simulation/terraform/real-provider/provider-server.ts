@@ -48,10 +48,15 @@ export function reattachValue(output: string): string | undefined {
 /**
  * Starts the provider in `workingDir`, the folder Terraform runs in: the provider opens files
  * the configuration names relative to it (the Lambda zip's `filename`), as it would when
- * Terraform starts it there.
+ * Terraform starts it there. `environment` is added to its own (the process's, which Terraform
+ * would have passed on), e.g. the `AWS_ENDPOINT_URL` its AWS calls go to.
  */
-export function startProviderServer(binary: string, workingDir: string): Promise<ProviderServer> {
-  const env = { ...process.env };
+export function startProviderServer(
+  binary: string,
+  workingDir: string,
+  environment: Readonly<Record<string, string>> = {},
+): Promise<ProviderServer> {
+  const env = { ...process.env, ...environment };
   delete env.AWS_CA_BUNDLE;
   const child = spawn(binary, ["-debug"], {
     cwd: workingDir,

@@ -34,22 +34,26 @@ describe("the provider's debug server", () => {
     ).toBeUndefined();
   });
 
-  it("gives the value once printed, runs in the workspace's folder, without AWS_CA_BUNDLE, and stops the process", async () => {
+  it("gives the value once printed, runs in the workspace's folder with the environment given, without AWS_CA_BUNDLE, and stops the process", async () => {
     const binary = fakeProvider(
       `pwd > started-in; echo "\${AWS_CA_BUNDLE:-unset}" > ca-bundle; echo "$1" > flag\n` +
+        'echo "$AWS_ENDPOINT_URL" > endpoint\n' +
         'echo $$ > pid; cat "$PRINTED"; exec sleep 60',
     );
     const workspace = mkdtempSync(join(tmpdir(), "provider-server-workspace-"));
     const caBundle = process.env.AWS_CA_BUNDLE;
     process.env.AWS_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
     try {
-      const server = await startProviderServer(binary, workspace);
+      const server = await startProviderServer(binary, workspace, {
+        AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
+      });
       expect(server.environment).toEqual({ TF_REATTACH_PROVIDERS: REATTACH });
       const read = (name: string) => readFileSync(join(workspace, name), "utf8").trim();
-      expect([read("started-in"), read("ca-bundle"), read("flag")]).toEqual([
+      expect([read("started-in"), read("ca-bundle"), read("flag"), read("endpoint")]).toEqual([
         workspace,
         "unset",
         "-debug",
+        "http://127.0.0.1:4566",
       ]);
       const pid = Number(read("pid"));
       server.stop();
