@@ -8,8 +8,9 @@ import type { Scenario } from "./scenarios";
 /**
  * Scenarios rehearsed at once by default. Each mostly waits (the provider's real-time polling,
  * its SQS attribute wait of ~25 s, Terraform's converted timeouts): on 2 cores all thirteen took
- * 526 s four at a time and 426 s seven at a time (1.5 cores busy), with one provider process per
- * scenario (provider-server.ts).
+ * 246 s seven at a time (~1.2 cores busy). Thirteen at once took 191 s but starved the drain
+ * function's processes of CPU until the launch gate's hook timed out (the scaled clock runs on
+ * regardless): more at once trades the rehearsal's meaning for time.
  */
 export const DEFAULT_CONCURRENCY = 7;
 
