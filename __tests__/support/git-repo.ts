@@ -34,7 +34,11 @@ export interface TestRepo {
   commit(message: string): string;
   /** Replaces the first occurrence of `from` by `to` in a file of the repository. */
   edit(path: string, from: string | RegExp, to: string): void;
-  /** Puts the working tree back to HEAD (ignored files, like node_modules and build, stay). */
+  /**
+   * Puts the working tree back to HEAD (ignored files, like node_modules, stay) and the app's and
+   * the Lambda's bundles back to the project's, so that the next synth does not bundle again
+   * what an edit's synth bundled (seconds of esbuild each).
+   */
   reset(): void;
   /** The worktrees git knows of, the repository's own included. */
   worktrees(): string[];
@@ -79,6 +83,7 @@ export function createTestRepo(project = process.cwd()): TestRepo {
     reset: () => {
       git("checkout", "-q", "--", ".");
       git("clean", "-fdq");
+      seedBuilds(project, dir);
     },
     worktrees: () =>
       git("worktree", "list", "--porcelain")
