@@ -8,7 +8,7 @@ import type { Scenario } from "./scenarios";
 /**
  * Scenarios rehearsed at once by default. Each mostly waits (the provider's real-time polling,
  * its SQS attribute wait of ~25 s, Terraform's converted timeouts): on 2 cores all thirteen took
- * 207 s seven at a time, longest first (~1.3 cores busy). Thirteen at once took 191 s but starved the drain
+ * 246 s seven at a time (~1.2 cores busy). Thirteen at once took 191 s but starved the drain
  * function's processes of CPU until the launch gate's hook timed out (the scaled clock runs on
  * regardless): more at once trades the rehearsal's meaning for time.
  */
@@ -41,32 +41,17 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
   }
 }
 
-/**
- * The order the scenarios start in: longest first (`realSeconds`), so that the short ones fill
- * the slots the long ones leave instead of a long one starting last. All thirteen, seven at a
- * time: 246 s in the order of the list, 207 s longest first.
- */
-export function longestFirst(scenarios: readonly Scenario[]): number[] {
-  return scenarios
-    .map((_, index) => index)
-    .sort((a, b) => scenarios[b].realSeconds - scenarios[a].realSeconds || a - b);
-}
-
-/**
- * Runs `scenarios` at most `concurrency` at a time, longest first; `done` hears of each as it
- * finishes. The outcomes are in the order of `scenarios`.
- */
+/** Runs `scenarios` at most `concurrency` at a time; `done` hears of each as it finishes. */
 export async function runScenarios(
   scenarios: readonly Scenario[],
   concurrency: number,
   done: (outcome: ScenarioOutcome) => void = () => undefined,
 ): Promise<ScenarioOutcome[]> {
   const outcomes: ScenarioOutcome[] = new Array(scenarios.length);
-  const order = longestFirst(scenarios);
   let next = 0;
   const worker = async () => {
-    while (next < order.length) {
-      const index = order[next++];
+    while (next < scenarios.length) {
+      const index = next++;
       outcomes[index] = await runScenario(scenarios[index]);
       done(outcomes[index]);
     }

@@ -32,11 +32,6 @@ export interface Scenario {
   readonly description: string;
   readonly setup: RehearsalSetup;
   readonly checks: readonly Check[];
-  /**
-   * About how many real seconds it takes, seven at a time on 2 cores (each scenario's report
-   * prints its applies' times). Only orders the runs: longest first (`run-scenarios.ts`).
-   */
-  readonly realSeconds: number;
 }
 
 /**
@@ -128,21 +123,18 @@ function withGroup(
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: "staging",
-    realSeconds: 90,
     description: "staging rolls onto a new AMI",
     setup: rollout("staging"),
     checks: GOES_RIGHT,
   },
   {
     name: "production",
-    realSeconds: 105,
     description: "production (two instances, two AZs) rolls onto a new AMI",
     setup: rollout("production"),
     checks: [...GOES_RIGHT, tasksSpreadAcrossAzs],
   },
   {
     name: "never-registers",
-    realSeconds: 125,
     description: "the new AMI's instances never register with ECS",
     setup: rollout("staging", {
       beforeRollout: (aws) => aws.faults.neverRegister(NEW_AMI),
@@ -155,7 +147,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "throttled-ecs",
-    realSeconds: 105,
     description: "ECS refuses every other call with a ThrottlingException",
     setup: rollout("staging", {
       beforeRollout: (aws) => aws.faults.throttleEcs({ inARow: 1 }),
@@ -164,7 +155,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "unhealthy-tasks",
-    realSeconds: 140,
     description: "the new AMI's tasks never become healthy (drain bound 1 minute)",
     // The shortest drain bound makes the shortest delete timeout: 19 minutes, 57 s of real time.
     setup: rollout("staging", {
@@ -179,7 +169,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "long-drain",
-    realSeconds: 130,
     description:
       "a drain (600 s deregistration delay) outlasts the hook's heartbeat (420 s); drain bound 15 minutes",
     setup: rollout("staging", {
@@ -190,7 +179,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "adoption",
-    realSeconds: 90,
     description:
       "the first rollout after adoption: imported cluster and group, the drain machinery alone, the hand-over (the CLI), then the rollout",
     setup: rollout("staging", {
@@ -203,7 +191,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "breaks:early-release",
-    realSeconds: 65,
     description:
       "broken: the drain hook's heartbeat is 30 s, so its default result (CONTINUE) releases the instance before the drain ends",
     setup: rollout("staging", {
@@ -226,7 +213,6 @@ export const SCENARIOS: readonly Scenario[] = [
     // there, whatever its bound: only tasks already deregistering are cut short, and with
     // one-second requests none of them has any left in flight.
     name: "tiny-drain-bound",
-    realSeconds: 70,
     description:
       "the function's drain bound (MAX_DRAIN_SECONDS) is 1 s: it still holds the instance until the replacements serve",
     setup: rollout("staging", {
@@ -239,7 +225,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "breaks:short-capacity-wait",
-    realSeconds: 70,
     description: "broken: the capacity wait (30 s) is shorter than an instance's boot",
     setup: rollout("staging", {
       breakStack: {
@@ -251,7 +236,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "breaks:short-delete-timeout",
-    realSeconds: 75,
     description: "broken: the group's delete timeout (2 minutes) is shorter than a drain",
     setup: rollout("staging", {
       breakStack: {
@@ -266,7 +250,6 @@ export const SCENARIOS: readonly Scenario[] = [
     // old group (a deposed object: no configuration) with those: a longer delete timeout
     // protects the rollout after the one that sets it.
     name: "delete-timeout-from-state",
-    realSeconds: 80,
     description:
       "the rollout raises a too-short delete timeout; the old group is deleted with its own",
     setup: rollout("staging", {
@@ -279,7 +262,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "breaks:no-launch-gate",
-    realSeconds: 120,
     description: "broken: no launch hook, and the new AMI's instances never register",
     // The shortest drain bound: the old group's delete gives up in 19 minutes, not 90.
     setup: rollout("staging", {
