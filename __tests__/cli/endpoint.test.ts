@@ -18,7 +18,7 @@ import { COMMITTED_AMI, NEW_AMI, OLDER_AMI, STAGES_FIXTURE } from "../../simulat
  * the bin as npm's script does, without npm's own start (~0.35 CPU-seconds each).
  */
 
-// Each case starts npm and node, which takes a second or more on a busy machine.
+// Each case starts node (two of them npm too), which takes a second or more on a busy machine.
 jest.setTimeout(60_000);
 
 const run = promisify(execFile);
@@ -50,26 +50,29 @@ function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-/** `npm run cluster -- <args>`; stdout without npm's two banner lines. */
-async function npmRunCluster(args: string[], env: NodeJS.ProcessEnv) {
+/** Runs a command to its end: its exit status and both outputs, whatever the status. */
+async function outcome(command: string, args: string[], env: NodeJS.ProcessEnv) {
   try {
-    const { stdout, stderr } = await run("npm", ["run", "cluster", "--", ...args], { env });
-    return { code: 0, stdout: withoutBanner(stdout), stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout: withoutBanner(stdout), stderr: withoutNpmNotes(stderr) };
-  }
-}
-
-/** `node bin/apps-cluster.cjs <args>`: what npm's `cluster` script runs. */
-async function runCluster(args: string[], env: NodeJS.ProcessEnv) {
-  try {
-    const { stdout, stderr } = await run("node", ["bin/apps-cluster.cjs", ...args], { env });
+    const { stdout, stderr } = await run(command, args, { env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
     return { code, stdout, stderr };
   }
+}
+
+/** `node bin/apps-cluster.cjs <args>`: what npm's `cluster` script runs. */
+const runCluster = (args: string[], env: NodeJS.ProcessEnv) =>
+  outcome("node", ["bin/apps-cluster.cjs", ...args], env);
+
+/** `npm run cluster -- <args>`; stdout without npm's two banner lines, stderr without its notes. */
+async function npmRunCluster(args: string[], env: NodeJS.ProcessEnv) {
+  const result = await outcome("npm", ["run", "cluster", "--", ...args], env);
+  return {
+    code: result.code,
+    stdout: withoutBanner(result.stdout),
+    stderr: result.code === 0 ? result.stderr : withoutNpmNotes(result.stderr),
+  };
 }
 const withoutBanner = (stdout: string) => stdout.replace(/^\n?> .*\n> .*\n\n/, "");
 const withoutNpmNotes = (stderr: string) => stderr.replace(/^npm (error|ERR!).*\n?/gm, "");
