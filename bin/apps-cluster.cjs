@@ -36,10 +36,15 @@ function currentBundle() {
 }
 
 // Each build goes to a directory of its own and the pointer is renamed into place last, so a CLI
-// started meanwhile runs either the old bundle or the new one, never half of one.
+// started meanwhile runs either the old bundle or the new one, never half of one. Where it can be
+// written is settled before esbuild runs: a checkout nothing can be written to fails at once.
 function bundle() {
   const esbuild = loadEsbuild();
   const outdir = join(build, `cli-${Date.now()}-${process.pid}`);
+  const temporary = writableFolder(outdir) ? undefined : temporaryFolder();
+  // Until the pointer names it, the folder goes when the CLI stops (esbuild's error, say).
+  const removeOutdir = () => rmSync(outdir, { recursive: true, force: true });
+  if (temporary === undefined) process.on("exit", removeOutdir);
   const { metafile, outputFiles } = buildOrFail(esbuild, {
     absWorkingDir: root,
     entryPoints: { main: "cli/main.ts" },
@@ -65,11 +70,17 @@ function bundle() {
     write: false,
     metafile: true,
   });
-  try {
-    writeFiles(outputFiles, outdir, outdir);
-  } catch {
+  if (temporary === undefined) {
+    try {
+      writeFiles(outputFiles, outdir, outdir);
+    } catch {
+      // Full, say: nothing half-written stays behind, and the temporary folder is tried instead.
+      removeOutdir();
+      return temporaryBundle(outputFiles, outdir, temporaryFolder());
+    }
+  } else {
     // A read-only checkout (or a build/ that is not a writable folder) still runs the CLI.
-    return temporaryBundle(outputFiles, outdir);
+    return temporaryBundle(outputFiles, outdir, temporary);
   }
   const inputs = Object.keys(metafile.inputs).filter((input) => !input.startsWith("node_modules/"));
   const entry = relative(root, join(outdir, "main.mjs"));
@@ -79,6 +90,7 @@ function bundle() {
     inputs: [...inputs, "package-lock.json", "bin/apps-cluster.cjs"],
   });
   require("write-file-atomic").sync(pointerFile, pointer);
+  process.off("exit", removeOutdir);
   // Earlier builds are no longer pointed at; a CLI still running one has loaded what it needs.
   // A build of the last minute is kept: another start may be bundling or loading it right now.
   const recent = Date.now() - 60_000;
@@ -92,27 +104,48 @@ function bundle() {
   return entry;
 }
 
+// Makes `dir` (and build/ above it); false where the checkout cannot be written.
+function writableFolder(dir) {
+  try {
+    mkdirSync(dir, { recursive: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A folder of this start's own in the system's temporary folder, removed when the CLI exits, or
+// one line saying neither place can be written.
+function temporaryFolder() {
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "apps-cluster-cli-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  } catch (error) {
+    return fail(
+      `cannot write the CLI's bundle to ${build} nor to ${tmpdir()} (${error.code}); make one of them writable (or set TMPDIR)`,
+    );
+  }
+}
+
+// The bundle of this start only, in `dir` (a temporaryFolder()).
+function temporaryBundle(outputFiles, outdir, dir) {
+  try {
+    writeFiles(outputFiles, outdir, dir);
+  } catch (error) {
+    fail(
+      `cannot write the CLI's bundle to ${build} nor to ${dirname(dir)} (${error.code}); make one of them writable (or set TMPDIR)`,
+    );
+  }
+  return join(dir, "main.mjs");
+}
+
 function writeFiles(outputFiles, from, to) {
   for (const file of outputFiles) {
     const path = join(to, relative(from, file.path));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.contents);
   }
-}
-
-// The bundle of this start only, in the system's temporary folder, removed when the CLI exits.
-function temporaryBundle(outputFiles, outdir) {
-  let dir;
-  try {
-    dir = mkdtempSync(join(tmpdir(), "apps-cluster-cli-"));
-    writeFiles(outputFiles, outdir, dir);
-  } catch (error) {
-    fail(
-      `cannot write the CLI's bundle to ${build} nor to ${tmpdir()} (${error.code}); make one of them writable (or set TMPDIR)`,
-    );
-  }
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, "main.mjs");
 }
 
 // Without `npm ci` there is no esbuild: say so, rather than the stack of a failed require().

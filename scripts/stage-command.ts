@@ -78,7 +78,14 @@ function run(command: string, args: readonly string[]): Promise<number> {
   );
 }
 
-async function main([kind, ...args]: readonly string[]): Promise<number> {
+/**
+ * What `npm run <kind> -- <args>` checks before cdktf runs: the kind, the stages named, the
+ * stages file (STAGES_FILE or stacks/stages.json) and its placeholders, and AWS credentials for
+ * each stage named (the SDK's default chain, which reads `process.env`).
+ *
+ * @throws ConfigError naming the first thing that is wrong.
+ */
+export async function checkStageCommand([kind, ...args]: readonly string[]): Promise<Kind> {
   if (!(KINDS as readonly string[]).includes(kind)) {
     throw new ConfigError(`usage: stage-command.ts <${KINDS.join("|")}> <args>`);
   }
@@ -89,16 +96,23 @@ async function main([kind, ...args]: readonly string[]): Promise<number> {
   const placeholders = placeholdersLeft(loaded, stageNames, stagesFile);
   if (placeholders !== undefined) throw new ConfigError(placeholders);
   for (const stage of stageNames) await checkCredentials(stages, stage);
-  return run(join("node_modules", ".bin", "cdktf"), [kind, ...args]);
+  return kind as Kind;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`error: ${error.message}`);
-    process.exitCode = 2;
-  },
-);
+async function main(argv: readonly string[]): Promise<number> {
+  const kind = await checkStageCommand(argv);
+  return run(join("node_modules", ".bin", "cdktf"), [kind, ...argv.slice(1)]);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`error: ${error.message}`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -15,6 +15,8 @@ import { clientConfig } from "../../cli/aws";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
 import { cli } from "./support";
 import { STAGES_FIXTURE } from "../../simulation/amis";
+import { ConfigError } from "../../config/config-error";
+import { checkStageCommand } from "../../scripts/stage-command";
 
 /**
  * A half-broken laptop at 9 pm: an endpoint that never answers, a checkout that cannot be
@@ -85,13 +87,13 @@ describe("AWS that does not answer", () => {
 
   it("rollout watch --timeout ends the whole command at about the timeout, exit 1", async () => {
     const result = await runBin(
-      ["rollout", "watch", "staging", "--timeout", "2s"],
+      ["rollout", "watch", "staging", "--timeout", "1s"],
       awsEnvironment({ AWS_ENDPOINT_URL: url }),
     );
     expect(result).toMatchObject({
       code: 1,
       stdout: "",
-      stderr: "error: rollout watch staging: timed out after 2s; still pending: not read yet\n",
+      stderr: "error: rollout watch staging: timed out after 1s; still pending: not read yet\n",
     });
     // Node's start-up and the bundle check on a busy machine, not the SDK's 3 × 10 s.
     expect(result.seconds).toBeLessThan(9);
@@ -118,14 +120,14 @@ describe("AWS that does not answer", () => {
 
   it("check ends at its --timeout with one line, exit 2", async () => {
     const result = await runBin(
-      ["check", "staging", "--timeout", "3s"],
+      ["check", "staging", "--timeout", "1s"],
       awsEnvironment({ AWS_ENDPOINT_URL: url }),
     );
     expect(result).toMatchObject({
       code: 2,
       stdout: "",
       stderr:
-        "error: check staging: AWS did not answer within 3s (--timeout); nothing of staging was checked\n",
+        "error: check staging: AWS did not answer within 1s (--timeout); nothing of staging was checked\n",
     });
   });
 
@@ -232,6 +234,8 @@ describe("a checkout the CLI cannot write, or without npm ci", () => {
     expect(result.stderr).toMatch(
       /^error: cannot bundle the CLI: Could not resolve "commander" \(from cli\/[\w-]+\.ts\); run npm ci first\n$/,
     );
+    // The folder it would have bundled into is gone again.
+    expect(readdirSync(join(repo.dir, "build"))).toEqual([]);
   });
 
   it('says "run npm ci first" without node_modules', async () => {
@@ -276,35 +280,58 @@ describe("changes without a working git", () => {
   });
 });
 
-describe("npm run diff, deploy and tf check first", () => {
+describe("npm run diff and deploy check first", () => {
+  /** The checks' verdict for `npm run <args>`, in this process with `env` as its environment. */
+  async function checked(args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+    const saved = process.env;
+    process.env = env;
+    try {
+      await checkStageCommand(args);
+      return "passed";
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      return `error: ${error.message}\n`;
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  /** An operator's shell without credentials, `extra` added. */
+  function withoutCredentials(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env = awsEnvironment(extra);
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    return env;
+  }
+
   test.each<[string, string[], Record<string, string>, string]>([
     [
       "diff without credentials",
-      ["diff", "--", "staging"],
+      ["diff", "staging"],
       {},
       'error: no AWS credentials for staging (Could not load credentials from any providers); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n',
     ],
     [
       "deploy with a profile no config file has",
-      ["deploy", "--", "production"],
+      ["deploy", "production"],
       { AWS_PROFILE: "cob-prod" },
       'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
     ],
     [
       "diff with an option's value before the stage",
-      ["diff", "--", "--var-file", "local.tfvars", "production"],
+      ["diff", "--var-file", "local.tfvars", "production"],
       {},
       'error: no AWS credentials for production (Could not load credentials from any providers); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n',
     ],
     [
       "deploy with a stage that does not exist",
-      ["deploy", "--", "prod"],
+      ["deploy", "prod"],
       {},
       'error: unknown stage "prod" (did you mean production? npm run deploy -- <staging|production>)\n',
     ],
     [
       "deploy of a stage with placeholders left",
-      ["deploy", "--", "staging"],
+      ["deploy", "staging"],
       { STAGES_FILE: "stacks/stages.json" },
       'error: stacks/stages.json: placeholders left in staging (subnetIds[0], securityGroupIds[0], instanceProfileName, stateBucket); replace each "PLACEHOLDER:..." value with the real one first (nothing was sent to AWS)\n',
     ],
@@ -314,15 +341,23 @@ describe("npm run diff, deploy and tf check first", () => {
       {},
       "error: name a stage: npm run diff -- <staging|production>\n",
     ],
-  ])("npm run %s is one line, exit 2", async (_case, args, extra, message) => {
-    const env = awsEnvironment(extra);
-    delete env.AWS_ACCESS_KEY_ID;
-    delete env.AWS_SECRET_ACCESS_KEY;
-    const result = await runProgram("npm", ["run", "--silent", ...args], { env });
+  ])("npm run %s is refused in one line", async (_case, args, extra, message) => {
+    expect(await checked(args, withoutCredentials(extra))).toBe(message);
+  });
+
+  it("runs those checks in npm run diff, and exits 2 with their line", async () => {
+    const result = await runProgram("npm", ["run", "--silent", "diff", "--", "staging"], {
+      env: withoutCredentials(),
+    });
     expect({
       ...result,
       stderr: result.stderr.replace(/^npm (error|ERR!).*\n?/gm, ""),
-    }).toMatchObject({ code: 2, stdout: "", stderr: message });
+    }).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr:
+        'error: no AWS credentials for staging (Could not load credentials from any providers); set AWS_PROFILE (and run "aws sso login") or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n',
+    });
   });
 });
 

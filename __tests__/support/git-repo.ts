@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { seedBuilds } from "../../ops/change-guard/synthesize";
@@ -37,7 +46,9 @@ export interface TestRepo {
   /**
    * Puts the working tree back to HEAD (ignored files, like node_modules, stay) and the app's and
    * the Lambda's bundles back to the project's, so that the next synth does not bundle again
-   * what an edit's synth bundled (seconds of esbuild each).
+   * what an edit's synth bundled (seconds of esbuild each). Back at the first commit, the files
+   * get their first times too: the CLI's launcher, which goes by times, then runs its bundle
+   * rather than bundling again the sources an edit touched and git put back.
    */
   reset(): void;
   /** The worktrees git knows of, the repository's own included. */
@@ -83,6 +94,7 @@ export function createTestRepo(project = process.cwd()): TestRepo {
     reset: () => {
       git("checkout", "-q", "--", ".");
       git("clean", "-fdq");
+      if (git("rev-parse", "HEAD") === first) restoreTimes(dir, firstTimes);
       seedBuilds(project, dir);
     },
     worktrees: () =>
@@ -94,8 +106,23 @@ export function createTestRepo(project = process.cwd()): TestRepo {
   git("init", "-q");
   // .gitignore's `node_modules/` matches a directory, not the symlink standing in for it here.
   writeFileSync(join(dir, ".git", "info", "exclude"), "node_modules\n");
-  repo.commit("base");
+  const first = repo.commit("base");
+  const firstTimes = timesOf(dir, git("ls-files").split("\n"));
   return repo;
+}
+
+/** Each file's modification time, by its path in `dir`. */
+function timesOf(dir: string, paths: string[]): Map<string, Date> {
+  return new Map(paths.map((path) => [path, statSync(join(dir, path)).mtime]));
+}
+
+/** Gives each file the time it had in `times` where it has another now. */
+function restoreTimes(dir: string, times: Map<string, Date>): void {
+  for (const [path, time] of times) {
+    const file = join(dir, path);
+    if (statSync(file, { throwIfNoEntry: false })?.mtimeMs !== time.getTime())
+      utimesSync(file, time, time);
+  }
 }
 
 /**

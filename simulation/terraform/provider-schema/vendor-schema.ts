@@ -15,8 +15,6 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readStages } from "../../../config/stages";
-import { synthStages } from "../../fixtures";
 import { SCHEMA_FILE, type TypeSchema, type VendoredSchema } from "./schema";
 import { everyLaunchKind, pinnedAwsVersion, typesUsed } from "./stack-types";
 
@@ -40,15 +38,21 @@ interface Extract {
 
 const AWS = "registry.terraform.io/hashicorp/aws";
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
+  // The arguments and a given file are checked before the stacks are synthesized (a second).
   const from = option(argv, "--from");
+  const givenVersion = option(argv, "--version");
+  const given = from === undefined ? undefined : readJson(from);
+  const givenSchemas = given === undefined ? undefined : normalize(given);
+  const { readStages } = await import("../../../config/stages");
+  const { synthStages } = await import("../../fixtures");
   const documents = everyLaunchKind(readStages("stacks/stages.json")).flatMap((stages) =>
     Object.values(synthStages(stages)),
   );
   const pinned = pinnedAwsVersion(documents);
-  const input = from === undefined ? installAndRead(pinned) : readJson(from);
-  const version = option(argv, "--version") ?? versionOf(input) ?? pinned;
-  const full = normalize(input);
+  const input = given ?? installAndRead(pinned);
+  const version = givenVersion ?? versionOf(input) ?? pinned;
+  const full = givenSchemas ?? normalize(input);
   const used = typesUsed(documents);
   const missing = [
     ...used.resource.filter((t) => !full.resource[t]).map((t) => `resource ${t}`),
@@ -145,10 +149,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 class UsageError extends Error {}
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
+main(process.argv.slice(2)).catch((error: unknown) => {
   if (!(error instanceof UsageError)) throw error;
   console.error(`error: ${error.message}`);
   process.exitCode = 1;
-}
+});
