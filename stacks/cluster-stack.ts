@@ -51,23 +51,31 @@ export class ClusterStack extends TerraformStack {
   /**
    * Takes over live objects instead of creating them (stacks/imports/<stage>.json): a Terraform
    * `import` block for each. An address the stack does not have is an error.
+   *
+   * The blocks are written here rather than by cdktf's `importFrom`, which also makes every synth
+   * run `terraform version` to check for 1.5: a synth without Terraform on the machine (a CI
+   * job's) would fail with a stack trace. The stack's `required_version` (>= 1.5) makes
+   * Terraform itself refuse an older version, in one line.
    */
   public importExisting(imports: readonly ImportEntry[]): void {
-    const resources = new Map<string, TerraformResource>();
+    const addresses = new Set<string>();
     for (const node of this.node.findAll()) {
       if (node instanceof TerraformResource) {
-        resources.set(`${node.terraformResourceType}.${node.friendlyUniqueId}`, node);
+        addresses.add(`${node.terraformResourceType}.${node.friendlyUniqueId}`);
       }
     }
-    imports.forEach(({ to, id }, i) => {
-      const resource = resources.get(to);
-      if (resource === undefined) {
+    imports.forEach(({ to }, i) => {
+      if (!addresses.has(to)) {
         throw new ConfigError(
           `imports[${i}].to: ${to} is not a resource of the ${this.node.id} stack`,
         );
       }
-      resource.importFrom(id);
     });
+    if (imports.length > 0)
+      this.addOverride(
+        "import",
+        imports.map(({ id, to }) => ({ id, to })),
+      );
   }
 }
 

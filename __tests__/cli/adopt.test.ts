@@ -106,8 +106,17 @@ describe("adopt", () => {
 
     const outdir = mkdtempSync(join(tmpdir(), "cli-adopt-out-"));
     const app: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
+    // With imports too, the synth needs no Terraform (a CI job may have none): a broken one first
+    // on PATH changes nothing.
+    const bin = mkdtempSync(join(tmpdir(), "cli-adopt-broken-terraform-"));
+    writeFileSync(join(bin, "terraform"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
     await promisify(execFile)("sh", ["-c", app], {
-      env: { ...process.env, STAGES_FILE: stagesFile, CDKTF_OUTDIR: outdir },
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        STAGES_FILE: stagesFile,
+        CDKTF_OUTDIR: outdir,
+      },
     });
     const stack = (stage: string) =>
       JSON.parse(readFileSync(join(outdir, "stacks", stage, "cdk.tf.json"), "utf8"));

@@ -134,23 +134,8 @@ describe("changes keeps the base's synth output", () => {
     expect(entries()).toHaveLength(2);
   });
 
-  it("does not use a half-written entry (no completion marker), and replaces it", async () => {
-    fillCache();
-    const [entry] = entries();
-    rmSync(join(cache, entry, "complete"));
-    rmSync(join(cache, entry, "out", "stacks", "staging"), { recursive: true });
-    repo.edit("stacks/stages.json", COMMITTED_AMI, NEW_AMI);
-
-    const run = await changes("--expect ami");
-    expect(run.source).toBe("miss");
-    expect(run.code).toBe(0);
-    expect(run.report.stages.staging?.changes.map(({ address }) => address)).toEqual([
-      "aws_autoscaling_group.instances",
-      "aws_cloudwatch_metric_alarm.low_instance_alarm",
-      "aws_launch_configuration.instances",
-    ]);
-    expect((await changes("--expect ami")).source).toBe("hit");
-  });
+  // A half-written entry (no completion marker) is never read, and is replaced: the cache's own
+  // tests (ops/change-guard/synth-cache.test.ts) show it on the entries this run reads and writes.
 
   it("neither reads nor writes it under --no-cache or CHANGES_SYNTH_CACHE=off", async () => {
     fillCache();

@@ -129,45 +129,6 @@ describe("npm run cluster -- changes", () => {
     );
   });
 
-  it("passes --expect ami for a new AMI in a launch template stage, and fails --expect launch", async () => {
-    repo.edit(
-      "stacks/stages.json",
-      '"instanceType": "t3.large",',
-      '"instanceType": "t3.large",\n    "launch": "template",',
-    );
-    const base = repo.git("rev-parse", "HEAD");
-    repo.git("commit", "-qam", "staging launches from a template");
-    try {
-      await amiInTemplateStage();
-    } finally {
-      repo.git("reset", "-q", "--hard", base);
-    }
-  });
-
-  /** A new AMI for staging once it launches from a template (committed). */
-  async function amiInTemplateStage(): Promise<void> {
-    setStagingAmi();
-    const { code, report, stages } = await touched("--expect ami");
-    expect(stages.staging).toEqual([
-      { address: "aws_autoscaling_group.instances", action: "replace" },
-      { address: "aws_cloudwatch_metric_alarm.low_instance_alarm", action: "update" },
-      { address: "aws_launch_template.instances", action: "update" },
-      { address: "terraform_data.launch_generation", action: "replace" },
-    ]);
-    expect(report.verdict).toEqual({
-      expect: "ami",
-      pass: true,
-      problems: [],
-      warnings: [],
-      stops: [],
-      refused: false,
-    });
-    expect(code).toBe(0);
-    const launch = await touched("--expect launch");
-    expect(launch.report.verdict.problems[0]).toBe("no stage's launch changed");
-    expect(launch.code).toBe(1);
-  }
-
   it("fails --expect ami naming a resource the change adds", async () => {
     setStagingAmi();
     repo.edit(
