@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
@@ -76,15 +77,29 @@ export function baseStages(): Record<StageName, StageConfig> {
   };
 }
 
-/** Synthesizes every stage as main.ts does and returns each stage's parsed cdk.tf.json. */
+/** Each stage's cdk.tf.json text by the stages and the drain zip's bytes they were made from. */
+const synthesized = new Map<string, [StageName, string][]>();
+
+/**
+ * Synthesizes every stage as main.ts does and returns each stage's parsed cdk.tf.json (new
+ * objects on every call). The same stages with the same zip give the same text, kept for the
+ * process: a test file's cases often start from one base (a synth is ~50 ms in jest).
+ */
 export function synthStages(
   stages: Stages,
   drainZip = DRAIN_ZIP,
 ): Record<StageName, SynthesizedDocument> {
-  const stacks = addClusterStacks(Testing.app(), stages, drainZip);
-  return Object.fromEntries(
-    stacks.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack))]),
-  );
+  const key = JSON.stringify([
+    stages,
+    createHash("sha256").update(readFileSync(drainZip)).digest("hex"),
+  ]);
+  let texts = synthesized.get(key);
+  if (texts === undefined) {
+    const stacks = addClusterStacks(Testing.app(), stages, drainZip);
+    texts = stacks.map((stack) => [stack.node.id, Testing.synth(stack)]);
+    synthesized.set(key, texts);
+  }
+  return Object.fromEntries(texts.map(([stage, text]) => [stage, JSON.parse(text)]));
 }
 
 /** Synthesizes whatever `build` adds to a fresh stack, as parsed Terraform JSON. */
