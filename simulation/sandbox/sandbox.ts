@@ -31,8 +31,9 @@ function drillArgument(value: string): Drill {
   return drill;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const program = new Command("sandbox")
+/** The sandbox's command line: its flags, their checks and its help. */
+export function sandboxProgram(): Command {
+  return new Command("sandbox")
     .description(
       "Start a simulated AWS with every stage applied, to practise the rollout with the operator CLI.",
     )
@@ -52,6 +53,10 @@ async function main(argv: readonly string[]): Promise<number> {
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = sandboxProgram();
   const exitCode = parseCommandLine(program, argv);
   if (exitCode !== undefined) return exitCode;
   const refusal = pointsPastLoopback(process.env);
@@ -112,10 +117,12 @@ async function main(argv: readonly string[]): Promise<number> {
   return SIGNAL_EXIT[signal];
 }
 
-main(process.argv.slice(2)).then(
-  (status) => process.exit(status),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(EXIT_FAILED);
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (status) => process.exit(status),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(EXIT_FAILED);
+    },
+  );
+}

@@ -6,6 +6,8 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { pointsPastLoopback } from "../../../simulation/sandbox/loopback-only";
+import { EXIT_USAGE, parseCommandLine } from "../../../simulation/sandbox/parse-command-line";
+import { sandboxProgram } from "../../../simulation/sandbox/sandbox";
 
 const PROJECT = path.resolve(__dirname, "..", "..", "..");
 const withoutAws = Object.fromEntries(
@@ -37,16 +39,22 @@ describe("npm run sandbox", () => {
       /^error: option '--rate <n>' argument '0' is invalid\. expected a number from 1 to 20 \(AWS seconds per real second\)\.\n$/,
     ],
     [["--rate", "fast"], /^error: option '--rate <n>' argument 'fast' is invalid\./],
-  ])(
-    "refuses %j in one line, exit 2",
-    async (args, message) => {
-      const result = await run("sandbox.ts", args);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(message);
-      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
-    },
-    60_000,
-  );
+  ])("refuses %j in one line, exit 2", (args, message) => {
+    let stderr = "";
+    const program = sandboxProgram().configureOutput({ writeErr: (text) => (stderr += text) });
+    expect(parseCommandLine(program, args)).toBe(EXIT_USAGE);
+    expect(stderr).toMatch(message);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("refuses a bad flag before it starts anything, as a program: one line, exit 2", async () => {
+    const result = await run("sandbox.ts", ["--rate", "0"]);
+    expect(result).toEqual({
+      code: 2,
+      stderr:
+        "error: option '--rate <n>' argument '0' is invalid. expected a number from 1 to 20 (AWS seconds per real second).\n",
+    });
+  }, 60_000);
 
   it("refuses to start when AWS_ENDPOINT_URL points past this machine", async () => {
     const result = await run("sandbox.ts", [], {
