@@ -14,16 +14,11 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchFlags } from "./flags";
 import { startScriptedAccount } from "../simulation/aws/scripted-account";
 import { NEW_AMI, STAGES_FIXTURE } from "../simulation/amis";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "15" } } });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`bench:cli: --runs must be a whole number of at least 1, got "${values.runs}"`);
-  process.exit(2);
-}
+const { runs } = benchFlags("cli", { runs: 15 });
 
 // A local SSM that answers GetParameter with a recommended-AMI value, as AWS does: the newer
 // image of the tests' story.

@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { benchFlags } from "./flags";
 import { TerraformWorkspace, terraformOnPath } from "../simulation/terraform/harness";
 import {
   changeSetCases,
@@ -29,14 +29,7 @@ import { synthesize } from "../simulation/terraform/scenarios";
 import { readVendoredSchema } from "../simulation/terraform/provider-schema/schema";
 import { NEW_AMI } from "../simulation/amis";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(
-    `bench:real-provider: --runs must be a whole number of at least 1, got "${values.runs}"`,
-  );
-  process.exit(2);
-}
+const { runs } = benchFlags("real-provider", { runs: 3 });
 const terraform = terraformOnPath();
 const found = findRealProvider();
 if ("missing" in terraform || "missing" in found) {

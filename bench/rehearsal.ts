@@ -7,7 +7,6 @@
  *
  *   npm run bench:rehearsal [-- --runs 3 --concurrency 3]
  */
-import { parseArgs } from "node:util";
 import { rehearsalUnavailable } from "../simulation/rehearsal/rehearsal";
 import {
   DEFAULT_CONCURRENCY,
@@ -15,27 +14,13 @@ import {
   type ScenarioOutcome,
 } from "../simulation/rehearsal/run-scenarios";
 import { SCENARIOS } from "../simulation/rehearsal/scenarios";
+import { benchFlags } from "./flags";
 import { sampleTreeRss } from "./process-tree-rss";
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    concurrency: { type: "string", default: String(DEFAULT_CONCURRENCY) },
-  },
+const { runs, concurrency } = benchFlags("rehearsal", {
+  runs: 3,
+  concurrency: DEFAULT_CONCURRENCY,
 });
-const runs = Number(values.runs);
-const concurrency = Number(values.concurrency);
-for (const [name, value] of [
-  ["runs", runs],
-  ["concurrency", concurrency],
-] as const) {
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(
-      `bench:rehearsal: --${name} must be a whole number of at least 1, got "${values[name]}"`,
-    );
-    process.exit(2);
-  }
-}
 const unavailable = rehearsalUnavailable();
 if (unavailable !== undefined) {
   console.error(`bench:rehearsal: ${unavailable}`);

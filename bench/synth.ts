@@ -13,14 +13,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchFlags } from "./flags";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "11" } } });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`bench:synth: --runs must be a whole number of at least 1, got "${values.runs}"`);
-  process.exit(2);
-}
+const { runs } = benchFlags("synth", { runs: 11 });
 
 const app: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
 const work = mkdtempSync(join(tmpdir(), "bench-synth-"));

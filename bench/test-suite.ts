@@ -14,27 +14,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { parseArgs } from "node:util";
+import { benchFlags } from "./flags";
 import { keptPlansFolder } from "../simulation/terraform/real-provider/kept-plans";
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    suites: { type: "string", default: "12" },
-    cold: { type: "boolean", default: false },
-  },
-});
-const runs = Number(values.runs);
-const suitesShown = Number(values.suites);
-for (const [flag, value] of [
-  ["--runs", runs],
-  ["--suites", suitesShown],
-] as const) {
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`bench:test: ${flag} must be a whole number of at least 1`);
-    process.exit(2);
-  }
-}
+const flags = benchFlags("test", { runs: 3, suites: 12 }, ["cold"]);
+const { runs, suites: suitesShown } = flags;
 
 const GNU_TIME = "/usr/bin/time";
 const work = mkdtempSync(join(tmpdir(), "bench-test-"));
@@ -107,7 +91,7 @@ async function main() {
   let tests = 0;
   for (let index = 0; index < runs; index++) {
     let total = 0;
-    if (values.cold) {
+    if (flags.cold) {
       for (const kept of KEPT) rmSync(kept, { recursive: true, force: true });
       // Jest's own transform cache as well.
       await run(["node_modules/.bin/jest", "--clearCache"]);
@@ -132,7 +116,7 @@ async function main() {
   }
 
   console.log(
-    `npm test, ${runs} run(s)${values.cold ? " from nothing kept" : ""}, ${tests} jest tests in ${suiteSeconds.size} suites`,
+    `npm test, ${runs} run(s)${flags.cold ? " from nothing kept" : ""}, ${tests} jest tests in ${suiteSeconds.size} suites`,
   );
   for (const [name, phase] of samples) {
     const peaks = phase.flatMap((sample) => (sample.peakMiB === undefined ? [] : [sample.peakMiB]));
