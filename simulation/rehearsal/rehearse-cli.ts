@@ -11,7 +11,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { ConfigError } from "../../config/config-error";
 import { loadStages, readStages, rolloutOrder, type StageName } from "../../config/stages";
 import { rehearsalUnavailable } from "./rehearsal";
-import { reportLines } from "./report";
+import { failureLines, reportLines } from "./report";
 import { DEFAULT_CONCURRENCY, runScenarios } from "./run-scenarios";
 import { SCENARIOS, type Scenario } from "./scenarios";
 import { STAGES_FILE } from "./synthesize";
@@ -115,6 +115,7 @@ export async function runRehearseCli(argv: readonly string[], io: RehearseIo): P
     io.out(reportLines(outcome).join("\n")),
   );
   const failed = outcomes.filter((o) => !o.passed).map((o) => o.scenario.name);
+  for (const line of failureLines(outcomes)) io.out(line);
   io.out(
     `${outcomes.length - failed.length} of ${outcomes.length} scenarios passed in ${((Date.now() - started) / 1000).toFixed(0)} s real${failed.length ? `; failed: ${failed.join(", ")}` : ""}`,
   );

@@ -70,3 +70,19 @@ export function reportLines(outcome: ScenarioOutcome): string[] {
   lines.push(`   ${outcome.passed ? "PASSED" : "FAILED"}`);
   return lines;
 }
+
+/**
+ * Why each failed scenario failed, a line per failed check (or why it could not be rehearsed):
+ * printed again after every report, so that the end of a CI log says it.
+ */
+export function failureLines(outcomes: readonly ScenarioOutcome[]): string[] {
+  return outcomes
+    .filter((outcome) => !outcome.passed)
+    .flatMap(({ scenario, error, checks }) =>
+      error !== undefined
+        ? [`FAILED ${scenario.name}: could not rehearse: ${error}`]
+        : checks
+            .filter((check) => check.problem !== undefined)
+            .map((check) => `FAILED ${scenario.name}: ${check.name}: ${check.problem}`),
+    );
+}
