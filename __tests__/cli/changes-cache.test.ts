@@ -134,6 +134,33 @@ describe("changes keeps the base's synth output", () => {
     expect(entries()).toHaveLength(2);
   });
 
+  it("synthesizes once when the working tree holds the base's files, and twice when it does not", async () => {
+    // A `node` first on PATH that notes each synth it starts and runs the same Node all the same.
+    const bin = mkdtempSync(join(tmpdir(), "changes-cache-synths-"));
+    const log = join(bin, "synths");
+    writeFileSync(
+      join(bin, "node"),
+      `#!/bin/sh\ncase "$*" in *synth.cjs*) echo synth >> "${log}";; esac\nexec "${process.execPath}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const synths = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").length - 1 : 0);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const unchanged = await changes("--no-cache");
+      expect(unchanged.report.stages.staging?.changes).toEqual([]);
+      expect(unchanged.report.stages.production?.changes).toEqual([]);
+      expect(synths()).toBe(1);
+
+      // An untracked file is a difference too (an imports file a pull request adds, say).
+      writeFileSync(join(repo.dir, "stacks", "notes.txt"), "not synthesized, but not the base\n");
+      await changes("--no-cache");
+      expect(synths()).toBe(3);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   // A half-written entry (no completion marker) is never read, and is replaced: the cache's own
   // tests (ops/change-guard/synth-cache.test.ts) show it on the entries this run reads and writes.
 

@@ -20,6 +20,7 @@ import {
   commitOf,
   fileAt,
   locateProject,
+  projectMatches,
   treeAt,
   withDetachedCheckout,
   type Env,
@@ -111,9 +112,11 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
   );
   const baseSide = `the base ${ref} (${commit.slice(0, 12)})`;
 
+  // A working tree that is the base commit synthesizes as the base does: one synth serves both.
+  const unchanged = await projectMatches(location, commit, env);
   const work = mkdtempSync(join(tmpdir(), "apps-cluster-changes-"));
   try {
-    const headOut = join(work, "head");
+    let headOut = join(work, "head");
     const cache = cacheFolder(env, options.cache);
     const nodeVersion = cache === undefined ? undefined : await nodeVersionOf(projectDir, env);
     const key =
@@ -136,10 +139,13 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
     if (cached !== undefined) {
       // The base was synthesized before from exactly these inputs: no checkout, one synth.
       baseOut = cached.outdir;
-      const [head] = await Promise.allSettled([
-        synthesize(projectDir, stagesFile, headOut, env, signal),
-      ]);
-      throwSynthFailures([["the working tree", head]]);
+      if (unchanged) headOut = baseOut;
+      else {
+        const [head] = await Promise.allSettled([
+          synthesize(projectDir, stagesFile, headOut, env, signal),
+        ]);
+        throwSynthFailures([["the working tree", head]]);
+      }
       before = stagesOf(cached.stagesFile);
     } else {
       baseOut = join(work, "base");
@@ -154,12 +160,13 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
           // is named relative to each side's project dir, so errors name it as people know it.
           const [base, head] = await Promise.allSettled([
             synthesize(baseDir, stagesFile, baseOut, env, signal),
-            synthesize(projectDir, stagesFile, headOut, env, signal),
+            unchanged ? undefined : synthesize(projectDir, stagesFile, headOut, env, signal),
           ]);
           throwSynthFailures([
             [baseSide, base],
             ["the working tree", head],
           ]);
+          if (unchanged) headOut = baseOut;
           if (cache !== undefined && key !== undefined)
             writeEntry(cache, key, baseOut, join(baseDir, stagesFile));
           // A base whose stages file the current loader rejects changes "(stage)" as a whole.

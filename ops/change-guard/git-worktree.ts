@@ -120,3 +120,24 @@ export async function treeAt(
 ): Promise<string> {
   return git(root, ["rev-parse", "--verify", "--end-of-options", `${commit}:${path}`], env);
 }
+
+/**
+ * Whether the project directory holds `commit`'s files: no tracked file differs from it (staged
+ * or not) and there is no untracked file git does not ignore. False when git cannot tell.
+ */
+export async function projectMatches(
+  location: ProjectLocation,
+  commit: string,
+  env: Env,
+): Promise<boolean> {
+  const pathspec = location.prefix === "" ? "." : location.prefix;
+  try {
+    const [changed, untracked] = await Promise.all([
+      git(location.root, ["diff", "--name-only", "--no-ext-diff", commit, "--", pathspec], env),
+      git(location.root, ["ls-files", "--others", "--exclude-standard", "--", pathspec], env),
+    ]);
+    return changed === "" && untracked === "";
+  } catch {
+    return false;
+  }
+}
