@@ -70,17 +70,14 @@ function bundle() {
     write: false,
     metafile: true,
   });
-  if (temporary === undefined) {
-    try {
-      writeFiles(outputFiles, outdir, outdir);
-    } catch {
-      // Full, say: nothing half-written stays behind, and the temporary folder is tried instead.
-      removeOutdir();
-      return temporaryBundle(outputFiles, outdir, temporaryFolder());
-    }
-  } else {
-    // A read-only checkout (or a build/ that is not a writable folder) still runs the CLI.
-    return temporaryBundle(outputFiles, outdir, temporary);
+  // A read-only checkout (or a build/ that is not a writable folder) still runs the CLI.
+  if (temporary !== undefined) return temporaryBundle(outputFiles, outdir, temporary);
+  try {
+    writeFiles(outputFiles, outdir, outdir);
+  } catch {
+    // Full, say: nothing half-written stays behind, and the temporary folder is tried instead.
+    removeOutdir();
+    return temporaryBundle(outputFiles, outdir, temporaryFolder());
   }
   const inputs = Object.keys(metafile.inputs).filter((input) => !input.startsWith("node_modules/"));
   const entry = relative(root, join(outdir, "main.mjs"));
@@ -122,9 +119,7 @@ function temporaryFolder() {
     process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
     return dir;
   } catch (error) {
-    return fail(
-      `cannot write the CLI's bundle to ${build} nor to ${tmpdir()} (${error.code}); make one of them writable (or set TMPDIR)`,
-    );
+    return cannotWrite(tmpdir(), error);
   }
 }
 
@@ -133,11 +128,16 @@ function temporaryBundle(outputFiles, outdir, dir) {
   try {
     writeFiles(outputFiles, outdir, dir);
   } catch (error) {
-    fail(
-      `cannot write the CLI's bundle to ${build} nor to ${dirname(dir)} (${error.code}); make one of them writable (or set TMPDIR)`,
-    );
+    cannotWrite(dirname(dir), error);
   }
   return join(dir, "main.mjs");
+}
+
+// Neither build/ nor the temporary folder took the bundle: one line, exit 2.
+function cannotWrite(temporaryPlace, error) {
+  return fail(
+    `cannot write the CLI's bundle to ${build} nor to ${temporaryPlace} (${error.code}); make one of them writable (or set TMPDIR)`,
+  );
 }
 
 function writeFiles(outputFiles, from, to) {

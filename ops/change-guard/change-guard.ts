@@ -116,7 +116,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
   const unchanged = await projectMatches(location, commit, env);
   const work = mkdtempSync(join(tmpdir(), "apps-cluster-changes-"));
   try {
-    let headOut = join(work, "head");
+    const headDir = join(work, "head");
     const cache = cacheFolder(env, options.cache);
     const nodeVersion = cache === undefined ? undefined : await nodeVersionOf(projectDir, env);
     const key =
@@ -139,10 +139,9 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
     if (cached !== undefined) {
       // The base was synthesized before from exactly these inputs: no checkout, one synth.
       baseOut = cached.outdir;
-      if (unchanged) headOut = baseOut;
-      else {
+      if (!unchanged) {
         const [head] = await Promise.allSettled([
-          synthesize(projectDir, stagesFile, headOut, env, signal),
+          synthesize(projectDir, stagesFile, headDir, env, signal),
         ]);
         throwSynthFailures([["the working tree", head]]);
       }
@@ -160,13 +159,12 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
           // is named relative to each side's project dir, so errors name it as people know it.
           const [base, head] = await Promise.allSettled([
             synthesize(baseDir, stagesFile, baseOut, env, signal),
-            unchanged ? undefined : synthesize(projectDir, stagesFile, headOut, env, signal),
+            unchanged ? undefined : synthesize(projectDir, stagesFile, headDir, env, signal),
           ]);
           throwSynthFailures([
             [baseSide, base],
             ["the working tree", head],
           ]);
-          if (unchanged) headOut = baseOut;
           if (cache !== undefined && key !== undefined)
             writeEntry(cache, key, baseOut, join(baseDir, stagesFile));
           // A base whose stages file the current loader rejects changes "(stage)" as a whole.
@@ -174,6 +172,7 @@ export async function runChangeGuard(options: GuardOptions): Promise<GuardReport
         },
       );
     }
+    const headOut = unchanged ? baseOut : headDir;
     const after = loadStages(join(projectDir, stagesFile)).stages;
     // A stage only the base has is removed by this change: judged like any other.
     const stageNames = [...new Set([...rolloutOrder(after), ...stacksIn(baseOut)])];
