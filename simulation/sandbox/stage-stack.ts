@@ -3,7 +3,8 @@
  * file by the app's own `addClusterStacks` (as `npm run synth` would), converted for the
  * mirror's real provider with every service pointed at the simulated AWS by the provider's
  * `endpoints` block (`withEndpointsBlock`), and Terraform's timeouts converted to the real time
- * they last at the sandbox's rate. Written into the stage's workspace, whose state persists between applies.
+ * they last at the sandbox's rate. Written into the stage's workspace, whose state persists
+ * between applies.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
