@@ -5,8 +5,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { cli, copyOfStages, type StagesJson } from "./support";
 
-// Each run synthesizes the stacks in a subprocess (about a second on a busy machine).
+// A run synthesizes the stacks in a subprocess (about a second on a busy machine); the same
+// stages and imports are synthesized once.
 jest.setTimeout(60_000);
+jest.mock("../../ops/change-guard/synthesize", () =>
+  jest.requireActual("../support/memoized-synthesize").memoizedSynthesizeModule(),
+);
 
 const OLD_STATE = "__tests__/fixtures/old-apps-clusters.tfstate";
 

@@ -179,11 +179,24 @@ describe("a mistake in the AWS environment", () => {
       "error: option '--region <region>' argument 'us-north-9' is invalid. must be an AWS region like us-east-1 (the AWS SDK's partition data has none by that name; us- regions: us-east-1, us-east-2, us-west-1, us-west-2, us-iso-east-1, us-iso-west-1, …).\n",
     ],
   ])("%s is one line, exit 2", async (_case, args, extra, message) => {
+    // In this process, with the environment the CLI's checks and the SDK read set for the run.
+    const saved = process.env;
+    process.env = awsEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", ...extra });
+    const result = await cli(args.join(" ")).finally(() => (process.env = saved));
+    expect(result).toEqual({ code: 2, stdout: "", stderr: message });
+  });
+
+  it("is one line and exit 2 from the program too", async () => {
     const result = await runBin(
-      args,
-      awsEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", ...extra }),
+      ["ami", "latest"],
+      awsEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_PROFILE: "cob-prod" }),
     );
-    expect(result).toMatchObject({ code: 2, stdout: "", stderr: message });
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr:
+        'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -43,7 +44,7 @@ afterEach(() => {
   repo.reset();
   // Whatever happened, the temporary worktree is gone and cdktf.out was never written.
   expect(existsSync(join(repo.dir, "cdktf.out"))).toBe(false);
-  expect(repo.worktrees()).toEqual([repo.git("rev-parse", "--show-toplevel")]);
+  expect(repo.worktrees()).toEqual([realpathSync(repo.dir)]);
 });
 
 /** Runs `apps-cluster changes <args>` in this process, in the test repository. */

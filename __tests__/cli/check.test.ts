@@ -303,17 +303,20 @@ describe("check", () => {
     ]);
   });
 
+  // With the SDK's AWS_MAX_ATTEMPTS (operators can set it too): its default of 3 waits up to 3 s
+  // of backoff for throttling (endpoint.test.ts shows the default).
   it("names the check AWS still throttled after the SDK's retries, exit 2", async () => {
     aws.account.throttled = ["DescribeClusters"];
-    const result = await cli("check staging");
+    process.env.AWS_MAX_ATTEMPTS = "2";
+    const result = await cli("check staging").finally(() => delete process.env.AWS_MAX_ATTEMPTS);
     expect(result).toEqual({
       code: 2,
       stdout:
-        "staging: could not check the ECS cluster: AWS throttled the request (Throttling) and it still failed after 3 attempt(s); wait a minute and run it again\n" +
+        "staging: could not check the ECS cluster: AWS throttled the request (Throttling) and it still failed after 2 attempt(s); wait a minute and run it again\n" +
         "staging (apps-staging, us-east-1): no findings; 7 of 8 checks ran\n",
       stderr: "",
     });
-    expect(aws.calls().filter((call) => call === "ecs DescribeClusters")).toHaveLength(3);
+    expect(aws.calls().filter((call) => call === "ecs DescribeClusters")).toHaveLength(2);
   });
 
   // An operation answered with a server error, or with its body cut off: each family that needs

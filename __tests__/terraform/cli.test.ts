@@ -1,5 +1,8 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { SCHEMA_FILE } from "../../simulation/terraform/provider-schema/schema";
+import { vendorSchema } from "../../simulation/terraform/provider-schema/vendor-schema";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -12,19 +15,27 @@ function run(script: string, ...args: string[]) {
 }
 
 describe("vendor-schema.ts", () => {
+  const script = "simulation/terraform/provider-schema/vendor-schema.ts";
+
   test.each([
     [["--from"], "error: --from needs a value"],
     [
       ["--from", "no-such-file.json"],
       "error: cannot read no-such-file.json: ENOENT: no such file or directory, open 'no-such-file.json'",
     ],
-    [
-      ["--from", "package.json"],
-      "error: the input is neither `terraform providers schema -json` nor an extract",
-    ],
-  ])("rejects %p with one line, writing nothing", (args, message) => {
-    const result = run("simulation/terraform/provider-schema/vendor-schema.ts", ...args);
+  ])("rejects %p with one line, exit 1", async (args, message) => {
+    let stderr = "";
+    const code = await vendorSchema(args, { write: (text: string) => (stderr += text) });
+    expect({ code, stderr }).toEqual({ code: 1, stderr: `${message}\n` });
+  });
+
+  it("rejects a file that is no schema with one line, exit 1, writing nothing (as a program)", () => {
+    const before = readFileSync(SCHEMA_FILE);
+    const result = run(script, "--from", "package.json");
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`${message}\n`);
+    expect(result.stderr).toBe(
+      "error: the input is neither `terraform providers schema -json` nor an extract\n",
+    );
+    expect(readFileSync(SCHEMA_FILE).equals(before)).toBe(true);
   });
 });

@@ -14,8 +14,12 @@ import { cli, copyOfStages } from "../support";
  * CloudFormation topic, is pointed at this stack's topic and hook role.
  */
 
-// Each run synthesizes the stacks in a subprocess (about a second on a busy machine).
+// A run synthesizes the stacks in a subprocess (about a second on a busy machine); the same
+// stages and imports are synthesized once.
 jest.setTimeout(60_000);
+jest.mock("../../../ops/change-guard/synthesize", () =>
+  jest.requireActual("../../support/memoized-synthesize").memoizedSynthesizeModule(),
+);
 
 const ACCOUNT = "111122223333";
 const OLD_GROUP = "AppsStaging-20250915143022117800000001";

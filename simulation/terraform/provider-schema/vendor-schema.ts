@@ -15,6 +15,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { types } from "node:util";
 import { SCHEMA_FILE, type TypeSchema, type VendoredSchema } from "./schema";
 import { everyLaunchKind, pinnedAwsVersion, typesUsed } from "./stack-types";
 
@@ -139,7 +140,9 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : error}`);
+    throw new UsageError(
+      `cannot read ${file}: ${types.isNativeError(error) ? error.message : error}`,
+    );
   }
 }
 
@@ -149,8 +152,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 class UsageError extends Error {}
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`error: ${error.message}`);
-  process.exitCode = 1;
-});
+/** The command line: its exit code, 1 after one `error:` line for a usage error. */
+export async function vendorSchema(
+  argv: readonly string[],
+  stderr: { write(text: string): unknown } = process.stderr,
+): Promise<number> {
+  try {
+    await main(argv);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr.write(`error: ${error.message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  vendorSchema(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
