@@ -27,6 +27,8 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command("apps-cluster");
   const context = new CliContext(io, program);
+  // Commander's own choices for the process's streams: their terminal's width and colours.
+  const standard = program.configureOutput();
   program
     .description(
       "Operator commands for the apps ECS cluster: preflight check, AMI rollout, watch, task balance, the change guard, adoption.",
@@ -42,6 +44,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Output going elsewhere (a test's in-process run) wraps at 80 columns, without colour,
+      // as commander's does in a pipe.
+      getOutHelpWidth: () =>
+        (io.stdout === process.stdout ? standard.getOutHelpWidth?.() : undefined) ?? 80,
+      getErrHelpWidth: () =>
+        (io.stderr === process.stderr ? standard.getErrHelpWidth?.() : undefined) ?? 80,
+      getOutHasColors: () => io.stdout === process.stdout && standard.getOutHasColors?.() === true,
+      getErrHasColors: () => io.stderr === process.stderr && standard.getErrHasColors?.() === true,
     });
   for (const register of COMMAND_GROUPS) register(program, context);
   for (const [command, path] of commandPaths(program)) {

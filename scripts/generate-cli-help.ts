@@ -45,16 +45,19 @@ export async function helpOf(args: string): Promise<string> {
   return stdout;
 }
 
-/** `markdown` with every help block replaced by what its command prints now. */
-export async function withCurrentHelp(markdown: string): Promise<string> {
+/** `markdown` with every help block replaced by what its command prints now (`help`). */
+export async function withCurrentHelp(
+  markdown: string,
+  help: (args: string) => Promise<string> = helpOf,
+): Promise<string> {
   const [first, ...rest] = helpMarkers(markdown);
   // The first start bundles the CLI when its sources changed; two starts bundling at once
   // would remove each other's bundle.
-  const helps = new Map(first === undefined ? [] : [[first, await helpOf(first)]]);
-  for (const [args, help] of await Promise.all(
-    rest.map(async (args) => [args, await helpOf(args)] as const),
+  const helps = new Map(first === undefined ? [] : [[first, await help(first)]]);
+  for (const [args, text] of await Promise.all(
+    rest.map(async (args) => [args, await help(args)] as const),
   )) {
-    helps.set(args, help);
+    helps.set(args, text);
   }
   return markdown.replace(
     HELP_BLOCK,
