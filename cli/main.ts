@@ -7,6 +7,13 @@ import { runCli } from "./program";
 // The SDK's multi-line notice that its 2027 releases need Node 22 is about upgrading the
 // project, not about the command being run; it would precede every command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// A reader that stops early (`| head`) closes the pipe: the rest of the output goes nowhere and
+// the command still ends with its own exit code, without a stack trace for the closed pipe.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+}
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

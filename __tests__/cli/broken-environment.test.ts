@@ -200,6 +200,18 @@ describe("a mistake in the AWS environment", () => {
   });
 });
 
+describe("a reader that stops early", () => {
+  it("ends the command with its own exit code and no stack trace when the pipe closes (| head)", async () => {
+    const child = spawn(process.execPath, ["bin/apps-cluster.cjs", "--help"]);
+    // Closed before the CLI has started: every line it writes meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((done) => child.on("close", done));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+  });
+});
+
 describe("a checkout the CLI cannot write, or without npm ci", () => {
   let repo: TestRepo;
   beforeAll(() => {
