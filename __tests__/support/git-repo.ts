@@ -72,6 +72,9 @@ export function createTestRepo(project = process.cwd()): TestRepo {
         "user.email=test@example.com",
         "-c",
         "init.defaultBranch=main",
+        // A throwaway repository needs no housekeeping: no `git maintenance` after each commit.
+        "-c",
+        "maintenance.auto=false",
         ...args,
       ],
       { cwd: dir, encoding: "utf8" },
