@@ -9,6 +9,7 @@
  * scenarios' expectations to judge.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import type { SynthesizedDocument } from "../../change-set/document";
 import type { ImportEntry } from "../../config/imports";
 import type { StageName } from "../../config/stages";
@@ -150,7 +151,10 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   });
   const runner = functionRunner(aws.server.url, region, clock);
   started.runner = runner;
-  const workspace = new TerraformWorkspace(installRealProvider(found));
+  const provider = installRealProvider(found);
+  const workspace = new TerraformWorkspace(provider);
+  // Each synth's own folder (<outdir>/stacks/<stage>), removed with the workspace at the end.
+  const synthFolders = [path.resolve(base.stackDir, "..", "..")];
   // One provider process for the scenario's init, applies and plan (provider-server.ts), its
   // AWS calls going to the simulation (stack.ts).
   const providerServer = await startProviderServer(
@@ -211,6 +215,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
         setup.imports,
       );
       await setup.beforeRollout?.(aws, note);
+      synthFolders.push(path.resolve(next.stackDir, "..", ".."));
       rolloutApply = await apply(broken(next.document, "rollout"), next.stackDir);
     }
     const last = rolloutApply ?? baseApply;
@@ -234,7 +239,8 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
     providerServer.stop();
     runner.stop();
     await aws.close();
-    fs.rmSync(workspace.dir, { recursive: true, force: true });
+    for (const dir of [workspace.dir, provider.dir, ...synthFolders])
+      fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
