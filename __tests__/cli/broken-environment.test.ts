@@ -146,39 +146,42 @@ describe("AWS that does not answer", () => {
   });
 });
 
+/** Each mistake: its name, the command, the variables that make it, the one line it gets. */
+const AWS_MISTAKES: [string, string[], Record<string, string>, string][] = [
+  [
+    "an AWS_ENDPOINT_URL that is not a URL",
+    ["ami", "latest"],
+    { AWS_ENDPOINT_URL: "localhost:4566" },
+    'error: AWS_ENDPOINT_URL must be an http(s) URL like http://localhost:4566, got "localhost:4566"; fix it, or unset it to reach AWS itself\n',
+  ],
+  [
+    "a service's endpoint variable that is not a URL",
+    ["ami", "latest"],
+    { AWS_ENDPOINT_URL_SSM: "not a url" },
+    'error: AWS_ENDPOINT_URL_SSM must be an http(s) URL like http://localhost:4566, got "not a url"; fix it, or unset it to reach AWS itself\n',
+  ],
+  [
+    "an AWS_PROFILE that no config file has",
+    ["ami", "latest"],
+    { AWS_PROFILE: "cob-prod" },
+    'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
+  ],
+  [
+    "a malformed --region",
+    ["ami", "latest", "--region", "us-east1"],
+    {},
+    "error: option '--region <region>' argument 'us-east1' is invalid. must be an AWS region (did you mean us-east-1?).\n",
+  ],
+  [
+    "a --region that does not exist",
+    ["ami", "latest", "--region", "us-north-9"],
+    {},
+    "error: option '--region <region>' argument 'us-north-9' is invalid. must be an AWS region like us-east-1 (the AWS SDK's partition data has none by that name; us- regions: us-east-1, us-east-2, us-west-1, us-west-2, us-iso-east-1, us-iso-west-1, …).\n",
+  ],
+];
+
 describe("a mistake in the AWS environment", () => {
-  test.each<[string, string[], Record<string, string>, string]>([
-    [
-      "an AWS_ENDPOINT_URL that is not a URL",
-      ["ami", "latest"],
-      { AWS_ENDPOINT_URL: "localhost:4566" },
-      'error: AWS_ENDPOINT_URL must be an http(s) URL like http://localhost:4566, got "localhost:4566"; fix it, or unset it to reach AWS itself\n',
-    ],
-    [
-      "a service's endpoint variable that is not a URL",
-      ["ami", "latest"],
-      { AWS_ENDPOINT_URL_SSM: "not a url" },
-      'error: AWS_ENDPOINT_URL_SSM must be an http(s) URL like http://localhost:4566, got "not a url"; fix it, or unset it to reach AWS itself\n',
-    ],
-    [
-      "an AWS_PROFILE that no config file has",
-      ["ami", "latest"],
-      { AWS_PROFILE: "cob-prod" },
-      'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
-    ],
-    [
-      "a malformed --region",
-      ["ami", "latest", "--region", "us-east1"],
-      {},
-      "error: option '--region <region>' argument 'us-east1' is invalid. must be an AWS region (did you mean us-east-1?).\n",
-    ],
-    [
-      "a --region that does not exist",
-      ["ami", "latest", "--region", "us-north-9"],
-      {},
-      "error: option '--region <region>' argument 'us-north-9' is invalid. must be an AWS region like us-east-1 (the AWS SDK's partition data has none by that name; us- regions: us-east-1, us-east-2, us-west-1, us-west-2, us-iso-east-1, us-iso-west-1, …).\n",
-    ],
-  ])("%s is one line, exit 2", async (_case, args, extra, message) => {
+  test.each(AWS_MISTAKES)("%s is one line, exit 2", async (_case, args, extra, message) => {
     // In this process, with the environment the CLI's checks and the SDK read set for the run.
     const saved = process.env;
     process.env = awsEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", ...extra });
@@ -187,16 +190,12 @@ describe("a mistake in the AWS environment", () => {
   });
 
   it("is one line and exit 2 from the program too", async () => {
+    const [, args, extra, message] = AWS_MISTAKES.find(([, , extra]) => "AWS_PROFILE" in extra)!;
     const result = await runBin(
-      ["ami", "latest"],
-      awsEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_PROFILE: "cob-prod" }),
+      args,
+      awsEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", ...extra }),
     );
-    expect(result).toMatchObject({
-      code: 2,
-      stdout: "",
-      stderr:
-        'error: AWS profile "cob-prod" (AWS_PROFILE) is in neither /nonexistent/config nor /nonexistent/credentials; "aws configure list-profiles" lists the profiles there\n',
-    });
+    expect(result).toMatchObject({ code: 2, stdout: "", stderr: message });
   });
 });
 

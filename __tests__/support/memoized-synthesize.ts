@@ -20,12 +20,11 @@ export function memoizedSynthesizeModule() {
   const kept = new Map<string, string>();
   const synthesize: typeof Synthesize = async (projectDir, stagesFile, outdir, env, signal) => {
     const key = inputOf(projectDir, stagesFile);
-    const done = kept.get(key);
+    let done = kept.get(key);
     if (done === undefined) {
-      const output = mkdtempSync(join(tmpdir(), "memoized-synth-"));
-      await actual.synthesize(projectDir, stagesFile, output, env, signal);
-      kept.set(key, output);
-      return synthesize(projectDir, stagesFile, outdir, env, signal);
+      done = mkdtempSync(join(tmpdir(), "memoized-synth-"));
+      await actual.synthesize(projectDir, stagesFile, done, env, signal);
+      kept.set(key, done);
     }
     cpSync(done, outdir, { recursive: true });
   };

@@ -9,7 +9,6 @@
  * scenarios' expectations to judge.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { SynthesizedDocument } from "../../change-set/document";
 import type { ImportEntry } from "../../config/imports";
 import type { StageName } from "../../config/stages";
@@ -153,8 +152,8 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
   started.runner = runner;
   const provider = installRealProvider(found);
   const workspace = new TerraformWorkspace(provider);
-  // Each synth's own folder (<outdir>/stacks/<stage>), removed with the workspace at the end.
-  const synthFolders = [path.resolve(base.stackDir, "..", "..")];
+  // Each synth's own folder, removed with the workspace at the end.
+  const synthFolders = [base.outdir];
   // One provider process for the scenario's init, applies and plan (provider-server.ts), its
   // AWS calls going to the simulation (stack.ts).
   const providerServer = await startProviderServer(
@@ -215,7 +214,7 @@ export async function rehearse(setup: RehearsalSetup): Promise<RehearsalResult> 
         setup.imports,
       );
       await setup.beforeRollout?.(aws, note);
-      synthFolders.push(path.resolve(next.stackDir, "..", ".."));
+      synthFolders.push(next.outdir);
       rolloutApply = await apply(broken(next.document, "rollout"), next.stackDir);
     }
     const last = rolloutApply ?? baseApply;

@@ -23,6 +23,8 @@ export interface SynthesizedStage {
   readonly document: SynthesizedDocument;
   /** The stack's folder (its `assets/` hold the drain function's zip). */
   readonly stackDir: string;
+  /** The synth's own temporary folder, holding `stackDir`: the caller removes it when done. */
+  readonly outdir: string;
 }
 
 /** The stages of stacks/stages.json with `edit` applied to `stage`. */
@@ -51,5 +53,6 @@ export function synthesizeStage(
   return {
     document: readSynthesizedStack(outdir, stage),
     stackDir: path.join(outdir, "stacks", stage),
+    outdir,
   };
 }

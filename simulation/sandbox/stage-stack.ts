@@ -7,7 +7,6 @@
  * between applies.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { readStages } from "../../config/stages";
 import { timeoutsInRealTime } from "../rehearsal/terraform-timeouts";
 import { copyAssets, withEndpointsBlock } from "../rehearsal/stack";
@@ -23,7 +22,7 @@ export function writeStageStack(
   sandbox: Pick<SandboxState, "url" | "msPerSecond" | "providerVersion">,
 ): void {
   const stages = readStages(stagesFile);
-  const { document, stackDir } = synthesizeStage(stages, stage as keyof typeof stages);
+  const { document, stackDir, outdir } = synthesizeStage(stages, stage as keyof typeof stages);
   const { document: realTime } = timeoutsInRealTime(document, sandbox.msPerSecond);
   workspace.writeStack(
     withEndpointsBlock(
@@ -32,6 +31,5 @@ export function writeStageStack(
     ),
   );
   copyAssets(stackDir, workspace.dir);
-  // synthesizeStage's own folder: <outdir>/stacks/<stage>.
-  fs.rmSync(path.resolve(stackDir, "..", ".."), { recursive: true, force: true });
+  fs.rmSync(outdir, { recursive: true, force: true });
 }
